@@ -1,0 +1,17 @@
+#pragma once
+// How simclr-cli is put together: each command family registers its subcommands on the
+// root CLI11 app. Command bodies throw simclr::Error; main() turns errors into one-line
+// messages and exit codes (2 bad input, 1 runtime failure).
+#include <CLI/CLI.hpp>
+
+namespace simclr::cli {
+
+struct GlobalOptions {
+  bool quiet = false;
+};
+
+void register_dataset_commands(CLI::App& root, const GlobalOptions& global);
+void register_project_commands(CLI::App& root, const GlobalOptions& global);
+void register_train_command(CLI::App& root, const GlobalOptions& global);
+
+}  // namespace simclr::cli

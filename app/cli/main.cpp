@@ -1,0 +1,39 @@
+// simclr-cli: the headless runner. Everything the workbench does can be run from here.
+#include <csignal>
+#include <iostream>
+
+#include <c10/util/Exception.h>
+
+#include "app/cli/cli_command.h"
+#include "engine/core/error.h"
+#include "engine/core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"SimCLR Workbench headless runner: datasets, projects, training and analysis",
+               "simclr-cli"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return simclr::build_summary(); });
+  simclr::cli::GlobalOptions global;
+  app.add_flag("-q,--quiet", global.quiet, "Print only warnings, errors and results");
+
+  simclr::cli::register_dataset_commands(app, global);
+  simclr::cli::register_project_commands(app, global);
+  simclr::cli::register_train_command(app, global);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const simclr::Error& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return e.is_bad_input() ? 2 : 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "error: LibTorch: " << e.what_without_backtrace() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

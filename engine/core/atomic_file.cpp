@@ -1,0 +1,68 @@
+#include "engine/core/atomic_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "engine/core/error.h"
+
+namespace simclr {
+
+namespace fs = std::filesystem;
+
+namespace {
+fs::path temporary_sibling(const fs::path& path) {
+  std::random_device rd;
+  return path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(rd()));
+}
+
+void sync_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+}  // namespace
+
+void write_atomically_with(const fs::path& path, const std::function<void(const fs::path&)>& writer) {
+  std::error_code ec;
+  if (!path.parent_path().empty()) fs::create_directories(path.parent_path(), ec);
+  if (ec) throw IoError(path.parent_path().string() + ": cannot create folder: " + ec.message());
+  const fs::path tmp = temporary_sibling(path);
+  try {
+    writer(tmp);
+    sync_file(tmp);
+    fs::rename(tmp, path);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove(tmp, ec);
+    throw IoError(path.string() + ": cannot replace file: " + e.code().message());
+  } catch (...) {
+    fs::remove(tmp, ec);
+    throw;
+  }
+}
+
+void write_file_atomically(const fs::path& path, const std::string& contents) {
+  write_atomically_with(path, [&](const fs::path& tmp) {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw IoError(path.string() + ": cannot write: " + std::strerror(errno));
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    out.flush();
+    if (!out) throw IoError(path.string() + ": write failed (disk full?)");
+  });
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace simclr
