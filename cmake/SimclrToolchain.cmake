@@ -29,4 +29,10 @@ endfunction()
 # (REUSE_FROM), so the 2-core machine compiles torch/torch.h once, not once per target.
 function(simclr_use_torch_pch target)
   target_precompile_headers(${target} REUSE_FROM simclr_torch_pch)
+  # Executables default to -fPIE, which invalidates a PCH built with -fPIC.
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE")
+    target_compile_options(${target} PRIVATE -fPIC)
+  endif()
+  target_compile_options(${target} PRIVATE -Winvalid-pch)
 endfunction()

@@ -1,0 +1,204 @@
+// simclr-cli dataset {info, verify, download}: where a dataset is, what it holds, whether
+// every file reads, and fetching CIFAR-10.
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "app/cli/cli_command.h"
+#include "app/cli/terminal_progress.h"
+#include "engine/core/error.h"
+#include "engine/data/channel_stats.h"
+#include "engine/data/dataset_download.h"
+#include "engine/data/dataset_locator.h"
+
+namespace simclr::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DatasetArgs {
+  std::string name = "cifar10";
+  std::string path;
+};
+
+struct DownloadArgs {
+  std::string name;
+  std::string dest;
+  std::string url;
+  std::string md5;
+  bool force = false;
+};
+
+void add_dataset_args(CLI::App* sub, DatasetArgs& args) {
+  sub->add_option("name", args.name, "Dataset: cifar10, fashion-mnist or mnist")->capture_default_str();
+  sub->add_option("--path", args.path,
+                  "Folder holding the dataset (or its parent); otherwise $SIMCLR_DATA_DIR, then the "
+                  "user data folder are searched");
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string fixed(double v, int digits) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string shape_text(const ImageDataset& ds) {
+  return std::to_string(ds.channels()) + "x" + std::to_string(ds.height()) + "x" + std::to_string(ds.width());
+}
+
+void run_info(const DatasetArgs& args, const GlobalOptions& global) {
+  const std::string name = canonical_dataset_name(args.name);
+  const fs::path dir = locate_dataset(name, args.path, fs::current_path());
+  const auto t0 = std::chrono::steady_clock::now();
+  const DatasetSplits d = load_dataset(name, dir);
+  const double load_s = seconds_since(t0);
+  const ChannelStats stats =
+      load_or_compute_channel_stats(d.train, name, default_cache_dir() / ("channel-stats-" + name + ".json"));
+
+  std::cout << "dataset   " << d.name << "\n"
+            << "location  " << d.root.string() << "\n"
+            << "train     " << d.train.size() << " images\n"
+            << "test      " << d.test.size() << " images\n"
+            << "image     " << shape_text(d.train) << " (channels x height x width), uint8\n"
+            << "loaded in " << fixed(load_s, 2) << " s\n\n";
+
+  const auto train_counts = d.train.class_counts();
+  const auto test_counts = d.test.class_counts();
+  size_t width = 5;
+  for (const auto& c : d.train.class_names) width = std::max(width, c.size());
+  char line[256];
+  std::snprintf(line, sizeof line, "%3s  %-*s %8s %8s\n", "#", static_cast<int>(width), "class", "train", "test");
+  std::cout << line;
+  for (size_t i = 0; i < d.train.class_names.size(); ++i) {
+    std::snprintf(line, sizeof line, "%3zu  %-*s %8lld %8lld\n", i, static_cast<int>(width),
+                  d.train.class_names[i].c_str(), static_cast<long long>(train_counts[i]),
+                  static_cast<long long>(test_counts[i]));
+    std::cout << line;
+  }
+
+  std::string mean, std;
+  for (size_t c = 0; c < stats.mean.size(); ++c) {
+    mean += (c ? ", " : "") + fixed(stats.mean[c], 4);
+    std += (c ? ", " : "") + fixed(stats.std[c], 4);
+  }
+  std::cout << "\nper-channel mean (train, pixels in [0,1])  [" << mean << "]\n"
+            << "per-channel std                            [" << std << "]\n";
+  (void)global;
+}
+
+void run_verify(const DatasetArgs& args, const GlobalOptions& global) {
+  const std::string name = canonical_dataset_name(args.name);
+  const fs::path dir = locate_dataset(name, args.path, fs::current_path());
+  if (!global.quiet) std::cerr << "Checking " << name << " in " << dir.string() << " ...\n";
+  const auto t0 = std::chrono::steady_clock::now();
+  const DatasetSplits d = load_dataset(name, dir);  // throws DataError naming the bad file
+  d.train.check(dir.string() + " (train)");
+  d.test.check(dir.string() + " (test)");
+  std::string warnings;
+  const auto counts = d.train.class_counts();
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i] == 0) warnings += "\nwarning: class '" + d.train.class_names[i] + "' has no training images";
+  std::cout << "OK  " << name << " at " << dir.string() << ": " << d.train.size() << " train + " << d.test.size()
+            << " test images of " << shape_text(d.train) << ", " << d.train.num_classes() << " classes ("
+            << fixed(seconds_since(t0), 2) << " s)" << warnings << "\n";
+}
+
+// Ctrl-C during a download cancels it cleanly (temporary files removed) instead of killing
+// the process mid-write. Only an atomic store happens in the handler.
+StopToken* g_download_stop = nullptr;
+void on_interrupt(int) {
+  if (g_download_stop) g_download_stop->request_stop();
+}
+
+class InterruptCancels {
+public:
+  explicit InterruptCancels(StopToken& stop) {
+    g_download_stop = &stop;
+    old_int_ = std::signal(SIGINT, on_interrupt);
+    old_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptCancels() {
+    std::signal(SIGINT, old_int_);
+    std::signal(SIGTERM, old_term_);
+    g_download_stop = nullptr;
+  }
+
+private:
+  void (*old_int_)(int) = SIG_DFL;
+  void (*old_term_)(int) = SIG_DFL;
+};
+
+void run_download(const DownloadArgs& args, const GlobalOptions& global) {
+  const std::string name = canonical_dataset_name(args.name);
+  if (name != "cifar10")
+    throw ConfigError("dataset download: only cifar10 can be downloaded" +
+                      std::string(name == "fashion-mnist" ? "; install Fashion-MNIST with `apt install dataset-fashion-mnist`"
+                                                          : "; put the MNIST IDX files into a folder and use --path"));
+  if (!download_supported()) download_cifar10({}, {}, StopToken());  // throws the reason
+  DownloadOptions opt;
+  opt.dest_dir = args.dest.empty() ? default_download_dir() : fs::absolute(args.dest);
+  if (!args.url.empty()) opt.url = args.url;
+  if (!args.md5.empty()) opt.md5 = args.md5 == "none" ? std::string() : args.md5;
+  check_md5_hex(opt.md5);
+
+  const fs::path existing = opt.dest_dir / "cifar-10-batches-bin";
+  if (!args.force && looks_like_dataset(name, existing)) {
+    load_dataset(name, existing);  // a broken copy is reported rather than kept silently
+    std::cout << "cifar10 is already in " << existing.string() << " (use --force to download it again)\n";
+    return;
+  }
+
+  StopToken stop;
+  TerminalProgress bar(global.quiet);
+  fs::path dir;
+  {
+    InterruptCancels interrupt(stop);
+    dir = download_cifar10(opt, bar.callbacks(), stop);
+  }
+  const DatasetSplits d = load_dataset(name, dir);
+  std::cout << "cifar10 ready in " << dir.string() << ": " << d.train.size() << " train + " << d.test.size()
+            << " test images\n";
+  const fs::path default_dir = default_download_dir() / "cifar-10-batches-bin";
+  if (fs::weakly_canonical(dir) != fs::weakly_canonical(default_dir) && !global.quiet)
+    std::cout << "Not in a default location: pass --path " << dir.string() << " or set SIMCLR_DATA_DIR="
+              << opt.dest_dir.string() << "\n";
+}
+
+}  // namespace
+
+void register_dataset_commands(CLI::App& root, const GlobalOptions& global) {
+  CLI::App* dataset = root.add_subcommand("dataset", "Inspect, verify and download datasets");
+  dataset->require_subcommand(1);
+
+  auto info_args = std::make_shared<DatasetArgs>();
+  CLI::App* info = dataset->add_subcommand(
+      "info", "Where a dataset is found, its split sizes, image shape, classes and per-channel mean/std");
+  add_dataset_args(info, *info_args);
+  info->callback([info_args, &global] { run_info(*info_args, global); });
+
+  auto verify_args = std::make_shared<DatasetArgs>();
+  CLI::App* verify = dataset->add_subcommand("verify", "Read every file of a dataset and report OK or the first problem");
+  add_dataset_args(verify, *verify_args);
+  verify->callback([verify_args, &global] { run_verify(*verify_args, global); });
+
+  auto dl_args = std::make_shared<DownloadArgs>();
+  CLI::App* download = dataset->add_subcommand("download", "Download, verify (MD5) and unpack a dataset");
+  download->add_option("name", dl_args->name, "Dataset to download (cifar10)")->required();
+  download->add_option("--dest", dl_args->dest, "Folder to unpack into (default: " + default_download_dir().string() + ")");
+  download->add_option("--url", dl_args->url, "Archive URL (a mirror)")->default_str(DownloadOptions{}.url);
+  download->add_option("--md5", dl_args->md5, "Expected MD5 of the archive in hex, or 'none' to skip the check")
+      ->default_str(DownloadOptions{}.md5);
+  download->add_flag("--force", dl_args->force, "Download again even when the dataset is already there");
+  download->callback([dl_args, &global] { run_download(*dl_args, global); });
+}
+
+}  // namespace simclr::cli

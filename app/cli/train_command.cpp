@@ -1,0 +1,90 @@
+// simclr-cli train PROJECT [--resume RUN]: SimCLR training with a progress bar; metrics go
+// to the run folder as JSON lines. Ctrl+C stops after the current step with a checkpoint.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "app/cli/cli_command.h"
+#include "app/cli/terminal_progress.h"
+#include "engine/core/error.h"
+#include "engine/project/project_file.h"
+#include "engine/train/trainer.h"
+
+namespace simclr::cli {
+
+namespace {
+StopToken* g_interrupt = nullptr;
+extern "C" void on_interrupt(int) {
+  if (g_interrupt) g_interrupt->request_stop();  // only an atomic store: async-signal-safe
+}
+
+struct TrainArgs {
+  std::string project;
+  std::string resume;
+  std::string device;
+  int threads = -1;
+  std::string run_name;
+  std::string runs_root;
+  long long max_steps = -1;
+  int epochs = -1;
+};
+}  // namespace
+
+void register_train_command(CLI::App& root, const GlobalOptions& global) {
+  static TrainArgs args;
+  auto* cmd = root.add_subcommand("train", "Train a SimCLR encoder from a project file");
+  cmd->add_option("PROJECT", args.project, "Project file (*.json)")->required();
+  cmd->add_option("--resume", args.resume, "Continue the run in this run folder from its latest checkpoint");
+  cmd->add_option("--device", args.device, "cpu, cuda, cuda:N or auto (overrides the project)");
+  cmd->add_option("--threads", args.threads, "CPU threads (default: the project's, 0 = all cores)");
+  cmd->add_option("--run-name", args.run_name, "Name of the new run folder");
+  cmd->add_option("--runs-dir", args.runs_root, "Where run folders go (default: runs/ beside the project)");
+  cmd->add_option("--max-steps", args.max_steps, "Stop after this many steps in total (overrides the project)");
+  cmd->add_option("--epochs", args.epochs, "Number of epochs (overrides the project)");
+  cmd->callback([&global] {
+    ProjectConfig project = load_project(args.project);
+    if (args.max_steps >= 0) project.training.max_steps = args.max_steps;
+    if (args.epochs >= 0) {
+      if (args.epochs < 1) throw ConfigError("--epochs: must be >= 1");
+      project.training.epochs = args.epochs;
+    }
+    TrainOptions options;
+    options.resume_run = args.resume;
+    options.device_override = args.device;
+    options.threads_override = args.threads;
+    options.run_name = args.run_name;
+    options.runs_root = args.runs_root;
+
+    TerminalProgress bar(global.quiet);
+    TrainCallbacks callbacks;
+    static_cast<JobCallbacks&>(callbacks) = bar.callbacks();
+    callbacks.on_step = [&bar](const StepMetrics& m) {
+      char text[128];
+      std::snprintf(text, sizeof text, "loss %.4f  lr %.2e  %.0f views/s", m.loss, m.learning_rate, m.views_per_s);
+      bar.set_suffix(text);
+    };
+
+    StopToken stop;
+    g_interrupt = &stop;
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    const TrainResult result = train(project, options, callbacks, stop);
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    g_interrupt = nullptr;
+
+    std::printf("run: %s\nstate: %s after %lld of %lld steps, final loss %.4f, %.1f s training on %s\n",
+                result.run_dir.c_str(), result.state.c_str(), static_cast<long long>(result.steps_done),
+                static_cast<long long>(result.total_steps), result.final_loss, result.train_seconds,
+                result.device.c_str());
+    if (result.initial_monitor && result.final_monitor)
+      std::printf("kNN top-1 (k=%lld): %.2f%% at initialisation -> %.2f%% at step %lld\n",
+                  static_cast<long long>(result.final_monitor->knn_k), 100 * result.initial_monitor->knn_top1,
+                  100 * result.final_monitor->knn_top1, static_cast<long long>(result.final_monitor->step));
+    else if (result.final_monitor)
+      std::printf("kNN top-1 (k=%lld): %.2f%%\n", static_cast<long long>(result.final_monitor->knn_k),
+                  100 * result.final_monitor->knn_top1);
+  });
+}
+
+}  // namespace simclr::cli

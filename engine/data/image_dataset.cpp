@@ -1,0 +1,123 @@
+#include "engine/data/image_dataset.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "engine/core/error.h"
+
+namespace simclr {
+
+int64_t ImageDataset::size() const { return images.defined() ? images.size(0) : 0; }
+int64_t ImageDataset::channels() const { return images.defined() ? images.size(1) : 0; }
+int64_t ImageDataset::height() const { return images.defined() ? images.size(2) : 0; }
+int64_t ImageDataset::width() const { return images.defined() ? images.size(3) : 0; }
+
+ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
+  const torch::Tensor idx = indices.to(torch::kCPU, torch::kLong).reshape({-1}).contiguous();
+  const int64_t n = size();
+  if (idx.numel() > 0) {
+    const int64_t lo = idx.min().item<int64_t>();
+    const int64_t hi = idx.max().item<int64_t>();
+    if (lo < 0 || hi >= n)
+      throw ConfigError("subset: index " + std::to_string(lo < 0 ? lo : hi) +
+                        " out of range for a dataset of " + std::to_string(n) + " images");
+  }
+  ImageDataset out;
+  out.class_names = class_names;
+  if (!images.defined()) return out;
+  out.images = images.index_select(0, idx.to(images.device())).contiguous();
+  out.labels = labels.index_select(0, idx.to(labels.device())).contiguous();
+  return out;
+}
+
+std::vector<int64_t> ImageDataset::class_counts() const {
+  std::vector<int64_t> counts(class_names.size(), 0);
+  if (!labels.defined()) return counts;
+  const torch::Tensor l = labels.to(torch::kCPU, torch::kLong).contiguous();
+  const int64_t* p = l.data_ptr<int64_t>();
+  for (int64_t i = 0; i < l.numel(); ++i) {
+    // Labels outside the class list are a loader bug; count() below would hide them.
+    if (p[i] >= 0 && p[i] < static_cast<int64_t>(counts.size())) ++counts[static_cast<size_t>(p[i])];
+  }
+  return counts;
+}
+
+ImageDataset ImageDataset::balanced_subset(int64_t per_class) const {
+  if (per_class < 0) throw ConfigError("balanced subset: per_class must be >= 0, got " + std::to_string(per_class));
+  std::vector<int64_t> taken(class_names.size(), 0);
+  std::vector<int64_t> picked;
+  if (labels.defined()) {
+    const torch::Tensor l = labels.to(torch::kCPU, torch::kLong).contiguous();
+    const int64_t* p = l.data_ptr<int64_t>();
+    picked.reserve(static_cast<size_t>(std::min<int64_t>(l.numel(), per_class * num_classes())));
+    for (int64_t i = 0; i < l.numel(); ++i) {
+      const int64_t c = p[i];
+      if (c < 0 || c >= num_classes()) continue;
+      if (taken[static_cast<size_t>(c)] < per_class) {
+        ++taken[static_cast<size_t>(c)];
+        picked.push_back(i);
+      }
+    }
+  }
+  const torch::Tensor idx = torch::tensor(picked, torch::kLong);
+  return subset(idx);
+}
+
+void ImageDataset::check(const std::string& what) const {
+  auto fail = [&](const std::string& problem) { throw DataError(what + ": " + problem); };
+  if (!images.defined() || !labels.defined()) fail("images or labels missing");
+  if (images.dim() != 4) fail("images must be [N, C, H, W], got " + std::to_string(images.dim()) + " dimensions");
+  if (images.scalar_type() != torch::kByte) fail("images must be uint8");
+  if (labels.scalar_type() != torch::kLong || labels.dim() != 1) fail("labels must be int64 [N]");
+  if (labels.size(0) != images.size(0))
+    fail(std::to_string(images.size(0)) + " images but " + std::to_string(labels.size(0)) + " labels");
+  if (labels.numel() > 0) {
+    const int64_t lo = labels.min().item<int64_t>();
+    const int64_t hi = labels.max().item<int64_t>();
+    if (lo < 0 || hi >= num_classes())
+      fail("label " + std::to_string(lo < 0 ? lo : hi) + " out of range 0.." + std::to_string(num_classes() - 1));
+  }
+}
+
+namespace {
+// FNV-1a, 64 bit: tiny, dependency-free and good enough for a cache key.
+struct Fnv1a {
+  uint64_t h = 1469598103934665603ULL;
+  void add(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) {
+      h ^= p[i];
+      h *= 1099511628211ULL;
+    }
+  }
+  void add_i64(int64_t v) { add(&v, sizeof v); }
+};
+}  // namespace
+
+std::string dataset_fingerprint(const ImageDataset& ds) {
+  Fnv1a f;
+  f.add_i64(ds.size());
+  if (ds.images.defined()) {
+    for (int64_t d = 0; d < ds.images.dim(); ++d) f.add_i64(ds.images.size(d));
+    const torch::Tensor img = ds.images.to(torch::kCPU).contiguous();
+    const int64_t n = ds.size();
+    const int64_t per_image = n > 0 ? img.numel() / n : 0;
+    const auto* base = static_cast<const unsigned char*>(img.data_ptr());
+    const int64_t samples = std::min<int64_t>(n, 64);
+    for (int64_t s = 0; s < samples; ++s) {
+      const int64_t i = samples > 1 ? s * (n - 1) / (samples - 1) : 0;
+      f.add_i64(i);
+      f.add(base + i * per_image, static_cast<size_t>(per_image));
+    }
+  }
+  if (ds.labels.defined() && ds.labels.numel() > 0) {
+    const torch::Tensor l = ds.labels.to(torch::kCPU, torch::kLong).contiguous();
+    f.add(l.data_ptr<int64_t>(), static_cast<size_t>(l.numel()) * sizeof(int64_t));
+  }
+  for (const auto& name : ds.class_names) f.add(name.data(), name.size() + 1);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(f.h));
+  return buf;
+}
+
+}  // namespace simclr

@@ -1,0 +1,85 @@
+#pragma once
+// The experiment project: everything a run needs, as plain structs with defaults.
+// Parsed from and written to versioned JSON by project_file.h; the schema (names,
+// constraints) is declared once in project_schema.h and drives parsing, validation and
+// serialisation alike.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace simclr {
+
+inline constexpr int kProjectFormatVersion = 1;
+
+struct DatasetConfig {
+  std::string name = "cifar10";  // cifar10 | fashion-mnist | mnist
+  std::string path;              // folder; empty = search $SIMCLR_DATA_DIR and the user data dir
+  int64_t train_limit = 0;       // use a class-balanced subset of this many training images (0 = all)
+  int64_t test_limit = 0;        // likewise for the test split
+};
+
+struct ProjectionConfig {
+  int64_t hidden_dim = 512;
+  int64_t output_dim = 128;
+  int64_t layers = 2;  // Linear layers; 1 = linear projection
+  bool batch_norm = true;
+};
+
+struct ModelConfig {
+  std::string encoder = "resnet18";  // resnet18 | resnet34 | resnet50
+  std::string stem = "cifar";        // cifar (3x3, no max-pool) | imagenet (7x7 + max-pool)
+  int64_t width = 64;                // channels of the first stage (torchvision: 64)
+  ProjectionConfig projection;
+};
+
+struct TrainingConfig {
+  int64_t epochs = 1;
+  int64_t batch_size = 256;
+  std::string optimizer = "adam";     // adam | sgd | lars
+  double learning_rate = 1e-3;        // at the reference batch size of 256 when scaled
+  std::string lr_scaling = "none";    // none | linear | sqrt (relative to batch 256)
+  std::string schedule = "cosine";    // cosine | constant (both after warm-up)
+  double warmup_epochs = 0.0;
+  double weight_decay = 1e-6;
+  double momentum = 0.9;              // sgd and lars
+  double temperature = 0.5;           // NT-Xent
+  uint64_t seed = 0;
+  int64_t max_steps = 0;              // stop after this many steps in total (0 = run all epochs)
+  int64_t checkpoint_every_steps = 500;
+  std::string device = "auto";        // auto | cpu | cuda | cuda:N
+  int64_t threads = 0;                // CPU intra-op threads (0 = all cores)
+  std::string precision = "auto";     // auto | fp32 | bf16 | fp16
+  bool channels_last = false;
+};
+
+struct EvaluationConfig {
+  int64_t knn_every_epochs = 1;  // live kNN monitor period (0 = off)
+  bool knn_at_start = true;      // also measure the encoder at initialisation
+  int64_t knn_k = 200;
+  double knn_temperature = 0.1;
+  int64_t monitor_test_size = 0;  // class-balanced subset of the test split (0 = all of it)
+  int64_t monitor_bank_size = 0;  // class-balanced subset of the training split as memory bank (0 = all)
+  int64_t batch_size = 512;       // for feature extraction
+};
+
+struct ProjectConfig {
+  int64_t version = kProjectFormatVersion;
+  std::string name = "untitled";
+  std::string description;
+  DatasetConfig dataset;
+  ModelConfig model;
+  nlohmann::json augmentation = nlohmann::json{{"preset", "simclr-cifar"}};
+  TrainingConfig training;
+  EvaluationConfig evaluation;
+  // Per-device overrides merged over the project (JSON merge patch) when the run's device
+  // matches: {"cuda": {"model": {"width": 64}}}.
+  nlohmann::json profiles = nlohmann::json::object();
+
+  // Not serialised: where the project was loaded from (relative paths resolve against it).
+  std::filesystem::path file;
+  std::filesystem::path base_dir() const;
+};
+
+}  // namespace simclr

@@ -1,0 +1,89 @@
+#include "engine/project/run_folder.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <regex>
+
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+#include "engine/project/project_file.h"
+
+namespace simclr {
+
+namespace fs = std::filesystem;
+
+fs::path RunFolder::checkpoint_file(int64_t step) const {
+  char name[48];
+  std::snprintf(name, sizeof name, "step-%08lld.pt", static_cast<long long>(step));
+  return checkpoint_dir() / name;
+}
+
+fs::path RunFolder::latest_checkpoint() const {
+  std::error_code ec;
+  if (!fs::is_directory(checkpoint_dir(), ec)) return {};
+  static const std::regex pattern("step-([0-9]+)\\.pt");
+  fs::path best;
+  long long best_step = -1;
+  for (const auto& entry : fs::directory_iterator(checkpoint_dir(), ec)) {
+    std::smatch m;
+    const std::string file = entry.path().filename().string();
+    if (!std::regex_match(file, m, pattern)) continue;
+    const long long step = std::stoll(m[1]);
+    if (step > best_step) {
+      best_step = step;
+      best = entry.path();
+    }
+  }
+  return best;
+}
+
+void RunFolder::write_config(const ProjectConfig& config) const {
+  write_file_atomically(config_file(), to_json(config).dump(2) + "\n");
+}
+
+ProjectConfig RunFolder::read_config() const {
+  if (!fs::exists(config_file()))
+    throw ConfigError(dir_.string() + ": not a run folder (no config.json)");
+  return load_project(config_file());
+}
+
+fs::path runs_root(const ProjectConfig& project) { return project.base_dir() / "runs"; }
+
+RunFolder create_run_folder(const fs::path& root, const std::string& project_name,
+                            const std::string& requested_name) {
+  static const std::regex plain_name("[A-Za-z0-9._+-]+");
+  std::string name = requested_name;
+  if (!name.empty()) {
+    if (!std::regex_match(name, plain_name) || name == "." || name == "..")
+      throw ConfigError("run name '" + name + "': use letters, digits, '.', '_', '+' and '-' only");
+    if (fs::exists(root / name)) throw ConfigError("run name '" + name + "': " + (root / name).string() + " already exists");
+  } else {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+    std::string base = std::regex_replace(project_name.empty() ? "run" : project_name,
+                                          std::regex("[^A-Za-z0-9._+-]"), "-") + "-" + stamp;
+    name = base;
+    for (int i = 2; fs::exists(root / name); ++i) name = base + "-" + std::to_string(i);
+  }
+  std::error_code ec;
+  fs::create_directories(root / name / "checkpoints", ec);
+  if (ec) throw IoError((root / name).string() + ": cannot create run folder: " + ec.message());
+  return RunFolder(root / name);
+}
+
+std::vector<RunFolder> list_runs(const fs::path& root) {
+  std::vector<RunFolder> runs;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return runs;
+  for (const auto& entry : fs::directory_iterator(root, ec))
+    if (entry.is_directory() && fs::exists(entry.path() / "config.json")) runs.emplace_back(entry.path());
+  std::sort(runs.begin(), runs.end(), [](const RunFolder& a, const RunFolder& b) {
+    std::error_code e1, e2;
+    return fs::last_write_time(a.config_file(), e1) < fs::last_write_time(b.config_file(), e2);
+  });
+  return runs;
+}
+
+}  // namespace simclr

@@ -1,0 +1,47 @@
+#pragma once
+// A run's folder: runs/<name>/ beside the project file, holding the resolved config, the
+// metrics log (JSON lines) and the checkpoints. The folder is the run: the GUI lists runs
+// by scanning these folders.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "engine/project/project_config.h"
+
+namespace simclr {
+
+class RunFolder {
+public:
+  explicit RunFolder(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::string name() const { return dir_.filename().string(); }
+  std::filesystem::path config_file() const { return dir_ / "config.json"; }
+  std::filesystem::path metrics_file() const { return dir_ / "metrics.jsonl"; }
+  std::filesystem::path status_file() const { return dir_ / "status.json"; }
+  std::filesystem::path checkpoint_dir() const { return dir_ / "checkpoints"; }
+  std::filesystem::path checkpoint_file(int64_t step) const;
+  // Newest checkpoint by step, or empty when there is none.
+  std::filesystem::path latest_checkpoint() const;
+
+  // Writes the resolved config (every default spelled out) atomically.
+  void write_config(const ProjectConfig& config) const;
+  // Reads it back; throws ConfigError when missing or invalid.
+  ProjectConfig read_config() const;
+
+private:
+  std::filesystem::path dir_;
+};
+
+// runs/ beside the project file.
+std::filesystem::path runs_root(const ProjectConfig& project);
+
+// Creates a new, unique run folder: <root>/<name or project-name-YYYYmmdd-HHMMSS>.
+// Throws ConfigError when an explicit name is taken or is not a plain folder name.
+RunFolder create_run_folder(const std::filesystem::path& root, const std::string& project_name,
+                            const std::string& requested_name = "");
+
+// The run folders under root, oldest first.
+std::vector<RunFolder> list_runs(const std::filesystem::path& root);
+
+}  // namespace simclr

@@ -1,0 +1,78 @@
+#include "engine/train/checkpoint.h"
+
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+
+namespace simclr {
+
+namespace {
+torch::Tensor text_tensor(const std::string& text) {
+  auto t = torch::empty({static_cast<int64_t>(text.size())}, torch::kUInt8);
+  std::memcpy(t.data_ptr<uint8_t>(), text.data(), text.size());
+  return t;
+}
+
+std::string tensor_text(const torch::Tensor& t) {
+  const auto c = t.contiguous();
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), static_cast<size_t>(c.numel()));
+}
+
+void read_info(torch::serialize::InputArchive& archive, CheckpointInfo& info) {
+  torch::Tensor step, loss, config;
+  archive.read("step", step);
+  archive.read("last_loss", loss);
+  archive.read("config", config);
+  info.step = step.item<int64_t>();
+  info.last_loss = loss.item<double>();
+  info.config_json = tensor_text(config);
+}
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
+                     const CheckpointInfo& info) {
+  write_atomically_with(file, [&](const std::filesystem::path& tmp) {
+    torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
+    model->save(model_archive);
+    optimizer.save(optimizer_archive);
+    archive.write("model", model_archive);
+    archive.write("optimizer", optimizer_archive);
+    archive.write("step", torch::tensor(static_cast<int64_t>(info.step)));
+    archive.write("last_loss", torch::tensor(info.last_loss, torch::kDouble));
+    archive.write("config", text_tensor(info.config_json));
+    archive.save_to(tmp.string());
+  });
+}
+
+CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& model, TrainOptimizer* optimizer) {
+  if (!std::filesystem::exists(file)) throw DataError(file.string() + ": checkpoint not found");
+  CheckpointInfo info;
+  try {
+    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+    archive.load_from(file.string());
+    read_info(archive, info);
+    archive.read("model", model_archive);
+    model->load(model_archive);
+    if (optimizer) {
+      archive.read("optimizer", optimizer_archive);
+      optimizer->load(optimizer_archive);
+    }
+  } catch (const c10::Error& e) {
+    throw DataError(file.string() + ": not a checkpoint of this model (" + e.what_without_backtrace() + ")");
+  }
+  return info;
+}
+
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) throw DataError(file.string() + ": checkpoint not found");
+  CheckpointInfo info;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    read_info(archive, info);
+  } catch (const c10::Error& e) {
+    throw DataError(file.string() + ": not a SimCLR checkpoint (" + e.what_without_backtrace() + ")");
+  }
+  return info;
+}
+
+}  // namespace simclr

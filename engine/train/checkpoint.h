@@ -1,0 +1,31 @@
+#pragma once
+// Checkpoints: model (encoder + head, buffers included), optimizer state, the step and the
+// resolved config, in one LibTorch archive written atomically. Every random draw in a run
+// is derived from (seed, epoch, step, view) — see engine/core/seeding.h — so the step and
+// the config's seed are the complete RNG state: a resumed run draws what an uninterrupted
+// one would.
+#include <filesystem>
+#include <string>
+
+#include "engine/models/simclr_model.h"
+#include "engine/train/train_optimizer.h"
+
+namespace simclr {
+
+struct CheckpointInfo {
+  int64_t step = 0;
+  double last_loss = 0;
+  std::string config_json;  // the resolved project the run was started with
+};
+
+void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
+                     const CheckpointInfo& info);
+
+// Restores model and optimizer in place. Throws DataError naming the file when it is
+// missing, unreadable or does not fit the model.
+CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& model, TrainOptimizer* optimizer);
+
+// Reads only the step and config, without a model.
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& file);
+
+}  // namespace simclr

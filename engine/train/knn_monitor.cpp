@@ -1,0 +1,69 @@
+#include "engine/train/knn_monitor.h"
+
+#include <chrono>
+
+#include "engine/core/seeding.h"
+#include "engine/eval/embedding_health.h"
+#include "engine/eval/knn_classifier.h"
+
+namespace simclr {
+
+namespace {
+constexpr int64_t kPairCount = 512;  // positive pairs for alignment; enough for a stable mean
+
+ImageDataset balanced(const ImageDataset& split, int64_t size) {
+  if (size <= 0 || size >= split.size()) return split;
+  const int64_t classes = std::max<int64_t>(1, static_cast<int64_t>(split.class_names.size()));
+  return split.balanced_subset(std::max<int64_t>(1, size / classes));
+}
+}  // namespace
+
+KnnMonitor::KnnMonitor(const DatasetSplits& data, const EvaluationConfig& config, const AugmentPipeline& pipeline,
+                       EmbedOptions embed, uint64_t seed)
+    : bank_(balanced(data.train, config.monitor_bank_size)),
+      queries_(balanced(data.test, config.monitor_test_size)),
+      config_(config),
+      embed_(std::move(embed)) {
+  // The same two views every time, so alignment is comparable across the run.
+  const auto images = queries_.images.slice(0, 0, std::min<int64_t>(kPairCount, queries_.size()));
+  for (int view = 0; view < 2; ++view) {
+    auto gen = make_generator(derive_seed(seed, {0x6d6f6e69ULL, static_cast<uint64_t>(view)}));
+    pair_views_[view] = pipeline.apply(images, gen).mul_(255.0).round_().to(torch::kUInt8);
+  }
+}
+
+MonitorMetrics KnnMonitor::evaluate(SimCLRModel& model, int64_t step, double epoch, const JobCallbacks& callbacks,
+                                    const StopToken& stop) const {
+  const auto start = std::chrono::steady_clock::now();
+  EmbedOptions options = embed_;
+  options.stage = "kNN monitor: training bank";
+  const auto bank = embed_images(model, bank_.images, options, callbacks, stop);
+  options.stage = "kNN monitor: test set";
+  const auto queries = embed_images(model, queries_.images, options, callbacks, stop);
+  options.stage = "kNN monitor: positive pairs";
+  const auto view1 = embed_images(model, pair_views_[0], options, {}, stop);
+  const auto view2 = embed_images(model, pair_views_[1], options, {}, stop);
+
+  KnnOptions knn;
+  knn.ks = {config_.knn_k, 10};
+  knn.temperature = config_.knn_temperature;
+  knn.num_classes = static_cast<int64_t>(bank_.class_names.size());
+  const auto accuracy = knn_accuracy(bank.h, bank_.labels.to(bank.h.device()), queries.h,
+                                     queries_.labels.to(bank.h.device()), knn);
+
+  MonitorMetrics m;
+  m.step = step;
+  m.epoch = epoch;
+  m.knn_k = config_.knn_k;
+  m.knn_top1 = accuracy[0].top1;
+  m.knn_top1_k10 = accuracy[1].top1;
+  m.alignment = alignment(view1.z, view2.z);
+  const auto sample = queries.z.slice(0, 0, std::min<int64_t>(2048, queries.z.size(0)));
+  m.uniformity = uniformity(sample);
+  m.z_std = normalized_std(queries.z);
+  m.h_effective_rank = effective_rank(queries.h);
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return m;
+}
+
+}  // namespace simclr

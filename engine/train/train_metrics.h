@@ -1,0 +1,46 @@
+#pragma once
+// What a training run reports, as plain values (they cross into the GUI thread as-is).
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/job.h"
+
+namespace simclr {
+
+struct StepMetrics {
+  int64_t step = 0;          // optimizer steps done (1-based after the first step)
+  double epoch = 0;          // fractional epochs done
+  double loss = 0;           // NT-Xent of this batch
+  double learning_rate = 0;
+  double views_per_s = 0;    // augmented views through forward + backward per second
+  double augment_ms = 0;     // building both views of the batch
+  double model_ms = 0;       // forward, loss, backward and optimizer step
+  double positive_top1 = 0;  // fraction of views whose positive is their most similar view
+};
+
+struct MonitorMetrics {
+  int64_t step = 0;
+  double epoch = 0;
+  int64_t knn_k = 200;
+  double knn_top1 = 0;      // weighted kNN top-1 on the monitor set, k = knn_k, in [0, 1]
+  double knn_top1_k10 = 0;  // same with k = 10
+  double alignment = 0;     // Wang & Isola, positive pairs of the monitor set
+  double uniformity = 0;
+  double z_std = 0;         // std of L2-normalised z; collapse -> 0
+  double h_effective_rank = 0;
+  double seconds = 0;       // time the evaluation took
+};
+
+struct TrainCallbacks : JobCallbacks {
+  std::function<void(const StepMetrics&)> on_step;
+  std::function<void(const MonitorMetrics&)> on_monitor;
+  std::function<void(const std::string& checkpoint)> on_checkpoint;
+};
+
+nlohmann::json to_json(const StepMetrics& m);
+nlohmann::json to_json(const MonitorMetrics& m);
+
+}  // namespace simclr

@@ -1,0 +1,336 @@
+#include "engine/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "engine/augment/augment_pipeline.h"
+#include "engine/core/atomic_file.h"
+#include "engine/core/device.h"
+#include "engine/core/error.h"
+#include "engine/core/seeding.h"
+#include "engine/data/channel_stats.h"
+#include "engine/data/dataset_locator.h"
+#include "engine/losses/nt_xent_loss.h"
+#include "engine/models/simclr_model.h"
+#include "engine/project/project_file.h"
+#include "engine/project/run_folder.h"
+#include "engine/train/checkpoint.h"
+#include "engine/train/knn_monitor.h"
+#include "engine/train/lr_schedule.h"
+#include "engine/train/metrics_log.h"
+#include "engine/train/precision.h"
+#include "engine/train/train_optimizer.h"
+
+namespace simclr {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Seed streams, so that no two kinds of draw share a generator.
+enum Stream : uint64_t { kShuffle = 1, kViews = 2 };
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Settings that may change between a run and its resumption without changing its result.
+bool non_binding(const std::string& path) {
+  static const char* free[] = {"/name", "/description", "/dataset/path", "/training/max_steps",
+                               "/training/checkpoint_every_steps", "/training/device", "/training/threads",
+                               "/evaluation", "/profiles"};
+  for (const char* prefix : free)
+    if (path.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+std::vector<std::string> binding_differences(const json& a, const json& b) {
+  std::vector<std::string> out;
+  for (const auto& op : json::diff(a, b)) {
+    const std::string path = op.value("path", "");
+    if (!non_binding(path)) out.push_back(path);
+  }
+  return out;
+}
+
+SimCLRModel build_model(const ProjectConfig& project, int64_t channels) {
+  EncoderConfig encoder;
+  encoder.type = "resnet";
+  encoder.resnet.depth = std::stoi(project.model.encoder.substr(std::string("resnet").size()));
+  encoder.resnet.stem = project.model.stem;
+  encoder.resnet.width = project.model.width;
+  encoder.resnet.in_channels = channels;
+  auto backbone = make_encoder(encoder);
+  ProjectionHeadConfig head;
+  head.input_dim = backbone->feature_dim();
+  head.hidden_dim = project.model.projection.hidden_dim;
+  head.output_dim = project.model.projection.output_dim;
+  head.layers = static_cast<int>(project.model.projection.layers);
+  head.batch_norm = project.model.projection.batch_norm;
+  return SimCLRModel(backbone, head);
+}
+
+void to_channels_last(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.parameters())
+    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+ImageDataset limit(const ImageDataset& split, int64_t size) {
+  if (size <= 0 || size >= split.size()) return split;
+  const int64_t classes = std::max<int64_t>(1, static_cast<int64_t>(split.class_names.size()));
+  return split.balanced_subset(std::max<int64_t>(1, size / classes));
+}
+
+void write_status(const RunFolder& run, const TrainResult& result) {
+  json status = {{"state", result.state},
+                 {"steps_done", result.steps_done},
+                 {"total_steps", result.total_steps},
+                 {"final_loss", result.final_loss},
+                 {"train_seconds", result.train_seconds},
+                 {"device", result.device}};
+  if (result.initial_monitor) status["initial_monitor"] = to_json(*result.initial_monitor);
+  if (result.final_monitor) status["final_monitor"] = to_json(*result.final_monitor);
+  write_file_atomically(run.status_file(), status.dump(2) + "\n");
+}
+
+}  // namespace
+
+ProjectConfig resolve_for_device(const ProjectConfig& project, const TrainOptions& options) {
+  ProjectConfig base = project;
+  if (!options.device_override.empty()) base.training.device = options.device_override;
+  const torch::Device device = resolve_device(base.training.device);
+  ProjectConfig resolved = apply_profile(base, device.is_cuda() ? "cuda" : "cpu");
+  if (!options.device_override.empty()) resolved.training.device = options.device_override;
+  if (options.threads_override >= 0) resolved.training.threads = options.threads_override;
+  return resolved;
+}
+
+TrainResult train(const ProjectConfig& input_project, const TrainOptions& options, const TrainCallbacks& callbacks,
+                  const StopToken& stop) {
+  const ProjectConfig project = resolve_for_device(input_project, options);
+  const TrainingConfig& cfg = project.training;
+  const torch::Device device = resolve_device(cfg.device);
+  const int threads = configure_threads(static_cast<int>(cfg.threads));
+  const torch::ScalarType amp_dtype = autocast_dtype(cfg.precision, device);
+
+  // Run folder: a new one, or the one being resumed after checking its config matches.
+  const fs::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
+  const bool resuming = !options.resume_run.empty();
+  std::optional<RunFolder> run;
+  fs::path resume_checkpoint;
+  if (resuming) {
+    run.emplace(options.resume_run);
+    const ProjectConfig saved = run->read_config();
+    const auto differences = binding_differences(to_json(saved), to_json(project));
+    if (!differences.empty()) {
+      std::string list;
+      for (const auto& d : differences) list += (list.empty() ? "" : ", ") + d.substr(1);
+      throw ConfigError("cannot resume " + run->dir().string() + ": the project differs from the run's config in " +
+                        list);
+    }
+    resume_checkpoint = run->latest_checkpoint();
+    if (resume_checkpoint.empty())
+      throw ConfigError("cannot resume " + run->dir().string() + ": it has no checkpoint yet");
+  } else {
+    run.emplace(create_run_folder(root, project.name, options.run_name));
+    run->write_config(project);
+  }
+  callbacks.log(LogLevel::Info, "run folder: " + run->dir().string());
+
+  // Data.
+  const fs::path data_dir = locate_dataset(project.dataset.name, project.dataset.path, project.base_dir());
+  callbacks.log(LogLevel::Info, "dataset " + project.dataset.name + " from " + data_dir.string());
+  DatasetSplits data = load_dataset(project.dataset.name, data_dir);
+  data.train = limit(data.train, project.dataset.train_limit);
+  data.test = limit(data.test, project.dataset.test_limit);
+  const ChannelStats stats =
+      load_or_compute_channel_stats(data.train, project.dataset.name, root / (project.dataset.name + "-stats.json"));
+
+  const int64_t n = data.train.size();
+  const int64_t batch = cfg.batch_size;
+  const int64_t steps_per_epoch = n / batch;  // the last partial batch is dropped
+  if (steps_per_epoch < 1)
+    throw ConfigError("training.batch_size: " + std::to_string(batch) + " is larger than the training set (" +
+                      std::to_string(n) + " images)");
+  const int64_t total_steps = cfg.epochs * steps_per_epoch;
+  const int64_t stop_at = cfg.max_steps > 0 ? std::min(cfg.max_steps, total_steps) : total_steps;
+
+  // Model, optimizer, schedule. Initialisation is seeded, so runs are reproducible.
+  const AugmentPipeline pipeline = AugmentPipeline::from_json(project.augmentation);
+  torch::manual_seed(derive_seed(cfg.seed, {0}));
+  SimCLRModel model = build_model(project, data.train.channels());
+  model->to(device);
+  if (cfg.channels_last) to_channels_last(*model);
+  TrainOptimizer optimizer(cfg, model->named_parameters());
+  const double peak_lr = scaled_learning_rate(cfg.learning_rate, batch, cfg.lr_scaling);
+  const LrSchedule schedule(peak_lr, static_cast<int64_t>(std::llround(cfg.warmup_epochs * steps_per_epoch)),
+                            total_steps, cfg.schedule);
+
+  int64_t step = 0;
+  double last_loss = 0;
+  if (resuming) {
+    const CheckpointInfo info = load_checkpoint(resume_checkpoint, model, &optimizer);
+    step = info.step;
+    last_loss = info.last_loss;
+    callbacks.log(LogLevel::Info, "resumed from " + resume_checkpoint.string() + " at step " + std::to_string(step));
+  }
+  MetricsLog metrics(run->metrics_file(), resuming ? step : -1);
+
+  EmbedOptions embed;
+  embed.batch_size = project.evaluation.batch_size;
+  embed.device = device;
+  embed.mean = stats.mean;
+  embed.std = stats.std;
+  embed.image_size = pipeline.output_size(data.train.height());
+  embed.channels_last = cfg.channels_last;
+  std::optional<KnnMonitor> monitor;
+  if (project.evaluation.knn_every_epochs > 0)
+    monitor.emplace(data, project.evaluation, pipeline, embed, cfg.seed);
+
+  TrainResult result;
+  result.run_dir = run->dir();
+  result.total_steps = total_steps;
+  result.device = describe_device(device);
+  callbacks.log(LogLevel::Info, "device: " + result.device + ", " + std::to_string(n) + " training images, " +
+                                    std::to_string(steps_per_epoch) + " steps per epoch of batch " +
+                                    std::to_string(batch) + ", " + std::to_string(model->parameters().size()) +
+                                    " parameter tensors");
+  (void)threads;
+
+  auto run_monitor = [&](int64_t at_step) {
+    MonitorMetrics m = monitor->evaluate(model, at_step, double(at_step) / steps_per_epoch, callbacks, stop);
+    metrics.write(to_json(m));
+    if (callbacks.on_monitor) callbacks.on_monitor(m);
+    char line[200];
+    std::snprintf(line, sizeof line, "step %lld: kNN top-1 %.2f%% (k=%lld), %.2f%% (k=10), alignment %.3f, "
+                  "uniformity %.3f, z std %.4f, effective rank %.1f",
+                  static_cast<long long>(at_step), 100 * m.knn_top1, static_cast<long long>(m.knn_k),
+                  100 * m.knn_top1_k10, m.alignment, m.uniformity, m.z_std, m.h_effective_rank);
+    callbacks.log(LogLevel::Info, line);
+    return m;
+  };
+
+  int64_t last_checkpoint_step = resuming ? step : -1;
+  auto checkpoint = [&]() {
+    if (step == last_checkpoint_step) return;
+    CheckpointInfo info{step, last_loss, to_json(project).dump()};
+    const fs::path file = run->checkpoint_file(step);
+    save_checkpoint(file, model, optimizer, info);
+    last_checkpoint_step = step;
+    if (callbacks.on_checkpoint) callbacks.on_checkpoint(file.string());
+  };
+
+  if (monitor && project.evaluation.knn_at_start && step == 0) result.initial_monitor = run_monitor(0);
+  if (resuming)  // keep the baseline measured when the run started
+    for (const auto& record : read_metrics(run->metrics_file()))
+      if (record.value("type", "") == "monitor" && record.value("step", int64_t{-1}) == 0) {
+        MonitorMetrics m;
+        m.knn_k = record.value("knn_k", int64_t{0});
+        m.knn_top1 = record.value("knn_top1", 0.0);
+        m.knn_top1_k10 = record.value("knn_top1_k10", 0.0);
+        result.initial_monitor = m;
+      }
+
+  model->train();
+  NTXentLoss loss_fn(cfg.temperature);
+  ProgressClock clock("train", stop_at, step);
+  torch::Tensor permutation;
+  int64_t permutation_epoch = -1;
+  double train_seconds = 0;
+  bool stopped = false;
+
+  while (step < stop_at) {
+    stop.wait_while_paused();
+    if (stop.stop_requested()) {
+      stopped = true;
+      break;
+    }
+    const int64_t epoch = step / steps_per_epoch;
+    if (epoch != permutation_epoch) {
+      auto gen = make_generator(derive_seed(cfg.seed, {kShuffle, static_cast<uint64_t>(epoch)}));
+      permutation = torch::randperm(n, gen, torch::kLong);
+      permutation_epoch = epoch;
+    }
+    const int64_t offset = (step % steps_per_epoch) * batch;
+    const auto start = std::chrono::steady_clock::now();
+
+    // Two views of the batch, from generators fixed by (seed, step, view).
+    const auto images = data.train.images.index_select(0, permutation.slice(0, offset, offset + batch)).to(device);
+    torch::Tensor views[2];
+    for (int v = 0; v < 2; ++v) {
+      auto gen = make_generator(derive_seed(cfg.seed, {kViews, static_cast<uint64_t>(step), static_cast<uint64_t>(v)}));
+      views[v] = pipeline.apply(images, gen);
+    }
+    auto x = normalize(torch::cat({views[0], views[1]}), stats.mean, stats.std);
+    if (cfg.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+    const double augment_ms = 1000 * seconds_since(start);
+
+    const double lr = schedule.at(step);
+    optimizer.set_learning_rate(lr);
+    torch::Tensor z;
+    {
+      AutocastGuard autocast(device, amp_dtype);
+      z = model->forward(x).z;
+    }
+    z = z.to(torch::kFloat);
+    const auto z1 = z.slice(0, 0, batch);
+    const auto z2 = z.slice(0, batch, 2 * batch);
+    const auto loss = loss_fn(z1, z2);
+    const double loss_value = loss.item<double>();
+    if (!std::isfinite(loss_value)) {
+      const fs::path good = run->latest_checkpoint();
+      throw TrainingError("step " + std::to_string(step + 1) + ": the loss is " + std::to_string(loss_value) +
+                          "; training stopped (lower training.learning_rate or raise training.temperature). " +
+                          (good.empty() ? "No checkpoint was written yet."
+                                        : "The last good checkpoint is " + good.string()));
+    }
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+    ++step;
+    last_loss = loss_value;
+    const double step_seconds = seconds_since(start);
+    train_seconds += step_seconds;
+
+    StepMetrics m;
+    m.step = step;
+    m.epoch = double(step) / steps_per_epoch;
+    m.loss = loss_value;
+    m.learning_rate = lr;
+    m.views_per_s = 2.0 * batch / step_seconds;
+    m.augment_ms = augment_ms;
+    m.model_ms = 1000 * step_seconds - augment_ms;
+    {
+      torch::NoGradGuard no_grad;
+      m.positive_top1 = contrastive_stats(z1.detach(), z2.detach()).positive_top1;
+    }
+    metrics.write(to_json(m));
+    if (callbacks.on_step) callbacks.on_step(m);
+    callbacks.progress(clock.at(step));
+
+    if (step % cfg.checkpoint_every_steps == 0) checkpoint();
+    const bool epoch_end = step % steps_per_epoch == 0;
+    if (monitor && epoch_end && ((step / steps_per_epoch) % project.evaluation.knn_every_epochs == 0 ||
+                                 step == total_steps))
+      result.final_monitor = run_monitor(step);
+  }
+
+  // A run cut short by max_steps still ends with a measurement of what it learned.
+  if (monitor && !stopped && step == stop_at && (!result.final_monitor || result.final_monitor->step != step))
+    result.final_monitor = run_monitor(step);
+  checkpoint();
+  result.state = stopped || step < stop_at ? "stopped" : "completed";
+  result.steps_done = step;
+  result.final_loss = last_loss;
+  result.train_seconds = train_seconds;
+  write_status(*run, result);
+  callbacks.log(LogLevel::Info, std::string("training ") + result.state + " at step " + std::to_string(step) + "/" +
+                                    std::to_string(total_steps));
+  return result;
+}
+
+}  // namespace simclr

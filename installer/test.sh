@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The README's second command: install what is missing, build everything, run the whole
+# test suite. Tests that need real data read $SIMCLR_DATA_DIR and say when they skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./installer/install-deps.sh
+./installer/build.sh -DSIMCLR_BUILD_TESTS=ON
+cd build
+ctest --output-on-failure --parallel 2 "$@"

@@ -1,0 +1,75 @@
+#include <QtTest>
+
+#include <fstream>
+
+#include "engine/core/error.h"
+#include "engine/train/checkpoint.h"
+#include "tests/support/temp_dir.h"
+
+using namespace simclr;
+
+namespace {
+SimCLRModel small_model() {
+  EncoderConfig encoder;
+  encoder.resnet.width = 4;
+  ProjectionHeadConfig head;
+  head.hidden_dim = 16;
+  head.output_dim = 8;
+  return SimCLRModel(make_encoder(encoder), head);
+}
+}  // namespace
+
+class TestCheckpoint : public QObject {
+  Q_OBJECT
+private Q_SLOTS:
+  void roundTripRestoresWeightsBuffersAndState() {
+    test::TempDir dir;
+    torch::manual_seed(1);
+    SimCLRModel model = small_model();
+    TrainingConfig config;
+    TrainOptimizer optimizer(config, model->named_parameters());
+    model->forward(torch::rand({4, 3, 32, 32})).z.sum().backward();  // also moves BN statistics
+    optimizer.step();
+    save_checkpoint(dir / "c.pt", model, optimizer, {42, 1.5, R"({"name":"x"})"});
+
+    torch::manual_seed(2);
+    SimCLRModel other = small_model();
+    TrainOptimizer other_optimizer(config, other->named_parameters());
+    const CheckpointInfo info = load_checkpoint(dir / "c.pt", other, &other_optimizer);
+    QCOMPARE(info.step, int64_t{42});
+    QCOMPARE(info.last_loss, 1.5);
+    QCOMPARE(QString::fromStdString(info.config_json), QStringLiteral(R"({"name":"x"})"));
+    for (const auto& item : model->named_parameters())
+      QVERIFY(torch::equal(item.value(), other->named_parameters()[item.key()]));
+    for (const auto& item : model->named_buffers())
+      QVERIFY(torch::equal(item.value(), other->named_buffers()[item.key()]));
+  }
+
+  void corruptOrMissingFilesAreNamed() {
+    test::TempDir dir;
+    SimCLRModel model = small_model();
+    QVERIFY_THROWS_EXCEPTION(DataError, load_checkpoint(dir / "missing.pt", model, nullptr));
+    std::ofstream(dir / "junk.pt") << "not a checkpoint";
+    try {
+      load_checkpoint(dir / "junk.pt", model, nullptr);
+      QFAIL("expected DataError");
+    } catch (const DataError& e) {
+      QVERIFY(QString(e.what()).contains("junk.pt"));
+    }
+  }
+
+  void checkpointOfAnotherArchitectureIsRefused() {
+    test::TempDir dir;
+    SimCLRModel model = small_model();
+    TrainingConfig config;
+    TrainOptimizer optimizer(config, model->named_parameters());
+    save_checkpoint(dir / "c.pt", model, optimizer, {1, 0.0, "{}"});
+    EncoderConfig wide;
+    wide.resnet.width = 8;
+    SimCLRModel other(make_encoder(wide), ProjectionHeadConfig{});
+    QVERIFY_THROWS_EXCEPTION(DataError, load_checkpoint(dir / "c.pt", other, nullptr));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCheckpoint)
+#include "test_checkpoint.moc"

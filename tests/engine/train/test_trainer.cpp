@@ -1,0 +1,233 @@
+#include <QtTest>
+
+#include <atomic>
+#include <thread>
+
+#include "engine/core/error.h"
+#include "engine/train/checkpoint.h"
+#include "engine/train/metrics_log.h"
+#include "engine/train/trainer.h"
+#include "engine/project/project_file.h"
+#include "engine/project/run_folder.h"
+#include "tests/support/dataset_fixtures.h"
+#include "tests/support/temp_dir.h"
+
+using namespace simclr;
+
+namespace {
+// A tiny but complete project: 80 training images in 5 steps of 16 per epoch, a 4-wide
+// ResNet-18 and a small head, so a run takes a second or two on the CPU.
+ProjectConfig tiny_project(const std::filesystem::path& data_dir) {
+  ProjectConfig p;
+  p.name = "tiny";
+  p.dataset.name = "cifar10";
+  p.dataset.path = data_dir.string();
+  p.model.width = 4;
+  p.model.projection.hidden_dim = 32;
+  p.model.projection.output_dim = 16;
+  p.training.epochs = 2;
+  p.training.batch_size = 16;
+  p.training.device = "cpu";
+  p.training.threads = 2;
+  p.training.seed = 7;
+  p.training.checkpoint_every_steps = 4;
+  p.evaluation.knn_k = 5;
+  p.evaluation.batch_size = 32;
+  return p;
+}
+
+SimCLRModel load_weights(const ProjectConfig& p, const std::filesystem::path& checkpoint) {
+  // Build the same architecture through a throwaway run's config, then load.
+  EncoderConfig encoder;
+  encoder.resnet.width = p.model.width;
+  ProjectionHeadConfig head;
+  head.hidden_dim = p.model.projection.hidden_dim;
+  head.output_dim = p.model.projection.output_dim;
+  SimCLRModel model(make_encoder(encoder), head);
+  load_checkpoint(checkpoint, model, nullptr);
+  return model;
+}
+
+bool same_weights(SimCLRModel& a, SimCLRModel& b) {
+  const auto pa = a->named_parameters();
+  const auto pb = b->named_parameters();
+  for (const auto& item : pa)
+    if (!torch::equal(item.value(), pb[item.key()])) return false;
+  const auto ba = a->named_buffers();
+  const auto bb = b->named_buffers();
+  for (const auto& item : ba)
+    if (!torch::equal(item.value(), bb[item.key()])) return false;
+  return true;
+}
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+  test::TempDir data_{"simclr-trainer-data"};
+
+private Q_SLOTS:
+  void initTestCase() { test::write_cifar10_folder(data_.path(), 16, 40, 11); }
+
+  void trainsAndFillsTheRunFolder() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    TrainOptions options;
+    options.runs_root = runs.path();
+    std::vector<StepMetrics> steps;
+    std::vector<MonitorMetrics> monitors;
+    long long last_progress = 0;
+    TrainCallbacks callbacks;
+    callbacks.on_step = [&](const StepMetrics& m) { steps.push_back(m); };
+    callbacks.on_monitor = [&](const MonitorMetrics& m) { monitors.push_back(m); };
+    callbacks.on_progress = [&](const Progress& pr) {
+      if (pr.stage == "train") last_progress = pr.step;
+    };
+    const TrainResult result = train(p, options, callbacks, StopToken());
+
+    QCOMPARE(QString::fromStdString(result.state), QStringLiteral("completed"));
+    QCOMPARE(result.steps_done, int64_t{10});
+    QCOMPARE(steps.size(), size_t{10});
+    QCOMPARE(last_progress, 10LL);
+    for (size_t i = 0; i < steps.size(); ++i) {
+      QCOMPARE(steps[i].step, int64_t(i + 1));
+      QVERIFY(std::isfinite(steps[i].loss) && steps[i].loss > 0);
+      QVERIFY(steps[i].views_per_s > 0);
+      QVERIFY(steps[i].learning_rate > 0);
+    }
+    QVERIFY(steps.back().learning_rate < steps.front().learning_rate);  // cosine decay
+    // Initialisation, then the end of each epoch.
+    QCOMPARE(monitors.size(), size_t{3});
+    QCOMPARE(monitors[0].step, int64_t{0});
+    QCOMPARE(monitors[2].step, int64_t{10});
+    for (const auto& m : monitors) {
+      QVERIFY(m.knn_top1 >= 0 && m.knn_top1 <= 1);
+      QVERIFY(m.alignment >= 0 && m.alignment <= 4);
+      QVERIFY(m.h_effective_rank >= 1);
+    }
+
+    const RunFolder run(result.run_dir);
+    QCOMPARE(run.read_config().training.batch_size, int64_t{16});
+    const auto records = read_metrics(run.metrics_file());
+    QCOMPARE(records.size(), size_t{13});
+    QCOMPARE(run.latest_checkpoint(), run.checkpoint_file(10));
+    QVERIFY(std::filesystem::exists(run.checkpoint_file(4)));
+    QVERIFY(std::filesystem::exists(run.checkpoint_file(8)));
+    QCOMPARE(read_checkpoint_info(run.checkpoint_file(10)).step, int64_t{10});
+    const auto status = nlohmann::json::parse(std::ifstream(run.status_file()));
+    QCOMPARE(QString::fromStdString(status["state"].get<std::string>()), QStringLiteral("completed"));
+  }
+
+  void stoppedAndResumedRunEqualsAStraightRun() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.evaluation.knn_every_epochs = 0;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    options.run_name = "straight";
+    const TrainResult straight = train(p, options, {}, StopToken());
+
+    StopToken stop;
+    TrainCallbacks stop_at_3;
+    stop_at_3.on_step = [&](const StepMetrics& m) {
+      if (m.step == 3) stop.request_stop();
+    };
+    options.run_name = "interrupted";
+    const TrainResult first = train(p, options, stop_at_3, stop);
+    QCOMPARE(QString::fromStdString(first.state), QStringLiteral("stopped"));
+    QCOMPARE(first.steps_done, int64_t{3});
+
+    TrainOptions resume;
+    resume.resume_run = first.run_dir;
+    const TrainResult second = train(p, resume, {}, StopToken());
+    QCOMPARE(QString::fromStdString(second.state), QStringLiteral("completed"));
+    QCOMPARE(second.steps_done, int64_t{10});
+    QCOMPARE(second.final_loss, straight.final_loss);
+
+    SimCLRModel a = load_weights(p, RunFolder(straight.run_dir).latest_checkpoint());
+    SimCLRModel b = load_weights(p, RunFolder(second.run_dir).latest_checkpoint());
+    QVERIFY(same_weights(a, b));
+    // The resumed run's log holds each step once.
+    int64_t step_records = 0;
+    for (const auto& r : read_metrics(RunFolder(second.run_dir).metrics_file())) step_records += r["type"] == "step";
+    QCOMPARE(step_records, int64_t{10});
+  }
+
+  void resumeRefusesAChangedProject() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.evaluation.knn_every_epochs = 0;
+    p.training.max_steps = 2;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    const TrainResult first = train(p, options, {}, StopToken());
+    p.training.learning_rate *= 2;
+    TrainOptions resume;
+    resume.resume_run = first.run_dir;
+    try {
+      train(p, resume, {}, StopToken());
+      QFAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains("training/learning_rate"), e.what());
+    }
+  }
+
+  void divergingLossStopsWithAClearMessage() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.evaluation.knn_every_epochs = 0;
+    p.training.optimizer = "sgd";
+    p.training.momentum = 0;
+    p.training.learning_rate = 1e30;
+    p.training.checkpoint_every_steps = 1;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    try {
+      train(p, options, {}, StopToken());
+      QFAIL("expected TrainingError");
+    } catch (const TrainingError& e) {
+      const QString message = e.what();
+      QVERIFY2(message.contains("step ") && message.contains("loss"), e.what());
+      QVERIFY2(message.contains("last good checkpoint"), e.what());
+    }
+  }
+
+  void pauseHoldsTheRunUntilResumed() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.evaluation.knn_every_epochs = 0;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    StopToken token;
+    std::atomic<int64_t> last_step{0};
+    TrainCallbacks callbacks;
+    callbacks.on_step = [&](const StepMetrics& m) {
+      last_step = m.step;
+      if (m.step == 2) token.set_paused(true);
+    };
+    TrainResult result;
+    std::thread worker([&] { result = train(p, options, callbacks, token); });
+    QTRY_COMPARE_WITH_TIMEOUT(last_step.load(), int64_t{2}, 30000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    QCOMPARE(last_step.load(), int64_t{2});  // held while paused
+    token.set_paused(false);
+    worker.join();
+    QCOMPARE(result.steps_done, int64_t{10});
+  }
+
+  void batchLargerThanTheDatasetIsABadSetting() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.training.batch_size = 1000;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    try {
+      train(p, options, {}, StopToken());
+      QFAIL("expected ConfigError");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains("training.batch_size"), e.what());
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
