@@ -5,10 +5,12 @@
 #include <c10/util/Exception.h>
 
 #include "app/cli/cli_command.h"
+#include "engine/core/allocator_tuning.h"
 #include "engine/core/error.h"
 #include "engine/core/version.h"
 
 int main(int argc, char** argv) {
+  simclr::tune_allocator_for_tensors();
   CLI::App app{"SimCLR Workbench headless runner: datasets, projects, training and analysis",
                "simclr-cli"};
   app.require_subcommand(1);

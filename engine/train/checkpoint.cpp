@@ -26,6 +26,33 @@ void read_info(torch::serialize::InputArchive& archive, CheckpointInfo& info) {
   info.last_loss = loss.item<double>();
   info.config_json = tensor_text(config);
 }
+std::string shape_text(c10::IntArrayRef sizes) {
+  std::string out = "[";
+  for (size_t i = 0; i < sizes.size(); ++i) out += (i ? ", " : "") + std::to_string(sizes[i]);
+  return out + "]";
+}
+
+// LibTorch's Module::load replaces tensors whatever their shape, so a checkpoint of another
+// architecture would load "successfully". Check every tensor's presence and shape first.
+void check_fits(torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
+                const std::filesystem::path& file) {
+  auto check = [&](const std::string& name, const torch::Tensor& expected, bool is_buffer) {
+    torch::Tensor stored;
+    if (!archive.try_read(name, stored, is_buffer))
+      throw DataError(file.string() + ": not a checkpoint of this model (no " + prefix + name + ")");
+    if (stored.sizes() != expected.sizes())
+      throw DataError(file.string() + ": not a checkpoint of this model (" + prefix + name + " is " +
+                      shape_text(stored.sizes()) + ", the model has " + shape_text(expected.sizes()) + ")");
+  };
+  for (const auto& p : module.named_parameters(/*recurse=*/false)) check(p.key(), p.value(), false);
+  for (const auto& b : module.named_buffers(/*recurse=*/false)) check(b.key(), b.value(), true);
+  for (const auto& child : module.named_children()) {
+    torch::serialize::InputArchive nested;
+    if (!archive.try_read(child.key(), nested))
+      throw DataError(file.string() + ": not a checkpoint of this model (no " + prefix + child.key() + ")");
+    check_fits(*child.value(), nested, prefix + child.key() + ".", file);
+  }
+}
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
@@ -51,6 +78,7 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& m
     archive.load_from(file.string());
     read_info(archive, info);
     archive.read("model", model_archive);
+    check_fits(*model, model_archive, "", file);
     model->load(model_archive);
     if (optimizer) {
       archive.read("optimizer", optimizer_archive);

@@ -1,0 +1,42 @@
+#include "tests/bench/bench_stats.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace simclr::bench {
+
+namespace {
+double quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+}  // namespace
+
+Summary summarize(std::vector<double> samples) {
+  std::sort(samples.begin(), samples.end());
+  Summary s;
+  s.repeats = samples.size();
+  if (samples.empty()) return s;
+  s.min = samples.front();
+  s.max = samples.back();
+  s.median = quantile(samples, 0.5);
+  s.q1 = quantile(samples, 0.25);
+  s.q3 = quantile(samples, 0.75);
+  return s;
+}
+
+nlohmann::json to_json(const Summary& s) {
+  return {{"median", s.median}, {"min", s.min}, {"max", s.max}, {"q1", s.q1}, {"q3", s.q3}, {"repeats", s.repeats}};
+}
+
+std::string describe(const Summary& s, int decimals) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%.*f (IQR %.*f-%.*f, n=%zu)", decimals, s.median, decimals, s.q1, decimals, s.q3,
+                s.repeats);
+  return buf;
+}
+
+}  // namespace simclr::bench
