@@ -55,7 +55,7 @@ void TerminalProgress::update(const Progress& p) {
   }
   line += "  " + format_duration(p.elapsed_s) + " elapsed";
   if (p.eta_s >= 0) line += ", ETA " + format_duration(p.eta_s);
-  if (!suffix_.empty()) line += "  " + suffix_;
+  if (!suffix_.empty() && p.stage == suffix_stage_) line += "  " + suffix_;
   if (tty_) {
     std::cerr << "\r\033[K" << line << std::flush;
     bar_showing_ = true;

@@ -15,14 +15,18 @@ public:
   void log(LogLevel level, const std::string& text);
   // Callbacks that feed this bar, for engine jobs.
   JobCallbacks callbacks();
-  // Extra text shown after the bar ("loss 5.12  lr 1e-3").
-  void set_suffix(std::string suffix) { suffix_ = std::move(suffix); }
+  // Extra text shown after the bar of one stage ("loss 5.12  lr 1e-3" for "train").
+  void set_suffix(std::string stage, std::string suffix) {
+    suffix_stage_ = std::move(stage);
+    suffix_ = std::move(suffix);
+  }
 
 private:
   void finish_line();
   bool quiet_;
   bool tty_;
   bool bar_showing_ = false;
+  std::string suffix_stage_;
   std::string suffix_;
   std::string last_stage_;
   std::chrono::steady_clock::time_point last_draw_{};

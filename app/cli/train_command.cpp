@@ -61,7 +61,7 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
     callbacks.on_step = [&bar](const StepMetrics& m) {
       char text[128];
       std::snprintf(text, sizeof text, "loss %.4f  lr %.2e  %.0f views/s", m.loss, m.learning_rate, m.views_per_s);
-      bar.set_suffix(text);
+      bar.set_suffix("train", text);
     };
 
     StopToken stop;

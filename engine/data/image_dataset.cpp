@@ -42,6 +42,11 @@ std::vector<int64_t> ImageDataset::class_counts() const {
   return counts;
 }
 
+ImageDataset ImageDataset::limited_to(int64_t total) const {
+  if (total <= 0 || total >= size()) return *this;
+  return balanced_subset(std::max<int64_t>(1, total / std::max<int64_t>(1, num_classes())));
+}
+
 ImageDataset ImageDataset::balanced_subset(int64_t per_class) const {
   if (per_class < 0) throw ConfigError("balanced subset: per_class must be >= 0, got " + std::to_string(per_class));
   std::vector<int64_t> taken(class_names.size(), 0);

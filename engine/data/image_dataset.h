@@ -33,6 +33,10 @@ struct ImageDataset {
   // subset). A class with fewer images contributes all it has.
   ImageDataset balanced_subset(int64_t per_class) const;
 
+  // A class-balanced subset of about `total` images (total / classes per class); the
+  // whole split when total <= 0 or total >= size(). For project limits and monitor sets.
+  ImageDataset limited_to(int64_t total) const;
+
   // Throws DataError(`what` + problem) when shapes, dtypes or labels are inconsistent.
   void check(const std::string& what) const;
 };

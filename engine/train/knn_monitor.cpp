@@ -11,17 +11,12 @@ namespace simclr {
 namespace {
 constexpr int64_t kPairCount = 512;  // positive pairs for alignment; enough for a stable mean
 
-ImageDataset balanced(const ImageDataset& split, int64_t size) {
-  if (size <= 0 || size >= split.size()) return split;
-  const int64_t classes = std::max<int64_t>(1, static_cast<int64_t>(split.class_names.size()));
-  return split.balanced_subset(std::max<int64_t>(1, size / classes));
-}
 }  // namespace
 
 KnnMonitor::KnnMonitor(const DatasetSplits& data, const EvaluationConfig& config, const AugmentPipeline& pipeline,
                        EmbedOptions embed, uint64_t seed)
-    : bank_(balanced(data.train, config.monitor_bank_size)),
-      queries_(balanced(data.test, config.monitor_test_size)),
+    : bank_(data.train.limited_to(config.monitor_bank_size)),
+      queries_(data.test.limited_to(config.monitor_test_size)),
       config_(config),
       embed_(std::move(embed)) {
   // The same two views every time, so alignment is comparable across the run.

@@ -79,12 +79,6 @@ void to_channels_last(torch::nn::Module& module) {
     if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
-ImageDataset limit(const ImageDataset& split, int64_t size) {
-  if (size <= 0 || size >= split.size()) return split;
-  const int64_t classes = std::max<int64_t>(1, static_cast<int64_t>(split.class_names.size()));
-  return split.balanced_subset(std::max<int64_t>(1, size / classes));
-}
-
 void write_status(const RunFolder& run, const TrainResult& result) {
   json status = {{"state", result.state},
                  {"steps_done", result.steps_done},
@@ -145,8 +139,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   const fs::path data_dir = locate_dataset(project.dataset.name, project.dataset.path, project.base_dir());
   callbacks.log(LogLevel::Info, "dataset " + project.dataset.name + " from " + data_dir.string());
   DatasetSplits data = load_dataset(project.dataset.name, data_dir);
-  data.train = limit(data.train, project.dataset.train_limit);
-  data.test = limit(data.test, project.dataset.test_limit);
+  data.train = data.train.limited_to(project.dataset.train_limit);
+  data.test = data.test.limited_to(project.dataset.test_limit);
   const ChannelStats stats =
       load_or_compute_channel_stats(data.train, project.dataset.name, root / (project.dataset.name + "-stats.json"));
 

@@ -91,6 +91,28 @@ private Q_SLOTS:
     QCOMPARE(to_vector(sub.labels), to_vector(want.labels));
   }
 
+  void limitedToKeepsClassesBalanced_data() {
+    QTest::addColumn<int>("total");
+    QTest::addColumn<int>("expected");
+    QTest::newRow("all when 0") << 0 << 100;
+    QTest::newRow("all when larger") << 500 << 100;
+    QTest::newRow("half") << 50 << 50;
+    QTest::newRow("rounds down per class") << 47 << 40;
+    QTest::newRow("at least one per class") << 3 << 10;
+  }
+  void limitedToKeepsClassesBalanced() {
+    QFETCH(int, total);
+    QFETCH(int, expected);
+    ImageDataset ds = test::make_random_images(100, 1, 2, 2, 10, 9);
+    ds.labels = torch::arange(100, torch::kLong).remainder(10);  // exactly 10 per class
+    const ImageDataset limited = ds.limited_to(total);
+    QCOMPARE(limited.size(), int64_t{expected});
+    if (expected < 100) {
+      const auto counts = limited.class_counts();
+      for (const auto c : counts) QCOMPARE(c, counts.front());
+    }
+  }
+
   void balancedSubsetRejectsNegativeCount() {
     const ImageDataset ds = with_labels({0, 1}, 2);
     QVERIFY_THROWS_EXCEPTION(ConfigError, ds.balanced_subset(-1));
