@@ -50,7 +50,7 @@ struct TrainingConfig {
   int64_t checkpoint_every_steps = 500;
   std::string device = "auto";        // auto | cpu | cuda | cuda:N
   int64_t threads = 0;                // CPU intra-op threads (0 = all cores)
-  std::string precision = "auto";     // auto | fp32 | bf16 | fp16
+  std::string precision = "auto";     // auto (bf16 on GPUs and bf16-capable CPUs) | fp32 | bf16 | fp16
   bool channels_last = false;
 };
 

@@ -1,5 +1,8 @@
 #include "engine/train/precision.h"
 
+#include <fstream>
+#include <string>
+
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
@@ -11,6 +14,19 @@ namespace simclr {
 #define SIMCLR_AUTOCAST_PER_DEVICE 1
 #endif
 
+bool cpu_has_native_bf16() {
+  // Without AVX512-BF16 or AMX, bf16 matmuls are emulated and slower than fp32.
+  static const bool has = [] {
+    std::ifstream cpuinfo("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(cpuinfo, line))
+      if (line.rfind("flags", 0) == 0)
+        return line.find(" avx512_bf16") != std::string::npos || line.find(" amx_bf16") != std::string::npos;
+    return false;
+  }();
+  return has;
+}
+
 torch::ScalarType autocast_dtype(const std::string& precision, const torch::Device& device) {
   if (precision == "fp32") return torch::kFloat;
   if (precision == "bf16") return torch::kBFloat16;
@@ -18,7 +34,8 @@ torch::ScalarType autocast_dtype(const std::string& precision, const torch::Devi
     if (!device.is_cuda()) throw ConfigError("training.precision: fp16 needs a CUDA device (use bf16 on the CPU)");
     return torch::kHalf;
   }
-  return device.is_cuda() ? torch::kBFloat16 : torch::kFloat;
+  if (device.is_cuda()) return torch::kBFloat16;
+  return cpu_has_native_bf16() ? torch::kBFloat16 : torch::kFloat;
 }
 
 AutocastGuard::AutocastGuard(const torch::Device& device, torch::ScalarType dtype)
