@@ -108,7 +108,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   const ProjectConfig project = resolve_for_device(input_project, options);
   const TrainingConfig& cfg = project.training;
   const torch::Device device = resolve_device(cfg.device);
-  const int threads = configure_threads(static_cast<int>(cfg.threads));
+  configure_threads(static_cast<int>(cfg.threads));
   const torch::ScalarType amp_dtype = autocast_dtype(cfg.precision, device);
 
   // Run folder: a new one, or the one being resumed after checking its config matches.
@@ -193,7 +193,6 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
                                     std::to_string(steps_per_epoch) + " steps per epoch of batch " +
                                     std::to_string(batch) + ", " + std::to_string(model->parameters().size()) +
                                     " parameter tensors");
-  (void)threads;
 
   auto run_monitor = [&](int64_t at_step) {
     MonitorMetrics m = monitor->evaluate(model, at_step, double(at_step) / steps_per_epoch, callbacks, stop);
