@@ -14,12 +14,6 @@ std::string index_path(const std::string& prefix, size_t index) {
   return prefix + "[" + std::to_string(index) + "]";
 }
 
-std::string format_number(double value) {
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  return buffer;
-}
 
 std::string Bounds::describe() const {
   if (std::isinf(hi)) return (lo_open ? "> " : ">= ") + format_number(lo);

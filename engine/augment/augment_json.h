@@ -16,8 +16,7 @@ namespace simclr::augment_detail {
 // "a.b" or "b" when the prefix is empty.
 std::string join_path(const std::string& prefix, const std::string& key);
 std::string index_path(const std::string& prefix, size_t index);
-// 0.1 -> "0.1", 1 -> "1": numbers as a person writes them.
-std::string format_number(double value);
+using simclr::format_number;  // engine/core/config_issue.h
 
 // A closed or half-open interval for a number; lo_open makes it (lo, hi].
 struct Bounds {

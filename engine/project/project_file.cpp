@@ -27,12 +27,6 @@ std::string type_name(const json& value) {
   return "null";
 }
 
-std::string format_number(double v) {
-  std::ostringstream ss;
-  ss << v;
-  return ss.str();
-}
-
 // Walks the schema over a JSON object: converts values into the config, records every
 // issue with its path, and reports keys the schema does not know.
 class JsonReader {

@@ -97,6 +97,18 @@ ColorJitterParams only(const QString& op, double strength) {
   return p;
 }
 
+// Largest difference between `out` and the float64 reference replaying, per sample, the
+// order and factors the trace recorded.
+double replay_error(const torch::Tensor& images, const torch::Tensor& out, const AugmentTrace& trace) {
+  double worst = 0;
+  for (int64_t b = 0; b < images.size(0); ++b) {
+    auto expected = images[b].to(torch::kDouble);
+    const auto factors = trace.jitter_factors[b].to(torch::kDouble);
+    for (int64_t k = 0; k < 4; ++k) expected = ref_op(expected, trace.jitter_order[b][k].item<int64_t>(), factors);
+    worst = std::max(worst, max_abs_diff(out[b], expected));
+  }
+  return worst;
+}
 }  // namespace
 
 class TestColorJitter : public QObject {
@@ -167,13 +179,7 @@ private Q_SLOTS:
     const auto images = random_images(96, 3, 5, 5, 6);
     AugmentTrace trace;
     const auto out = run_op(ColorJitter({0.4, 0.4, 0.4, 0.1, 1.0}), images, 13, &trace);
-    double worst = 0;
-    for (int64_t b = 0; b < images.size(0); ++b) {
-      auto expected = images[b].to(torch::kDouble);
-      const auto factors = trace.jitter_factors[b].to(torch::kDouble);
-      for (int64_t k = 0; k < 4; ++k) expected = ref_op(expected, trace.jitter_order[b][k].item<int64_t>(), factors);
-      worst = std::max(worst, max_abs_diff(out[b], expected));
-    }
+    const double worst = replay_error(images, out, trace);
     QVERIFY2(worst < 1e-4, qPrintable(QString("max error %1").arg(worst)));
   }
 
@@ -211,13 +217,7 @@ private Q_SLOTS:
     QVERIFY(torch::equal(run_op(ColorJitter({0.0, 0.0, 0.8, 0.5, 1.0}), images, 2), images));
     AugmentTrace trace;
     const auto out = run_op(ColorJitter({0.4, 0.4, 0.8, 0.5, 1.0}), images, 2, &trace);
-    double worst = 0;
-    for (int64_t b = 0; b < images.size(0); ++b) {
-      auto expected = images[b].to(torch::kDouble);
-      const auto factors = trace.jitter_factors[b].to(torch::kDouble);
-      for (int64_t k = 0; k < 4; ++k) expected = ref_op(expected, trace.jitter_order[b][k].item<int64_t>(), factors);
-      worst = std::max(worst, max_abs_diff(out[b], expected));
-    }
+    const double worst = replay_error(images, out, trace);
     QVERIFY2(worst < 1e-5, qPrintable(QString("max error %1").arg(worst)));
   }
 
