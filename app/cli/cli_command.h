@@ -13,5 +13,10 @@ struct GlobalOptions {
 void register_dataset_commands(CLI::App& root, const GlobalOptions& global);
 void register_project_commands(CLI::App& root, const GlobalOptions& global);
 void register_train_command(CLI::App& root, const GlobalOptions& global);
+void register_embed_command(CLI::App& root, const GlobalOptions& global);
+void register_evaluate_command(CLI::App& root, const GlobalOptions& global);
+void register_tsne_command(CLI::App& root, const GlobalOptions& global);
+void register_neighbours_command(CLI::App& root, const GlobalOptions& global);
+void register_export_command(CLI::App& root, const GlobalOptions& global);
 
 }  // namespace simclr::cli

@@ -21,6 +21,11 @@ int main(int argc, char** argv) {
   simclr::cli::register_dataset_commands(app, global);
   simclr::cli::register_project_commands(app, global);
   simclr::cli::register_train_command(app, global);
+  simclr::cli::register_embed_command(app, global);
+  simclr::cli::register_evaluate_command(app, global);
+  simclr::cli::register_tsne_command(app, global);
+  simclr::cli::register_neighbours_command(app, global);
+  simclr::cli::register_export_command(app, global);
 
   try {
     app.parse(argc, argv);

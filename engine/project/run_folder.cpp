@@ -19,17 +19,20 @@ fs::path RunFolder::checkpoint_file(int64_t step) const {
   return checkpoint_dir() / name;
 }
 
+int64_t checkpoint_step(const fs::path& file) {
+  static const std::regex pattern("step-([0-9]+)\\.pt");
+  std::smatch m;
+  const std::string name = file.filename().string();
+  return std::regex_match(name, m, pattern) ? std::stoll(m[1]) : -1;
+}
+
 fs::path RunFolder::latest_checkpoint() const {
   std::error_code ec;
   if (!fs::is_directory(checkpoint_dir(), ec)) return {};
-  static const std::regex pattern("step-([0-9]+)\\.pt");
   fs::path best;
-  long long best_step = -1;
+  int64_t best_step = -1;
   for (const auto& entry : fs::directory_iterator(checkpoint_dir(), ec)) {
-    std::smatch m;
-    const std::string file = entry.path().filename().string();
-    if (!std::regex_match(file, m, pattern)) continue;
-    const long long step = std::stoll(m[1]);
+    const int64_t step = checkpoint_step(entry.path());
     if (step > best_step) {
       best_step = step;
       best = entry.path();

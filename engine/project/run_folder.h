@@ -33,6 +33,9 @@ private:
   std::filesystem::path dir_;
 };
 
+// The step a checkpoint's file name records ("step-00000040.pt" -> 40), or -1.
+int64_t checkpoint_step(const std::filesystem::path& file);
+
 // runs/ beside the project file.
 std::filesystem::path runs_root(const ProjectConfig& project);
 

@@ -42,5 +42,8 @@ struct TrainCallbacks : JobCallbacks {
 
 nlohmann::json to_json(const StepMetrics& m);
 nlohmann::json to_json(const MonitorMetrics& m);
+// Back from a metrics-log record (see metrics_log.h); missing fields keep their defaults.
+StepMetrics step_metrics_from_json(const nlohmann::json& record);
+MonitorMetrics monitor_metrics_from_json(const nlohmann::json& record);
 
 }  // namespace simclr

@@ -21,6 +21,7 @@
 #include "engine/train/lr_schedule.h"
 #include "engine/train/metrics_log.h"
 #include "engine/train/precision.h"
+#include "engine/train/run_setup.h"
 #include "engine/train/train_optimizer.h"
 
 namespace simclr {
@@ -54,29 +55,6 @@ std::vector<std::string> binding_differences(const json& a, const json& b) {
     if (!non_binding(path)) out.push_back(path);
   }
   return out;
-}
-
-SimCLRModel build_model(const ProjectConfig& project, int64_t channels) {
-  EncoderConfig encoder;
-  encoder.type = "resnet";
-  encoder.resnet.depth = std::stoi(project.model.encoder.substr(std::string("resnet").size()));
-  encoder.resnet.stem = project.model.stem;
-  encoder.resnet.width = project.model.width;
-  encoder.resnet.in_channels = channels;
-  auto backbone = make_encoder(encoder);
-  ProjectionHeadConfig head;
-  head.input_dim = backbone->feature_dim();
-  head.hidden_dim = project.model.projection.hidden_dim;
-  head.output_dim = project.model.projection.output_dim;
-  head.layers = static_cast<int>(project.model.projection.layers);
-  head.batch_norm = project.model.projection.batch_norm;
-  return SimCLRModel(backbone, head);
-}
-
-void to_channels_last(torch::nn::Module& module) {
-  torch::NoGradGuard no_grad;
-  for (auto& p : module.parameters())
-    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 void write_status(const RunFolder& run, const TrainResult& result) {
@@ -136,13 +114,10 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   callbacks.log(LogLevel::Info, "run folder: " + run->dir().string());
 
   // Data.
-  const fs::path data_dir = locate_dataset(project.dataset.name, project.dataset.path, project.base_dir());
-  callbacks.log(LogLevel::Info, "dataset " + project.dataset.name + " from " + data_dir.string());
-  DatasetSplits data = load_dataset(project.dataset.name, data_dir);
-  data.train = data.train.limited_to(project.dataset.train_limit);
-  data.test = data.test.limited_to(project.dataset.test_limit);
-  const ChannelStats stats =
-      load_or_compute_channel_stats(data.train, project.dataset.name, root / (project.dataset.name + "-stats.json"));
+  RunData run_data = load_run_data(project, project.base_dir(), root);
+  callbacks.log(LogLevel::Info, "dataset " + project.dataset.name + " from " + run_data.data_dir.string());
+  const DatasetSplits& data = run_data.data;
+  const ChannelStats& stats = run_data.stats;
 
   const int64_t n = data.train.size();
   const int64_t batch = cfg.batch_size;

@@ -10,32 +10,13 @@
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "tests/support/dataset_fixtures.h"
+#include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 using namespace simclr;
+using simclr::test::tiny_project;
 
 namespace {
-// A tiny but complete project: 80 training images in 5 steps of 16 per epoch, a 4-wide
-// ResNet-18 and a small head, so a run takes a second or two on the CPU.
-ProjectConfig tiny_project(const std::filesystem::path& data_dir) {
-  ProjectConfig p;
-  p.name = "tiny";
-  p.dataset.name = "cifar10";
-  p.dataset.path = data_dir.string();
-  p.model.width = 4;
-  p.model.projection.hidden_dim = 32;
-  p.model.projection.output_dim = 16;
-  p.training.epochs = 2;
-  p.training.batch_size = 16;
-  p.training.device = "cpu";
-  p.training.threads = 2;
-  p.training.seed = 7;
-  p.training.checkpoint_every_steps = 4;
-  p.evaluation.knn_k = 5;
-  p.evaluation.batch_size = 32;
-  return p;
-}
-
 SimCLRModel load_weights(const ProjectConfig& p, const std::filesystem::path& checkpoint) {
   // Build the same architecture through a throwaway run's config, then load.
   EncoderConfig encoder;

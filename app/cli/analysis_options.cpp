@@ -1,0 +1,67 @@
+#include "app/cli/analysis_options.h"
+
+#include <csignal>
+#include <cstdio>
+#include <sstream>
+
+#include "engine/core/device.h"
+#include "engine/core/error.h"
+
+namespace simclr::cli {
+
+namespace {
+StopToken* g_stop = nullptr;
+extern "C" void on_analysis_interrupt(int) {
+  if (g_stop) g_stop->request_stop();  // only an atomic store: async-signal-safe
+}
+}  // namespace
+
+void add_run_args(CLI::App* cmd, RunArgs& args) {
+  cmd->add_option("RUN", args.run, "Run folder (made by simclr-cli train)")->required();
+  cmd->add_option("--checkpoint", args.checkpoint, "Checkpoint: a step number or a file (default: the latest)");
+  cmd->add_option("--device", args.device, "cpu, cuda, cuda:N or auto")->capture_default_str();
+  cmd->add_option("--threads", args.threads, "CPU threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--batch-size", args.batch_size, "Feature extraction batch size (default: the run's)");
+  cmd->add_flag("--no-cache", args.no_cache, "Extract features again instead of using <run>/features/");
+}
+
+void check_choice(const std::string& option, const std::string& value, const std::string& allowed) {
+  std::istringstream in(allowed);
+  std::string choice;
+  while (std::getline(in, choice, '|'))
+    if (choice == value) return;
+  throw ConfigError(option + ": '" + value + "' is not one of " + allowed);
+}
+
+TrainedRun open_run(const RunArgs& args, bool quiet) {
+  if (args.threads < 0) throw ConfigError("--threads: must be >= 0");
+  if (args.batch_size < 0) throw ConfigError("--batch-size: must be >= 1");
+  configure_threads(args.threads);
+  TrainedRun run = open_trained_run(args.run, args.checkpoint, args.device);
+  if (!quiet)
+    std::fprintf(stderr, "run %s, checkpoint step %lld, %s\n", run.run_dir.c_str(), static_cast<long long>(run.step),
+                 describe_device(run.device).c_str());
+  return run;
+}
+
+SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::string& split,
+                             const JobCallbacks& callbacks, const StopToken& stop) {
+  FeatureOptions options;
+  options.batch_size = args.batch_size > 0 ? args.batch_size : run.config.evaluation.batch_size;
+  options.use_cache = !args.no_cache;
+  return run_features(run, split, options, callbacks, stop);
+}
+
+InterruptScope::InterruptScope(StopToken& stop) {
+  g_stop = &stop;
+  std::signal(SIGINT, on_analysis_interrupt);
+  std::signal(SIGTERM, on_analysis_interrupt);
+}
+
+InterruptScope::~InterruptScope() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  g_stop = nullptr;
+}
+
+}  // namespace simclr::cli

@@ -1,0 +1,115 @@
+#include "app/gui/evaluation_controller.h"
+
+#include <QMetaObject>
+
+#include <chrono>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+#include "engine/eval/knn_classifier.h"
+#include "engine/eval/run_features.h"
+#include "engine/eval/trained_run.h"
+
+namespace simclr::gui {
+
+namespace {
+
+// Runs on the evaluation thread; `report` posts to the GUI thread.
+EvaluationOutcome evaluateKnn(const QString& runDir, int k, const JobCallbacks& callbacks, const StopToken& stop) {
+  const auto start = std::chrono::steady_clock::now();
+  EvaluationOutcome out;
+  out.runDir = runDir;
+  out.k = k;
+  TrainedRun run = open_trained_run(runDir.toStdString());
+  out.step = run.step;
+  FeatureOptions features;
+  features.batch_size = run.config.evaluation.batch_size;
+  const SplitFeatures train = run_features(run, "train", features, callbacks, stop);
+  const SplitFeatures test = run_features(run, "test", features, callbacks, stop);
+  KnnOptions options;
+  options.ks = {k};
+  options.num_classes = static_cast<int64_t>(train.class_names.size());
+  const KnnAccuracy acc = knn_accuracy(train.h, train.labels, test.h, test.labels, options).front();
+  out.top1 = acc.top1;
+  out.top5 = acc.top5;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  char name[64];
+  std::snprintf(name, sizeof name, "knn-h-step-%08lld.json", static_cast<long long>(run.step));
+  const auto file = run.run_dir / "evaluation" / name;
+  std::filesystem::create_directories(file.parent_path());
+  const nlohmann::json document = {
+      {"probe", "knn"}, {"run", run.run_dir.string()}, {"checkpoint", run.checkpoint.string()}, {"step", run.step},
+      {"settings", {{"features", "h"}, {"ks", {k}}, {"temperature", options.temperature},
+                    {"bank", train.labels.size(0)}, {"queries", test.labels.size(0)}}},
+      {"results", {{{"k", k}, {"top1", acc.top1}, {"top5", acc.top5}}}},
+      {"seconds", out.seconds}};
+  write_file_atomically(file, document.dump(2) + "\n");
+  out.resultFile = QString::fromStdString(file.string());
+  out.ok = true;
+  return out;
+}
+
+}  // namespace
+
+EvaluationController::EvaluationController(QObject* parent) : QObject(parent) {
+  registerMetricTypes();
+  qRegisterMetaType<EvaluationOutcome>();
+}
+
+EvaluationController::~EvaluationController() {
+  if (thread_) {
+    stop_.request_stop();
+    thread_->wait();
+    delete thread_;  // its queued result dies with this object's posted events
+  }
+}
+
+bool EvaluationController::evaluate(const QString& runDir, int k) {
+  if (thread_) return false;
+  stop_ = StopToken();
+  const StopToken stop = stop_;
+  JobCallbacks callbacks;
+  callbacks.on_progress = [this](const Progress& p) {
+    const JobProgress progress{QString::fromStdString(p.stage), p.step, p.total, p.elapsed_s, p.eta_s};
+    QMetaObject::invokeMethod(this, [this, progress] { Q_EMIT progressReported(progress); }, Qt::QueuedConnection);
+  };
+  callbacks.on_log = [this](LogLevel level, const std::string& text) {
+    const QString message = QString::fromStdString(text);
+    QMetaObject::invokeMethod(this, [this, level, message] { Q_EMIT logMessage(int(level), message); },
+                              Qt::QueuedConnection);
+  };
+  thread_ = QThread::create([this, runDir, k, callbacks, stop] {
+    EvaluationOutcome out;
+    try {
+      out = evaluateKnn(runDir, k, callbacks, stop);
+    } catch (const CancelledError&) {
+      out.error = tr("cancelled");
+    } catch (const Error& e) {
+      out.error = QString::fromStdString(e.what());
+    } catch (const c10::Error& e) {
+      out.error = QString::fromStdString(e.what_without_backtrace());
+    } catch (const std::exception& e) {
+      out.error = QString::fromStdString(e.what());
+    }
+    out.runDir = runDir;
+    QMetaObject::invokeMethod(this, [this, out] { onThreadDone(out); }, Qt::QueuedConnection);
+  });
+  thread_->setObjectName(QStringLiteral("evaluation"));
+  thread_->start(QThread::LowPriority);
+  return true;
+}
+
+void EvaluationController::cancel() { stop_.request_stop(); }
+
+void EvaluationController::onThreadDone(const EvaluationOutcome& outcome) {
+  thread_->wait();
+  delete thread_;
+  thread_ = nullptr;
+  Q_EMIT finished(outcome);
+}
+
+}  // namespace simclr::gui

@@ -1,0 +1,107 @@
+#include "app/gui/training_controller.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+
+#include "app/gui/training_worker.h"
+#include "engine/project/run_folder.h"
+
+namespace simclr::gui {
+
+TrainingController::TrainingController(QObject* parent) : QObject(parent) {
+  registerMetricTypes();
+  thread_.setObjectName(QStringLiteral("training"));
+  worker_ = new TrainingWorker;
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(worker_, &TrainingWorker::stepReported, this, &TrainingController::stepReported);
+  connect(worker_, &TrainingWorker::monitorReported, this, &TrainingController::monitorReported);
+  connect(worker_, &TrainingWorker::progressReported, this, &TrainingController::progressReported);
+  connect(worker_, &TrainingWorker::checkpointSaved, this, &TrainingController::checkpointSaved);
+  connect(worker_, &TrainingWorker::logMessage, this, &TrainingController::logMessage);
+  connect(worker_, &TrainingWorker::finished, this, &TrainingController::onFinished);
+  thread_.start();
+}
+
+TrainingController::~TrainingController() {
+  stop_.request_stop();
+  thread_.quit();
+  thread_.wait();
+}
+
+QString TrainingController::start(const ProjectConfig& project, const QString& resumeRunDir, const QString& runsRoot,
+                                  const QString& deviceOverride, int threadsOverride) {
+  if (isBusy()) {
+    Q_EMIT logMessage(static_cast<int>(LogLevel::Warning), tr("A training run is already in progress."));
+    return {};
+  }
+  TrainOptions options;
+  options.device_override = deviceOverride.toStdString();
+  options.threads_override = threadsOverride;
+  QString runDir;
+  if (!resumeRunDir.isEmpty()) {
+    options.resume_run = resumeRunDir.toStdString();
+    runDir = QFileInfo(resumeRunDir).absoluteFilePath();
+  } else {
+    // Naming the run here lets the GUI follow its folder from the first step.
+    const QString root = runsRoot.isEmpty() ? QString::fromStdString(runs_root(project).string()) : runsRoot;
+    const QString base = QString::fromStdString(project.name.empty() ? std::string("run") : project.name) +
+                         QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
+    QString name = base;
+    for (int i = 2; QFileInfo::exists(QDir(root).filePath(name)); ++i) name = base + QStringLiteral("-%1").arg(i);
+    options.runs_root = root.toStdString();
+    options.run_name = name.toStdString();
+    runDir = QDir(root).absoluteFilePath(name);
+  }
+  stop_ = StopToken();
+  runDir_ = runDir;
+  setState(State::Running);
+  Q_EMIT runStarted(runDir_);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, project, options, stop = stop_] { worker->run(project, options, stop); },
+      Qt::QueuedConnection);
+  return runDir_;
+}
+
+void TrainingController::pause() {
+  if (state_ != State::Running) return;
+  stop_.set_paused(true);
+  setState(State::Paused);
+}
+
+void TrainingController::resume() {
+  if (state_ != State::Paused) return;
+  stop_.set_paused(false);
+  setState(State::Running);
+}
+
+void TrainingController::stop() {
+  if (state_ != State::Running && state_ != State::Paused) return;
+  stop_.request_stop();  // also ends a pause: wait_while_paused returns on stop
+  setState(State::Stopping);
+}
+
+void TrainingController::stopAndWait() {
+  if (!isBusy()) return;
+  stop();
+  // The worker's finished() is queued to this thread; pump events until it arrives so the
+  // outcome is handled (and logged) like any other ending.
+  while (isBusy()) {
+    QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
+  }
+}
+
+void TrainingController::onFinished(const TrainingOutcome& outcome) {
+  setState(State::Idle);
+  Q_EMIT finished(outcome);
+}
+
+void TrainingController::setState(State state) {
+  if (state_ == state) return;
+  state_ = state;
+  Q_EMIT stateChanged(state_);
+}
+
+}  // namespace simclr::gui

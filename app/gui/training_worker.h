@@ -1,0 +1,33 @@
+#pragma once
+// Runs the engine's trainer on the thread this object lives on (a QThread of its own).
+// Start with a queued call to run(); stop and pause through the StopToken given to run(),
+// which the GUI thread sets directly, so they take effect at the next step without waiting
+// for this thread's event queue. Engine exceptions are caught here and reported by signal.
+#include <QObject>
+#include <QString>
+
+#include "app/gui/metric_types.h"
+#include "engine/core/job.h"
+#include "engine/project/project_config.h"
+#include "engine/train/trainer.h"
+
+namespace simclr::gui {
+
+class TrainingWorker : public QObject {
+  Q_OBJECT
+public:
+  explicit TrainingWorker(QObject* parent = nullptr);
+
+  // Blocks this thread until the run ends. Always emits finished() exactly once.
+  void run(const simclr::ProjectConfig& project, const simclr::TrainOptions& options, simclr::StopToken stop);
+
+Q_SIGNALS:
+  void stepReported(const simclr::StepMetrics& metrics);
+  void monitorReported(const simclr::MonitorMetrics& metrics);
+  void progressReported(const simclr::gui::JobProgress& progress);
+  void checkpointSaved(const QString& file);
+  void logMessage(int level, const QString& text);  // level: simclr::LogLevel
+  void finished(const simclr::gui::TrainingOutcome& outcome);
+};
+
+}  // namespace simclr::gui

@@ -1,0 +1,69 @@
+#include "engine/project/run_summary.h"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/atomic_file.h"
+
+namespace simclr {
+
+namespace {
+nlohmann::json read_json(const std::filesystem::path& file) {
+  try {
+    if (std::filesystem::exists(file)) return nlohmann::json::parse(read_file(file));
+  } catch (const std::exception&) {
+    // A torn or hand-edited file: the summary shows what it can.
+  }
+  return {};
+}
+
+// The highest-step knn-h-step-<8 digits>.json in <run>/evaluation (names sort by step).
+void read_latest_knn_evaluation(const std::filesystem::path& run_dir, RunSummary& s) {
+  std::error_code ec;
+  std::filesystem::path latest;
+  for (const auto& entry : std::filesystem::directory_iterator(run_dir / "evaluation", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("knn-h-step-", 0) == 0 && entry.path().extension() == ".json" &&
+        (latest.empty() || name > latest.filename().string()))
+      latest = entry.path();
+  }
+  if (latest.empty()) return;
+  const nlohmann::json doc = read_json(latest);
+  if (!doc.is_object() || !doc.contains("results") || !doc["results"].is_array() || doc["results"].empty()) return;
+  const auto& first = doc["results"][0];
+  if (!first.is_object() || !first.contains("top1") || !first["top1"].is_number()) return;
+  s.evaluated_knn_top1 = first["top1"].get<double>();
+  s.evaluated_step = doc.value("step", int64_t{0});
+}
+
+}  // namespace
+
+RunSummary read_run_summary(const RunFolder& run) {
+  RunSummary s;
+  s.name = run.name();
+  s.dir = run.dir();
+  const nlohmann::json config = read_json(run.config_file());
+  if (config.is_object()) {
+    s.dataset = config.value("/dataset/name"_json_pointer, "");
+    s.encoder = config.value("/model/encoder"_json_pointer, "");
+    s.batch_size = config.value("/training/batch_size"_json_pointer, int64_t{0});
+  }
+  const nlohmann::json status = read_json(run.status_file());
+  if (status.is_object()) {
+    s.state = status.value("state", "incomplete");
+    s.steps_done = status.value("steps_done", int64_t{0});
+    s.total_steps = status.value("total_steps", int64_t{0});
+    if (status.contains("final_loss") && status["final_loss"].is_number()) s.final_loss = status["final_loss"].get<double>();
+    if (status.contains("final_monitor") && status["final_monitor"].is_object())
+      s.knn_top1 = status["final_monitor"].value("knn_top1", 0.0);
+    s.device = status.value("device", "");
+    s.train_seconds = status.value("train_seconds", 0.0);
+  } else {
+    s.state = "incomplete";
+    const auto latest = run.latest_checkpoint();
+    if (!latest.empty()) s.steps_done = checkpoint_step(latest);
+  }
+  read_latest_knn_evaluation(run.dir(), s);
+  return s;
+}
+
+}  // namespace simclr

@@ -1,0 +1,35 @@
+#pragma once
+// What a run folder says about its run, for lists (the GUI's runs panel, reports): its
+// state and final figures from status.json, or, for a run that never finished (running,
+// or killed), what its checkpoints show.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "engine/project/run_folder.h"
+
+namespace simclr {
+
+struct RunSummary {
+  std::string name;
+  std::filesystem::path dir;
+  std::string state;  // "completed", "stopped", or "incomplete" (no status.json yet)
+  int64_t steps_done = 0;   // incomplete runs: the latest checkpoint's step
+  int64_t total_steps = 0;  // 0 when unknown
+  std::optional<double> final_loss;
+  std::optional<double> knn_top1;  // final kNN monitor, in [0, 1]
+  // The latest full-split kNN evaluation (<run>/evaluation/knn-h-step-*.json, written by
+  // `simclr-cli evaluate RUN knn` and the workbench's Evaluate): its first k's top-1.
+  std::optional<double> evaluated_knn_top1;
+  int64_t evaluated_step = 0;
+  std::string device;
+  double train_seconds = 0;
+  std::string dataset;  // from config.json
+  std::string encoder;
+  int64_t batch_size = 0;
+};
+
+// Never throws for a damaged folder: unreadable parts are left empty.
+RunSummary read_run_summary(const RunFolder& run);
+
+}  // namespace simclr

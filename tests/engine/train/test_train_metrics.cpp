@@ -1,0 +1,50 @@
+// Metrics records: what the trainer writes to metrics.jsonl reads back unchanged.
+#include <QtTest>
+
+#include "engine/train/train_metrics.h"
+
+using namespace simclr;
+
+class TestTrainMetrics : public QObject {
+  Q_OBJECT
+private Q_SLOTS:
+  void stepRoundTrip() {
+    StepMetrics m{42, 1.5, 5.25, 3e-4, 512.5, 10.5, 990.25, 0.375};
+    const nlohmann::json j = to_json(m);
+    QCOMPARE(j["type"].get<std::string>(), std::string("step"));
+    QCOMPARE(j["lr"].get<double>(), 3e-4);
+    const StepMetrics back = step_metrics_from_json(nlohmann::json::parse(j.dump()));
+    QCOMPARE(back.step, m.step);
+    QCOMPARE(back.epoch, m.epoch);
+    QCOMPARE(back.loss, m.loss);
+    QCOMPARE(back.learning_rate, m.learning_rate);
+    QCOMPARE(back.views_per_s, m.views_per_s);
+    QCOMPARE(back.positive_top1, m.positive_top1);
+  }
+
+  void monitorRoundTrip() {
+    MonitorMetrics m;
+    m.step = 390;
+    m.epoch = 1;
+    m.knn_k = 200;
+    m.knn_top1 = 0.4575;
+    m.uniformity = -3.25;
+    m.h_effective_rank = 31.5;
+    const MonitorMetrics back = monitor_metrics_from_json(nlohmann::json::parse(to_json(m).dump()));
+    QCOMPARE(back.step, m.step);
+    QCOMPARE(back.knn_k, m.knn_k);
+    QCOMPARE(back.knn_top1, m.knn_top1);
+    QCOMPARE(back.uniformity, m.uniformity);
+    QCOMPARE(back.h_effective_rank, m.h_effective_rank);
+  }
+
+  void missingOrWrongFieldsKeepDefaults() {
+    const StepMetrics back = step_metrics_from_json(nlohmann::json{{"step", 3}, {"loss", "nan?"}});
+    QCOMPARE(back.step, int64_t(3));
+    QCOMPARE(back.loss, StepMetrics{}.loss);
+    QCOMPARE(monitor_metrics_from_json(nlohmann::json::array()).knn_k, MonitorMetrics{}.knn_k);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainMetrics)
+#include "test_train_metrics.moc"

@@ -1,0 +1,17 @@
+#pragma once
+// Projects small enough to train in a second or two on the CPU, for tests of everything
+// that needs a real run: the trainer, the analysis commands, the GUI's workers and windows.
+#include <filesystem>
+
+#include "engine/project/project_config.h"
+
+namespace simclr::test {
+
+// 80 training images (a CIFAR-10 fixture written with write_cifar10_folder(dir, 16, ...))
+// in 5 steps of 16 per epoch, 2 epochs, a 4-wide ResNet-18 and a small head, on the CPU.
+ProjectConfig tiny_project(const std::filesystem::path& data_dir);
+
+// The same written as a project file (its `file` set); returns the parsed config.
+ProjectConfig write_tiny_project(const std::filesystem::path& file, const std::filesystem::path& data_dir);
+
+}  // namespace simclr::test
