@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include "app/gui/app_settings.h"
+#include "app/gui/event_loop_latency.h"
 #include "app/gui/main_window.h"
 #include "app/gui/metric_types.h"
 #include "app/gui/training_controller.h"
@@ -57,6 +58,11 @@ int main(int argc, char** argv) {
     const QString file = QFileInfo(parser.value(screenshot)).absoluteFilePath();
     QObject::connect(&window.training(), &simclr::gui::TrainingController::finished, &window,
                      [&window, file](const simclr::gui::TrainingOutcome& outcome) {
+                       const simclr::gui::LatencySummary lat = window.latency().summary();
+                       qInfo("run %s after %lld steps; interface latency: median %.1f ms, p99 %.1f ms, "
+                             "max %.1f ms over %d samples",
+                             qPrintable(outcome.state), static_cast<long long>(outcome.stepsDone), lat.medianMs,
+                             lat.p99Ms, lat.maxMs, lat.samples);
                        // Let the charts' replot timer draw the last points first.
                        QTimer::singleShot(300, &window, [&window, file, outcome] {
                          const bool saved = window.grab().save(file, "PNG");
