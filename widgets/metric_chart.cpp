@@ -396,6 +396,13 @@ void MetricChart::rescaleToData() {
   const QCPRange y = m_plot->yAxis->range();
   const double centre = m_logScale ? std::sqrt(y.lower * y.upper) : y.center();
   m_plot->yAxis->scaleRange(1.08, centre);
+  // A nearly constant curve (the learning rate during warm-up, say) would get ticks that
+  // differ in the sixth digit: show at least +-1 % around its level instead.
+  if (!m_logScale) {
+    const QCPRange r = m_plot->yAxis->range();
+    const double halfSpan = 0.01 * std::max(std::abs(r.lower), std::abs(r.upper));
+    if (r.size() < 2 * halfSpan) m_plot->yAxis->setRange(r.center() - halfSpan, r.center() + halfSpan);
+  }
 }
 
 }  // namespace simclr::widgets

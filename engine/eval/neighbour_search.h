@@ -3,9 +3,9 @@
 // for the CLI's `neighbours` command and the GUI's neighbour browser.
 //
 // NeighbourIndex normalises the bank once and keeps it on the bank's device, so a single
-// query is one matrix-vector product plus a top-k (a few ms for 50 000 x 512 on a CPU),
-// and a whole split is a blocked matrix product plus a top-k per block, with the block
-// size bounding the memory of the similarity matrix.
+// query is one matrix-vector product plus a top-k (tens of ms for 50 000 x 512 on 2 CPU
+// cores, see bench_neighbours), and a whole split is a blocked matrix product plus a top-k
+// per block, with the block size bounding the memory of the similarity matrix.
 //
 // Ordering is deterministic: most similar first and, among equal similarities, the
 // smaller bank index first, also where equal similarities straddle the k-th place.

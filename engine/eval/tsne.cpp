@@ -1,6 +1,6 @@
 // t-SNE driver: validation, affinities, PCA initialisation and the gradient-descent schedule
-// (early exaggeration with momentum 0.5, then momentum 0.8, delta-bar-delta gains). The
-// numerical work lives in tsne_affinities, tsne_gradient and barnes_hut_tree.
+// (early exaggeration with momentum 0.5, then momentum 0.8 from fresh gains; delta-bar-delta
+// gains). The numerical work lives in tsne_affinities, tsne_gradient and barnes_hut_tree.
 #include "engine/eval/tsne.h"
 
 #include <algorithm>
@@ -124,6 +124,12 @@ TsneResult tsne(const torch::Tensor& data, const TsneOptions& options, const Job
     stop.wait_while_paused();
     stop.throw_if_stopped(kStage);
     const bool exaggerating = it < options.exaggeration_iterations;
+    if (it == options.exaggeration_iterations) {
+      // A fresh start for the second phase, as scikit-learn and openTSNE do: momentum and
+      // gains built up against the exaggerated attraction would overshoot without it.
+      std::fill(update.begin(), update.end(), 0.0);
+      std::fill(gains.begin(), gains.end(), 1.0);
+    }
     const bool with_kl = options.kl_every > 0 && it % options.kl_every == 0;
     const double kl = objective.gradient(y.data(), exaggerating ? options.early_exaggeration : 1.0, with_kl,
                                          grad.data());

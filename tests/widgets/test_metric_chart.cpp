@@ -96,6 +96,21 @@ class TestMetricChart : public QObject {
     QCOMPARE(values(chart.graph(QStringLiteral("run-A"))), (QVector<double>{1.5, 1.25}));
   }
 
+  void nearlyConstantCurveGetsReadableRange() {
+    MetricChart chart;
+    for (int i = 0; i < 5; ++i) chart.appendPoint(QStringLiteral("lr"), i, 0, 1e-3 - i * 1e-12);
+    chart.flush();
+    const QCPRange y = chart.plot()->yAxis->range();
+    QVERIFY2(y.size() >= 2e-5 * 0.999, qPrintable(QString::number(y.size())));  // +-1 % of 1e-3
+    QVERIFY(y.contains(1e-3));
+    // A curve that really moves keeps its own tight range.
+    chart.appendPoint(QStringLiteral("loss"), 0, 0, 5.0);
+    chart.appendPoint(QStringLiteral("loss"), 1, 0, 4.0);
+    chart.removeSeries(QStringLiteral("lr"));
+    chart.flush();
+    QVERIFY(chart.plot()->yAxis->range().size() < 1.2);
+  }
+
   void burstsCoalesceReplots() {
     MetricChart chart;
     chart.resize(600, 400);
