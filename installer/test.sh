@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./installer/install-deps.sh
-./installer/build.sh -DSIMCLR_BUILD_TESTS=ON
+# Optimised like the default build (-O2, so the tested code is the code users run) but
+# without debug info, which costs about a third of the compile time on 2 cores.
+./installer/build.sh -DSIMCLR_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG"
 cd build
 ctest --output-on-failure --parallel 2 "$@"
