@@ -339,9 +339,9 @@ void register_evaluate_command(CLI::App& root, const GlobalOptions& global) {
       ->delimiter(',');
   cmd->add_option("--input", args.input, "mlp: raw, h, z, pca or tsne")->capture_default_str();
   cmd->add_option("--hidden", args.hidden, "mlp, finetune, paper-figure10: hidden units")->capture_default_str();
-  cmd->add_option("--epochs", args.epochs, "Training epochs (default: linear 100, mlp 20, finetune 10)");
-  cmd->add_option("--lr", args.lr, "Learning rate (default: 1e-3; finetune 1e-4)");
-  cmd->add_option("--train-batch-size", args.train_batch_size, "Probe training batch size (default: 256; finetune 128)");
+  cmd->add_option("--epochs", args.epochs, "Training epochs (default: linear 30, mlp 20, finetune 10)");
+  cmd->add_option("--lr", args.lr, "Learning rate (default: linear 1e-2, mlp 1e-3, finetune 1e-4)");
+  cmd->add_option("--train-batch-size", args.train_batch_size, "Probe training batch size (default: linear 1024, mlp 256, finetune 128)");
   cmd->add_option("--pca-components", args.pca_components, "pca input: components")->capture_default_str();
   cmd->add_option("--tsne-points", args.tsne_points, "tsne input: points laid out, train + test (0 = all)")
       ->capture_default_str();
