@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libarchive-dev zlib1g-dev
   dataset-fashion-mnist
   xvfb xauth
+  python3-torch python3-torchvision  # the PyTorch round-trip test (about 18 MB to download)
 )
 
 missing=()

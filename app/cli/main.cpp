@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   simclr::cli::register_tsne_command(app, global);
   simclr::cli::register_neighbours_command(app, global);
   simclr::cli::register_export_command(app, global);
+  simclr::cli::register_export_weights_command(app, global);
+  simclr::cli::register_import_weights_command(app, global);
 
   try {
     app.parse(argc, argv);

@@ -4,7 +4,8 @@
 //
 // --start trains the project once it is open; with --screenshot the window is saved as a
 // PNG when that run ends and the application quits (what the screenshot test and the
-// README's pictures use).
+// README's pictures use). --screenshot without --start saves the window once it is shown
+// and quits (what the package test uses to check that the installed program starts).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
                                     QStringLiteral("Stop the run started with --start after N steps."),
                                     QStringLiteral("N"));
   const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                      QStringLiteral("Save the window as a PNG when the run ends, then quit."),
+                                      QStringLiteral("Save the window as a PNG when the run ends (or, without "
+                                                     "--start, once it is shown), then quit."),
                                       QStringLiteral("FILE"));
   parser.addOptions({start, maxSteps, screenshot});
   parser.process(app);
@@ -54,7 +56,15 @@ int main(int argc, char** argv) {
     }
     window.setMaxStepsOverride(steps);
   }
-  if (parser.isSet(screenshot)) {
+  if (parser.isSet(screenshot) && !parser.isSet(start)) {
+    const QString file = QFileInfo(parser.value(screenshot)).absoluteFilePath();
+    // After the first paints: the event loop must have laid out and drawn the docks.
+    QTimer::singleShot(500, &window, [&window, file] {
+      const bool saved = window.grab().save(file, "PNG");
+      if (!saved) qCritical("could not write the screenshot %s", qPrintable(file));
+      QCoreApplication::exit(saved ? 0 : 1);
+    });
+  } else if (parser.isSet(screenshot)) {
     const QString file = QFileInfo(parser.value(screenshot)).absoluteFilePath();
     QObject::connect(&window.training(), &simclr::gui::TrainingController::finished, &window,
                      [&window, file](const simclr::gui::TrainingOutcome& outcome) {

@@ -208,8 +208,12 @@ void MainWindow::createDocks() {
   addDock(runs_, tr("Runs"), QStringLiteral("runsDock"), Qt::BottomDockWidgetArea);
   log_ = new widgets::LogView(this);
   QDockWidget* logDock = addDock(log_, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
-  tabifyDockWidget(findChild<QDockWidget*>(QStringLiteral("runsDock")), logDock);
-  findChild<QDockWidget*>(QStringLiteral("runsDock"))->raise();
+  QDockWidget* runsDock = findChild<QDockWidget*>(QStringLiteral("runsDock"));
+  tabifyDockWidget(runsDock, logDock);
+  runsDock->raise();
+  // First-start layout (a saved one replaces it): the charts get most of the window.
+  resizeDocks({projectDock}, {380}, Qt::Horizontal);
+  resizeDocks({runsDock}, {170}, Qt::Vertical);
 }
 
 void MainWindow::connectTraining() {

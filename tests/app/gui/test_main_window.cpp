@@ -13,6 +13,7 @@
 #include "app/gui/training_charts.h"
 #include "app/gui/training_controller.h"
 #include "app/gui/training_status.h"
+#include "tests/app/gui/pause_settle.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "tests/support/dataset_fixtures.h"
@@ -71,8 +72,7 @@ private Q_SLOTS:
 
     window.action(QStringLiteral("pauseTraining"))->trigger();
     QCOMPARE(training.state(), TrainingController::State::Paused);
-    QTest::qWait(300);
-    const int paused = loss->pointCount(series);
+    const int paused = settledCount([&] { return loss->pointCount(series); }, 500);
     QTest::qWait(800);
     QCOMPARE(loss->pointCount(series), paused);
     QTRY_VERIFY(window.runsPanel()->runCount() == 1);
@@ -149,18 +149,13 @@ private Q_SLOTS:
     QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(series) >= 5, 180000);
     QVERIFY(knn->pointCount(series) >= 1);  // the monitor at initialisation
 
-    // A step in flight when pausing still lands: wait a few step times (slow when the
-    // machine is busy) until the count holds still, then check it stays.
+    // Real steps take a second or more on a busy machine: settle over a few step times.
     QSignalSpy steps(&training, &TrainingController::stepReported);
     QTRY_VERIFY_WITH_TIMEOUT(!steps.isEmpty(), 60000);
     const StepMetrics last = steps.last().first().value<StepMetrics>();
     const int settle = std::max(1000, int(3 * (last.augment_ms + last.model_ms)));
     training.pause();
-    int paused = -1;
-    for (int i = 0; i < 5 && paused != loss->pointCount(series); ++i) {
-      paused = loss->pointCount(series);
-      QTest::qWait(settle);
-    }
+    const int paused = settledCount([&] { return loss->pointCount(series); }, settle);
     QTest::qWait(settle);
     QCOMPARE(loss->pointCount(series), paused);
     training.resume();

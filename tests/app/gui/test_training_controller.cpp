@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "app/gui/training_controller.h"
+#include "tests/app/gui/pause_settle.h"
 #include "engine/project/run_folder.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
@@ -54,8 +55,7 @@ private Q_SLOTS:
 
     controller.pause();
     QCOMPARE(controller.state(), TrainingController::State::Paused);
-    QTest::qWait(300);  // a step in flight may still land
-    const int whilePaused = steps.size();
+    const int whilePaused = settledCount([&] { return int(steps.size()); }, 500);
     QTest::qWait(1000);
     QCOMPARE(steps.size(), whilePaused);
 
