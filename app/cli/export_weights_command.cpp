@@ -1,10 +1,6 @@
 // simclr-cli export weights RUN --format pytorch: the run's encoder as a PyTorch state dict
 // with torchvision's ResNet parameter names, for users' own PyTorch code.
-//
-// Added under the `export` command from here so that export_command.cpp stays as it is:
-// `export`'s own RUN and --format become optional (a required positional would swallow the
-// word "weights"), and a finished `export weights` ends the parse with CLI::Success so that
-// `export`'s callback does not run.
+// A subcommand of `export` (which leaves its own RUN optional so that "weights" is seen).
 #include <cctype>
 #include <cstdio>
 
@@ -114,9 +110,6 @@ void run_export_weights(const ExportWeightsArgs& args, const GlobalOptions& glob
 void register_export_weights_command(CLI::App& root, const GlobalOptions& global) {
   static ExportWeightsArgs args;
   CLI::App* parent = root.get_subcommand("export");
-  for (const char* name : {"RUN", "--format"})
-    if (CLI::Option* option = parent->get_option_no_throw(name)) option->required(false);
-  parent->require_subcommand(0, 1);
   auto* cmd = parent->add_subcommand(
       "weights", "Write the encoder as a PyTorch state dict with torchvision's ResNet names (export weights --help)");
   cmd->footer(
@@ -129,10 +122,7 @@ void register_export_weights_command(CLI::App& root, const GlobalOptions& global
   cmd->add_option("--checkpoint", args.checkpoint, "Step number or checkpoint file (default: the latest)");
   cmd->add_option("--format", args.format, "pytorch (a torch.load-able state dict)")->required();
   cmd->add_option("--out", args.out, "Output file (default: <run>/exports/encoder-step<S>.pt)");
-  cmd->callback([&global] {
-    run_export_weights(args, global);
-    throw CLI::Success();  // done: `export`'s own callback must not run
-  });
+  cmd->callback([&global] { run_export_weights(args, global); });
 }
 
 }  // namespace simclr::cli
