@@ -19,6 +19,7 @@ void register_tsne_command(CLI::App& root, const GlobalOptions& global);
 void register_neighbours_command(CLI::App& root, const GlobalOptions& global);
 void register_export_command(CLI::App& root, const GlobalOptions& global);
 // `export weights` under the `export` command: call after register_export_command.
+void register_export_metrics_command(CLI::App& root, const GlobalOptions& global);
 void register_export_weights_command(CLI::App& root, const GlobalOptions& global);
 void register_import_weights_command(CLI::App& root, const GlobalOptions& global);
 

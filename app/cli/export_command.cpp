@@ -155,12 +155,12 @@ void register_export_command(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--points", args.points, "Export a class-balanced subset of this many points (0 = all)")
       ->capture_default_str();
   cmd->add_flag("--no-sprite", args.no_sprite, "projector: no sprite.png of the images");
-  // `export weights RUN` (export_weights_command.cpp) shares this command: a required RUN
-  // here would swallow the word "weights", so RUN and --format are checked in the callback.
+  // `export weights RUN` and `export metrics RUN` share this command: a required RUN here
+  // would swallow their names, so RUN and --format are checked in the callback.
   for (const char* name : {"RUN", "--format"}) cmd->get_option(name)->required(false);
   cmd->require_subcommand(0, 1);
   cmd->callback([cmd, &global] {
-    if (cmd->got_subcommand("weights")) return;
+    if (cmd->got_subcommand("weights") || cmd->got_subcommand("metrics")) return;
     if (args.run.run.empty()) throw ConfigError("RUN: the run folder to export is required");
     run_export(args, global);
   });

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   simclr::cli::register_neighbours_command(app, global);
   simclr::cli::register_export_command(app, global);
   simclr::cli::register_export_weights_command(app, global);
+  simclr::cli::register_export_metrics_command(app, global);
   simclr::cli::register_import_weights_command(app, global);
 
   try {

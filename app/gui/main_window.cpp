@@ -12,7 +12,9 @@
 #include <QToolBar>
 
 #include "app/gui/app_settings.h"
+#include "app/gui/augmentation_preview.h"
 #include "app/gui/dataset_panel.h"
+#include "app/gui/embedding_panel.h"
 #include "app/gui/evaluation_controller.h"
 #include "app/gui/event_loop_latency.h"
 #include "app/gui/project_controller.h"
@@ -67,6 +69,11 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
   connect(runs_, &RunsPanel::resumeRequested, this, &MainWindow::resumeTraining);
   connect(runs_, &RunsPanel::evaluateRequested, this, &MainWindow::evaluateRun);
   connect(runs_, &RunsPanel::selectionChanged, this, &MainWindow::onTrainingState);
+  // The embedding panel looks at the one selected run.
+  connect(runs_, &RunsPanel::selectionChanged, this, [this](const QStringList& runs) {
+    if (runs.size() == 1) embeddings_->setRun(runs.first());
+  });
+  connect(embeddings_, &EmbeddingPanel::logMessage, this, &MainWindow::onLog);
   connect(latency_, &EventLoopLatency::measured, status_, &TrainingStatus::showLatency);
 
   widgets::MetricChart* loss = charts_->chart(TrainingCharts::Loss);
@@ -208,8 +215,14 @@ void MainWindow::createDocks() {
   addDock(runs_, tr("Runs"), QStringLiteral("runsDock"), Qt::BottomDockWidgetArea);
   log_ = new widgets::LogView(this);
   QDockWidget* logDock = addDock(log_, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+  augmentations_ = new AugmentationPreview(document_, this);
+  QDockWidget* augmentationsDock =
+      addDock(augmentations_, tr("Augmentations"), QStringLiteral("augmentationsDock"), Qt::BottomDockWidgetArea);
+  embeddings_ = new EmbeddingPanel(this);
+  QDockWidget* embeddingsDock =
+      addDock(embeddings_, tr("Embeddings"), QStringLiteral("embeddingsDock"), Qt::BottomDockWidgetArea);
   QDockWidget* runsDock = findChild<QDockWidget*>(QStringLiteral("runsDock"));
-  tabifyDockWidget(runsDock, logDock);
+  for (QDockWidget* dock : {logDock, augmentationsDock, embeddingsDock}) tabifyDockWidget(runsDock, dock);
   runsDock->raise();
   // First-start layout (a saved one replaces it): the charts get most of the window.
   resizeDocks({projectDock}, {380}, Qt::Horizontal);

@@ -20,6 +20,8 @@ class LogView;
 namespace simclr::gui {
 
 class AppSettings;
+class AugmentationPreview;
+class EmbeddingPanel;
 class DatasetPanel;
 class EvaluationController;
 struct EvaluationOutcome;
@@ -55,6 +57,8 @@ public:
   EvaluationController& evaluation() { return *evaluation_; }
   ProjectEditor* projectEditor() const { return editor_; }
   DatasetPanel* datasetPanel() const { return dataset_; }
+  AugmentationPreview* augmentationPreview() const { return augmentations_; }
+  EmbeddingPanel* embeddingPanel() const { return embeddings_; }
   TrainingCharts* charts() const { return charts_; }
   RunsPanel* runsPanel() const { return runs_; }
   widgets::LogView* logView() const { return log_; }
@@ -98,6 +102,8 @@ private:
   RunsPanel* runs_ = nullptr;
   ProjectEditor* editor_ = nullptr;
   DatasetPanel* dataset_ = nullptr;
+  AugmentationPreview* augmentations_ = nullptr;
+  EmbeddingPanel* embeddings_ = nullptr;
   widgets::LogView* log_ = nullptr;
   TrainingStatus* status_ = nullptr;
   QMenu* viewMenu_ = nullptr;

@@ -18,6 +18,7 @@
 #include "engine/project/run_folder.h"
 #include "engine/train/checkpoint.h"
 #include "engine/train/knn_monitor.h"
+#include "engine/train/view_generator.h"
 #include "engine/train/lr_schedule.h"
 #include "engine/train/metrics_log.h"
 #include "engine/train/precision.h"
@@ -32,7 +33,7 @@ using nlohmann::json;
 namespace {
 
 // Seed streams, so that no two kinds of draw share a generator.
-enum Stream : uint64_t { kShuffle = 1, kViews = 2 };
+enum Stream : uint64_t { kShuffle = 1 };  // the views' stream is kViewSeedStream
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -230,7 +231,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
     const auto images = data.train.images.index_select(0, permutation.slice(0, offset, offset + batch)).to(device);
     torch::Tensor views[2];
     for (int v = 0; v < 2; ++v) {
-      auto gen = make_generator(derive_seed(cfg.seed, {kViews, static_cast<uint64_t>(step), static_cast<uint64_t>(v)}));
+      auto gen = view_generator(cfg.seed, step, v);
       views[v] = pipeline.apply(images, gen);
     }
     auto x = normalize(torch::cat({views[0], views[1]}), stats.mean, stats.std);

@@ -6,6 +6,7 @@
 #include <QTreeWidget>
 
 #include "app/gui/app_settings.h"
+#include "app/gui/embedding_panel.h"
 #include "app/gui/event_loop_latency.h"
 #include "app/gui/main_window.h"
 #include "app/gui/project_document.h"
@@ -51,6 +52,8 @@ private Q_SLOTS:
     QVERIFY(window.action(QStringLiteral("startTraining"))->isEnabled());
     QCOMPARE(settings->value(settings::RecentProjects).value(0), QFileInfo(projectFile_).absoluteFilePath());
     QCOMPARE(window.runsPanel()->runsRoot(), q(dir_ / "runs"));
+    for (const char* dock : {"projectDock", "datasetDock", "runsDock", "logDock", "augmentationsDock", "embeddingsDock"})
+      QVERIFY2(window.findChild<QDockWidget*>(QString::fromLatin1(dock)), dock);
   }
 
   void trainPauseStopResumeFromTheActions() {
@@ -104,6 +107,8 @@ private Q_SLOTS:
     window.runsPanel()->selectRuns(all);
     QCOMPARE(window.charts()->shownRuns().size(), all.size());
     QVERIFY(window.charts()->chart(TrainingCharts::Loss)->pointCount(QFileInfo(all.first()).fileName()) > 0);
+    window.runsPanel()->selectRuns({all.first()});
+    QCOMPARE(window.embeddingPanel()->runDir(), all.first());  // the embedding panel follows one run
     window.runsPanel()->selectRuns({});
     QVERIFY(window.charts()->chart(TrainingCharts::Loss)->seriesNames().isEmpty());
   }

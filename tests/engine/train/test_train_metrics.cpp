@@ -1,6 +1,10 @@
 // Metrics records: what the trainer writes to metrics.jsonl reads back unchanged.
 #include <QtTest>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/train/metrics_csv.h"
+#include "engine/core/error.h"
 #include "engine/train/train_metrics.h"
 
 using namespace simclr;
@@ -8,6 +12,29 @@ using namespace simclr;
 class TestTrainMetrics : public QObject {
   Q_OBJECT
 private Q_SLOTS:
+  void csvTables() {
+    const std::vector<nlohmann::json> records{
+        to_json(StepMetrics{1, 0.5, 5.25, 1e-3, 100, 1, 2, 0.25}),
+        to_json(MonitorMetrics{1, 0.5, 200, 0.4575}),
+        nlohmann::json{{"type", "step"}, {"step", 2}, {"loss", 4.5}},  // fields missing: defaults
+        nlohmann::json{{"type", "other"}}};
+    const QStringList steps = QString::fromStdString(metrics_csv(records, "step")).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(steps.size(), 3);  // header + two steps
+    const QStringList header = steps[0].split(',');
+    QVERIFY(!header.contains(QStringLiteral("type")));
+    const int loss = header.indexOf(QStringLiteral("loss")), step = header.indexOf(QStringLiteral("step"));
+    QVERIFY(loss >= 0 && step >= 0);
+    QCOMPARE(steps[1].split(',').size(), header.size());
+    QCOMPARE(steps[1].split(',')[loss], QStringLiteral("5.25"));
+    QCOMPARE(steps[2].split(',')[step], QStringLiteral("2"));
+    QCOMPARE(steps[2].split(',')[loss], QStringLiteral("4.5"));
+    const QStringList monitor = QString::fromStdString(metrics_csv(records, "monitor")).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(monitor.size(), 2);
+    QCOMPARE(monitor[1].split(',')[monitor[0].split(',').indexOf(QStringLiteral("knn_top1"))], QStringLiteral("0.4575"));
+    QCOMPARE(QString::fromStdString(metrics_csv({}, "monitor")).count('\n'), 1);  // header only
+    QVERIFY_THROWS_EXCEPTION(ConfigError, metrics_csv(records, "steps"));
+  }
+
   void stepRoundTrip() {
     StepMetrics m{42, 1.5, 5.25, 3e-4, 512.5, 10.5, 990.25, 0.375};
     const nlohmann::json j = to_json(m);

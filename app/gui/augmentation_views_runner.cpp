@@ -1,0 +1,42 @@
+#include "app/gui/augmentation_views_runner.h"
+
+#include <climits>
+
+namespace simclr::gui {
+
+AugmentationViewsRunner::AugmentationViewsRunner(QObject* parent) : QObject(parent), worker_(new QObject) {
+  thread_.setObjectName(QStringLiteral("augmentation preview"));
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  thread_.start();
+}
+
+AugmentationViewsRunner::~AugmentationViewsRunner() {
+  latest_->store(INT_MAX);  // skip whatever is still queued
+  thread_.quit();
+  thread_.wait();
+}
+
+void AugmentationViewsRunner::request(QVector<QImage> images, nlohmann::json spec, quint64 seed) {
+  const int id = latest_->load() + 1;
+  latest_->store(id);
+  QMetaObject::invokeMethod(
+      worker_,
+      [this, latest = latest_, id, images = std::move(images), spec = std::move(spec), seed] {
+        if (id < latest->load()) return;  // superseded while queued
+        AugmentedViews views = augmentImages(images, spec, seed);
+        // Posted to this object on the GUI thread; dropped if it is gone by then.
+        QMetaObject::invokeMethod(this, [this, id, views = std::move(views)]() mutable { deliver(id, std::move(views)); },
+                                  Qt::QueuedConnection);
+      },
+      Qt::QueuedConnection);
+}
+
+void AugmentationViewsRunner::deliver(int id, AugmentedViews views) {
+  if (id != latest_->load()) return;  // an older request finished late
+  delivered_ = id;
+  result_ = std::move(views);
+  Q_EMIT computed();
+}
+
+}  // namespace simclr::gui
