@@ -1,5 +1,7 @@
 #include "app/gui/embedding_job.h"
 
+#include "app/gui/job_bridge.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -314,32 +316,16 @@ bool EmbeddingJob::start(const QString& runDir,
   if (thread_) return false;
   stop_ = StopToken();
   const StopToken stop = stop_;
-  JobCallbacks callbacks;
-  callbacks.on_progress = [this](const Progress& p) {
-    const JobProgress progress{QString::fromStdString(p.stage), p.step, p.total, p.elapsed_s, p.eta_s};
-    QMetaObject::invokeMethod(this, [this, progress] { Q_EMIT progressReported(progress); }, Qt::QueuedConnection);
-  };
-  callbacks.on_log = [this](LogLevel level, const std::string& text) {
-    const QString message = QString::fromStdString(text);
-    QMetaObject::invokeMethod(this, [this, level, message] { Q_EMIT logMessage(int(level), message); },
-                              Qt::QueuedConnection);
-  };
+  const JobCallbacks callbacks = queuedCallbacks(
+      this, [this](const JobProgress& p) { Q_EMIT progressReported(p); },
+      [this](int level, const QString& text) { Q_EMIT logMessage(level, text); });
   thread_ = QThread::create([this, runDir, work, callbacks, stop] {
     EmbeddingLayout out;
     try {
       out = work(callbacks, stop);
-    } catch (const CancelledError&) {
+    } catch (...) {
       out = EmbeddingLayout{};
-      out.error = tr("cancelled");
-    } catch (const Error& e) {
-      out = EmbeddingLayout{};
-      out.error = QString::fromStdString(e.what());
-    } catch (const c10::Error& e) {
-      out = EmbeddingLayout{};
-      out.error = QString::fromStdString(e.what_without_backtrace());
-    } catch (const std::exception& e) {
-      out = EmbeddingLayout{};
-      out.error = QString::fromStdString(e.what());
+      out.error = jobErrorMessage(std::current_exception());
     }
     if (out.runDir.isEmpty()) out.runDir = runDir;
     QMetaObject::invokeMethod(this, [this, out] { onThreadDone(out); }, Qt::QueuedConnection);

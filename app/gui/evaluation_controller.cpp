@@ -1,5 +1,7 @@
 #include "app/gui/evaluation_controller.h"
 
+#include "app/gui/job_bridge.h"
+
 #include <QMetaObject>
 
 #include <chrono>
@@ -72,28 +74,15 @@ bool EvaluationController::evaluate(const QString& runDir, int k) {
   if (thread_) return false;
   stop_ = StopToken();
   const StopToken stop = stop_;
-  JobCallbacks callbacks;
-  callbacks.on_progress = [this](const Progress& p) {
-    const JobProgress progress{QString::fromStdString(p.stage), p.step, p.total, p.elapsed_s, p.eta_s};
-    QMetaObject::invokeMethod(this, [this, progress] { Q_EMIT progressReported(progress); }, Qt::QueuedConnection);
-  };
-  callbacks.on_log = [this](LogLevel level, const std::string& text) {
-    const QString message = QString::fromStdString(text);
-    QMetaObject::invokeMethod(this, [this, level, message] { Q_EMIT logMessage(int(level), message); },
-                              Qt::QueuedConnection);
-  };
+  const JobCallbacks callbacks = queuedCallbacks(
+      this, [this](const JobProgress& p) { Q_EMIT progressReported(p); },
+      [this](int level, const QString& text) { Q_EMIT logMessage(level, text); });
   thread_ = QThread::create([this, runDir, k, callbacks, stop] {
     EvaluationOutcome out;
     try {
       out = evaluateKnn(runDir, k, callbacks, stop);
-    } catch (const CancelledError&) {
-      out.error = tr("cancelled");
-    } catch (const Error& e) {
-      out.error = QString::fromStdString(e.what());
-    } catch (const c10::Error& e) {
-      out.error = QString::fromStdString(e.what_without_backtrace());
-    } catch (const std::exception& e) {
-      out.error = QString::fromStdString(e.what());
+    } catch (...) {
+      out.error = jobErrorMessage(std::current_exception());
     }
     out.runDir = runDir;
     QMetaObject::invokeMethod(this, [this, out] { onThreadDone(out); }, Qt::QueuedConnection);

@@ -1,5 +1,7 @@
 #include "app/gui/training_worker.h"
 
+#include "app/gui/job_bridge.h"
+
 #include <exception>
 
 #include <c10/util/Exception.h>
@@ -38,17 +40,9 @@ void TrainingWorker::run(const ProjectConfig& project, const TrainOptions& optio
     outcome.totalSteps = result.total_steps;
     outcome.finalLoss = result.final_loss;
     outcome.trainSeconds = result.train_seconds;
-  } catch (const Error& e) {
+  } catch (...) {
     outcome.state = QStringLiteral("failed");
-    outcome.error = QString::fromStdString(e.what());
-    outcome.badInput = e.is_bad_input();
-  } catch (const c10::Error& e) {
-    // LibTorch's own errors (out of memory, shape mismatches): the message without the trace.
-    outcome.state = QStringLiteral("failed");
-    outcome.error = QString::fromStdString(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    outcome.state = QStringLiteral("failed");
-    outcome.error = QString::fromStdString(e.what());
+    outcome.error = jobErrorMessage(std::current_exception(), &outcome.badInput);
   }
   if (outcome.state == QLatin1String("failed")) Q_EMIT logMessage(static_cast<int>(LogLevel::Error), outcome.error);
   Q_EMIT finished(outcome);

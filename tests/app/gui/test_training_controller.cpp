@@ -80,6 +80,9 @@ private Q_SLOTS:
   void engineErrorsArriveAsOutcome() {
     test::TempDir runs("gui-train-runs");
     ProjectConfig project = test::tiny_project(runs.path() / "no-such-dataset");
+    // Nowhere else to find CIFAR-10 either (CI sets SIMCLR_DATA_DIR to the real one).
+    qunsetenv("SIMCLR_DATA_DIR");
+    qputenv("XDG_DATA_HOME", QByteArray::fromStdString(runs.path().string()));
     TrainingController controller;
     QSignalSpy finished(&controller, &TrainingController::finished);
     QSignalSpy log(&controller, &TrainingController::logMessage);
