@@ -14,7 +14,13 @@ int main(int argc, char** argv) {
   CLI::App app{"SimCLR Workbench headless runner: datasets, projects, training and analysis",
                "simclr-cli"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", [] { return simclr::build_summary(); });
+  app.set_version_flag("--version", [] {
+#ifdef SIMCLR_WORKBENCH_QT_VERSION
+    return simclr::build_summary() + "; workbench built with Qt " SIMCLR_WORKBENCH_QT_VERSION;
+#else
+    return simclr::build_summary() + "; built without the workbench (no Qt)";
+#endif
+  });
   simclr::cli::GlobalOptions global;
   app.add_flag("-q,--quiet", global.quiet, "Print only warnings, errors and results");
 

@@ -115,7 +115,8 @@ private Q_SLOTS:
   void installedCliRuns() {
     Outcome o = run(installed("bin/simclr-cli"), {"--version"});
     QVERIFY2(o.code == 0, qPrintable(describe(o)));
-    QVERIFY2(o.out.contains(QStringLiteral(SIMCLR_VERSION)) && o.out.contains(QStringLiteral("LibTorch")),
+    QVERIFY2(o.out.contains(QStringLiteral(SIMCLR_VERSION)) && o.out.contains(QStringLiteral("LibTorch")) &&
+                 o.out.contains(QStringLiteral("CUDA")) && o.out.contains(QStringLiteral("Qt 6")),
              qPrintable(o.out));
     const QDir projects(installed("share/simclr-workbench/projects"));
     const QStringList files = projects.entryList({QStringLiteral("*.json")}, QDir::Files);
