@@ -290,13 +290,7 @@ EmbeddingJob::EmbeddingJob(QObject* parent) : QObject(parent) {
   qRegisterMetaType<EmbeddingLayout>();
 }
 
-EmbeddingJob::~EmbeddingJob() {
-  if (thread_) {
-    stop_.request_stop();
-    thread_->wait();
-    delete thread_;  // its queued result dies with this object's posted events
-  }
-}
+EmbeddingJob::~EmbeddingJob() = default;
 
 bool EmbeddingJob::compute(const QString& runDir, const LayoutSettings& settings) {
   return start(runDir, [runDir, settings](const JobCallbacks& callbacks, const StopToken& stop) {
@@ -313,35 +307,25 @@ bool EmbeddingJob::open(const QString& layoutFile) {
 
 bool EmbeddingJob::start(const QString& runDir,
                          const std::function<EmbeddingLayout(const JobCallbacks&, const StopToken&)>& work) {
-  if (thread_) return false;
-  stop_ = StopToken();
-  const StopToken stop = stop_;
   const JobCallbacks callbacks = queuedCallbacks(
       this, [this](const JobProgress& p) { Q_EMIT progressReported(p); },
       [this](int level, const QString& text) { Q_EMIT logMessage(level, text); });
-  thread_ = QThread::create([this, runDir, work, callbacks, stop] {
-    EmbeddingLayout out;
-    try {
-      out = work(callbacks, stop);
-    } catch (...) {
-      out = EmbeddingLayout{};
-      out.error = jobErrorMessage(std::current_exception());
-    }
-    if (out.runDir.isEmpty()) out.runDir = runDir;
-    QMetaObject::invokeMethod(this, [this, out] { onThreadDone(out); }, Qt::QueuedConnection);
-  });
-  thread_->setObjectName(QStringLiteral("embedding layout"));
-  thread_->start(QThread::LowPriority);
-  return true;
+  return job_.start<EmbeddingLayout>(
+      QStringLiteral("embedding layout"),
+      [runDir, work, callbacks](const StopToken& stop) {
+        EmbeddingLayout out;
+        try {
+          out = work(callbacks, stop);
+        } catch (...) {
+          out = EmbeddingLayout{};
+          out.error = jobErrorMessage(std::current_exception());
+        }
+        if (out.runDir.isEmpty()) out.runDir = runDir;
+        return out;
+      },
+      [this](const EmbeddingLayout& layout) { Q_EMIT finished(layout); });
 }
 
-void EmbeddingJob::cancel() { stop_.request_stop(); }
-
-void EmbeddingJob::onThreadDone(const EmbeddingLayout& layout) {
-  thread_->wait();
-  delete thread_;
-  thread_ = nullptr;
-  Q_EMIT finished(layout);
-}
+void EmbeddingJob::cancel() { job_.cancel(); }
 
 }  // namespace simclr::gui

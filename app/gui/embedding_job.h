@@ -12,12 +12,12 @@
 #include <QPointF>
 #include <QString>
 #include <QStringList>
-#include <QThread>
 #include <QVector>
 
 #include <functional>
 #include <memory>
 
+#include "app/gui/job_bridge.h"
 #include "app/gui/metric_types.h"
 #include "engine/core/job.h"
 
@@ -81,7 +81,7 @@ public:
   // Reopens a saved layout (<run>/layouts/<name>.npy) with its settings and split data.
   bool open(const QString& layoutFile);
   void cancel();
-  bool isBusy() const { return thread_ != nullptr; }
+  bool isBusy() const { return job_.isBusy(); }
 
 Q_SIGNALS:
   void progressReported(const simclr::gui::JobProgress& progress);
@@ -90,10 +90,8 @@ Q_SIGNALS:
 
 private:
   bool start(const QString& runDir, const std::function<EmbeddingLayout(const JobCallbacks&, const StopToken&)>& work);
-  void onThreadDone(const simclr::gui::EmbeddingLayout& layout);
 
-  QThread* thread_ = nullptr;
-  simclr::StopToken stop_;
+  JobThread job_{this};
 };
 
 }  // namespace simclr::gui

@@ -62,43 +62,27 @@ EvaluationController::EvaluationController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<EvaluationOutcome>();
 }
 
-EvaluationController::~EvaluationController() {
-  if (thread_) {
-    stop_.request_stop();
-    thread_->wait();
-    delete thread_;  // its queued result dies with this object's posted events
-  }
-}
+EvaluationController::~EvaluationController() = default;
 
 bool EvaluationController::evaluate(const QString& runDir, int k) {
-  if (thread_) return false;
-  stop_ = StopToken();
-  const StopToken stop = stop_;
   const JobCallbacks callbacks = queuedCallbacks(
       this, [this](const JobProgress& p) { Q_EMIT progressReported(p); },
       [this](int level, const QString& text) { Q_EMIT logMessage(level, text); });
-  thread_ = QThread::create([this, runDir, k, callbacks, stop] {
-    EvaluationOutcome out;
-    try {
-      out = evaluateKnn(runDir, k, callbacks, stop);
-    } catch (...) {
-      out.error = jobErrorMessage(std::current_exception());
-    }
-    out.runDir = runDir;
-    QMetaObject::invokeMethod(this, [this, out] { onThreadDone(out); }, Qt::QueuedConnection);
-  });
-  thread_->setObjectName(QStringLiteral("evaluation"));
-  thread_->start(QThread::LowPriority);
-  return true;
+  return job_.start<EvaluationOutcome>(
+      QStringLiteral("evaluation"),
+      [runDir, k, callbacks](const StopToken& stop) {
+        EvaluationOutcome out;
+        try {
+          out = evaluateKnn(runDir, k, callbacks, stop);
+        } catch (...) {
+          out.error = jobErrorMessage(std::current_exception());
+        }
+        out.runDir = runDir;
+        return out;
+      },
+      [this](const EvaluationOutcome& out) { Q_EMIT finished(out); });
 }
 
-void EvaluationController::cancel() { stop_.request_stop(); }
-
-void EvaluationController::onThreadDone(const EvaluationOutcome& outcome) {
-  thread_->wait();
-  delete thread_;
-  thread_ = nullptr;
-  Q_EMIT finished(outcome);
-}
+void EvaluationController::cancel() { job_.cancel(); }
 
 }  // namespace simclr::gui

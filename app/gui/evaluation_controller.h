@@ -6,8 +6,8 @@
 // evaluate RUN knn`, so the runs panel shows it.
 #include <QObject>
 #include <QString>
-#include <QThread>
 
+#include "app/gui/job_bridge.h"
 #include "app/gui/metric_types.h"
 #include "engine/core/job.h"
 
@@ -34,7 +34,7 @@ public:
   // Returns false (and does nothing) while an evaluation is running.
   bool evaluate(const QString& runDir, int k = 200);
   void cancel();
-  bool isBusy() const { return thread_ != nullptr; }
+  bool isBusy() const { return job_.isBusy(); }
 
 Q_SIGNALS:
   void progressReported(const simclr::gui::JobProgress& progress);
@@ -42,10 +42,7 @@ Q_SIGNALS:
   void finished(const simclr::gui::EvaluationOutcome& outcome);
 
 private:
-  void onThreadDone(const simclr::gui::EvaluationOutcome& outcome);
-
-  QThread* thread_ = nullptr;
-  simclr::StopToken stop_;
+  JobThread job_{this};
 };
 
 }  // namespace simclr::gui

@@ -24,6 +24,18 @@ JobCallbacks queuedCallbacks(QObject* receiver, std::function<void(const JobProg
   return callbacks;
 }
 
+JobThread::~JobThread() {
+  if (!thread_) return;
+  stop_.request_stop();
+  finish();
+}
+
+void JobThread::finish() {
+  thread_->wait();
+  delete thread_;
+  thread_ = nullptr;
+}
+
 QString jobErrorMessage(const std::exception_ptr& error, bool* badInput) {
   if (badInput) *badInput = false;
   try {
