@@ -1,6 +1,8 @@
 #include "tests/support/project_fixtures.h"
 
 #include "engine/project/project_file.h"
+#include "engine/train/trainer.h"
+#include "tests/support/dataset_fixtures.h"
 
 namespace simclr::test {
 
@@ -27,6 +29,16 @@ ProjectConfig write_tiny_project(const std::filesystem::path& file, const std::f
   ProjectConfig p = tiny_project(data_dir);
   save_project(p, file);
   return load_project(file);
+}
+
+std::filesystem::path train_tiny_run(const std::filesystem::path& dir, uint64_t seed, int64_t epochs, bool monitor) {
+  write_cifar10_folder(dir / "data", 16, 40, seed);
+  ProjectConfig project = tiny_project(dir / "data");
+  project.training.epochs = epochs;
+  if (!monitor) project.evaluation.knn_every_epochs = 0;
+  TrainOptions options;
+  options.runs_root = dir / "runs";
+  return train(project, options, {}, StopToken()).run_dir;
 }
 
 }  // namespace simclr::test

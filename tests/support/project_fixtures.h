@@ -14,4 +14,10 @@ ProjectConfig tiny_project(const std::filesystem::path& data_dir);
 // The same written as a project file (its `file` set); returns the parsed config.
 ProjectConfig write_tiny_project(const std::filesystem::path& file, const std::filesystem::path& data_dir);
 
+// A finished tiny run for tests of what analyses runs: writes a CIFAR-10 fixture (seeded by
+// `seed`) to <dir>/data, trains tiny_project() on it (`epochs` epochs; the kNN monitor off
+// when `monitor` is false) into <dir>/runs, and returns the run folder.
+std::filesystem::path train_tiny_run(const std::filesystem::path& dir, uint64_t seed, int64_t epochs = 2,
+                                     bool monitor = true);
+
 }  // namespace simclr::test

@@ -35,10 +35,7 @@ class TestEmbeddingJob : public QObject {
 
 private Q_SLOTS:
   void initTestCase() {
-    test::write_cifar10_folder(dir_ / "data", 16, 40, 5);
-    TrainOptions options;
-    options.runs_root = dir_ / "runs";
-    runDir_ = QString::fromStdString(train(test::tiny_project(dir_ / "data"), options, {}, {}).run_dir.string());
+    runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string());
   }
 
   void computesStatesAndSavesASubset() {

@@ -27,11 +27,7 @@ class TestEvaluationController : public QObject {
 
 private Q_SLOTS:
   void initTestCase() {
-    test::write_cifar10_folder(dir_ / "data", 16, 40, 5);
-    TrainOptions options;
-    options.runs_root = dir_ / "runs";
-    const TrainResult result = train(test::tiny_project(dir_ / "data"), options, {}, {});
-    runDir_ = QString::fromStdString(result.run_dir.string());
+    runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string());
   }
 
   void evaluatesARunOnItsFullSplits() {

@@ -22,13 +22,7 @@ class TestFinetuneProbe : public QObject {
 
 private Q_SLOTS:
   void initTestCase() {
-    test::write_cifar10_folder(dir_ / "data", 16, 40, 12);
-    ProjectConfig p = test::tiny_project(dir_ / "data");
-    p.training.epochs = 1;
-    p.evaluation.knn_every_epochs = 0;
-    TrainOptions options;
-    options.runs_root = dir_ / "runs";
-    run_dir_ = train(p, options, {}, StopToken()).run_dir;
+    run_dir_ = test::train_tiny_run(dir_.path(), 12, /*epochs=*/1, /*monitor=*/false);
   }
 
   // The encoder and the two-layer head train end to end (memorising 40 images lowers the
