@@ -53,7 +53,8 @@ EmbeddingScatter::EmbeddingScatter(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(0, 0, 0, 0);
   m_plot = new QCustomPlot(this);
   m_plot->setObjectName(QStringLiteral("embeddingPlot"));
-  layout->addWidget(m_plot);
+  layout->addWidget(m_plot, 1);
+  buildSelectionList();
   m_plot->setMinimumSize(200, 150);
   m_plot->setAutoAddPlottableToLegend(false);
   m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -75,6 +76,8 @@ EmbeddingScatter::EmbeddingScatter(QWidget* parent) : QWidget(parent) {
   connect(m_plot, &QCustomPlot::mouseRelease, this, &EmbeddingScatter::onMouseRelease);
   connect(m_plot, &QCustomPlot::mouseMove, this, &EmbeddingScatter::onMouseMove);
   connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
+  connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this,
+          [this](const QRect& rect, QMouseEvent*) { selectPointsIn(rect.normalized()); });
   connect(m_plot, &QCustomPlot::legendClick, this,
           [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
             auto* plottableItem = qobject_cast<QCPPlottableLegendItem*>(item);
@@ -123,6 +126,10 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
   m_selectedGraph->setLineStyle(QCPGraph::lsNone);
   m_selectedGraph->setScatterStyle(
       QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(0xd3, 0x2f, 0x2f), 3), Qt::NoBrush, 15));
+  m_selectionGraph = m_plot->addGraph();
+  m_selectionGraph->setLineStyle(QCPGraph::lsNone);
+  m_selectionGraph->setScatterStyle(
+      QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(0x21, 0x21, 0x21), 1), Qt::NoBrush, 9));
   m_plot->legend->setVisible(!m_graphs.isEmpty());
   resetView();
   return true;
@@ -131,7 +138,9 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
 void EmbeddingScatter::clear() {
   m_plot->clearGraphs();
   m_graphs.clear();
-  m_highlightGraph = m_selectedGraph = nullptr;
+  m_highlightGraph = m_selectedGraph = m_selectionGraph = nullptr;
+  m_selection.clear();
+  updateSelectionList();
   m_points.clear();
   m_labels.clear();
   m_classNames.clear();
@@ -263,9 +272,13 @@ QPoint EmbeddingScatter::pixelOf(int index) const {
 void EmbeddingScatter::onMousePress(QMouseEvent* event) {
   m_pressPos = event->position().toPoint();
   m_pressed = event->button() == Qt::LeftButton;
-  // Shift+drag draws a zoom rectangle; a plain drag pans. QCustomPlot reads the mode right
-  // after emitting mousePress, so switching it here applies to this very drag.
-  m_plot->setSelectionRectMode((event->modifiers() & Qt::ShiftModifier) ? QCP::srmZoom : QCP::srmNone);
+  // Shift+drag draws a zoom rectangle, Ctrl+drag a selection rectangle; a plain drag pans.
+  // QCustomPlot reads the mode right after emitting mousePress, so switching it here applies
+  // to this very drag.
+  const Qt::KeyboardModifiers mods = event->modifiers();
+  m_plot->setSelectionRectMode((mods & Qt::ShiftModifier)     ? QCP::srmZoom
+                               : (mods & Qt::ControlModifier) ? QCP::srmCustom
+                                                              : QCP::srmNone);
 }
 
 void EmbeddingScatter::onMouseRelease(QMouseEvent* event) {
@@ -284,6 +297,9 @@ void EmbeddingScatter::onMouseMove(QMouseEvent* event) {
   if (event->buttons() != Qt::NoButton) return;  // panning: no hit tests
   const QPoint pos = event->position().toPoint();
   const int index = indexAt(pos);
+  // Still on the same point: its tooltip is up, so no thumbnail is encoded again (hovering
+  // 10 000 points stays a linear scan per move, well under a millisecond).
+  if (index >= 0 && index == m_hovered) return;
   const bool wasOnPoint = m_hovered >= 0;
   setHovered(index);
   if (index < 0) {

@@ -3,6 +3,7 @@
 #include <QColor>
 #include <QPoint>
 #include <QPointF>
+#include <QRect>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -13,10 +14,13 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QLabel;
 class QMouseEvent;
 class QWheelEvent;
 
 namespace simclr::widgets {
+
+class ImageGrid;
 
 // A 2-D scatter of an embedding layout (t-SNE, PCA): one point per image, coloured by class,
 // with a legend of class names on top of QCustomPlot. Plain values in (points, labels,
@@ -25,7 +29,8 @@ namespace simclr::widgets {
 // Mouse: hovering a point shows a tooltip (index, class; plus an optional thumbnail) and
 // reports it; a click (press and release without moving) selects the nearest point and
 // emits pointActivated; dragging pans, the wheel zooms, Shift+drag zooms to a rectangle,
-// a double-click resets the view. Clicking a legend entry hides or shows that class.
+// a double-click resets the view, Ctrl+drag selects the points inside a rectangle and lists
+// them (count and thumbnails) under the plot. Clicking a legend entry hides or shows that class.
 // One QCPGraph per class keeps replots cheap for 10 000 points; hit tests are a linear scan
 // in pixel space (microseconds for 10 000 points).
 class EmbeddingScatter : public QWidget {
@@ -55,6 +60,15 @@ class EmbeddingScatter : public QWidget {
   // Ringed points, e.g. the neighbours of the selected one. Out-of-range indices are dropped.
   void setHighlighted(const QVector<int>& indices);
   QVector<int> highlighted() const { return m_highlighted; }
+  // The rectangle selection (embedding_scatter_selection.cpp): visible points only, sorted.
+  // Emits selectionChanged; an empty list hides the list under the plot.
+  void setSelection(QVector<int> indices);
+  QVector<int> selection() const { return m_selection; }
+  // Selects the visible points drawn inside `pixels` (plot widget coordinates), as Ctrl+drag does.
+  void selectPointsIn(const QRect& pixels);
+  ImageGrid* selectionGrid() const { return m_selectionGrid; }
+  QLabel* selectionLabel() const { return m_selectionLabel; }
+  static constexpr int kMaxListedSelection = 500;  // thumbnails listed; the count covers all
 
   // --- classes ------------------------------------------------------------------------
   void setClassVisible(int label, bool visible);
@@ -84,6 +98,7 @@ class EmbeddingScatter : public QWidget {
   void pointActivated(int index);
   void pointHovered(int index);  // -1 when the mouse leaves every point
   void classVisibilityChanged(int label, bool visible);
+  void selectionChanged(const QVector<int>& indices);
 
  private:
   void onMousePress(QMouseEvent* event);
@@ -91,15 +106,22 @@ class EmbeddingScatter : public QWidget {
   void onMouseMove(QMouseEvent* event);
   void updateMarkers();
   void setHovered(int index);
+  void buildSelectionList();  // the count, a Clear button and the thumbnail grid
+  void updateSelectionList();
 
   QCustomPlot* m_plot = nullptr;
   QVector<QCPGraph*> m_graphs;  // one per class, index = label
   QCPGraph* m_highlightGraph = nullptr;
   QCPGraph* m_selectedGraph = nullptr;
+  QCPGraph* m_selectionGraph = nullptr;  // squares around the rectangle selection
   QVector<QPointF> m_points;
   QVector<int> m_labels;
   QStringList m_classNames;
   QVector<int> m_highlighted;
+  QVector<int> m_selection;
+  QWidget* m_selectionBar = nullptr;
+  QLabel* m_selectionLabel = nullptr;
+  ImageGrid* m_selectionGrid = nullptr;
   int m_selected = -1;
   int m_hovered = -1;
   QPoint m_pressPos;

@@ -72,12 +72,15 @@ void run_export_weights(const ExportWeightsArgs& args, const GlobalOptions& glob
   } catch (const ConfigError& e) {
     throw DataError(e.what());
   }
+  if (config.model.encoder == "vit")
+    throw ConfigError(folder.dir().string() + ": model.encoder is vit; torchvision has no layout for this "
+                      "Vision Transformer, so only ResNet runs can be exported for torchvision");
   if (config.model.width != 64)
     throw ConfigError(folder.dir().string() + ": model.width is " + std::to_string(config.model.width) +
                       "; only width-64 encoders have torchvision's shapes, so only they can be exported "
                       "for torchvision (train with \"model\": {\"width\": 64})");
   const fs::path checkpoint = checkpoint_file(folder, args.checkpoint);
-  SimCLRModel model = build_model(config, checkpoint_channels(checkpoint));
+  SimCLRModel model = build_model(config, checkpoint_channels(checkpoint), /*image_size (ResNet: any)=*/0);
   const int64_t step = load_checkpoint(checkpoint, model, nullptr).step;
   const auto* resnet = dynamic_cast<const ResNetImpl*>(model->encoder.get());
   if (!resnet) throw ConfigError("only ResNet encoders can be exported for torchvision");

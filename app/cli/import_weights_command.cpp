@@ -36,6 +36,9 @@ void run_import_weights(const ImportWeightsArgs& args, const GlobalOptions& glob
   options.run_name = args.run_name;
   options.runs_root = args.runs_root;
   const ProjectConfig project = resolve_for_device(load_project(args.project), options);
+  if (project.model.encoder == "vit")
+    throw ConfigError(args.project + ": model.encoder is vit; torchvision's weights are ResNet weights, so "
+                      "only a ResNet project (resnet18, resnet34, resnet50) can take them");
   if (project.model.width != 64)
     throw ConfigError(args.project + ": model.width is " + std::to_string(project.model.width) +
                       "; torchvision's ResNets are width 64");
@@ -44,7 +47,7 @@ void run_import_weights(const ImportWeightsArgs& args, const GlobalOptions& glob
   int64_t channels = 3;
   for (const auto& [name, tensor] : dict)
     if (name == "conv1.weight" && tensor.dim() == 4) channels = tensor.size(1);
-  SimCLRModel model = build_model(project, channels);
+  SimCLRModel model = build_model(project, channels, /*image_size (ResNet: any)=*/0);
   auto* resnet = dynamic_cast<ResNetImpl*>(model->encoder.get());
   if (!resnet) throw ConfigError("only ResNet encoders can take torchvision weights");
   load_torchvision_state_dict(*resnet, dict, args.file);

@@ -6,10 +6,12 @@
 
 #include "app/cli/cli_command.h"
 #include "engine/core/allocator_tuning.h"
+#include "engine/core/blas_tuning.h"
 #include "engine/core/error.h"
 #include "engine/core/version.h"
 
 int main(int argc, char** argv) {
+  simclr::tune_blas_for_cpu(argv);  // first: it may restart the process with faster BLAS kernels
   simclr::tune_allocator_for_tensors();
   CLI::App app{"SimCLR Workbench headless runner: datasets, projects, training and analysis",
                "simclr-cli"};
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   simclr::cli::register_dataset_commands(app, global);
   simclr::cli::register_project_commands(app, global);
   simclr::cli::register_train_command(app, global);
+  simclr::cli::register_sweep_command(app, global);
+  simclr::cli::register_report_command(app, global);
   simclr::cli::register_embed_command(app, global);
   simclr::cli::register_evaluate_command(app, global);
   simclr::cli::register_tsne_command(app, global);

@@ -5,6 +5,7 @@
 #include <QButtonGroup>
 #include <QDir>
 #include <QEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -29,6 +30,7 @@ namespace {
 
 constexpr int kSamplesPerClass = 8;  // the pool shuffle draws from
 constexpr int kZoom = 3;             // 32 px images as 96 px cells
+constexpr int kMaxFiles = 32;        // opened files shown at once (the spin box's maximum)
 const char* kPresetButtons[][2] = {{"paper", "Algorithm 1 (paper)"}, {"simclr-cifar", "simclr-cifar"}};
 
 bool sameSettings(const DatasetRequest& a, const DatasetRequest& b) {
@@ -74,10 +76,20 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   count_->setRange(1, 32);
   count_->setValue(8);
   bar->addWidget(count_);
-  auto* shuffle = new QPushButton(tr("Shuffle"));
-  shuffle->setObjectName(QStringLiteral("previewShuffle"));
-  shuffle->setToolTip(tr("Show other images of the dataset"));
-  bar->addWidget(shuffle);
+  shuffle_ = new QPushButton(tr("Shuffle"));
+  shuffle_->setObjectName(QStringLiteral("previewShuffle"));
+  shuffle_->setToolTip(tr("Show other images of the dataset"));
+  bar->addWidget(shuffle_);
+  openImages_ = new QPushButton(tr("Open Images…"));
+  openImages_->setObjectName(QStringLiteral("previewOpenImages"));
+  openImages_->setToolTip(tr("Preview the augmentations on image files from disk, resized to the dataset's "
+                             "image size"));
+  bar->addWidget(openImages_);
+  datasetSamples_ = new QPushButton(tr("Dataset samples"));
+  datasetSamples_->setObjectName(QStringLiteral("previewDatasetSamples"));
+  datasetSamples_->setToolTip(tr("Show the dataset's images again"));
+  datasetSamples_->setEnabled(false);
+  bar->addWidget(datasetSamples_);
   bar->addSpacing(12);
   bar->addWidget(new QLabel(tr("Seed:")));
   seedBox_ = new QSpinBox;
@@ -132,7 +144,10 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   layout->addWidget(legend_);
   layout->addWidget(split, 1);
 
-  connect(shuffle, &QPushButton::clicked, this, &AugmentationPreview::shuffle);
+  connect(shuffle_, &QPushButton::clicked, this, &AugmentationPreview::shuffle);
+  connect(openImages_, &QPushButton::clicked, this, &AugmentationPreview::openImages);
+  connect(datasetSamples_, &QPushButton::clicked, this, &AugmentationPreview::showDatasetSamples);
+  connect(runner_, &AugmentationViewsRunner::decodedReady, this, &AugmentationPreview::onFilesDecoded);
   connect(reroll, &QPushButton::clicked, this, &AugmentationPreview::reroll);
   connect(count_, &QSpinBox::valueChanged, this, [this](int n) { setSampleCount(n); });
   connect(seedBox_, &QSpinBox::valueChanged, this, [this](int s) { setSeed(quint64(s)); });
@@ -195,6 +210,67 @@ bool AugmentationPreview::isBusy() const { return loader_->isBusy() || runner_->
 
 QString AugmentationPreview::messageText() const { return message_->isHidden() ? QString() : message_->text(); }
 
+int AugmentationPreview::fileImageSize() const {
+  if (summary_.state != DatasetSummary::State::Found || summary_.height <= 0) return 32;
+  return std::max(summary_.height, summary_.width);
+}
+
+int AugmentationPreview::fileChannels() const { return summary_.channels == 1 ? 1 : 3; }
+
+void AugmentationPreview::openImages() {
+  const QString dir = document_->filePath().isEmpty() ? QDir::currentPath()
+                                                      : QFileInfo(document_->filePath()).absolutePath();
+  const QStringList paths = QFileDialog::getOpenFileNames(
+      this, tr("Open Images"), dir,
+      tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.ppm *.pgm *.pbm *.pnm *.jp2);;All files (*)"));
+  if (!paths.isEmpty()) openImageFiles(paths);
+}
+
+void AugmentationPreview::openImageFiles(const QStringList& paths) {
+  if (paths.isEmpty()) return;
+  openedPaths_ = paths;
+  filesSize_ = fileImageSize();
+  filesChannels_ = fileChannels();
+  status_->setText(tr("Opening %n file(s)…", nullptr, int(paths.size())));
+  runner_->decode(paths.mid(0, kMaxFiles), filesSize_, filesChannels_);
+}
+
+void AugmentationPreview::onFilesDecoded() {
+  const DecodedImageFiles& decoded = runner_->decoded();
+  status_->clear();
+  QStringList problems;
+  if (!decoded.errors.isEmpty()) {
+    const auto tried = decoded.errors.size() + decoded.images.size();
+    problems << tr("%1 of %2 files could not be opened:").arg(decoded.errors.size()).arg(tried) << decoded.errors;
+  }
+  if (openedPaths_.size() > kMaxFiles)
+    problems << tr("Showing the first %1 of %2 files.").arg(kMaxFiles).arg(openedPaths_.size());
+  fileMessage_ = problems.join(QLatin1Char('\n'));
+  if (!decoded.images.isEmpty()) {
+    files_ = decoded;
+    showFiles_ = true;
+  }
+  updateSourceButtons();
+  showMessage(mainMessage_);
+  updateViews();
+}
+
+void AugmentationPreview::showDatasetSamples() {
+  showFiles_ = false;
+  files_ = {};
+  openedPaths_.clear();
+  fileMessage_.clear();
+  updateSourceButtons();
+  showMessage(mainMessage_);
+  updateViews();
+}
+
+void AugmentationPreview::updateSourceButtons() {
+  datasetSamples_->setEnabled(showFiles_);
+  shuffle_->setEnabled(!showFiles_);
+  count_->setEnabled(!showFiles_);
+}
+
 int AugmentationPreview::gridIndex(int sample, int view) const {
   const int slot = sample * 3 + 1 + view;
   return slot >= 0 && slot < cellOf_.size() ? cellOf_[slot] : -1;
@@ -221,6 +297,13 @@ DatasetRequest AugmentationPreview::currentRequest() const {
 
 void AugmentationPreview::onDocumentChanged() {
   if (!document_->isOpen()) {
+    if (showFiles_) {
+      showFiles_ = false;
+      files_ = {};
+      openedPaths_.clear();
+      fileMessage_.clear();
+      updateSourceButtons();
+    }
     haveRequest_ = false;
     summary_ = {};
     picked_.clear();
@@ -270,6 +353,8 @@ void AugmentationPreview::onLoaded(const DatasetSummary& summary) {
     if (summary.width > 0) grid_->setCellSize(kZoom * std::max(summary.width, summary.height));
     pickDefaultSamples();
   }
+  // Opened files follow the dataset's image size and channels.
+  if (showFiles_ && (fileImageSize() != filesSize_ || fileChannels() != filesChannels_)) openImageFiles(openedPaths_);
   updateViews();
 }
 
@@ -292,7 +377,9 @@ void AugmentationPreview::pickDefaultSamples() {
 
 void AugmentationPreview::updateViews() {
   QVector<QImage> images;
-  for (int index : picked_) images << summary_.samples.value(index);
+  if (showFiles_) images = files_.images;
+  else
+    for (int index : picked_) images << summary_.samples.value(index);
   shownSpec_ = document_->isOpen() ? document_->value("/augmentation") : json();
   runner_->request(std::move(images), shownSpec_, seed_);
 }
@@ -321,7 +408,7 @@ void AugmentationPreview::fillGrid() {
   cellOf_.fill(-1, 3 * n);
   for (int s = 0; s < n; ++s) {
     const int label = summary_.sampleLabels.value(picked_.value(s), -1);
-    const QString name = summary_.classNames.value(label);
+    const QString name = showFiles_ ? files_.names.value(s) : summary_.classNames.value(label);
     cellOf_[3 * s] = int(items.size());
     items.push_back({views_.originals[s], name, tr("original"), {}, name});
     for (int v = 0; v < 2; ++v) {
@@ -340,8 +427,14 @@ void AugmentationPreview::fillGrid() {
 }
 
 void AugmentationPreview::showMessage(const QString& text) {
-  message_->setText(text);
-  message_->setVisible(!text.isEmpty());
+  // The dataset's or pipeline's problem, then the opened files' (kept until others are opened).
+  mainMessage_ = text;
+  QStringList parts;
+  for (const QString& part : {text, fileMessage_})
+    if (!part.isEmpty()) parts << part;
+  const QString all = parts.join(QStringLiteral("\n\n"));
+  message_->setText(all);
+  message_->setVisible(!all.isEmpty());
 }
 
 bool AugmentationPreview::eventFilter(QObject* watched, QEvent* event) {

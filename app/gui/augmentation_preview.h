@@ -6,6 +6,9 @@
 // the JSON view) or the seed updates the views at once. The dataset loads in the background
 // (DatasetLoader) and the views are made on a thread of their own (AugmentationViewsRunner):
 // 8 CIFAR images take 3-4 ms, but 16 views resized to 224 px about 80 ms on two cores.
+// "Open Images…" previews the same views of image files from disk instead (issue #6): they
+// are decoded on the views' thread and scaled/centre-cropped to the dataset's image size, as
+// an image-folder dataset would be; "Dataset samples" goes back.
 #include <memory>
 
 #include <QVector>
@@ -41,7 +44,7 @@ public:
   void setSeed(quint64 seed);
   int sampleCount() const;
   void setSampleCount(int count);
-  // Indices into summary().samples of the images shown, in order.
+  // Indices into summary().samples of the images shown, in order (dataset samples only).
   const QVector<int>& sampleIndices() const { return picked_; }
   const DatasetSummary& summary() const { return summary_; }
   // Loading the dataset or making views; views() is the last finished set meanwhile.
@@ -49,7 +52,10 @@ public:
   // What the grid shows: originals, views, their notes (empty until the dataset loaded).
   const AugmentedViews& views() const { return views_; }
   double lastMilliseconds() const { return views_.milliseconds; }  // of the last set, on its thread
-  QString messageText() const;  // a dataset or pipeline problem; empty when all is well
+  QString messageText() const;  // a dataset, pipeline or file problem; empty when all is well
+  // True while opened image files are shown instead of dataset samples.
+  bool showingFiles() const { return showFiles_; }
+  const QStringList& fileNames() const { return files_.names; }  // of the files shown
   simclr::widgets::ImageGrid* grid() const { return grid_; }
   QLabel* legend() const { return legend_; }
   // Grid cell of an image's original (view -1) or view 0/1; -1 when not shown.
@@ -60,6 +66,11 @@ public Q_SLOTS:
   void shuffle();  // other sample images from the dataset
   // Sets augmentation.preset (keeping image_size): "paper" is Algorithm 1.
   void usePreset(const QString& name);
+  void openImages();  // asks for image files (multi-select) and shows them
+  // Decodes `paths` in the background and shows the ones that decode; each one that does
+  // not is named in the message. When none decodes, what was shown stays.
+  void openImageFiles(const QStringList& paths);
+  void showDatasetSamples();  // back from opened files to the dataset's images
 
 Q_SIGNALS:
   void viewsChanged();
@@ -75,6 +86,10 @@ private:
   void onComputed();
   void fillGrid();
   void showMessage(const QString& text);
+  void onFilesDecoded();
+  void updateSourceButtons();
+  int fileImageSize() const;  // the dataset's image size (32 until it loaded)
+  int fileChannels() const;   // 1 for a grayscale dataset, else 3
   DatasetRequest currentRequest() const;
 
   ProjectDocument* document_;
@@ -91,10 +106,19 @@ private:
   int gridColumns_ = -1;
   QVector<int> cellOf_;  // grid cell of (sample * 3 + 1 + view)
   quint32 shuffles_ = 0;
+  // Opened files: what was asked for, what decoded (at which size), and their problems.
+  bool showFiles_ = false;
+  QStringList openedPaths_;
+  DecodedImageFiles files_;
+  int filesSize_ = 0, filesChannels_ = 0;
+  QString mainMessage_, fileMessage_;
 
   QButtonGroup* presets_;
   QSpinBox* count_;
   QSpinBox* seedBox_;
+  QPushButton* shuffle_;
+  QPushButton* openImages_;
+  QPushButton* datasetSamples_;
   QLabel* status_;
   QLabel* message_;
   QLabel* legend_;  // shown when a view took a branch of a random choice

@@ -3,10 +3,13 @@
 #include <chrono>
 #include <cstring>
 
+#include <QFileInfo>
+
 #include <torch/torch.h>
 
 #include "app/gui/tensor_image.h"
 #include "engine/augment/augment_pipeline.h"
+#include "engine/data/image_file.h"
 #include "engine/train/view_generator.h"
 
 namespace simclr::gui {
@@ -61,6 +64,23 @@ QString describe(const AugmentTrace& trace, int64_t b) {
 }
 
 }  // namespace
+
+DecodedImageFiles decodeImageFiles(const QStringList& paths, int size, int channels) {
+  DecodedImageFiles out;
+  for (const QString& path : paths) {
+    try {
+      const torch::Tensor image = resize_and_center_crop(
+          read_image_file(path.toStdString(), channels == 1 ? ImageChannels::Grey : ImageChannels::Rgb), size);
+      out.images << imageFromPlanar(image.data_ptr<uint8_t>(), int(image.size(0)), int(image.size(1)),
+                                    int(image.size(2)));
+      out.names << QFileInfo(path).fileName();
+    } catch (const std::exception& e) {  // DataError names the file; ConfigError: no OpenCV
+      const QString what = QString::fromStdString(e.what());
+      out.errors << (what.startsWith(path) ? what : path + QStringLiteral(": ") + what);
+    }
+  }
+  return out;
+}
 
 AugmentedViews augmentImages(const QVector<QImage>& images, const nlohmann::json& spec, uint64_t seed,
                              int64_t step) {

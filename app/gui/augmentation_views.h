@@ -25,6 +25,19 @@ struct AugmentedViews {
   double milliseconds = 0;             // time spent augmenting and converting
 };
 
+// Image files from disk for the preview (issue #6): each decoded by the engine
+// (engine/data/image_file.h), its shorter side scaled to `size` and centre-cropped to
+// size x size, as the image-folder dataset does, with `channels` 1 (grayscale) or 3 (RGB)
+// to match the project's dataset.
+struct DecodedImageFiles {
+  QVector<QImage> images;  // the files that decoded, in the order given
+  QStringList names;       // their file names, for captions
+  QStringList errors;      // "<path>: <problem>" for each file that did not decode
+};
+
+// Blocking (call it off the GUI thread); never throws: every problem lands in `errors`.
+DecodedImageFiles decodeImageFiles(const QStringList& paths, int size, int channels);
+
 // `images` must share one size; all Grayscale8 gives a 1-channel batch, anything else is
 // converted to RGB. `spec` is a project's "augmentation" value. Never throws.
 AugmentedViews augmentImages(const QVector<QImage>& images, const nlohmann::json& spec, uint64_t seed,

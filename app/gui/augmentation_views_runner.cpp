@@ -13,6 +13,7 @@ AugmentationViewsRunner::AugmentationViewsRunner(QObject* parent) : QObject(pare
 
 AugmentationViewsRunner::~AugmentationViewsRunner() {
   latest_->store(INT_MAX);  // skip whatever is still queued
+  decodeLatest_->store(INT_MAX);
   thread_.quit();
   thread_.wait();
 }
@@ -30,6 +31,28 @@ void AugmentationViewsRunner::request(QVector<QImage> images, nlohmann::json spe
                                   Qt::QueuedConnection);
       },
       Qt::QueuedConnection);
+}
+
+void AugmentationViewsRunner::decode(QStringList paths, int size, int channels) {
+  const int id = decodeLatest_->load() + 1;
+  decodeLatest_->store(id);
+  QMetaObject::invokeMethod(
+      worker_,
+      [this, latest = decodeLatest_, id, paths = std::move(paths), size, channels] {
+        if (id < latest->load()) return;  // superseded while queued
+        DecodedImageFiles files = decodeImageFiles(paths, size, channels);
+        QMetaObject::invokeMethod(
+            this, [this, id, files = std::move(files)]() mutable { deliverDecoded(id, std::move(files)); },
+            Qt::QueuedConnection);
+      },
+      Qt::QueuedConnection);
+}
+
+void AugmentationViewsRunner::deliverDecoded(int id, DecodedImageFiles files) {
+  if (id != decodeLatest_->load()) return;  // an older request finished late
+  decodeDelivered_ = id;
+  decoded_ = std::move(files);
+  Q_EMIT decodedReady();
 }
 
 void AugmentationViewsRunner::deliver(int id, AugmentedViews views) {

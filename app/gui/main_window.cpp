@@ -16,11 +16,13 @@
 #include "app/gui/dataset_panel.h"
 #include "app/gui/embedding_panel.h"
 #include "app/gui/evaluation_controller.h"
+#include "app/gui/neighbour_panel.h"
 #include "app/gui/event_loop_latency.h"
 #include "app/gui/project_controller.h"
 #include "app/gui/project_document.h"
 #include "app/gui/project_editor.h"
 #include "app/gui/resource_paths.h"
+#include "app/gui/results_panel.h"
 #include "app/gui/runs_panel.h"
 #include "app/gui/training_charts.h"
 #include "app/gui/training_controller.h"
@@ -63,6 +65,7 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
     runs_->setRunsRoot(document_->filePath().isEmpty()
                            ? QString()
                            : QFileInfo(document_->filePath()).absoluteDir().filePath(QStringLiteral("runs")));
+    results_->setRunsRoot(runs_->runsRoot());
     updateTitle();
   });
   connect(runs_, &RunsPanel::selectionChanged, charts_, &TrainingCharts::showRuns);
@@ -72,7 +75,16 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
   // The embedding panel looks at the one selected run.
   connect(runs_, &RunsPanel::selectionChanged, this, [this](const QStringList& runs) {
     if (runs.size() == 1) embeddings_->setRun(runs.first());
+    if (runs.size() == 1) results_->setRun(runs.first());
+    if (runs.size() == 1) neighbours_->setRun(runs.first());
   });
+  // A point clicked in the embedding scatter opens in the neighbour browser.
+  connect(embeddings_, &EmbeddingPanel::queryChanged, this, [this](qint64 row) {
+    if (neighbours_->runDir() != embeddings_->runDir()) neighbours_->setRun(embeddings_->runDir());
+    neighbours_->openQuery(embeddings_->layout().settings.split, row);
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("neighboursDock"))) dock->raise();
+  });
+  connect(neighbours_, &NeighbourPanel::logMessage, this, &MainWindow::onLog);
   connect(embeddings_, &EmbeddingPanel::logMessage, this, &MainWindow::onLog);
   connect(latency_, &EventLoopLatency::measured, status_, &TrainingStatus::showLatency);
 
@@ -221,8 +233,13 @@ void MainWindow::createDocks() {
   embeddings_ = new EmbeddingPanel(this);
   QDockWidget* embeddingsDock =
       addDock(embeddings_, tr("Embeddings"), QStringLiteral("embeddingsDock"), Qt::BottomDockWidgetArea);
+  neighbours_ = new NeighbourPanel(this);
+  addDock(neighbours_, tr("Neighbours"), QStringLiteral("neighboursDock"), Qt::RightDockWidgetArea);
+  results_ = new ResultsPanel(this);
+  QDockWidget* resultsDock =
+      addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
   QDockWidget* runsDock = findChild<QDockWidget*>(QStringLiteral("runsDock"));
-  for (QDockWidget* dock : {logDock, augmentationsDock, embeddingsDock}) tabifyDockWidget(runsDock, dock);
+  for (QDockWidget* dock : {logDock, augmentationsDock, embeddingsDock, resultsDock}) tabifyDockWidget(runsDock, dock);
   runsDock->raise();
   // First-start layout (a saved one replaces it): the charts get most of the window.
   resizeDocks({projectDock}, {380}, Qt::Horizontal);
@@ -241,6 +258,9 @@ void MainWindow::connectTraining() {
   connect(evaluation_, &EvaluationController::progressReported, status_, &TrainingStatus::showProgress);
   connect(evaluation_, &EvaluationController::logMessage, this, &MainWindow::onLog);
   connect(evaluation_, &EvaluationController::finished, this, &MainWindow::onEvaluationFinished);
+  // New evaluations and finished runs change what the Results dock shows.
+  connect(evaluation_, &EvaluationController::finished, results_, &ResultsPanel::refresh);
+  connect(training_, &TrainingController::finished, results_, &ResultsPanel::refresh);
   connect(training_, &TrainingController::runStarted, this, [this](const QString& runDir) {
     charts_->beginLiveRun(runDir);
     runs_->setActiveRun(runDir);

@@ -29,6 +29,8 @@ class EventLoopLatency;
 class ProjectController;
 class ProjectDocument;
 class ProjectEditor;
+class ResultsPanel;
+class NeighbourPanel;
 class RunsPanel;
 class TrainingCharts;
 class TrainingController;
@@ -59,6 +61,8 @@ public:
   DatasetPanel* datasetPanel() const { return dataset_; }
   AugmentationPreview* augmentationPreview() const { return augmentations_; }
   EmbeddingPanel* embeddingPanel() const { return embeddings_; }
+  ResultsPanel* resultsPanel() const { return results_; }
+  NeighbourPanel* neighbourPanel() const { return neighbours_; }
   TrainingCharts* charts() const { return charts_; }
   RunsPanel* runsPanel() const { return runs_; }
   widgets::LogView* logView() const { return log_; }
@@ -104,6 +108,8 @@ private:
   DatasetPanel* dataset_ = nullptr;
   AugmentationPreview* augmentations_ = nullptr;
   EmbeddingPanel* embeddings_ = nullptr;
+  ResultsPanel* results_ = nullptr;
+  NeighbourPanel* neighbours_ = nullptr;
   widgets::LogView* log_ = nullptr;
   TrainingStatus* status_ = nullptr;
   QMenu* viewMenu_ = nullptr;

@@ -17,7 +17,9 @@ namespace {
 // from the schema.
 QString sectionTitle(const std::string& path) {
   if (path == "model.projection") return QObject::tr("Projection head");
+  if (path == "model.vit") return QObject::tr("Vision Transformer (encoder \"vit\")");
   if (path == "profiles") return QObject::tr("Device profiles");
+  if (path == "sweep") return QObject::tr("Batch-size sweep");
   return settingLabel(path.substr(path.rfind('.') + 1));
 }
 
@@ -35,6 +37,7 @@ QString placeholder(const std::string& path) {
   if (path == "dataset.path") return QObject::tr("Empty: search $SIMCLR_DATA_DIR and the data folder");
   if (path == "training.device") return QObject::tr("auto, cpu, cuda or cuda:N");
   if (path == "description") return QObject::tr("What this experiment is about");
+  if (path == "sweep.batch_sizes") return QObject::tr("Empty: a single run; e.g. 32, 64, 128, 256 for a sweep");
   return {};
 }
 
@@ -71,6 +74,9 @@ public:
     auto editor = std::make_unique<IntegerEditor>(join(key), toRange(range), value);
     if (const QString zero = zeroMeaning(join(key)); !zero.isEmpty()) editor->setZeroText(zero);
     add(key, std::move(editor));
+  }
+  void field(const char* key, std::vector<int64_t>&, schema::Range range = schema::any()) {
+    add(key, std::make_unique<IntegerListEditor>(join(key), toRange(range), placeholder(join(key))));
   }
   void field(const char* key, uint64_t& value) { add(key, std::make_unique<UnsignedEditor>(join(key), value)); }
   void field(const char* key, double& value, schema::Range range = schema::any()) {

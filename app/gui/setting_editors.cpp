@@ -215,6 +215,39 @@ void TextEditor::show(const json& value) {
 
 void TextEditor::onEdited() { commit(json(edit_->text().toStdString())); }
 
+// ---- IntegerListEditor
+
+IntegerListEditor::IntegerListEditor(std::string path, ValueRange range, const QString& placeholder)
+    : SettingEditor(std::move(path)), edit_(new QLineEdit) {
+  edit_->setPlaceholderText(placeholder);
+  edit_->setToolTip(tooltip(this->path(), QObject::tr("Integers separated by commas, each %1").arg(describeRange(range, true)),
+                            QObject::tr("none")));
+  QObject::connect(edit_, &QLineEdit::editingFinished, edit_, [this] { onEdited(); });
+  setWidgets(edit_, edit_);
+}
+
+void IntegerListEditor::show(const json& value) {
+  const QSignalBlocker block(edit_);
+  if (!value.is_array()) {
+    edit_->setText(value.is_null() ? QString() : prettyJson(value));
+    return;
+  }
+  QStringList items;
+  for (const auto& item : value) items << (item.is_number_integer() ? QString::number(item.get<int64_t>()) : prettyJson(item));
+  edit_->setText(items.join(QStringLiteral(", ")));
+}
+
+void IntegerListEditor::onEdited() {
+  json list = json::array();
+  for (const QString& part : edit_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    bool ok = false;
+    const qlonglong v = part.trimmed().toLongLong(&ok);
+    if (!ok) return setLocalIssue(QObject::tr("'%1' is not a whole number; separate numbers with commas").arg(part.trimmed()));
+    list.push_back(int64_t(v));
+  }
+  commit(list);
+}
+
 // ---- BoolEditor
 
 BoolEditor::BoolEditor(std::string path, const QString& text, bool defaultValue)

@@ -88,6 +88,17 @@ private:
   std::string default_;
 };
 
+// A list of integers typed as "32, 64, 128" (the sweep's batch sizes); empty = [].
+class IntegerListEditor : public SettingEditor {
+public:
+  IntegerListEditor(std::string path, ValueRange range, const QString& placeholder);
+  void show(const nlohmann::json& value) override;
+
+private:
+  void onEdited();
+  QLineEdit* edit_;
+};
+
 class BoolEditor : public SettingEditor {
 public:
   BoolEditor(std::string path, const QString& text, bool defaultValue);

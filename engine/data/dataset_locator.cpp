@@ -12,7 +12,7 @@ namespace simclr {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> known_datasets() { return {"cifar10", "fashion-mnist", "mnist"}; }
+std::vector<std::string> known_datasets() { return {"cifar10", "fashion-mnist", "mnist", "image-folder"}; }
 
 std::string canonical_dataset_name(const std::string& name) {
   std::string key;
@@ -23,6 +23,7 @@ std::string canonical_dataset_name(const std::string& name) {
   if (key == "cifar10") return "cifar10";
   if (key == "fashionmnist" || key == "fmnist") return "fashion-mnist";
   if (key == "mnist") return "mnist";
+  if (key == "imagefolder") return "image-folder";
   std::string known;
   for (const auto& k : known_datasets()) known += (known.empty() ? "" : ", ") + k;
   throw ConfigError("unknown dataset '" + name + "' (known: " + known + ")");
@@ -32,6 +33,7 @@ std::vector<std::string> default_class_names(const std::string& name) {
   const std::string n = canonical_dataset_name(name);
   if (n == "cifar10") return cifar10_class_names();
   if (n == "fashion-mnist") return fashion_mnist_class_names();
+  if (n == "image-folder") return {};
   return mnist_class_names();
 }
 
@@ -59,6 +61,7 @@ fs::path xdg_dir(const char* var, const char* fallback) {
 std::vector<fs::path> sub_folders(const std::string& name) {
   if (name == "cifar10") return {"cifar-10-batches-bin", fs::path("cifar10") / "cifar-10-batches-bin"};
   if (name == "fashion-mnist") return {"fashion-mnist", fs::path("FashionMNIST") / "raw"};
+  if (name == "image-folder") return {};
   return {"mnist", fs::path("MNIST") / "raw"};
 }
 
@@ -69,6 +72,7 @@ std::vector<fs::path> roots(const std::string& name, const std::string& configur
     if (p.is_relative()) p = (base_dir.empty() ? fs::current_path() : base_dir) / p;
     out.push_back(p.lexically_normal());
   }
+  if (name == "image-folder") return out;  // no conventional place: only where the project says
   const std::string data_dir = env("SIMCLR_DATA_DIR");
   if (!data_dir.empty()) out.push_back(fs::absolute(data_dir).lexically_normal());
   out.push_back(default_download_dir());
@@ -82,7 +86,9 @@ bool looks_like_dataset(const std::string& name, const fs::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return false;
   std::vector<std::string> markers;
-  if (canonical_dataset_name(name) == "cifar10") {
+  const std::string n = canonical_dataset_name(name);
+  if (n == "image-folder") return looks_like_image_folder(dir);
+  if (n == "cifar10") {
     markers = {"data_batch_1.bin", "test_batch.bin"};
   } else {
     for (const char* stem : {"train-images-idx3-ubyte", "t10k-images-idx3-ubyte"}) {
@@ -106,6 +112,9 @@ std::vector<fs::path> dataset_search_paths(const std::string& name, const std::s
 
 fs::path locate_dataset(const std::string& name, const std::string& configured_path, const fs::path& base_dir) {
   const std::string n = canonical_dataset_name(name);
+  if (n == "image-folder" && configured_path.empty())
+    throw ConfigError("dataset.path: required for dataset image-folder (the folder holding train/<class>/ and "
+                      "val/<class>/ image folders)");
   const auto candidates = dataset_search_paths(n, configured_path, base_dir);
   for (const auto& dir : candidates)
     if (looks_like_dataset(n, dir)) return dir;
@@ -114,6 +123,8 @@ fs::path locate_dataset(const std::string& name, const std::string& configured_p
   std::string hint;
   if (n == "cifar10")
     hint = "; download it with `simclr-cli dataset download cifar10` or set SIMCLR_DATA_DIR";
+  else if (n == "image-folder")
+    hint = " (expected train/<class>/<images> and val/<class>/<images> in it)";
   else if (n == "fashion-mnist")
     hint = "; install Debian's dataset-fashion-mnist package or set SIMCLR_DATA_DIR";
   else
@@ -125,10 +136,12 @@ fs::path default_download_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share"
 
 fs::path default_cache_dir() { return xdg_dir("XDG_CACHE_HOME", ".cache") / "simclr-workbench"; }
 
-DatasetSplits load_dataset(const std::string& name, const fs::path& dir) {
+DatasetSplits load_dataset(const std::string& name, const fs::path& dir, const ImageFolderOptions& folder,
+                           ImageFolderStats* stats) {
   const std::string n = canonical_dataset_name(name);
-  DatasetSplits splits =
-      n == "cifar10" ? load_cifar10(dir) : load_idx_dataset(dir, n, default_class_names(n));
+  DatasetSplits splits = n == "cifar10"        ? load_cifar10(dir)
+                         : n == "image-folder" ? load_image_folder(dir, folder, stats)
+                                               : load_idx_dataset(dir, n, default_class_names(n));
   splits.name = n;
   splits.root = dir;
   return splits;

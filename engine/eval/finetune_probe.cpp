@@ -15,7 +15,7 @@ namespace {
 
 // A trainable copy of the run's model: same architecture, same weights and buffers.
 SimCLRModel copy_model(const TrainedRun& run) {
-  SimCLRModel copy = build_model(run.config, run.data.train.channels());
+  SimCLRModel copy = build_model(run.config, run.data.train.channels(), run.image_size);
   torch::NoGradGuard no_grad;
   auto source_params = run.model->named_parameters();
   for (auto& p : copy->named_parameters()) p.value().copy_(source_params[p.key()]);

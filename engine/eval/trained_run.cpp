@@ -70,7 +70,7 @@ TrainedRun open_trained_run(const fs::path& run_dir, const std::string& checkpoi
 
   // Built on the CPU and loaded there (checkpoints are loaded onto the device they were
   // saved from), then moved: the order the trainer's resume uses, minus the optimizer.
-  run.model = build_model(run.config, run.data.train.channels());
+  run.model = build_model(run.config, run.data.train.channels(), run.image_size);
   run.step = load_checkpoint(run.checkpoint, run.model, nullptr).step;
   run.model->to(run.device);
   if (run.config.training.channels_last) to_channels_last(*run.model);

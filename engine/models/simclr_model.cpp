@@ -7,13 +7,15 @@ namespace simclr {
 ConfigIssues EncoderConfig::validate(const std::string& path) const {
   const std::string prefix = path.empty() ? std::string() : path + ".";
   if (type == "resnet") return resnet.validate(prefix + "resnet");
-  return {{prefix + "type", "unknown encoder type \"" + type + "\" (use \"resnet\")"}};
+  if (type == "vit") return vit.validate(prefix + "vit");
+  return {{prefix + "type", "unknown encoder type \"" + type + "\" (use \"resnet\" or \"vit\")"}};
 }
 
 std::shared_ptr<EncoderImpl> make_encoder(const EncoderConfig& config) {
   const ConfigIssues issues = config.validate();
   if (!issues.empty()) throw ConfigError(join_issues(issues));
   // validate() accepts only the types handled here.
+  if (config.type == "vit") return std::make_shared<VisionTransformerImpl>(config.vit);
   return std::make_shared<ResNetImpl>(config.resnet);
 }
 

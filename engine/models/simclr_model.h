@@ -13,12 +13,14 @@
 #include "engine/models/parameter_count.h"
 #include "engine/models/projection_head.h"
 #include "engine/models/resnet.h"
+#include "engine/models/vision_transformer.h"
 
 namespace simclr {
 
 struct EncoderConfig {
-  std::string type = "resnet";  // "resnet" (room for "vit" later)
+  std::string type = "resnet";  // "resnet" | "vit"
   ResNetConfig resnet;          // used when type == "resnet"
+  VisionTransformerConfig vit;  // used when type == "vit"
 
   ConfigIssues validate(const std::string& path = "encoder") const;
 };

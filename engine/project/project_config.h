@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -14,10 +15,13 @@ namespace simclr {
 inline constexpr int kProjectFormatVersion = 1;
 
 struct DatasetConfig {
-  std::string name = "cifar10";  // cifar10 | fashion-mnist | mnist
+  std::string name = "cifar10";  // cifar10 | fashion-mnist | mnist | image-folder
   std::string path;              // folder; empty = search $SIMCLR_DATA_DIR and the user data dir
+                                 // (required for image-folder: holds train/<class>/, val/<class>/)
   int64_t train_limit = 0;       // use a class-balanced subset of this many training images (0 = all)
   int64_t test_limit = 0;        // likewise for the test split
+  int64_t image_size = 0;        // image-folder: images resized/centre-cropped to this (0 = 64)
+  std::string on_unreadable = "skip";  // image-folder: skip (and report) or fail on a bad file
 };
 
 struct ProjectionConfig {
@@ -27,10 +31,23 @@ struct ProjectionConfig {
   bool batch_norm = true;
 };
 
+// The Vision Transformer encoder (model.encoder "vit"). Its image size is not set here: it
+// is the augmentation's output size for the dataset's images (see build_model).
+struct VitConfig {
+  int64_t patch_size = 4;    // must divide the image size
+  int64_t dim = 192;         // token width; must be a multiple of heads
+  int64_t heads = 3;
+  int64_t layers = 6;
+  double mlp_ratio = 4.0;    // MLP hidden width = dim * mlp_ratio
+  double dropout = 0.0;
+  std::string pool = "cls";  // cls (class token) | mean (mean of the patch tokens)
+};
+
 struct ModelConfig {
-  std::string encoder = "resnet18";  // resnet18 | resnet34 | resnet50
-  std::string stem = "cifar";        // cifar (3x3, no max-pool) | imagenet (7x7 + max-pool)
-  int64_t width = 64;                // channels of the first stage (torchvision: 64)
+  std::string encoder = "resnet18";  // resnet18 | resnet34 | resnet50 | vit
+  std::string stem = "cifar";        // ResNet: cifar (3x3, no max-pool) | imagenet (7x7 + max-pool)
+  int64_t width = 64;                // ResNet: channels of the first stage (torchvision: 64)
+  VitConfig vit;                     // used when encoder is "vit"
   ProjectionConfig projection;
 };
 
@@ -64,6 +81,16 @@ struct EvaluationConfig {
   int64_t batch_size = 512;       // for feature extraction
 };
 
+// A batch-size sweep (the paper's Figure 11): one ordinary run per batch size, in one
+// sweep folder under the runs folder. Empty batch_sizes: the project is a single run.
+struct SweepConfig {
+  std::vector<int64_t> batch_sizes;   // e.g. 32, 64, 128, 256 (powers of two, as the paper)
+  std::string lr_scaling = "linear";  // none | linear | sqrt: each point's training.lr_scaling
+  std::string budget = "epochs";      // epochs (equal epochs) | steps (equal optimizer steps)
+  bool check_memory = true;           // estimate each batch size's memory before starting
+  bool linear_probe = true;           // after each run: kNN and a linear probe on frozen h
+};
+
 struct ProjectConfig {
   int64_t version = kProjectFormatVersion;
   std::string name = "untitled";
@@ -73,6 +100,7 @@ struct ProjectConfig {
   nlohmann::json augmentation = nlohmann::json{{"preset", "simclr-cifar"}};
   TrainingConfig training;
   EvaluationConfig evaluation;
+  SweepConfig sweep;
   // Per-device overrides merged over the project (JSON merge patch) when the run's device
   // matches: {"cuda": {"model": {"width": 64}}}.
   nlohmann::json profiles = nlohmann::json::object();

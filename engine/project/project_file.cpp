@@ -82,6 +82,23 @@ public:
     if (check_range(key, v, range)) out = v;
   }
 
+  void field(const char* key, std::vector<int64_t>& out, schema::Range range = schema::any()) {
+    const json* value = take(key);
+    if (!value) return;
+    if (!value->is_array()) return wrong_type(key, "an array of integers", *value);
+    std::vector<int64_t> list;
+    for (size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      const std::string at = std::string(key) + "[" + std::to_string(i) + "]";
+      if (!item.is_number_integer() && !item.is_number_unsigned()) return wrong_type(at.c_str(), "an integer", item);
+      if (!check_range(at.c_str(), static_cast<double>(item.get<int64_t>()), range)) return;
+      if (std::find(list.begin(), list.end(), item.get<int64_t>()) != list.end())
+        return issue(at.c_str(), std::to_string(item.get<int64_t>()) + " is listed twice");
+      list.push_back(item.get<int64_t>());
+    }
+    out = list;
+  }
+
   template <class Section> void section(const char* key, Section& out) {
     const json* value = take(key);
     if (!value) return;

@@ -25,10 +25,12 @@ inline Range positive() { return {std::numeric_limits<double>::denorm_min(), std
 using Choices = std::vector<std::string>;
 
 template <class V> void describe(V& v, DatasetConfig& c) {
-  v.field("name", c.name, Choices{"cifar10", "fashion-mnist", "mnist"});
+  v.field("name", c.name, Choices{"cifar10", "fashion-mnist", "mnist", "image-folder"});
   v.field("path", c.path);
   v.field("train_limit", c.train_limit, at_least(0));
   v.field("test_limit", c.test_limit, at_least(0));
+  v.field("image_size", c.image_size, between(0, 1024));
+  v.field("on_unreadable", c.on_unreadable, Choices{"skip", "fail"});
 }
 
 template <class V> void describe(V& v, ProjectionConfig& c) {
@@ -38,10 +40,21 @@ template <class V> void describe(V& v, ProjectionConfig& c) {
   v.field("batch_norm", c.batch_norm);
 }
 
+template <class V> void describe(V& v, VitConfig& c) {
+  v.field("patch_size", c.patch_size, between(1, 1024));
+  v.field("dim", c.dim, between(1, 8192));
+  v.field("heads", c.heads, between(1, 256));
+  v.field("layers", c.layers, between(1, 256));
+  v.field("mlp_ratio", c.mlp_ratio, between(0.25, 64));
+  v.field("dropout", c.dropout, between(0, 0.99));
+  v.field("pool", c.pool, Choices{"cls", "mean"});
+}
+
 template <class V> void describe(V& v, ModelConfig& c) {
-  v.field("encoder", c.encoder, Choices{"resnet18", "resnet34", "resnet50"});
+  v.field("encoder", c.encoder, Choices{"resnet18", "resnet34", "resnet50", "vit"});
   v.field("stem", c.stem, Choices{"cifar", "imagenet"});
   v.field("width", c.width, between(1, 1024));
+  v.section("vit", c.vit);
   v.section("projection", c.projection);
 }
 
@@ -75,6 +88,14 @@ template <class V> void describe(V& v, EvaluationConfig& c) {
   v.field("batch_size", c.batch_size, at_least(1));
 }
 
+template <class V> void describe(V& v, SweepConfig& c) {
+  v.field("batch_sizes", c.batch_sizes, between(2, 1 << 20));
+  v.field("lr_scaling", c.lr_scaling, Choices{"none", "linear", "sqrt"});
+  v.field("budget", c.budget, Choices{"epochs", "steps"});
+  v.field("check_memory", c.check_memory);
+  v.field("linear_probe", c.linear_probe);
+}
+
 template <class V> void describe(V& v, ProjectConfig& c) {
   v.field("version", c.version, between(1, kProjectFormatVersion));
   v.field("name", c.name);
@@ -84,6 +105,7 @@ template <class V> void describe(V& v, ProjectConfig& c) {
   v.raw("augmentation", c.augmentation);
   v.section("training", c.training);
   v.section("evaluation", c.evaluation);
+  v.section("sweep", c.sweep);
   v.raw("profiles", c.profiles);
 }
 

@@ -13,6 +13,13 @@ namespace simclr {
 
 namespace fs = std::filesystem;
 
+std::string RunFolder::name() const {
+  const fs::path parent = dir_.parent_path();
+  std::error_code ec;
+  if (fs::exists(parent / "sweep.json", ec)) return parent.filename().string() + "/" + dir_.filename().string();
+  return dir_.filename().string();
+}
+
 fs::path RunFolder::checkpoint_file(int64_t step) const {
   char name[48];
   std::snprintf(name, sizeof name, "step-%08lld.pt", static_cast<long long>(step));
@@ -53,35 +60,50 @@ ProjectConfig RunFolder::read_config() const {
 
 fs::path runs_root(const ProjectConfig& project) { return project.base_dir() / "runs"; }
 
-RunFolder create_run_folder(const fs::path& root, const std::string& project_name,
-                            const std::string& requested_name) {
+fs::path create_unique_folder(const fs::path& root, const std::string& project_name, const std::string& requested_name,
+                              const std::string& kind) {
   static const std::regex plain_name("[A-Za-z0-9._+-]+");
   std::string name = requested_name;
   if (!name.empty()) {
     if (!std::regex_match(name, plain_name) || name == "." || name == "..")
-      throw ConfigError("run name '" + name + "': use letters, digits, '.', '_', '+' and '-' only");
-    if (fs::exists(root / name)) throw ConfigError("run name '" + name + "': " + (root / name).string() + " already exists");
+      throw ConfigError(kind + " name '" + name + "': use letters, digits, '.', '_', '+' and '-' only");
+    if (fs::exists(root / name))
+      throw ConfigError(kind + " name '" + name + "': " + (root / name).string() + " already exists");
   } else {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    std::string base = std::regex_replace(project_name.empty() ? "run" : project_name,
+    std::string base = std::regex_replace(project_name.empty() ? kind : project_name,
                                           std::regex("[^A-Za-z0-9._+-]"), "-") + "-" + stamp;
     name = base;
     for (int i = 2; fs::exists(root / name); ++i) name = base + "-" + std::to_string(i);
   }
   std::error_code ec;
-  fs::create_directories(root / name / "checkpoints", ec);
-  if (ec) throw IoError((root / name).string() + ": cannot create run folder: " + ec.message());
-  return RunFolder(root / name);
+  fs::create_directories(root / name, ec);
+  if (ec) throw IoError((root / name).string() + ": cannot create " + kind + " folder: " + ec.message());
+  return root / name;
+}
+
+RunFolder create_run_folder(const fs::path& root, const std::string& project_name,
+                            const std::string& requested_name) {
+  const fs::path dir = create_unique_folder(root, project_name, requested_name, "run");
+  std::error_code ec;
+  fs::create_directories(dir / "checkpoints", ec);
+  if (ec) throw IoError(dir.string() + ": cannot create run folder: " + ec.message());
+  return RunFolder(dir);
 }
 
 std::vector<RunFolder> list_runs(const fs::path& root) {
   std::vector<RunFolder> runs;
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return runs;
-  for (const auto& entry : fs::directory_iterator(root, ec))
-    if (entry.is_directory() && fs::exists(entry.path() / "config.json")) runs.emplace_back(entry.path());
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (!entry.is_directory()) continue;
+    if (fs::exists(entry.path() / "config.json")) runs.emplace_back(entry.path());
+    else if (fs::exists(entry.path() / "sweep.json"))  // a sweep: its points are runs too
+      for (const auto& point : fs::directory_iterator(entry.path(), ec))
+        if (point.is_directory() && fs::exists(point.path() / "config.json")) runs.emplace_back(point.path());
+  }
   std::sort(runs.begin(), runs.end(), [](const RunFolder& a, const RunFolder& b) {
     std::error_code e1, e2;
     return fs::last_write_time(a.config_file(), e1) < fs::last_write_time(b.config_file(), e2);

@@ -15,7 +15,8 @@ public:
   explicit RunFolder(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   const std::filesystem::path& dir() const { return dir_; }
-  std::string name() const { return dir_.filename().string(); }
+  // The folder's name; for a sweep's point "<sweep>/<point>".
+  std::string name() const;
   std::filesystem::path config_file() const { return dir_ / "config.json"; }
   std::filesystem::path metrics_file() const { return dir_ / "metrics.jsonl"; }
   std::filesystem::path status_file() const { return dir_ / "status.json"; }
@@ -44,7 +45,14 @@ std::filesystem::path runs_root(const ProjectConfig& project);
 RunFolder create_run_folder(const std::filesystem::path& root, const std::string& project_name,
                             const std::string& requested_name = "");
 
-// The run folders under root, oldest first.
+// Creates <root>/<requested_name>, or <root>/<project-name-YYYYmmdd-HHMMSS> made unique
+// when no name is given. `kind` ("run", "sweep") names it in messages. Throws ConfigError
+// for a taken or unusable name, IoError when the folder cannot be made.
+std::filesystem::path create_unique_folder(const std::filesystem::path& root, const std::string& project_name,
+                                           const std::string& requested_name, const std::string& kind);
+
+// The run folders under root, oldest first, including the points of sweep folders
+// (<root>/<sweep>/<point>/, marked by <root>/<sweep>/sweep.json).
 std::vector<RunFolder> list_runs(const std::filesystem::path& root);
 
 }  // namespace simclr

@@ -57,6 +57,7 @@ RunSummary read_run_summary(const RunFolder& run) {
       s.knn_top1 = status["final_monitor"].value("knn_top1", 0.0);
     s.device = status.value("device", "");
     s.train_seconds = status.value("train_seconds", 0.0);
+    s.parameters = status.value("parameters", int64_t{0});
   } else {
     s.state = "incomplete";
     const auto latest = run.latest_checkpoint();

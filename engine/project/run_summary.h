@@ -24,6 +24,7 @@ struct RunSummary {
   int64_t evaluated_step = 0;
   std::string device;
   double train_seconds = 0;
+  int64_t parameters = 0;  // encoder + projection head; 0 for runs from before it was recorded
   std::string dataset;  // from config.json
   std::string encoder;
   int64_t batch_size = 0;

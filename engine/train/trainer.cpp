@@ -13,12 +13,13 @@
 #include "engine/data/channel_stats.h"
 #include "engine/data/dataset_locator.h"
 #include "engine/losses/nt_xent_loss.h"
+#include "engine/models/parameter_count.h"
 #include "engine/models/simclr_model.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "engine/train/checkpoint.h"
+#include "engine/train/contrastive_step.h"
 #include "engine/train/knn_monitor.h"
-#include "engine/train/view_generator.h"
 #include "engine/train/lr_schedule.h"
 #include "engine/train/metrics_log.h"
 #include "engine/train/precision.h"
@@ -43,7 +44,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 bool non_binding(const std::string& path) {
   static const char* free[] = {"/name", "/description", "/dataset/path", "/training/max_steps",
                                "/training/checkpoint_every_steps", "/training/device", "/training/threads",
-                               "/evaluation", "/profiles"};
+                               "/evaluation", "/sweep", "/profiles"};
   for (const char* prefix : free)
     if (path.rfind(prefix, 0) == 0) return true;
   return false;
@@ -64,6 +65,7 @@ void write_status(const RunFolder& run, const TrainResult& result) {
                  {"total_steps", result.total_steps},
                  {"final_loss", result.final_loss},
                  {"train_seconds", result.train_seconds},
+                 {"parameters", result.parameters},
                  {"device", result.device}};
   if (result.initial_monitor) status["initial_monitor"] = to_json(*result.initial_monitor);
   if (result.final_monitor) status["final_monitor"] = to_json(*result.final_monitor);
@@ -117,6 +119,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   // Data.
   RunData run_data = load_run_data(project, project.base_dir(), root);
   callbacks.log(LogLevel::Info, "dataset " + project.dataset.name + " from " + run_data.data_dir.string());
+  for (const auto& warning : run_data.warnings) callbacks.log(LogLevel::Warning, warning);
   const DatasetSplits& data = run_data.data;
   const ChannelStats& stats = run_data.stats;
 
@@ -132,7 +135,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   // Model, optimizer, schedule. Initialisation is seeded, so runs are reproducible.
   const AugmentPipeline pipeline = AugmentPipeline::from_json(project.augmentation);
   torch::manual_seed(derive_seed(cfg.seed, {0}));
-  SimCLRModel model = build_model(project, data.train.channels());
+  SimCLRModel model = build_model(project, data.train.channels(), pipeline.output_size(data.train.height()));
   model->to(device);
   if (cfg.channels_last) to_channels_last(*model);
   TrainOptimizer optimizer(cfg, model->named_parameters());
@@ -165,10 +168,11 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   result.run_dir = run->dir();
   result.total_steps = total_steps;
   result.device = describe_device(device);
+  result.parameters = count_parameters(*model);
   callbacks.log(LogLevel::Info, "device: " + result.device + ", " + std::to_string(n) + " training images, " +
                                     std::to_string(steps_per_epoch) + " steps per epoch of batch " +
-                                    std::to_string(batch) + ", " + std::to_string(model->parameters().size()) +
-                                    " parameter tensors");
+                                    std::to_string(batch) + ", " + std::to_string(result.parameters) +
+                                    " trainable parameters");
 
   auto run_monitor = [&](int64_t at_step) {
     MonitorMetrics m = monitor->evaluate(model, at_step, double(at_step) / steps_per_epoch, callbacks, stop);
@@ -206,6 +210,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
 
   model->train();
   NTXentLoss loss_fn(cfg.temperature);
+  const ContrastiveStepSettings step_settings{cfg.seed, cfg.channels_last, amp_dtype};
   ProgressClock clock("train", stop_at, step);
   torch::Tensor permutation;
   int64_t permutation_epoch = -1;
@@ -226,29 +231,13 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
     }
     const int64_t offset = (step % steps_per_epoch) * batch;
     const auto start = std::chrono::steady_clock::now();
-
-    // Two views of the batch, from generators fixed by (seed, step, view).
     const auto images = data.train.images.index_select(0, permutation.slice(0, offset, offset + batch)).to(device);
-    torch::Tensor views[2];
-    for (int v = 0; v < 2; ++v) {
-      auto gen = view_generator(cfg.seed, step, v);
-      views[v] = pipeline.apply(images, gen);
-    }
-    auto x = normalize(torch::cat({views[0], views[1]}), stats.mean, stats.std);
-    if (cfg.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
-    const double augment_ms = 1000 * seconds_since(start);
-
     const double lr = schedule.at(step);
     optimizer.set_learning_rate(lr);
-    torch::Tensor z;
-    {
-      AutocastGuard autocast(device, amp_dtype);
-      z = model->forward(x).z;
-    }
-    z = z.to(torch::kFloat);
-    const auto z1 = z.slice(0, 0, batch);
-    const auto z2 = z.slice(0, batch, 2 * batch);
-    const auto loss = loss_fn(z1, z2);
+    const ContrastiveForward forward = contrastive_forward(model, pipeline, stats, images, step, step_settings, loss_fn);
+    const auto& z1 = forward.z1;
+    const auto& z2 = forward.z2;
+    const auto& loss = forward.loss;
     const double loss_value = loss.item<double>();
     if (!std::isfinite(loss_value)) {
       const fs::path good = run->latest_checkpoint();
@@ -271,8 +260,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
     m.loss = loss_value;
     m.learning_rate = lr;
     m.views_per_s = 2.0 * batch / step_seconds;
-    m.augment_ms = augment_ms;
-    m.model_ms = 1000 * step_seconds - augment_ms;
+    m.augment_ms = forward.augment_ms;
+    m.model_ms = 1000 * step_seconds - forward.augment_ms;
     {
       torch::NoGradGuard no_grad;
       m.positive_top1 = contrastive_stats(z1.detach(), z2.detach()).positive_top1;

@@ -29,6 +29,7 @@ struct TrainResult {
   std::optional<MonitorMetrics> initial_monitor;  // the encoder at initialisation
   std::optional<MonitorMetrics> final_monitor;
   double train_seconds = 0;  // optimizer steps only, monitor excluded
+  int64_t parameters = 0;    // trainable parameters of encoder + projection head
   std::string device;
 };
 

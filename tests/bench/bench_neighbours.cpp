@@ -13,6 +13,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/core/blas_tuning.h"
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
 #include "engine/core/version.h"
@@ -68,6 +69,7 @@ bench::Summary time_ms(int repeats, const Fn& fn) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  tune_blas_for_cpu(argv);  // first: it may restart the process with faster BLAS kernels
   const Args args = parse(argc, argv);
   torch::set_num_threads(args.threads);
   torch::NoGradGuard no_grad;
@@ -110,11 +112,13 @@ int main(int argc, char** argv) try {
               batch.median / static_cast<double>(args.batch));
 
   if (!args.json_file.empty()) {
-    const nlohmann::json report = {{"benchmark", "neighbours"}, {"build", build_summary()}, {"bank", args.bank},
+    const nlohmann::json report = {{"benchmark", "neighbours"}, {"build", build_summary()},
+                                                                {"blas_core", blas_core_name()}, {"bank", args.bank},
                                    {"dim", args.dim}, {"k", args.k}, {"threads", args.threads},
                                    {"index_build_ms", build_ms}, {"query_ms", bench::to_json(ours)},
                                    {"row_query_ms", bench::to_json(ours_row)}, {"naive_ms", bench::to_json(naive)},
-                                   {"batch", args.batch}, {"batch_ms", bench::to_json(batch)}};
+                                   {"batch", args.batch}, {"batch_ms", bench::to_json(batch)},
+                                   {"peak_rss_mb", bench::peak_rss_mb()}};
     std::ofstream(args.json_file) << report.dump(2) << '\n';
   }
   return 0;

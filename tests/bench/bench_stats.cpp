@@ -1,5 +1,7 @@
 #include "tests/bench/bench_stats.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -37,6 +39,24 @@ std::string describe(const Summary& s, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f (IQR %.*f-%.*f, n=%zu)", decimals, s.median, decimals, s.q1, decimals, s.q3,
                 s.repeats);
   return buf;
+}
+
+Summary per_second(const Summary& ms, double units) {
+  auto rate = [&](double v) { return v > 0 ? 1000.0 * units / v : 0.0; };
+  Summary s;
+  s.repeats = ms.repeats;
+  s.median = rate(ms.median);
+  s.min = rate(ms.max);
+  s.max = rate(ms.min);
+  s.q1 = rate(ms.q3);
+  s.q3 = rate(ms.q1);
+  return s;
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports kilobytes
 }
 
 }  // namespace simclr::bench

@@ -1,6 +1,8 @@
 #pragma once
 // Summary statistics of repeated measurements: median and spread (min, max, IQR).
+#include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,5 +18,29 @@ Summary summarize(std::vector<double> samples);
 nlohmann::json to_json(const Summary& s);
 // "123.4 (IQR 120.1-125.0, n=5)"
 std::string describe(const Summary& s, int decimals = 1);
+
+// A rate (units per second) from per-call milliseconds of calls that each process `units`:
+// the median, quartiles and extremes map over exactly (1/x is monotone).
+Summary per_second(const Summary& ms, double units);
+
+// Peak resident memory of this process so far (getrusage ru_maxrss), in MB. The runner
+// starts every benchmark as its own process, so this is the benchmark's own peak.
+double peak_rss_mb();
+
+// Milliseconds of fn() per call: `warmup` untimed calls, then one sample per call.
+template <class Fn>
+Summary time_ms(int warmup, int repeats, const Fn& fn);
+
+template <class Fn>
+Summary time_ms(int warmup, int repeats, const Fn& fn) {
+  for (int w = 0; w < warmup; ++w) fn();
+  std::vector<double> samples;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    samples.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  return summarize(std::move(samples));
+}
 
 }  // namespace simclr::bench

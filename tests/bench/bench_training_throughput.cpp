@@ -3,7 +3,7 @@
 // optimizer), for the quickstart model and the full-width ResNet-18, at batch 256.
 //
 //   SIMCLR_DATA_DIR=../shared/data build/tests/bench/bench_training_throughput [--steps N]
-//       [--warmup N] [--threads N] [--json FILE] [--only quickstart|resnet18]
+//       [--warmup N] [--threads N] [--json FILE] [--only quickstart|resnet18] [--precision auto|fp32]
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,6 +13,7 @@
 #include <string>
 
 #include "engine/core/allocator_tuning.h"
+#include "engine/core/blas_tuning.h"
 #include "engine/core/error.h"
 #include "engine/core/version.h"
 #include "engine/project/project_file.h"
@@ -35,6 +36,7 @@ struct Args {
   int64_t batch = 256;
   std::string json_file;
   std::string only;
+  std::string precision;  // empty: the project's ("auto")
 };
 
 Args parse(int argc, char** argv) {
@@ -51,6 +53,7 @@ Args parse(int argc, char** argv) {
     else if (arg == "--batch") a.batch = std::stoll(value());
     else if (arg == "--json") a.json_file = value();
     else if (arg == "--only") a.only = value();
+    else if (arg == "--precision") a.precision = value();
     else throw ConfigError("unknown argument " + arg);
   }
   if (a.steps < 1 || a.warmup < 0) throw ConfigError("--steps must be >= 1 and --warmup >= 0");
@@ -59,12 +62,14 @@ Args parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  tune_blas_for_cpu(argv);  // first: it may restart the process with faster BLAS kernels
   tune_allocator_for_tensors();
   const Args args = parse(argc, argv);
   const fs::path scratch = fs::temp_directory_path() / ("simclr-bench-" + std::to_string(std::random_device{}()));
   const fs::path project_file = fs::path(SIMCLR_SOURCE_DIR) / "projects" / "quickstart.json";
 
   nlohmann::json report = {{"benchmark", "training_throughput"}, {"build", build_summary()},
+                                                                 {"blas_core", blas_core_name()},
                            {"batch_size", args.batch}, {"cases", nlohmann::json::array()}};
   std::printf("%-22s %-30s %-26s %-26s\n", "model",
               "views/s", "augment ms/step", "model ms/step");
@@ -75,6 +80,7 @@ int main(int argc, char** argv) try {
     project.training.batch_size = args.batch;
     project.training.device = "cpu";
     project.training.threads = args.threads;
+    if (!args.precision.empty()) project.training.precision = args.precision;
     project.training.max_steps = args.warmup + args.steps;
     project.evaluation.knn_every_epochs = 0;
     TrainOptions options;
@@ -96,6 +102,8 @@ int main(int argc, char** argv) try {
   }
   std::error_code ec;
   fs::remove_all(scratch, ec);
+  report["peak_rss_mb"] = bench::peak_rss_mb();
+  std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
   if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
   return 0;
 } catch (const Error& e) {

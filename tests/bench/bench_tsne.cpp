@@ -31,6 +31,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/core/blas_tuning.h"
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
 #include "engine/core/version.h"
@@ -140,6 +141,7 @@ double peak_rss_mb(int who) {
 }  // namespace
 
 int main(int argc, char** argv) try {
+  tune_blas_for_cpu(argv);  // first: it may restart the process with faster BLAS kernels
   const Args args = parse(argc, argv);
   torch::set_num_threads(args.threads);  // Debian's LibTorch starts with one: the kNN's GEMMs
   const fs::path scratch = fs::temp_directory_path() / ("simclr-bench-tsne-" + std::to_string(std::random_device{}()));
@@ -204,7 +206,8 @@ int main(int argc, char** argv) try {
                 median(ours_exact) - median(sk_exact));
   }
 
-  nlohmann::json report = {{"benchmark", "tsne"}, {"build", build_summary()}, {"data", args.data},
+  nlohmann::json report = {{"benchmark", "tsne"}, {"build", build_summary()},
+                                                  {"blas_core", blas_core_name()}, {"data", args.data},
                            {"n", data.size(0)}, {"dim", data.size(1)},
                            {"clusters", args.clusters}, {"iterations", args.iterations},
                            {"perplexity", args.perplexity}, {"threads", args.threads}, {"seed", args.seed},

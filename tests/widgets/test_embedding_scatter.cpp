@@ -2,12 +2,16 @@
 // exports. Points are three well separated clusters so every hit test has one right answer.
 #include <QtTest>
 
+#include <QLabel>
 #include <QPainter>
+#include <QPushButton>
+#include <QToolTip>
 #include <QTemporaryDir>
 #include <QTextDocument>
 
 #include "tests/widgets/widget_shots.h"
 #include "widgets/embedding_scatter.h"
+#include "widgets/image_grid.h"
 #include "widgets/qcustomplot_include.h"
 
 using simclr::widgets::EmbeddingScatter;
@@ -130,6 +134,66 @@ class TestEmbeddingScatter : public QObject {
     }
     QCOMPARE(rendered.pixelColor(20, 20), QColor(Qt::red));  // the 96 px thumbnail was drawn
     QVERIFY(!m_scatter->toolTipHtml(21).contains(QStringLiteral("<img")));
+  }
+
+  void hoverShowsATooltipWithTheLabel() {
+    // (Another point than the test above hovers: the cursor must move to send an event.)
+    QTest::mouseMove(m_scatter->plot(), m_scatter->pixelOf(22));
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY2(QToolTip::text().contains(QStringLiteral("ship")), qPrintable(QToolTip::text()));
+    QVERIFY(QToolTip::text().contains(QStringLiteral("#22")));
+    // Between the clusters the tooltip goes away.
+    QTest::mouseMove(m_scatter->plot(), (m_scatter->pixelOf(8) + m_scatter->pixelOf(9)) / 2);
+    QTRY_VERIFY(!QToolTip::isVisible());
+  }
+
+  void ctrlDragSelectsTheRectangleAndListsIt() {
+    QSignalSpy changed(m_scatter.get(), &EmbeddingScatter::selectionChanged);
+    QImage grey(32, 32, QImage::Format_RGB32);
+    grey.fill(Qt::gray);
+    m_scatter->setThumbnailProvider([grey](int) { return grey; });
+    QVERIFY(!m_scatter->selectionGrid()->isVisible());
+    // A rectangle just around cluster 1 (points 9..17), from where the points are drawn.
+    QRect box;
+    for (int i = 9; i < 18; ++i) box |= QRect(m_scatter->pixelOf(i), QSize(1, 1));
+    box.adjust(-5, -5, 5, 5);
+    QCustomPlot* plot = m_scatter->plot();
+    const QCPRange before = plot->xAxis->range();
+    QTest::mousePress(plot, Qt::LeftButton, Qt::ControlModifier, box.topLeft());
+    QMouseEvent move(QEvent::MouseMove, box.bottomRight(), plot->mapToGlobal(box.bottomRight()), Qt::NoButton,
+                     Qt::LeftButton, Qt::ControlModifier);
+    QApplication::sendEvent(plot, &move);
+    QTest::mouseRelease(plot, Qt::LeftButton, Qt::ControlModifier, box.bottomRight());
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(m_scatter->selection(), (QVector<int>{9, 10, 11, 12, 13, 14, 15, 16, 17}));
+    QCOMPARE(plot->xAxis->range().lower, before.lower);  // selecting does not pan
+    QVERIFY(m_scatter->selectionGrid()->isVisible());
+    QCOMPARE(m_scatter->selectionGrid()->count(), 9);
+    QCOMPARE(m_scatter->selectionGrid()->items()[0].caption, QStringLiteral("dog"));
+    QVERIFY(!m_scatter->selectionGrid()->items()[0].image.isNull());
+    QVERIFY2(m_scatter->selectionLabel()->text().startsWith(QStringLiteral("9 points selected: 9 dog")),
+             qPrintable(m_scatter->selectionLabel()->text()));
+    QCOMPARE(plot->graph(5)->dataCount(), 9);  // a square around each selected point
+
+    // Clicking a listed thumbnail opens that point, as a click on it does.
+    QSignalSpy activated(m_scatter.get(), &EmbeddingScatter::pointActivated);
+    simclr::widgets::ImageGrid* grid = m_scatter->selectionGrid();
+    QTest::mouseClick(grid->viewport(), Qt::LeftButton, Qt::NoModifier, grid->cellRect(2).center());
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.first().first().toInt(), 11);
+    QCOMPARE(m_scatter->selectedIndex(), 11);
+
+    // A rectangle over two clusters counts per class; hidden classes are not selected.
+    m_scatter->setClassVisible(2, false);
+    m_scatter->selectPointsIn(plot->axisRect()->rect());
+    QCOMPARE(m_scatter->selection().size(), 18);
+    QVERIFY(m_scatter->selectionLabel()->text().contains(QStringLiteral("9 cat, 9 dog")));
+    // Clear selection hides the list.
+    for (QPushButton* b : m_scatter->findChildren<QPushButton*>())
+      if (b->text() == QStringLiteral("Clear selection")) QTest::mouseClick(b, Qt::LeftButton);
+    QVERIFY(m_scatter->selection().isEmpty());
+    QVERIFY(!grid->isVisible());
+    QCOMPARE(changed.count(), 3);
   }
 
   void hiddenClassesCannotBeHitAndLegendTogglesThem() {

@@ -47,6 +47,23 @@ QImage expectedImage(const torch::Tensor& view) {
 
 QImage mirrored(const QImage& image) { return image.mirrored(true, false); }
 
+// RGB QImages of one size as the uint8 [B, 3, H, W] batch the trainer would augment.
+torch::Tensor batchOf(const QVector<QImage>& images) {
+  auto batch = torch::empty({int64_t(images.size()), 3, images[0].height(), images[0].width()}, torch::kByte);
+  auto out = batch.accessor<uint8_t, 4>();
+  for (int b = 0; b < images.size(); ++b) {
+    const QImage rgb = images[b].convertToFormat(QImage::Format_RGB888);
+    for (int y = 0; y < rgb.height(); ++y)
+      for (int x = 0; x < rgb.width(); ++x) {
+        const QRgb p = rgb.pixel(x, y);
+        out[b][0][y][x] = uint8_t(qRed(p));
+        out[b][1][y][x] = uint8_t(qGreen(p));
+        out[b][2][y][x] = uint8_t(qBlue(p));
+      }
+  }
+  return batch;
+}
+
 }  // namespace
 
 class TestAugmentationPreview : public QObject {
@@ -238,6 +255,80 @@ private Q_SLOTS:
     QCOMPARE(doc.value("/augmentation/preset"), json("simclr-cifar"));
     QVERIFY(cifar->isChecked());
     QVERIFY(!panel.legend()->isVisibleTo(&panel));
+  }
+
+  // Issue #6: image files from disk, resized to the dataset's 32 px, through the same views.
+  void opensImageFiles() {
+    ProjectDocument doc;
+    QString error;
+    const json spec = {{"preset", "paper"}};
+    QVERIFY(doc.open(writeProject(spec, 5), &error));
+    AugmentationPreview panel(&doc);
+    panel.resize(900, 600);
+    WAIT_FOR_VIEWS(panel);
+    auto* back = panel.findChild<QPushButton*>("previewDatasetSamples");
+    QVERIFY(panel.findChild<QPushButton*>("previewOpenImages") && back);
+    QVERIFY(!back->isEnabled());
+
+    // A 64 x 48 flat colour (scaled and cropped to 32 x 32) and a 32 x 32 pattern (kept as is).
+    const QString flat = QString::fromStdString((*dir_ / "flat.png").string());
+    const QString pattern = QString::fromStdString((*dir_ / "pattern.png").string());
+    QImage big(64, 48, QImage::Format_RGB888);
+    big.fill(QColor(200, 30, 40));
+    QVERIFY(big.save(flat));
+    QImage small(32, 32, QImage::Format_RGB888);
+    for (int y = 0; y < 32; ++y)
+      for (int x = 0; x < 32; ++x) small.setPixelColor(x, y, QColor(8 * x, 8 * y, 255 - 4 * (x + y)));
+    QVERIFY(small.save(pattern));
+
+    panel.openImageFiles({flat, pattern});
+    QVERIFY(panel.isBusy());  // decoded on the panel's thread
+    QTRY_VERIFY(!panel.isBusy() && panel.showingFiles());
+    QVERIFY2(panel.messageText().isEmpty(), qPrintable(panel.messageText()));
+    const auto& shown = panel.views();
+    QCOMPARE(shown.originals.size(), 2);
+    QCOMPARE(panel.fileNames(), (QStringList{"flat.png", "pattern.png"}));
+    QCOMPARE(shown.originals[0].size(), QSize(32, 32));
+    QCOMPARE(shown.originals[0].pixelColor(0, 0), QColor(200, 30, 40));
+    QCOMPARE(shown.originals[0].pixelColor(31, 31), QColor(200, 30, 40));
+    QCOMPARE(shown.originals[1], small);
+    // The trainer's views of exactly these images.
+    const auto batch = batchOf(shown.originals);
+    const auto pipeline = AugmentPipeline::from_json(spec);
+    for (int v = 0; v < 2; ++v) {
+      auto gen = view_generator(5, 0, v);
+      const auto views = pipeline.apply(batch, gen, nullptr);
+      for (int b = 0; b < 2; ++b) QCOMPARE(shown.views[size_t(v)][b], expectedImage(views[b]));
+    }
+    // The grid shows them, captioned with their file names.
+    QCOMPARE(panel.grid()->items()[panel.gridIndex(0, -1)].caption, QStringLiteral("flat.png"));
+    QCOMPARE(panel.grid()->items()[panel.gridIndex(1, -1)].image.convertToFormat(QImage::Format_RGB888), small);
+    QVERIFY(panel.gridIndex(1, 1) >= 0);
+    QVERIFY(back->isEnabled());
+
+    // A corrupt file: named in the message; what was shown stays.
+    const std::string bad = (*dir_ / "broken.jpg").string();
+    test::write_bytes(bad, "these bytes are no JPEG");
+    panel.openImageFiles({QString::fromStdString(bad)});
+    QTRY_VERIFY(!panel.isBusy());
+    QVERIFY2(panel.messageText().contains(QString::fromStdString(bad)), qPrintable(panel.messageText()));
+    QVERIFY2(panel.messageText().contains("not an image"), qPrintable(panel.messageText()));
+    QVERIFY(panel.showingFiles());
+    QCOMPARE(panel.views().originals.size(), 2);
+
+    // A good and a bad one: the good one shown, the bad one reported.
+    panel.openImageFiles({pattern, QString::fromStdString(bad)});
+    QTRY_VERIFY(!panel.isBusy() && panel.views().originals.size() == 1);
+    QVERIFY2(panel.messageText().contains("1 of 2"), qPrintable(panel.messageText()));
+
+    // Back to the dataset.
+    QTest::mouseClick(back, Qt::LeftButton);
+    WAIT_FOR_VIEWS(panel);
+    QVERIFY(!panel.showingFiles());
+    QVERIFY(panel.messageText().isEmpty());
+    QCOMPARE(panel.views().originals.size(), panel.sampleCount());
+    QVERIFY(datasetIndex(data_.train, panel.views().originals[0]) >= 0);
+    QVERIFY(!back->isEnabled());
   }
 
   void screenshot() {

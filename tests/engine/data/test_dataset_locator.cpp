@@ -55,7 +55,7 @@ private Q_SLOTS:
   }
 
   void knownDatasetsAreListed() {
-    QCOMPARE(known_datasets(), (std::vector<std::string>{"cifar10", "fashion-mnist", "mnist"}));
+    QCOMPARE(known_datasets(), (std::vector<std::string>{"cifar10", "fashion-mnist", "mnist", "image-folder"}));
   }
 
   void namesAreCanonicalised_data() {

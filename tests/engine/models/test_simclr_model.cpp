@@ -95,7 +95,7 @@ private Q_SLOTS:
 
   void invalidConfigThrows() {
     EncoderConfig unknown;
-    unknown.type = "vit";
+    unknown.type = "transformer";  // "resnet" and "vit" are the known types
     try {
       make_encoder(unknown);
       QFAIL("expected ConfigError");

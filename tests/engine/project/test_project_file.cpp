@@ -46,6 +46,31 @@ private Q_SLOTS:
     QCOMPARE(back.training.seed, uint64_t{42});
   }
 
+  void vitModelRoundTrips() {
+    ProjectConfig config;
+    config.model.encoder = "vit";
+    config.model.vit.patch_size = 16;
+    config.model.vit.dim = 768;
+    config.model.vit.heads = 8;
+    config.model.vit.layers = 8;
+    config.model.vit.mlp_ratio = 2.5;
+    config.model.vit.dropout = 0.2;
+    config.model.vit.pool = "mean";
+    const json written = to_json(config);
+    QCOMPARE(written["model"]["vit"]["dim"].get<int64_t>(), int64_t{768});
+    const ProjectConfig back = parse_project(written);
+    QCOMPARE(to_json(back), written);
+    QCOMPARE(QString::fromStdString(back.model.encoder), QStringLiteral("vit"));
+    QCOMPARE(back.model.vit.heads, int64_t{8});
+    QCOMPARE(back.model.vit.dropout, 0.2);
+    QCOMPARE(QString::fromStdString(back.model.vit.pool), QStringLiteral("mean"));
+    // A partial vit section keeps the defaults of the rest.
+    const ProjectConfig partial = parse_project(json::parse(R"({"model": {"encoder": "vit", "vit": {"dim": 128}}})"));
+    QCOMPARE(partial.model.vit.dim, int64_t{128});
+    QCOMPARE(partial.model.vit.heads, VitConfig{}.heads);
+    QCOMPARE(QString::fromStdString(partial.model.vit.pool), QStringLiteral("cls"));
+  }
+
   void invalidValuesAreReportedByPath_data() {
     QTest::addColumn<QString>("document");
     QTest::addColumn<QString>("path");
@@ -68,6 +93,11 @@ private Q_SLOTS:
     QTest::newRow("bad profile") << R"({"profiles": {"cuda": {"training": {"batch_size": 0}}}})"
                                  << "profiles.cuda.training.batch_size" << ">= 2";
     QTest::newRow("unknown profile") << R"({"profiles": {"tpu": {}}})" << "profiles.tpu" << "unknown profile";
+    QTest::newRow("vit pool") << R"({"model": {"encoder": "vit", "vit": {"pool": "max"}}})" << "model.vit.pool"
+                              << "max";
+    QTest::newRow("vit dropout") << R"({"model": {"vit": {"dropout": 1.5}}})" << "model.vit.dropout" << "<= 0.99";
+    QTest::newRow("vit heads") << R"({"model": {"vit": {"heads": 0}}})" << "model.vit.heads" << ">= 1";
+    QTest::newRow("vit unknown key") << R"({"model": {"vit": {"depth": 6}}})" << "model.vit.depth" << "unknown";
     QTest::newRow("bad augmentation preset") << R"({"augmentation": {"preset": "strong"}})"
                                              << "augmentation.preset" << "strong";
   }

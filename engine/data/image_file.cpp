@@ -1,0 +1,166 @@
+#include "engine/data/image_file.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string>
+
+#ifdef SIMCLR_HAVE_OPENCV
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
+#include "engine/core/error.h"
+#include "engine/data/binary_file.h"
+
+namespace simclr {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void no_opencv() {
+  throw ConfigError("this build has no OpenCV: image files cannot be decoded "
+                    "(install libopencv-dev and rebuild the workbench)");
+}
+
+// The format a file's first bytes announce, for messages ("corrupt or truncated PNG data").
+std::string format_of(const std::vector<uint8_t>& b) {
+  const auto starts = [&](const char* magic, size_t n, size_t at = 0) {
+    return b.size() >= at + n && std::memcmp(b.data() + at, magic, n) == 0;
+  };
+  if (starts("\x89PNG", 4)) return "PNG";
+  if (starts("\xFF\xD8\xFF", 3)) return "JPEG";
+  if (starts("BM", 2)) return "BMP";
+  if (starts("GIF8", 4)) return "GIF";
+  if (starts("II*\0", 4) || starts("MM\0*", 4)) return "TIFF";
+  if (starts("RIFF", 4) && starts("WEBP", 4, 8)) return "WebP";
+  if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return "PNM";
+  return {};
+}
+
+void check_chw(const torch::Tensor& image, const char* what) {
+  if (!image.defined() || image.dim() != 3 || image.scalar_type() != torch::kByte || image.size(0) < 1 ||
+      image.size(1) < 1 || image.size(2) < 1)
+    throw ConfigError(std::string(what) + ": expected a uint8 [C, H, W] image");
+}
+
+#ifdef SIMCLR_HAVE_OPENCV
+
+// HWC cv::Mat (1 or 3 channels, 8 bit) -> CHW tensor, copied.
+torch::Tensor to_chw(const cv::Mat& m) {
+  const cv::Mat c = m.isContinuous() ? m : m.clone();
+  const torch::Tensor hwc = torch::from_blob(c.data, {c.rows, c.cols, c.channels()}, torch::kByte);
+  return hwc.permute({2, 0, 1}).contiguous();
+}
+
+#endif
+
+}  // namespace
+
+bool image_files_supported() {
+#ifdef SIMCLR_HAVE_OPENCV
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool is_image_file_name(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  static const char* const known[] = {".png", ".jpg", ".jpeg", ".bmp", ".tif",  ".tiff",
+                                      ".webp", ".ppm", ".pgm", ".pbm", ".pnm", ".jp2"};
+  return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
+}
+
+torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& path, ImageChannels channels) {
+#ifdef SIMCLR_HAVE_OPENCV
+  const std::string name = display_path(path);
+  if (bytes.empty()) throw DataError(name + ": empty file (0 bytes), not an image");
+  const std::string format = format_of(bytes);
+  cv::Mat decoded;
+  try {
+    // Any colour format: grey files stay grey (for Auto), 16-bit data is scaled to 8 bit
+    // below; unlike IMREAD_UNCHANGED this applies a JPEG's EXIF orientation, as viewers do.
+    const cv::Mat wrapped(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<uint8_t*>(bytes.data()));
+    decoded = cv::imdecode(wrapped, cv::IMREAD_ANYCOLOR | cv::IMREAD_ANYDEPTH);
+  } catch (const cv::Exception& e) {
+    throw DataError(name + ": cannot decode the image (" + e.msg + ")");
+  }
+  if (decoded.empty() || decoded.rows < 1 || decoded.cols < 1) {
+    if (format.empty())
+      throw DataError(name + ": not an image file OpenCV can read (unknown format: the first bytes match no "
+                             "PNG, JPEG, BMP, TIFF, WebP or PNM signature)");
+    throw DataError(name + ": corrupt or truncated " + format + " data (" + std::to_string(bytes.size()) +
+                    " bytes could not be decoded)");
+  }
+  try {
+    if (decoded.depth() != CV_8U) {
+      // 16-bit PNG/TIFF: 0..65535 -> 0..255; float images are taken as 0..1.
+      const double scale = decoded.depth() == CV_16U ? 1.0 / 257.0 : decoded.depth() == CV_32F ? 255.0 : 1.0;
+      cv::Mat eight;
+      decoded.convertTo(eight, CV_8U, scale);
+      decoded = eight;
+    }
+    const int in = decoded.channels();
+    const bool grey_file = in <= 2;  // 2 = grey + alpha
+    const bool want_grey = channels == ImageChannels::Grey || (channels == ImageChannels::Auto && grey_file);
+    cv::Mat out;
+    if (want_grey) {
+      if (in == 1) out = decoded;
+      else if (in == 2) cv::extractChannel(decoded, out, 0);
+      else cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    } else {
+      if (in == 1) cv::cvtColor(decoded, out, cv::COLOR_GRAY2RGB);
+      else if (in == 2) {
+        cv::Mat grey;
+        cv::extractChannel(decoded, grey, 0);
+        cv::cvtColor(grey, out, cv::COLOR_GRAY2RGB);
+      } else cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
+    }
+    return to_chw(out);
+  } catch (const cv::Exception& e) {
+    throw DataError(name + ": cannot convert the image (" + e.msg + ")");
+  }
+#else
+  (void)bytes;
+  (void)path;
+  (void)channels;
+  no_opencv();
+#endif
+}
+
+torch::Tensor read_image_file(const fs::path& path, ImageChannels channels) {
+  if (!image_files_supported()) no_opencv();
+  return decode_image(read_binary_file(path), path, channels);
+}
+
+torch::Tensor resize_and_center_crop(const torch::Tensor& image, int64_t size) {
+  check_chw(image, "resize_and_center_crop");
+  if (size < 1) throw ConfigError("resize_and_center_crop: size must be >= 1, not " + std::to_string(size));
+  const int64_t c = image.size(0), h = image.size(1), w = image.size(2);
+  if (h == size && w == size) return image.contiguous();
+#ifdef SIMCLR_HAVE_OPENCV
+  if (c > 4) throw ConfigError("resize_and_center_crop: at most 4 channels, not " + std::to_string(c));
+  // Shorter side to `size`, the longer one in proportion (rounded, never below size).
+  const double scale = double(size) / double(std::min(h, w));
+  const int64_t nh = h <= w ? size : std::max<int64_t>(size, std::llround(double(h) * scale));
+  const int64_t nw = w <= h ? size : std::max<int64_t>(size, std::llround(double(w) * scale));
+  const torch::Tensor hwc = image.permute({1, 2, 0}).contiguous();
+  const cv::Mat src(static_cast<int>(h), static_cast<int>(w), CV_8UC(static_cast<int>(c)), hwc.data_ptr());
+  cv::Mat resized;
+  const int interpolation = scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR;
+  cv::resize(src, resized, cv::Size(static_cast<int>(nw), static_cast<int>(nh)), 0, 0, interpolation);
+  const cv::Rect centre(static_cast<int>((nw - size) / 2), static_cast<int>((nh - size) / 2), static_cast<int>(size),
+                        static_cast<int>(size));
+  return to_chw(resized(centre).clone());
+#else
+  (void)c;
+  (void)w;
+  no_opencv();
+#endif
+}
+
+}  // namespace simclr

@@ -1,0 +1,347 @@
+#include "engine/data/image_folder_reader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <torch/serialize.h>
+
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+#include "engine/data/binary_file.h"
+#include "engine/data/dataset_locator.h"
+#include "engine/data/image_file.h"
+
+namespace simclr {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kCacheFormat = 1;
+
+// FNV-1a, 64 bit: enough for a cache key, and stable across runs and builds.
+struct Fnv1a {
+  uint64_t h = 1469598103934665603ULL;
+  void add(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
+  }
+  void add(const std::string& s) { add(s.data(), s.size() + 1); }  // with the NUL: "ab","c" != "a","bc"
+  void add(int64_t v) { add(&v, sizeof v); }
+  std::string hex() const {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+  }
+};
+
+struct ImageFile {
+  fs::path path;
+  int64_t label = 0;
+  int64_t bytes = 0;
+  int64_t mtime = 0;  // file clock ticks: only compared with itself
+};
+
+bool hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string()[0] == '.'; }
+
+// Sorted names of the sub-folders of `dir` (hidden ones left out).
+std::vector<std::string> sub_folders(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_directory() && !hidden(entry.path())) out.push_back(entry.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The image files under `class_dir` (recursively, hidden ones left out), sorted by path.
+std::vector<ImageFile> image_files(const fs::path& class_dir, int64_t label) {
+  std::vector<ImageFile> out;
+  auto it = fs::recursive_directory_iterator(class_dir, fs::directory_options::follow_directory_symlink);
+  for (auto end = fs::recursive_directory_iterator(); it != end; ++it) {
+    if (hidden(it->path())) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file() || !is_image_file_name(it->path())) continue;
+    ImageFile f;
+    f.path = it->path();
+    f.label = label;
+    f.bytes = static_cast<int64_t>(it->file_size());
+    f.mtime = static_cast<int64_t>(it->last_write_time().time_since_epoch().count());
+    out.push_back(std::move(f));
+  }
+  std::sort(out.begin(), out.end(), [](const ImageFile& a, const ImageFile& b) { return a.path < b.path; });
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+const char* kImageExtensions = ".png, .jpg, .jpeg, .bmp, .tif, .tiff, .webp, .ppm, .pgm, .pbm, .pnm or .jp2";
+
+// The held-out split's folder: val/, else test/.
+fs::path held_out_folder(const fs::path& root) {
+  for (const char* name : {"val", "test"})
+    if (fs::is_directory(root / name)) return root / name;
+  throw DataError(display_path(root) + ": no val/ (or test/) folder beside train/; expected " +
+                  display_path(root / "val" / "<class>") + " holding the held-out images");
+}
+
+struct Decoded {
+  torch::Tensor images;             // uint8 [N, 3, S, S], rows of unreadable files left zero
+  std::vector<std::string> errors;  // per file; empty when it decoded
+};
+
+// Decodes every file on `threads` threads, each image straight into its row.
+Decoded decode_all(const std::vector<ImageFile>& files, int64_t size, int threads, bool stop_at_first_error) {
+  const int64_t n = static_cast<int64_t>(files.size());
+  Decoded out;
+  out.images = torch::zeros({n, 3, size, size}, torch::kByte);
+  out.errors.assign(files.size(), {});
+  const int64_t per_image = 3 * size * size;
+  auto* base = out.images.data_ptr<uint8_t>();
+  std::atomic<int64_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    // Files are claimed in order and every claimed file is finished, so when the pool stops
+    // at an error, every file before it has been decoded: the first error is deterministic.
+    while (!(stop_at_first_error && failed.load())) {
+      const int64_t i = next++;
+      if (i >= n) return;
+      try {
+        const torch::Tensor image = resize_and_center_crop(read_image_file(files[size_t(i)].path), size);
+        std::memcpy(base + i * per_image, image.data_ptr<uint8_t>(), size_t(per_image));
+      } catch (const std::exception& e) {
+        // DataError names the file already; anything else gets its name here.
+        const std::string what = e.what();
+        const std::string name = display_path(files[size_t(i)].path);
+        out.errors[size_t(i)] = what.rfind(name, 0) == 0 ? what : name + ": " + what;
+        failed = true;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+torch::Tensor bytes_tensor(const std::string& s) {
+  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kByte).clone();
+}
+
+std::string tensor_bytes(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous();
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), size_t(c.numel()));
+}
+
+// The cached splits when the cache file exists, reads and carries `key`; false otherwise.
+bool read_cache(const fs::path& file, const std::string& key, int64_t size, DatasetSplits& splits,
+                std::vector<std::string>& skipped) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return false;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    torch::Tensor meta_bytes, train_images, train_labels, test_images, test_labels;
+    archive.read("meta", meta_bytes);
+    const auto meta = nlohmann::json::parse(tensor_bytes(meta_bytes));
+    if (meta.value("format", 0) != kCacheFormat || meta.value("key", std::string()) != key) return false;
+    archive.read("train_images", train_images);
+    archive.read("train_labels", train_labels);
+    archive.read("test_images", test_images);
+    archive.read("test_labels", test_labels);
+    splits.train = {train_images, train_labels, meta.at("class_names").get<std::vector<std::string>>()};
+    splits.test = {test_images, test_labels, splits.train.class_names};
+    splits.train.check(display_path(file) + " (train)");
+    splits.test.check(display_path(file) + " (test)");
+    if (splits.train.height() != size || splits.train.width() != size || splits.train.channels() != 3) return false;
+    skipped = meta.at("skipped").get<std::vector<std::string>>();
+    return true;
+  } catch (const std::exception&) {
+    return false;  // corrupt or from another version: decode again and rewrite it
+  }
+}
+
+// Best effort: a cache that cannot be written costs the next load time, nothing else.
+void write_cache(const fs::path& file, const std::string& key, const DatasetSplits& splits,
+                 const std::vector<std::string>& skipped, const ImageFolderOptions& options) {
+  try {
+    fs::create_directories(file.parent_path());
+    const nlohmann::json meta = {{"format", kCacheFormat},
+                                 {"key", key},
+                                 {"root", splits.root.string()},
+                                 {"class_names", splits.train.class_names},
+                                 {"skipped", skipped}};
+    torch::serialize::OutputArchive archive;
+    archive.write("meta", bytes_tensor(meta.dump()));
+    archive.write("train_images", splits.train.images);
+    archive.write("train_labels", splits.train.labels);
+    archive.write("test_images", splits.test.images);
+    archive.write("test_labels", splits.test.labels);
+    write_atomically_with(file, [&](const fs::path& tmp) { archive.save_to(tmp.string()); });
+  } catch (const std::exception& e) {
+    if (options.on_warning) options.on_warning("image-folder cache not written: " + std::string(e.what()));
+  }
+}
+
+int64_t resolved_size(const ImageFolderOptions& options) {
+  if (options.image_size < 0)
+    throw ConfigError("dataset.image_size: must be >= 0 (0 = " + std::to_string(kDefaultImageFolderSize) +
+                      "), not " + std::to_string(options.image_size));
+  return options.image_size == 0 ? kDefaultImageFolderSize : options.image_size;
+}
+
+}  // namespace
+
+UnreadablePolicy parse_unreadable_policy(const std::string& text) {
+  if (text == "skip") return UnreadablePolicy::Skip;
+  if (text == "fail") return UnreadablePolicy::Fail;
+  throw ConfigError("dataset.on_unreadable: '" + text + "' is not skip or fail");
+}
+
+bool looks_like_image_folder(const fs::path& dir) {
+  std::error_code ec;
+  return fs::is_directory(dir / "train", ec);
+}
+
+std::string image_folder_id(const fs::path& root, const ImageFolderOptions& options) {
+  std::error_code ec;
+  fs::path where = fs::weakly_canonical(fs::absolute(root), ec);
+  if (ec) where = fs::absolute(root).lexically_normal();
+  Fnv1a f;
+  f.add(where.generic_string());
+  f.add(resolved_size(options));
+  f.add(int64_t(options.on_unreadable == UnreadablePolicy::Fail));
+  return f.hex();
+}
+
+namespace {
+
+DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& options, ImageFolderStats* stats) {
+  ImageFolderStats local;
+  ImageFolderStats& st = stats ? *stats : local;
+  st = {};
+  const int64_t size = resolved_size(options);
+  if (!image_files_supported())
+    throw ConfigError("dataset image-folder: this build has no OpenCV, so image files cannot be decoded "
+                      "(install libopencv-dev and rebuild the workbench)");
+  const fs::path train_dir = root / "train";
+  if (!fs::is_directory(train_dir))
+    throw DataError(display_path(root) + ": no train/ folder; an image folder holds train/<class>/<images> and "
+                                         "val/<class>/<images>");
+  const fs::path test_dir = held_out_folder(root);
+
+  // Find the files: classes from train, val's classes checked against them.
+  const std::vector<std::string> classes = sub_folders(train_dir);
+  if (classes.empty())
+    throw DataError(display_path(train_dir) + ": no class folders; expected " +
+                    display_path(train_dir / "<class>") + " folders of images");
+  std::map<std::string, int64_t> label_of;
+  for (size_t i = 0; i < classes.size(); ++i) label_of[classes[i]] = int64_t(i);
+  std::vector<ImageFile> train_files, test_files;
+  for (size_t c = 0; c < classes.size(); ++c) {
+    auto files = image_files(train_dir / classes[c], int64_t(c));
+    if (files.empty())
+      throw DataError(display_path(train_dir / classes[c]) + ": no image files (" + kImageExtensions + ")");
+    train_files.insert(train_files.end(), files.begin(), files.end());
+  }
+  for (const auto& name : sub_folders(test_dir)) {
+    const auto it = label_of.find(name);
+    if (it == label_of.end())
+      throw DataError(display_path(test_dir / name) + ": class '" + name +
+                      "' has no folder in train/ (training classes: " + joined(classes) + ")");
+    auto files = image_files(test_dir / name, it->second);
+    test_files.insert(test_files.end(), files.begin(), files.end());
+  }
+  if (test_files.empty())
+    throw DataError(display_path(test_dir) + ": no image files in its class folders (" + kImageExtensions + ")");
+
+  // The cache key: every file's place, size and time, and what decoding makes of them.
+  st.files = int64_t(train_files.size() + test_files.size());
+  Fnv1a key;
+  key.add(int64_t(kCacheFormat));
+  key.add(image_folder_id(root, options));
+  for (const auto& c : classes) key.add(c);
+  for (const auto* split : {&train_files, &test_files}) {
+    key.add(int64_t(split->size()));
+    for (const auto& f : *split) {
+      key.add(f.path.lexically_relative(root).generic_string());
+      key.add(f.label);
+      key.add(f.bytes);
+      key.add(f.mtime);
+    }
+  }
+  st.key = key.hex();
+  const fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() / "image-folders" : options.cache_dir;
+  st.cache_file = cache_dir / ("image-folder-" + image_folder_id(root, options) + ".pt");
+
+  DatasetSplits splits;
+  splits.name = "image-folder";
+  splits.root = root;
+  std::vector<std::string> skipped;
+  if (options.use_cache && read_cache(st.cache_file, st.key, size, splits, skipped)) {
+    st.from_cache = true;
+  } else {
+    const bool fail = options.on_unreadable == UnreadablePolicy::Fail;
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = options.threads > 0 ? options.threads : std::min(cores, 16);
+    auto read_split = [&](const std::vector<ImageFile>& files, const fs::path& dir) {
+      Decoded d = decode_all(files, size, std::max(1, std::min<int>(threads, int(files.size()))), fail);
+      std::vector<int64_t> keep, labels;
+      std::vector<int64_t> found(classes.size(), 0), kept(classes.size(), 0);
+      for (size_t i = 0; i < files.size(); ++i) {
+        ++found[size_t(files[i].label)];
+        if (d.errors[i].empty()) {
+          keep.push_back(int64_t(i));
+          labels.push_back(files[i].label);
+          ++kept[size_t(files[i].label)];
+          ++st.decoded;
+        } else {
+          if (fail) throw DataError(d.errors[i] + " (dataset.on_unreadable is \"fail\"; \"skip\" leaves it out)");
+          skipped.push_back(d.errors[i]);
+        }
+      }
+      for (size_t c = 0; c < classes.size(); ++c)
+        if (found[c] > 0 && kept[c] == 0)
+          throw DataError(display_path(dir / classes[c]) + ": none of its " + std::to_string(found[c]) +
+                          " image files could be read");
+      ImageDataset out;
+      out.images = keep.size() == files.size()
+                       ? d.images
+                       : d.images.index_select(0, torch::tensor(keep, torch::kLong)).contiguous();
+      out.labels = torch::tensor(labels, torch::kLong);
+      out.class_names = classes;
+      return out;
+    };
+    splits.train = read_split(train_files, train_dir);
+    splits.test = read_split(test_files, test_dir);
+    if (options.use_cache) write_cache(st.cache_file, st.key, splits, skipped, options);
+  }
+  st.skipped = int64_t(skipped.size());
+  st.skipped_files = skipped;
+  if (options.on_warning)
+    for (const auto& s : skipped) options.on_warning("skipped unreadable image " + s);
+  return splits;
+}
+
+}  // namespace
+
+DatasetSplits load_image_folder(const fs::path& root, const ImageFolderOptions& options, ImageFolderStats* stats) {
+  try {
+    return load_checked(root, options, stats);
+  } catch (const fs::filesystem_error& e) {  // a folder that cannot be listed, a file gone meanwhile
+    throw DataError(display_path(root) + ": cannot read the image folder (" + e.what() + ")");
+  }
+}
+
+}  // namespace simclr

@@ -1,0 +1,73 @@
+#pragma once
+// A dataset of image files laid out as ImageNet subsets (and torchvision's ImageFolder) are:
+//
+//   <root>/train/<class>/*.jpg|png|...   (sub-folders inside a class folder are read too)
+//   <root>/val/<class>/...               (or test/ instead of val/)
+//
+// Classes are the sorted names of train's sub-folders; images are read class by class, each
+// class's files sorted by path, so the order never depends on the file system. Every image
+// is decoded (image_file.h), converted to RGB and scaled/centre-cropped to image_size. The
+// decoded splits are cached (torch::save, written atomically) under the cache folder, keyed
+// by every file's path, size and modification time plus the options, so a second load reads
+// one file instead of decoding thousands, and a changed or added image rebuilds the cache.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/data/image_dataset.h"
+
+namespace simclr {
+
+// The image size when the project leaves it at 0: small enough that ImageNet-100 fits in
+// memory (126 000 images x 12 KB = 1.5 GB), large enough for SimCLR's crops.
+constexpr int64_t kDefaultImageFolderSize = 64;
+
+// What to do with a file that has an image extension but does not decode.
+enum class UnreadablePolicy {
+  Skip,  // leave it out, report it (on_warning, ImageFolderStats::skipped_files)
+  Fail,  // throw DataError naming it
+};
+
+// "skip" | "fail"; throws ConfigError naming the valid values otherwise.
+UnreadablePolicy parse_unreadable_policy(const std::string& text);
+
+struct ImageFolderOptions {
+  int64_t image_size = 0;  // output images are image_size x image_size; 0 = kDefaultImageFolderSize
+  UnreadablePolicy on_unreadable = UnreadablePolicy::Skip;
+  std::filesystem::path cache_dir;  // empty = default_cache_dir() / "image-folders"
+  bool use_cache = true;
+  // One line per skipped file ("<path>: <problem>"), from the calling thread; also on a load
+  // from the cache, so the problem is not forgotten.
+  std::function<void(const std::string&)> on_warning;
+  int threads = 0;  // decoding threads; 0 = one per core (at most 16)
+};
+
+// What a load did, for the caller's log and for tests.
+struct ImageFolderStats {
+  int64_t files = 0;    // image files found (both splits)
+  int64_t decoded = 0;  // files decoded by this load: 0 when it came from the cache
+  int64_t skipped = 0;  // unreadable files left out
+  std::vector<std::string> skipped_files;  // "<path>: <problem>", in file order
+  bool from_cache = false;
+  std::filesystem::path cache_file;  // where the cache is (or would have been) written
+  std::string key;                   // the cache key (16 hex digits)
+};
+
+// True when `dir` holds a train/ folder: what locate_dataset() accepts for "image-folder".
+bool looks_like_image_folder(const std::filesystem::path& dir);
+
+// Loads <root>/train and <root>/val (or test). Throws DataError naming the folder or file for
+// a missing train or val/test folder, a train folder without class folders, a class with no
+// images, a val class that train does not have, a split with no readable image, and (policy
+// Fail) an unreadable file; ConfigError for a bad image_size or a build without OpenCV.
+// The result's name is "image-folder" and its root `root`.
+DatasetSplits load_image_folder(const std::filesystem::path& root, const ImageFolderOptions& options = {},
+                                ImageFolderStats* stats = nullptr);
+
+// 16 hex digits naming the folder as loaded with these options (its absolute path, image
+// size and policy), without reading any file: keeps the caches of two folders apart.
+std::string image_folder_id(const std::filesystem::path& root, const ImageFolderOptions& options);
+
+}  // namespace simclr

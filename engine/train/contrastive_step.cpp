@@ -1,0 +1,40 @@
+#include "engine/train/contrastive_step.h"
+
+#include <chrono>
+
+#include <torch/torch.h>
+
+#include "engine/augment/normalize.h"
+#include "engine/train/precision.h"
+#include "engine/train/view_generator.h"
+
+namespace simclr {
+
+ContrastiveForward contrastive_forward(SimCLRModel& model, const AugmentPipeline& pipeline, const ChannelStats& stats,
+                                       const torch::Tensor& images, int64_t step,
+                                       const ContrastiveStepSettings& settings, NTXentLoss& loss_fn) {
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t batch = images.size(0);
+  torch::Tensor views[2];
+  for (int v = 0; v < 2; ++v) {
+    auto gen = view_generator(settings.seed, step, v);
+    views[v] = pipeline.apply(images, gen);
+  }
+  auto x = normalize(torch::cat({views[0], views[1]}), stats.mean, stats.std);
+  if (settings.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  ContrastiveForward out;
+  out.augment_ms = 1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  torch::Tensor z;
+  {
+    AutocastGuard autocast(images.device(), settings.autocast);
+    z = model->forward(x).z;
+  }
+  z = z.to(torch::kFloat);
+  out.z1 = z.slice(0, 0, batch);
+  out.z2 = z.slice(0, batch, 2 * batch);
+  out.loss = loss_fn(out.z1, out.z2);
+  return out;
+}
+
+}  // namespace simclr

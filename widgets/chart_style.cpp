@@ -1,0 +1,77 @@
+#include "widgets/chart_style.h"
+
+#include <cmath>
+
+#include "widgets/metric_chart_series.h"
+#include "widgets/qcustomplot_include.h"
+
+namespace simclr::widgets {
+namespace {
+const QColor kAxisColor(0x8a, 0x8a, 0x8a);
+const QColor kGridColor(0xe6, 0xe6, 0xe6);
+const QColor kTextColor(0x33, 0x33, 0x33);
+}  // namespace
+
+QColor chartPaletteColor(int index) { return seriesPaletteColor(index); }
+QColor chartTextColor() { return kTextColor; }
+
+void styleCategoryPlot(QCustomPlot* plot) {
+  for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+    axis->setBasePen(QPen(kAxisColor));
+    axis->setTickPen(QPen(kAxisColor));
+    axis->setSubTickPen(QPen(kAxisColor));
+    axis->setTickLabelColor(kTextColor);
+    axis->setLabelColor(kTextColor);
+    axis->setPadding(6);
+    axis->grid()->setPen(QPen(kGridColor, 0, Qt::SolidLine));
+    axis->grid()->setZeroLinePen(Qt::NoPen);
+  }
+  for (QCPAxis* frame : {plot->xAxis2, plot->yAxis2}) {
+    frame->setVisible(true);
+    frame->setTicks(false);
+    frame->setTickLabels(false);
+    frame->setBasePen(QPen(kGridColor));
+  }
+}
+
+void styleTitle(QCPTextElement* title, const QFont& base) {
+  QFont font = base;
+  font.setBold(true);
+  font.setPointSizeF(base.pointSizeF() * 1.1);
+  title->setFont(font);
+  title->setTextColor(kTextColor);
+}
+
+void placeLegendBelow(QCustomPlot* plot, const QFont& base) {
+  QFont font = base;
+  font.setPointSizeF(base.pointSizeF() * 0.9);
+  QCPLegend* legend = plot->legend;
+  legend->setFont(font);
+  legend->setBrush(Qt::NoBrush);
+  legend->setBorderPen(Qt::NoPen);
+  legend->setSelectableParts(QCPLegend::spNone);
+  legend->setIconSize(18, 10);
+  legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  legend->setWrap(0);
+  const int row = plot->plotLayout()->rowCount();
+  auto* holder = new QCPLayoutGrid;
+  plot->plotLayout()->addElement(row, 0, holder);
+  holder->setMargins(QMargins(6, 0, 6, 4));
+  holder->addElement(0, 0, legend);  // takes it out of the axis rect's inset layout
+  plot->plotLayout()->setRowStretchFactor(row, 0.001);
+  legend->setVisible(true);
+}
+
+QString wrapTickLabel(const QString& label, int maxLine) {
+  if (label.size() <= maxLine || label.contains(QLatin1Char('\n'))) return label;
+  const int middle = int(label.size() / 2);
+  int best = -1;
+  for (int i = 0; i < label.size(); ++i)
+    if (label[i] == QLatin1Char(' ') && (best < 0 || std::abs(i - middle) < std::abs(best - middle))) best = i;
+  if (best < 0) return label;
+  QString wrapped = label;
+  wrapped[best] = QLatin1Char('\n');
+  return wrapped;
+}
+
+}  // namespace simclr::widgets

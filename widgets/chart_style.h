@@ -1,0 +1,31 @@
+#pragma once
+
+// The look the QCustomPlot charts share (AccuracyBarChart, SweepChart): grey axes on white,
+// light grid, a bold title row above the plot and a one-line legend below it. Internal to
+// simclr_widgets.
+
+#include <QColor>
+#include <QFont>
+#include <QString>
+
+class QCustomPlot;
+class QCPTextElement;
+
+namespace simclr::widgets {
+
+// Tableau 10, as MetricChart's series use; the index wraps.
+QColor chartPaletteColor(int index);
+QColor chartTextColor();
+
+// Axis pens, tick label colours and grid of both visible axes; the top and right axes only
+// close the frame.
+void styleCategoryPlot(QCustomPlot* plot);
+void styleTitle(QCPTextElement* title, const QFont& base);
+// Moves the legend out of the axis rect into a new last row of the plot layout, laid out in
+// one line, so it never covers bars or points.
+void placeLegendBelow(QCustomPlot* plot, const QFont& base);
+// Breaks a long category label ("SimCLR embeddings (h)") at the space nearest its middle so
+// neighbouring tick labels do not run into each other.
+QString wrapTickLabel(const QString& label, int maxLine = 14);
+
+}  // namespace simclr::widgets
