@@ -24,6 +24,9 @@ namespace {
 struct DatasetArgs {
   std::string name = "cifar10";
   std::string path;
+  int64_t image_size = 0;              // image-folder only
+  std::string on_unreadable = "skip";  // image-folder only
+  bool folder_options_given = false;
 };
 
 struct DownloadArgs {
@@ -35,10 +38,39 @@ struct DownloadArgs {
 };
 
 void add_dataset_args(CLI::App* sub, DatasetArgs& args) {
-  sub->add_option("name", args.name, "Dataset: cifar10, fashion-mnist or mnist")->capture_default_str();
+  sub->add_option("name", args.name,
+                  "Dataset: cifar10, fashion-mnist, mnist, or image-folder (image files in train/<class>/ and "
+                  "val/<class>/ under --path, which it needs)")
+      ->capture_default_str();
   sub->add_option("--path", args.path,
                   "Folder holding the dataset (or its parent); otherwise $SIMCLR_DATA_DIR, then the "
                   "user data folder are searched");
+  sub->add_option("--image-size", args.image_size,
+                  "image-folder: scale and centre-crop every image to N x N (0 = " +
+                      std::to_string(kDefaultImageFolderSize) + ", as dataset.image_size)")
+      ->check(CLI::NonNegativeNumber)
+      ->each([&args](const std::string&) { args.folder_options_given = true; });
+  sub->add_option("--on-unreadable", args.on_unreadable,
+                  "image-folder: skip (and list) or fail on a file that does not decode, as dataset.on_unreadable")
+      ->capture_default_str()
+      ->each([&args](const std::string&) { args.folder_options_given = true; });
+}
+
+// The image-folder options of the command line; skipped files are printed as warnings.
+ImageFolderOptions folder_options(const std::string& name, const DatasetArgs& args) {
+  if (name != "image-folder" && args.folder_options_given)
+    throw ConfigError("--image-size and --on-unreadable apply to image-folder only, not " + name);
+  ImageFolderOptions folder;
+  folder.image_size = args.image_size;
+  folder.on_unreadable = parse_unreadable_policy(args.on_unreadable);
+  folder.on_warning = [](const std::string& line) { std::cerr << "warning: skipped " << line << "\n"; };
+  return folder;
+}
+
+// The channel-statistics cache: one per dataset, and one per image folder (named by its
+// image_folder_id, as runs name theirs), so two folders never share statistics.
+fs::path stats_cache_file(const std::string& stats_name) {
+  return default_cache_dir() / ("channel-stats-" + stats_name + ".json");
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -57,19 +89,24 @@ std::string shape_text(const ImageDataset& ds) {
 
 void run_info(const DatasetArgs& args, const GlobalOptions& global) {
   const std::string name = canonical_dataset_name(args.name);
+  const ImageFolderOptions folder = folder_options(name, args);
   const fs::path dir = locate_dataset(name, args.path, fs::current_path());
   const auto t0 = std::chrono::steady_clock::now();
-  const DatasetSplits d = load_dataset(name, dir);
+  ImageFolderStats folder_stats;
+  const DatasetSplits d = load_dataset(name, dir, folder, &folder_stats);
   const double load_s = seconds_since(t0);
-  const ChannelStats stats =
-      load_or_compute_channel_stats(d.train, name, default_cache_dir() / ("channel-stats-" + name + ".json"));
+  const std::string stats_name = name == "image-folder" ? name + "-" + image_folder_id(dir, folder) : name;
+  const ChannelStats stats = load_or_compute_channel_stats(d.train, stats_name, stats_cache_file(stats_name));
 
   std::cout << "dataset   " << d.name << "\n"
             << "location  " << d.root.string() << "\n"
             << "train     " << d.train.size() << " images\n"
             << "test      " << d.test.size() << " images\n"
             << "image     " << shape_text(d.train) << " (channels x height x width), uint8\n"
-            << "loaded in " << fixed(load_s, 2) << " s\n\n";
+            << "loaded in " << fixed(load_s, 2) << " s\n";
+  if (name == "image-folder")
+    std::cout << "skipped   " << folder_stats.skipped << " unreadable file(s) of " << folder_stats.files << "\n";
+  std::cout << "\n";
 
   const auto train_counts = d.train.class_counts();
   const auto test_counts = d.test.class_counts();
@@ -97,16 +134,21 @@ void run_info(const DatasetArgs& args, const GlobalOptions& global) {
 
 void run_verify(const DatasetArgs& args, const GlobalOptions& global) {
   const std::string name = canonical_dataset_name(args.name);
+  ImageFolderOptions folder = folder_options(name, args);
+  folder.use_cache = false;  // verify reads every file, not the decoded cache
   const fs::path dir = locate_dataset(name, args.path, fs::current_path());
   if (!global.quiet) std::cerr << "Checking " << name << " in " << dir.string() << " ...\n";
   const auto t0 = std::chrono::steady_clock::now();
-  const DatasetSplits d = load_dataset(name, dir);  // throws DataError naming the bad file
+  ImageFolderStats folder_stats;
+  const DatasetSplits d = load_dataset(name, dir, folder, &folder_stats);  // throws DataError naming the bad file
   d.train.check(dir.string() + " (train)");
   d.test.check(dir.string() + " (test)");
   std::string warnings;
   const auto counts = d.train.class_counts();
   for (size_t i = 0; i < counts.size(); ++i)
     if (counts[i] == 0) warnings += "\nwarning: class '" + d.train.class_names[i] + "' has no training images";
+  if (folder_stats.skipped > 0)
+    warnings += "\nwarning: " + std::to_string(folder_stats.skipped) + " unreadable file(s) skipped (listed above)";
   std::cout << "OK  " << name << " at " << dir.string() << ": " << d.train.size() << " train + " << d.test.size()
             << " test images of " << shape_text(d.train) << ", " << d.train.num_classes() << " classes ("
             << fixed(seconds_since(t0), 2) << " s)" << warnings << "\n";

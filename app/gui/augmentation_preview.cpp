@@ -33,11 +33,6 @@ constexpr int kZoom = 3;             // 32 px images as 96 px cells
 constexpr int kMaxFiles = 32;        // opened files shown at once (the spin box's maximum)
 const char* kPresetButtons[][2] = {{"paper", "Algorithm 1 (paper)"}, {"simclr-cifar", "simclr-cifar"}};
 
-bool sameSettings(const DatasetRequest& a, const DatasetRequest& b) {
-  return a.name == b.name && a.path == b.path && a.baseDir == b.baseDir && a.trainLimit == b.trainLimit &&
-         a.testLimit == b.testLimit;
-}
-
 // The spec as an object ({"preset": "paper"} for the bare string "paper").
 json specObject(const json& value) {
   if (value.is_string()) return json{{"preset", value}};
@@ -290,6 +285,8 @@ DatasetRequest AugmentationPreview::currentRequest() const {
   r.path = text("/dataset/path");
   r.trainLimit = count("/dataset/train_limit");
   r.testLimit = count("/dataset/test_limit");
+  r.imageSize = count("/dataset/image_size");
+  if (const QString policy = text("/dataset/on_unreadable"); !policy.isEmpty()) r.onUnreadable = policy;
   r.baseDir = document_->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(document_->filePath()).absolutePath();
   r.samplesPerClass = kSamplesPerClass;
   return r;
@@ -330,7 +327,7 @@ void AugmentationPreview::onDocumentChanged() {
   projectSeed_ = projectSeed;
 
   const DatasetRequest request = currentRequest();
-  if (!haveRequest_ || !sameSettings(request, lastRequest_)) {
+  if (!haveRequest_ || !sameDatasetSettings(request, lastRequest_)) {
     lastRequest_ = request;
     haveRequest_ = true;
     lastRequest_.id = loader_->request(request);

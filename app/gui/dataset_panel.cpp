@@ -33,11 +33,6 @@ enum Page { NoProjectPage, LoadingPage, FoundPage, MissingPage, FailedPage };
 
 QString number(qint64 n) { return QLocale().toString(n); }
 
-bool sameSettings(const DatasetRequest& a, const DatasetRequest& b) {
-  return a.name == b.name && a.path == b.path && a.baseDir == b.baseDir && a.trainLimit == b.trainLimit &&
-         a.testLimit == b.testLimit;
-}
-
 QLabel* selectableLabel() {
   auto* label = new QLabel;
   label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -217,6 +212,8 @@ DatasetRequest DatasetPanel::currentRequest() const {
   r.path = text("/dataset/path");
   r.trainLimit = count("/dataset/train_limit");
   r.testLimit = count("/dataset/test_limit");
+  r.imageSize = count("/dataset/image_size");
+  if (const QString policy = text("/dataset/on_unreadable"); !policy.isEmpty()) r.onUnreadable = policy;
   // Relative paths resolve against the project's folder, as the engine does.
   r.baseDir = document_->filePath().isEmpty() ? QDir::currentPath()
                                               : QFileInfo(document_->filePath()).absolutePath();
@@ -236,7 +233,7 @@ void DatasetPanel::requestLoad(bool force) {
   }
   const DatasetRequest request = currentRequest();
   // Most edits touch other settings: load only when the dataset's own settings changed.
-  if (!force && haveRequest_ && sameSettings(request, lastRequest_)) return;
+  if (!force && haveRequest_ && sameDatasetSettings(request, lastRequest_)) return;
   lastRequest_ = request;
   haveRequest_ = true;
   lastRequest_.id = loader_->request(request);
@@ -281,6 +278,13 @@ void DatasetPanel::showFound(const DatasetSummary& s) {
   usage_->setText(limited ? tr("%1 for training, %2 for testing (the project's limits)")
                                 .arg(number(s.trainUsed), number(s.testUsed))
                           : tr("all of them"));
+  if (!s.skippedFiles.isEmpty()) {
+    usage_->setText(usage_->text() + QLatin1String("; ") +
+                    tr("%n unreadable file(s) left out", nullptr, int(s.skippedFiles.size())));
+    usage_->setToolTip(s.skippedFiles.join(QLatin1Char('\n')));
+  } else {
+    usage_->setToolTip({});
+  }
 
   table_->setRowCount(0);
   table_->setRowCount(int(s.classNames.size()) + 1);

@@ -49,6 +49,11 @@ void addSamples(const ImageDataset& train, int perClass, DatasetSummary& out) {
 
 }  // namespace
 
+bool sameDatasetSettings(const DatasetRequest& a, const DatasetRequest& b) {
+  return a.name == b.name && a.path == b.path && a.baseDir == b.baseDir && a.trainLimit == b.trainLimit &&
+         a.testLimit == b.testLimit && a.imageSize == b.imageSize && a.onUnreadable == b.onUnreadable;
+}
+
 DatasetSummary summarizeDataset(const DatasetRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   DatasetSummary out;
@@ -81,7 +86,12 @@ DatasetSummary summarizeDataset(const DatasetRequest& request) {
   }
   out.folder = QString::fromStdString(folder.string());
   try {
-    const DatasetSplits splits = load_dataset(name, folder);
+    // An image folder is decoded at the project's size and policy, as training reads it.
+    ImageFolderOptions options;
+    options.image_size = request.imageSize;
+    options.on_unreadable = parse_unreadable_policy(request.onUnreadable.toStdString());
+    options.on_warning = [&out](const std::string& line) { out.skippedFiles << QString::fromStdString(line); };
+    const DatasetSplits splits = load_dataset(name, folder, options);
     out.trainSize = splits.train.size();
     out.testSize = splits.test.size();
     out.trainUsed = request.trainLimit > 0 ? splits.train.limited_to(request.trainLimit).size() : out.trainSize;

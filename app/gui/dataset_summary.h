@@ -19,8 +19,13 @@ struct DatasetRequest {
   QString baseDir;         // the project's folder, for a relative path
   qint64 trainLimit = 0;   // dataset.train_limit
   qint64 testLimit = 0;    // dataset.test_limit
+  qint64 imageSize = 0;    // dataset.image_size (image-folder; 0 = the reader's default)
+  QString onUnreadable = QStringLiteral("skip");  // dataset.on_unreadable (image-folder)
   int samplesPerClass = 4;
 };
+
+// True when the two requests would load the same data (the id and the sample count aside).
+bool sameDatasetSettings(const DatasetRequest& a, const DatasetRequest& b);
 
 struct DatasetSummary {
   enum class State { Found, NotFound, Failed };
@@ -41,6 +46,7 @@ struct DatasetSummary {
   QVector<qint64> trainCounts, testCounts;  // per class
   QVector<QImage> samples;                  // from the training split, class by class
   QVector<int> sampleLabels;
+  QStringList skippedFiles;  // image-folder: unreadable files left out, "<path>: <problem>"
   double loadSeconds = 0;
 };
 

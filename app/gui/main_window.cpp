@@ -30,6 +30,7 @@
 #include "engine/core/device.h"
 #include "engine/core/error.h"
 #include "engine/core/version.h"
+#include "engine/experiments/batch_size_sweep.h"
 #include "engine/project/run_folder.h"
 #include "engine/train/trainer.h"
 #include "widgets/log_view.h"
@@ -267,6 +268,29 @@ void MainWindow::connectTraining() {
     status_->reset();
     latency_->start();
   });
+  // A sweep: each point is shown like a run starting (its own curves, named bs-NNNN after
+  // its batch size; the points before it stay overlaid), and the status bar says which.
+  connect(training_, &TrainingController::sweepStarted, this, [this](const QString& sweepDir, int points) {
+    sweepStatus_ = tr("sweep %1: %2 batch sizes").arg(QFileInfo(sweepDir).fileName()).arg(points);
+    statusBar()->showMessage(sweepStatus_);
+    status_->reset();
+    latency_->start();
+  });
+  connect(training_, &TrainingController::sweepPointStarted, this,
+          [this](int number, int count, qint64 batchSize, const QString& runDir) {
+            charts_->endLiveRun();
+            charts_->beginLiveRun(runDir);
+            runs_->setActiveRun(runDir);
+            status_->reset();
+            sweepStatus_ = tr("sweep point %1/%2: batch %3").arg(number).arg(count).arg(batchSize);
+            onTrainingState();
+          });
+  connect(training_, &TrainingController::sweepPointDone, this, [this](qint64 batchSize, const QString& status) {
+    onLog(int(status == QLatin1String("failed") ? LogLevel::Warning : LogLevel::Info),
+          tr("sweep point batch %1: %2").arg(batchSize).arg(status));
+    runs_->refresh();
+    results_->refresh();  // sweep.csv was rewritten
+  });
 }
 
 bool MainWindow::openProject(const QString& file) { return projects_->openFile(file); }
@@ -295,12 +319,22 @@ ProjectConfig MainWindow::runConfig() const {
 
 QString MainWindow::startTraining() {
   if (training_->isBusy() || !ensureRunnableProject()) return {};
+  // A project with sweep.batch_sizes is a batch-size sweep: Start runs all of it.
+  if (!document_->config().sweep.batch_sizes.empty())
+    return training_->startSweep(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
+                                 settings_.value(settings::ThreadsOverride));
   return training_->start(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
                           settings_.value(settings::ThreadsOverride));
 }
 
 QString MainWindow::resumeTraining(const QString& runDir) {
   if (training_->isBusy() || !ensureRunnableProject()) return {};
+  // A point of a sweep continues the whole sweep (from that point on) when the open
+  // project is a sweep; otherwise the point is resumed as a plain run.
+  const QString parent = QFileInfo(runDir).absolutePath();
+  if (!document_->config().sweep.batch_sizes.empty() && is_sweep_folder(parent.toStdString()))
+    return training_->startSweep(runConfig(), parent, {}, settings_.value(settings::DeviceOverride),
+                                 settings_.value(settings::ThreadsOverride));
   return training_->start(runConfig(), runDir, {}, settings_.value(settings::DeviceOverride),
                           settings_.value(settings::ThreadsOverride));
 }
@@ -344,6 +378,10 @@ void MainWindow::onProjectOpened() {
 
 void MainWindow::onDocumentChanged() {
   const bool open = document_->isOpen();
+  const bool sweep = open && !document_->config().sweep.batch_sizes.empty();
+  startAction_->setText(sweep ? tr("&Start Sweep") : tr("&Start Training"));
+  startAction_->setStatusTip(sweep ? tr("Run the project's batch-size sweep, one run per batch size")
+                                   : tr("Train the project in a new run"));
   saveAction_->setEnabled(open);
   saveAsAction_->setEnabled(open);
   updateDevice();
@@ -364,7 +402,9 @@ void MainWindow::onTrainingState() {
   if (state == TrainingController::State::Stopping)
     statusBar()->showMessage(tr("Stopping after the current step; saving a checkpoint…"));
   else if (state == TrainingController::State::Paused)
-    statusBar()->showMessage(tr("Paused"));
+    statusBar()->showMessage(training_->isSweep() ? tr("Paused (%1)").arg(sweepStatus_) : tr("Paused"));
+  else if (state == TrainingController::State::Running && training_->isSweep())
+    statusBar()->showMessage(sweepStatus_);
   else
     statusBar()->clearMessage();
 }
@@ -382,6 +422,13 @@ void MainWindow::onTrainingFinished(const TrainingOutcome& outcome) {
   charts_->endLiveRun();
   runs_->setActiveRun({});
   status_->reset();
+  if (!outcome.runDir.isEmpty() && is_sweep_folder(outcome.runDir.toStdString())) {
+    sweepStatus_.clear();
+    results_->showSweepFolder(outcome.runDir);
+    onLog(int(LogLevel::Info), tr("Sweep %1 %2; its table: %3")
+                                   .arg(QFileInfo(outcome.runDir).fileName(), outcome.state,
+                                        QDir(outcome.runDir).filePath(QStringLiteral("sweep.md"))));
+  }
   if (outcome.state == QLatin1String("failed") && !closeAfterStop_)
     QMessageBox::critical(this, outcome.badInput ? tr("Cannot Train This Project") : tr("Training Failed"),
                           outcome.error);

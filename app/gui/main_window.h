@@ -45,7 +45,8 @@ public:
 
   bool openProject(const QString& file);
   // Starts training the open project (asks to save a new project first). Returns the run
-  // folder, or empty when it could not start (the reason was shown).
+  // folder, or empty when it could not start (the reason was shown). A project with
+  // sweep.batch_sizes runs its whole batch-size sweep instead; the sweep folder is returned.
   QString startTraining();
   // Runs started from now on end after this many steps (0 = as the project says).
   void setMaxStepsOverride(int steps) { maxStepsOverride_ = steps; }
@@ -129,6 +130,7 @@ private:
   QAction* aboutAction_ = nullptr;
 
   int maxStepsOverride_ = 0;
+  QString sweepStatus_;  // "sweep point i/N: batch B" while a sweep runs
   int closeAnswer_ = -1;        // -1 ask, 0 keep training, 1 stop and close
   bool closeAfterStop_ = false;
 };

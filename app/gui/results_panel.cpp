@@ -190,6 +190,18 @@ void ResultsPanel::refreshFigure10() {
                                    QDir::toNativeSeparators(file).toHtmlEscaped()));
 }
 
+bool ResultsPanel::showSweepFolder(const QString& sweepDir) {
+  refresh();
+  const QString wanted = QFileInfo(sweepDir).canonicalFilePath();
+  for (int i = 0; i < sweepBox_->count(); ++i)
+    if (!wanted.isEmpty() && QFileInfo(sweepBox_->itemData(i).toString()).canonicalPath() == wanted) {
+      sweepBox_->setCurrentIndex(i);  // shows it through currentIndexChanged
+      tabs_->setCurrentIndex(SweepTab);
+      return true;
+    }
+  return false;
+}
+
 void ResultsPanel::refreshSweeps() {
   const QString current = sweepBox_->currentData().toString();
   {

@@ -37,6 +37,9 @@ public:
   QString runDir() const { return runDir_; }
   // Reads every file again.
   void refresh();
+  // Reads the files again and shows this sweep folder in the sweep tab (a sweep just run);
+  // false when the folder holds no sweep.csv under the runs folder.
+  bool showSweepFolder(const QString& sweepDir);
 
   // Writes the current tab's chart: .png, .svg, .pdf, or .csv for its numbers.
   bool exportCurrentChart(const QString& file, QString* error = nullptr);

@@ -4,8 +4,13 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
+
+#include <set>
 
 #include "app/gui/training_worker.h"
+#include "engine/experiments/batch_size_sweep.h"
+#include "engine/experiments/sweep_plan.h"
 #include "engine/project/run_folder.h"
 
 namespace simclr::gui {
@@ -22,6 +27,8 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
   connect(worker_, &TrainingWorker::checkpointSaved, this, &TrainingController::checkpointSaved);
   connect(worker_, &TrainingWorker::logMessage, this, &TrainingController::logMessage);
   connect(worker_, &TrainingWorker::finished, this, &TrainingController::onFinished);
+  connect(worker_, &TrainingWorker::sweepPointStarted, this, &TrainingController::onSweepPointStarted);
+  connect(worker_, &TrainingWorker::sweepPointDone, this, &TrainingController::sweepPointDone);
   thread_.start();
 }
 
@@ -47,15 +54,14 @@ QString TrainingController::start(const ProjectConfig& project, const QString& r
   } else {
     // Naming the run here lets the GUI follow its folder from the first step.
     const QString root = runsRoot.isEmpty() ? QString::fromStdString(runs_root(project).string()) : runsRoot;
-    const QString base = QString::fromStdString(project.name.empty() ? std::string("run") : project.name) +
-                         QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
-    QString name = base;
-    for (int i = 2; QFileInfo::exists(QDir(root).filePath(name)); ++i) name = base + QStringLiteral("-%1").arg(i);
+    const QString name =
+        uniqueFolder(root, QString::fromStdString(project.name.empty() ? std::string("run") : project.name));
     options.runs_root = root.toStdString();
     options.run_name = name.toStdString();
     runDir = QDir(root).absoluteFilePath(name);
   }
   stop_ = StopToken();
+  sweepDir_.clear();
   runDir_ = runDir;
   setState(State::Running);
   Q_EMIT runStarted(runDir_);
@@ -63,6 +69,56 @@ QString TrainingController::start(const ProjectConfig& project, const QString& r
       worker_, [worker = worker_, project, options, stop = stop_] { worker->run(project, options, stop); },
       Qt::QueuedConnection);
   return runDir_;
+}
+
+QString TrainingController::startSweep(const ProjectConfig& project, const QString& resumeSweepDir,
+                                       const QString& runsRoot, const QString& deviceOverride, int threadsOverride) {
+  if (isBusy()) {
+    Q_EMIT logMessage(static_cast<int>(LogLevel::Warning), tr("A training run is already in progress."));
+    return {};
+  }
+  SweepOptions options;
+  options.device_override = deviceOverride.toStdString();
+  options.threads_override = threadsOverride;
+  QString sweepDir;
+  if (!resumeSweepDir.isEmpty()) {
+    sweepDir = QFileInfo(resumeSweepDir).absoluteFilePath();
+    options.resume_sweep = sweepDir.toStdString();
+  } else {
+    // As for a run: naming the folder here lets the GUI follow it from the start. The
+    // engine accepts only plain names, so the project's name is reduced to those characters.
+    const QString root = runsRoot.isEmpty() ? QString::fromStdString(runs_root(project).string()) : runsRoot;
+    QString base = QString::fromStdString(project.name.empty() ? std::string("sweep") : project.name + "-sweep");
+    base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._+-]")), QStringLiteral("-"));
+    const QString name = uniqueFolder(root, base);
+    options.runs_root = root.toStdString();
+    options.sweep_name = name.toStdString();
+    sweepDir = QDir(root).absoluteFilePath(name);
+  }
+  const auto& sizes = project.sweep.batch_sizes;
+  sweepPoints_ = int(std::set<int64_t>(sizes.begin(), sizes.end()).size());  // the plan: distinct, ascending
+  stop_ = StopToken();
+  sweepDir_ = sweepDir;
+  runDir_.clear();
+  setState(State::Running);
+  Q_EMIT sweepStarted(sweepDir_, sweepPoints_);
+  QMetaObject::invokeMethod(
+      worker_, [worker = worker_, project, options, stop = stop_] { worker->runSweep(project, options, stop); },
+      Qt::QueuedConnection);
+  return sweepDir_;
+}
+
+void TrainingController::onSweepPointStarted(int index, qint64 batchSize) {
+  if (sweepDir_.isEmpty()) return;
+  runDir_ = QDir(sweepDir_).absoluteFilePath(QString::fromStdString(sweep_point_name(batchSize)));
+  Q_EMIT sweepPointStarted(index + 1, sweepPoints_, batchSize, runDir_);
+}
+
+QString TrainingController::uniqueFolder(const QString& root, const QString& base) const {
+  const QString stamped = base + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss"));
+  QString name = stamped;
+  for (int i = 2; QFileInfo::exists(QDir(root).filePath(name)); ++i) name = stamped + QStringLiteral("-%1").arg(i);
+  return name;
 }
 
 void TrainingController::pause() {
@@ -94,6 +150,7 @@ void TrainingController::stopAndWait() {
 }
 
 void TrainingController::onFinished(const TrainingOutcome& outcome) {
+  sweepDir_.clear();  // a sweep's outcome names its folder (outcome.runDir)
   setState(State::Idle);
   Q_EMIT finished(outcome);
 }

@@ -29,6 +29,13 @@ public:
   // writes to, or empty (and emits failed) when a run is already going.
   QString start(const simclr::ProjectConfig& project, const QString& resumeRunDir = {}, const QString& runsRoot = {},
                 const QString& deviceOverride = {}, int threadsOverride = -1);
+  // Runs the project's batch-size sweep (sweep.batch_sizes) on the same thread, point after
+  // point, or continues the sweep folder resumeSweepDir. Each point is announced by
+  // sweepPointStarted and then reports like a run; finished() ends the whole sweep, its
+  // runDir the sweep folder. Pause and stop act on the point being trained. Returns the
+  // sweep folder, or empty (and logs why) when a job is already going.
+  QString startSweep(const simclr::ProjectConfig& project, const QString& resumeSweepDir = {},
+                     const QString& runsRoot = {}, const QString& deviceOverride = {}, int threadsOverride = -1);
   void pause();
   void resume();
   void stop();
@@ -37,11 +44,18 @@ public:
 
   State state() const { return state_; }
   bool isBusy() const { return state_ != State::Idle; }
+  // The run being trained: in a sweep, the current point's run folder.
   QString currentRunDir() const { return runDir_; }
+  bool isSweep() const { return !sweepDir_.isEmpty(); }
+  QString currentSweepDir() const { return sweepDir_; }
 
 Q_SIGNALS:
   void stateChanged(simclr::gui::TrainingController::State state);
   void runStarted(const QString& runDir);
+  void sweepStarted(const QString& sweepDir, int pointCount);
+  // number: 1..count in the sweep's plan (finished points of a resumed sweep are skipped).
+  void sweepPointStarted(int number, int count, qint64 batchSize, const QString& runDir);
+  void sweepPointDone(qint64 batchSize, const QString& status);
   void stepReported(const simclr::StepMetrics& metrics);
   void monitorReported(const simclr::MonitorMetrics& metrics);
   void progressReported(const simclr::gui::JobProgress& progress);
@@ -51,6 +65,8 @@ Q_SIGNALS:
 
 private:
   void setState(State state);
+  QString uniqueFolder(const QString& root, const QString& base) const;
+  void onSweepPointStarted(int index, qint64 batchSize);
   void onFinished(const simclr::gui::TrainingOutcome& outcome);
 
   QThread thread_;
@@ -58,6 +74,8 @@ private:
   simclr::StopToken stop_;
   State state_ = State::Idle;
   QString runDir_;
+  QString sweepDir_;   // empty unless a sweep is running
+  int sweepPoints_ = 0;
 };
 
 }  // namespace simclr::gui

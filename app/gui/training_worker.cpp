@@ -2,11 +2,13 @@
 
 #include "app/gui/job_bridge.h"
 
+#include <cmath>
 #include <exception>
 
 #include <c10/util/Exception.h>
 
 #include "engine/core/error.h"
+#include "engine/experiments/batch_size_sweep.h"
 
 namespace simclr::gui {
 
@@ -19,7 +21,7 @@ void registerMetricTypes() {
 
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) { registerMetricTypes(); }
 
-void TrainingWorker::run(const ProjectConfig& project, const TrainOptions& options, StopToken stop) {
+TrainCallbacks TrainingWorker::trainCallbacks() {
   TrainCallbacks callbacks;
   callbacks.on_step = [this](const StepMetrics& m) { Q_EMIT stepReported(m); };
   callbacks.on_monitor = [this](const MonitorMetrics& m) { Q_EMIT monitorReported(m); };
@@ -30,7 +32,11 @@ void TrainingWorker::run(const ProjectConfig& project, const TrainOptions& optio
   callbacks.on_progress = [this](const Progress& p) {
     Q_EMIT progressReported(JobProgress{QString::fromStdString(p.stage), p.step, p.total, p.elapsed_s, p.eta_s});
   };
+  return callbacks;
+}
 
+void TrainingWorker::run(const ProjectConfig& project, const TrainOptions& options, StopToken stop) {
+  const TrainCallbacks callbacks = trainCallbacks();
   TrainingOutcome outcome;
   try {
     const TrainResult result = train(project, options, callbacks, stop);
@@ -40,6 +46,33 @@ void TrainingWorker::run(const ProjectConfig& project, const TrainOptions& optio
     outcome.totalSteps = result.total_steps;
     outcome.finalLoss = result.final_loss;
     outcome.trainSeconds = result.train_seconds;
+  } catch (...) {
+    outcome.state = QStringLiteral("failed");
+    outcome.error = jobErrorMessage(std::current_exception(), &outcome.badInput);
+  }
+  if (outcome.state == QLatin1String("failed")) Q_EMIT logMessage(static_cast<int>(LogLevel::Error), outcome.error);
+  Q_EMIT finished(outcome);
+}
+
+void TrainingWorker::runSweep(const ProjectConfig& project, const SweepOptions& options, StopToken stop) {
+  SweepCallbacks callbacks;
+  static_cast<TrainCallbacks&>(callbacks) = trainCallbacks();
+  callbacks.on_point_start = [this](size_t index, int64_t batch) { Q_EMIT sweepPointStarted(int(index), batch); };
+  callbacks.on_point_done = [this](const SweepPointResult& r) {
+    Q_EMIT sweepPointDone(r.batch_size, QString::fromStdString(r.status));
+  };
+
+  TrainingOutcome outcome;
+  try {
+    const SweepResult result = run_sweep(project, options, callbacks, stop);
+    outcome.runDir = QString::fromStdString(result.sweep_dir.string());
+    outcome.state = result.stopped ? QStringLiteral("stopped") : QStringLiteral("completed");
+    for (const SweepPointResult& p : result.points) {
+      outcome.totalSteps += p.steps;
+      if (p.status == "done") outcome.stepsDone += p.steps;
+      if (p.status == "done" && !std::isnan(p.final_loss)) outcome.finalLoss = p.final_loss;
+      if (!std::isnan(p.train_seconds)) outcome.trainSeconds += p.train_seconds;
+    }
   } catch (...) {
     outcome.state = QStringLiteral("failed");
     outcome.error = jobErrorMessage(std::current_exception(), &outcome.badInput);

@@ -11,6 +11,10 @@
 #include "engine/project/project_config.h"
 #include "engine/train/trainer.h"
 
+namespace simclr {
+struct SweepOptions;  // engine/experiments/batch_size_sweep.h pulls in Torch: not in a moc'd header
+}
+
 namespace simclr::gui {
 
 class TrainingWorker : public QObject {
@@ -20,6 +24,10 @@ public:
 
   // Blocks this thread until the run ends. Always emits finished() exactly once.
   void run(const simclr::ProjectConfig& project, const simclr::TrainOptions& options, simclr::StopToken stop);
+  // The project's batch-size sweep: one run per batch size, each reported like a run
+  // (steps, monitor, checkpoints) between sweepPointStarted and sweepPointDone. Blocks
+  // until the sweep ends; finished() carries the sweep folder as its runDir.
+  void runSweep(const simclr::ProjectConfig& project, const simclr::SweepOptions& options, simclr::StopToken stop);
 
 Q_SIGNALS:
   void stepReported(const simclr::StepMetrics& metrics);
@@ -28,6 +36,11 @@ Q_SIGNALS:
   void checkpointSaved(const QString& file);
   void logMessage(int level, const QString& text);  // level: simclr::LogLevel
   void finished(const simclr::gui::TrainingOutcome& outcome);
+  void sweepPointStarted(int index, qint64 batchSize);  // index into the sweep's plan
+  void sweepPointDone(qint64 batchSize, const QString& status);  // "done", "failed", "stopped"
+
+private:
+  simclr::TrainCallbacks trainCallbacks();
 };
 
 }  // namespace simclr::gui

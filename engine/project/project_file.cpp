@@ -187,6 +187,9 @@ void validate_semantics(const ProjectConfig& c, const std::string& prefix, Confi
   static const std::regex device_pattern("auto|cpu|cuda(:[0-9]+)?");
   if (!std::regex_match(c.training.device, device_pattern))
     issues.push_back({at("training.device"), "'" + c.training.device + "' is not auto, cpu, cuda or cuda:N"});
+  if (c.model.encoder == "vit" && c.model.vit.dim % c.model.vit.heads != 0)
+    issues.push_back({at("model.vit.dim"), std::to_string(c.model.vit.dim) + " is not a multiple of model.vit.heads (" +
+                                               std::to_string(c.model.vit.heads) + ")"});
   for (const auto& issue : AugmentPipeline::validate(c.augmentation, at("augmentation")))
     issues.push_back(issue);
 }

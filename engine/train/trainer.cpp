@@ -20,6 +20,7 @@
 #include "engine/train/checkpoint.h"
 #include "engine/train/contrastive_step.h"
 #include "engine/train/knn_monitor.h"
+#include "engine/train/loss_scaler.h"
 #include "engine/train/lr_schedule.h"
 #include "engine/train/metrics_log.h"
 #include "engine/train/precision.h"
@@ -211,6 +212,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   model->train();
   NTXentLoss loss_fn(cfg.temperature);
   const ContrastiveStepSettings step_settings{cfg.seed, cfg.channels_last, amp_dtype};
+  LossScaler scaler(amp_dtype == torch::kHalf);  // float16 only
+  const std::vector<torch::Tensor> parameters = model->parameters();
   ProgressClock clock("train", stop_at, step);
   torch::Tensor permutation;
   int64_t permutation_epoch = -1;
@@ -247,8 +250,10 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
                                         : "The last good checkpoint is " + good.string()));
     }
     optimizer.zero_grad();
-    loss.backward();
-    optimizer.step();
+    scaler.scale_loss(loss).backward();
+    if (scaler.unscale_and_check(parameters)) optimizer.step();
+    else callbacks.log(LogLevel::Warning, "step " + std::to_string(step + 1) + ": float16 gradients overflowed; step "
+                                          "skipped, loss scale lowered to " + std::to_string(scaler.scale()));
     ++step;
     last_loss = loss_value;
     const double step_seconds = seconds_since(start);

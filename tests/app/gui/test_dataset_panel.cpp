@@ -1,6 +1,7 @@
 // The dataset panel on tiny CIFAR-10 fixtures: found (sizes, class counts, samples),
 // missing (the searched places and the download button), broken, and following the
 // project's dataset settings as they change. Loading runs on the panel's thread.
+#include <QImage>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     // Nothing outside the test's folder may be found: no real data dir, an empty XDG home.
     qunsetenv("SIMCLR_DATA_DIR");
     qputenv("XDG_DATA_HOME", QByteArray::fromStdString((*dir_ / "xdg").string()));
+    qputenv("XDG_CACHE_HOME", QByteArray::fromStdString((*dir_ / "xdg-cache").string()));  // image-folder caches
     expected_ = test::write_cifar10_folder(*dir_ / "cifar", 10, 10, 7);  // 50 training, 10 test images
   }
   void cleanupTestCase() { delete dir_; }
@@ -134,6 +136,42 @@ private Q_SLOTS:
     DatasetPanel panel(&doc);
     QTRY_COMPARE(panel.state(), DatasetPanel::State::Failed);
     QVERIFY2(panel.messageText().contains("data_batch_3.bin"), qPrintable(panel.messageText()));
+  }
+
+  // An image folder shows at the project's dataset.image_size, reports the files it left
+  // out (dataset.on_unreadable "skip") and fails naming the file under "fail".
+  void imageFolderFollowsItsSizeAndUnreadablePolicy() {
+    const auto root = *dir_ / "images";
+    for (const char* split : {"train", "val"})
+      for (const char* cls : {"ant", "bee"})
+        for (int i = 0; i < 2; ++i) {
+          const auto folder = root / split / cls;
+          std::filesystem::create_directories(folder);
+          QImage image(30 + 10 * i, 20, QImage::Format_RGB32);  // not square: scaled and centre-cropped
+          image.fill(QColor(cls[0] == 'a' ? 200 : 20, 40 * i, 90));
+          QVERIFY(image.save(QString::fromStdString((folder / ("img" + std::to_string(i) + ".png")).string())));
+        }
+    test::write_bytes(root / "train" / "bee" / "broken.png", "not a png");
+    ProjectDocument doc;
+    QString error;
+    QVERIFY(doc.open(writeProject({{"name", "image-folder"}, {"path", root.string()}, {"image_size", 24}}), &error));
+    DatasetPanel panel(&doc);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.state(), DatasetPanel::State::Found, 20000);
+    QCOMPARE(panel.summary().width, 24);
+    QCOMPARE(panel.summary().height, 24);
+    QCOMPARE(panel.summary().trainSize, 4);
+    QVERIFY(!panel.summary().samples.isEmpty());
+    QCOMPARE(panel.summary().samples.first().size(), QSize(24, 24));
+    QCOMPARE(panel.summary().skippedFiles.size(), 1);
+    QVERIFY2(panel.summary().skippedFiles.first().contains("broken.png"), qPrintable(panel.summary().skippedFiles.first()));
+
+    doc.setValue("/dataset/image_size", 40);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.summary().width, 40, 20000);
+    QCOMPARE(panel.summary().samples.first().size(), QSize(40, 40));
+
+    doc.setValue("/dataset/on_unreadable", "fail");
+    QTRY_COMPARE_WITH_TIMEOUT(panel.state(), DatasetPanel::State::Failed, 20000);
+    QVERIFY2(panel.messageText().contains("broken.png"), qPrintable(panel.messageText()));
   }
 
   void rapidChangesDeliverOnlyTheLatest() {

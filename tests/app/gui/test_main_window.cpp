@@ -2,7 +2,11 @@
 // watch the charts and the runs list fill, pause, stop, resume, close during training.
 #include <QtTest>
 
+#include <QComboBox>
 #include <QDockWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTreeWidget>
 
 #include "app/gui/app_settings.h"
@@ -10,6 +14,8 @@
 #include "app/gui/event_loop_latency.h"
 #include "app/gui/main_window.h"
 #include "app/gui/project_document.h"
+#include "app/gui/result_files.h"
+#include "app/gui/results_panel.h"
 #include "app/gui/runs_panel.h"
 #include "app/gui/training_charts.h"
 #include "app/gui/training_controller.h"
@@ -178,6 +184,89 @@ private Q_SLOTS:
     qInfo("interface latency while training on CIFAR-10: median %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)",
           lat.medianMs, lat.p99Ms, lat.maxMs, lat.samples);
     QVERIFY(lat.samples > 20);
+  }
+
+  // A project with sweep.batch_sizes: Start runs the whole sweep in the training thread,
+  // each point shown like a run, and the runs and results docks show the sweep at the end.
+  void startRunsTheBatchSizeSweep() {
+    ProjectConfig p = test::tiny_project(dir_ / "data");
+    p.name = "tiny sweep";  // a space: the sweep folder's name must still be accepted
+    p.training.epochs = 1;
+    p.evaluation.knn_every_epochs = 0;
+    p.sweep.batch_sizes = {16, 8};
+    p.sweep.check_memory = false;
+    std::filesystem::create_directories(dir_ / "sweep");
+    save_project(p, dir_ / "sweep" / "sweep.json");
+    auto settings = freshSettings();
+    MainWindow window(*settings);
+    window.show();
+    QVERIFY(window.openProject(q(dir_ / "sweep" / "sweep.json")));
+    QAction* start = window.action(QStringLiteral("startTraining"));
+    QCOMPARE(start->text(), QStringLiteral("&Start Sweep"));
+    TrainingController& training = window.training();
+    QSignalSpy finished(&training, &TrainingController::finished);
+    QSignalSpy points(&training, &TrainingController::sweepPointStarted);
+
+    start->trigger();
+    QCOMPARE(training.state(), TrainingController::State::Running);
+    QVERIFY(training.isSweep());
+    const QString sweep = training.currentSweepDir();
+    QCOMPARE(QFileInfo(sweep).absolutePath(), q(dir_ / "sweep" / "runs"));
+    QVERIFY(QFileInfo(sweep).fileName().startsWith(QStringLiteral("tiny-sweep-sweep-")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusBar()->currentMessage().startsWith(QStringLiteral("sweep point ")), 60000);
+    QVERIFY(window.statusBar()->currentMessage().contains(QStringLiteral("/2: batch ")));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 240000);
+
+    const auto outcome = finished.first().first().value<TrainingOutcome>();
+    QVERIFY2(outcome.state == QLatin1String("completed"), qPrintable(outcome.error));
+    QCOMPARE(outcome.runDir, sweep);
+    QCOMPARE(points.size(), 2);  // in ascending batch size, numbered against the plan
+    QCOMPARE(points[0][0].toInt(), 1);
+    QCOMPARE(points[0][1].toInt(), 2);
+    QCOMPARE(points[0][2].toLongLong(), 8);
+    QCOMPARE(points[1][0].toInt(), 2);
+    QCOMPARE(points[1][2].toLongLong(), 16);
+    QCOMPARE(points[1][3].toString(), QDir(sweep).filePath(QStringLiteral("bs-0016")));
+    for (const char* point : {"bs-0008", "bs-0016"})
+      QVERIFY2(QFileInfo::exists(QDir(sweep).filePath(QString::fromLatin1(point) + QStringLiteral("/config.json"))),
+               point);
+
+    const SweepTable table = readSweepCsv(QDir(sweep).filePath(QStringLiteral("sweep.csv")));
+    QCOMPARE(table.rows.size(), 2);
+    for (const SweepRow& row : table.rows) QCOMPARE(row.status, QStringLiteral("done"));
+    QCOMPARE(table.rows[0].run, QStringLiteral("bs-0008"));
+    QCOMPARE(table.rows[1].run, QStringLiteral("bs-0016"));
+
+    // Both points' curves are on the charts, each under its batch size's folder name.
+    widgets::MetricChart* loss = window.charts()->chart(TrainingCharts::Loss);
+    QVERIFY(loss->pointCount(QStringLiteral("bs-0008")) > 0);
+    QVERIFY(loss->pointCount(QStringLiteral("bs-0016")) > 0);
+
+    QTreeWidget* tree = window.runsPanel()->tree();
+    QStringList names;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) {
+      names << tree->topLevelItem(i)->text(0);
+      QCOMPARE(tree->topLevelItem(i)->text(1), QStringLiteral("completed"));
+    }
+    const QString sweepName = QFileInfo(sweep).fileName();
+    QVERIFY2(names.contains(sweepName + QStringLiteral("/bs-0008")), qPrintable(names.join(QLatin1Char(','))));
+    QVERIFY2(names.contains(sweepName + QStringLiteral("/bs-0016")), qPrintable(names.join(QLatin1Char(','))));
+
+    ResultsPanel* results = window.resultsPanel();
+    QCOMPARE(results->tabs()->currentIndex(), int(ResultsPanel::SweepTab));
+    QCOMPARE(results->sweepBox()->currentText(), sweepName);
+    QCOMPARE(results->sweepTable()->rowCount(), 2);
+    QCOMPARE(training.state(), TrainingController::State::Idle);
+    QVERIFY(!training.isSweep());
+    QVERIFY(window.statusBar()->currentMessage().isEmpty() ||
+            !window.statusBar()->currentMessage().startsWith(QStringLiteral("sweep point")));
+
+    // The sweep ran off the GUI thread: the event loop kept turning all along.
+    const LatencySummary lat = window.latency().summary();
+    qInfo("interface latency during the sweep: median %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)", lat.medianMs,
+          lat.p99Ms, lat.maxMs, lat.samples);
+    QVERIFY(lat.samples > 20);
+    QVERIFY2(lat.maxMs < 1000, qPrintable(QString::number(lat.maxMs)));
   }
 
   void badProjectReportsInsteadOfTraining() {

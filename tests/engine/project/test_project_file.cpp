@@ -65,8 +65,8 @@ private Q_SLOTS:
     QCOMPARE(back.model.vit.dropout, 0.2);
     QCOMPARE(QString::fromStdString(back.model.vit.pool), QStringLiteral("mean"));
     // A partial vit section keeps the defaults of the rest.
-    const ProjectConfig partial = parse_project(json::parse(R"({"model": {"encoder": "vit", "vit": {"dim": 128}}})"));
-    QCOMPARE(partial.model.vit.dim, int64_t{128});
+    const ProjectConfig partial = parse_project(json::parse(R"({"model": {"encoder": "vit", "vit": {"dim": 129}}})"));
+    QCOMPARE(partial.model.vit.dim, int64_t{129});  // a multiple of the default 3 heads
     QCOMPARE(partial.model.vit.heads, VitConfig{}.heads);
     QCOMPARE(QString::fromStdString(partial.model.vit.pool), QStringLiteral("cls"));
   }
@@ -97,6 +97,8 @@ private Q_SLOTS:
                               << "max";
     QTest::newRow("vit dropout") << R"({"model": {"vit": {"dropout": 1.5}}})" << "model.vit.dropout" << "<= 0.99";
     QTest::newRow("vit heads") << R"({"model": {"vit": {"heads": 0}}})" << "model.vit.heads" << ">= 1";
+    QTest::newRow("vit dim and heads") << R"({"model": {"encoder": "vit", "vit": {"dim": 100, "heads": 3}}})"
+                                       << "model.vit.dim" << "not a multiple of model.vit.heads (3)";
     QTest::newRow("vit unknown key") << R"({"model": {"vit": {"depth": 6}}})" << "model.vit.depth" << "unknown";
     QTest::newRow("bad augmentation preset") << R"({"augmentation": {"preset": "strong"}})"
                                              << "augmentation.preset" << "strong";
