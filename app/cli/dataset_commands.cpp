@@ -63,7 +63,7 @@ ImageFolderOptions folder_options(const std::string& name, const DatasetArgs& ar
   ImageFolderOptions folder;
   folder.image_size = args.image_size;
   folder.on_unreadable = parse_unreadable_policy(args.on_unreadable);
-  folder.on_warning = [](const std::string& line) { std::cerr << "warning: skipped " << line << "\n"; };
+  folder.on_warning = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
   return folder;
 }
 
@@ -95,7 +95,7 @@ void run_info(const DatasetArgs& args, const GlobalOptions& global) {
   ImageFolderStats folder_stats;
   const DatasetSplits d = load_dataset(name, dir, folder, &folder_stats);
   const double load_s = seconds_since(t0);
-  const std::string stats_name = name == "image-folder" ? name + "-" + image_folder_id(dir, folder) : name;
+  const std::string stats_name = channel_stats_name(name, dir, folder);
   const ChannelStats stats = load_or_compute_channel_stats(d.train, stats_name, stats_cache_file(stats_name));
 
   std::cout << "dataset   " << d.name << "\n"

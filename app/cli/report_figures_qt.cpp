@@ -4,6 +4,10 @@
 #include <memory>
 
 #include <QApplication>
+#include <QDir>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/core/error.h"
 #include "widgets/chart_rendering.h"
@@ -17,6 +21,11 @@ namespace {
 void ensure_application() {
   if (QCoreApplication::instance()) return;
   qputenv("QT_QPA_PLATFORM", "offscreen");
+  if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {  // what Qt would use, without its warning
+    const QByteArray dir = QDir::tempPath().toUtf8() + "/runtime-" + QByteArray::number(::getuid());
+    ::mkdir(dir.constData(), 0700);
+    qputenv("XDG_RUNTIME_DIR", dir);
+  }
   static int argc = 1;
   static char name[] = "simclr-cli";
   static char* argv[] = {name, nullptr};

@@ -8,6 +8,7 @@
 #include "app/cli/cli_command.h"
 #include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
+#include "app/cli/training_progress.h"
 #include "engine/core/device.h"
 #include "engine/core/error.h"
 #include "engine/experiments/batch_size_sweep.h"
@@ -116,12 +117,7 @@ void register_sweep_command(CLI::App& root, const GlobalOptions& global) {
 
     TerminalProgress bar(global.quiet);
     SweepCallbacks callbacks;
-    static_cast<JobCallbacks&>(callbacks) = bar.callbacks();
-    callbacks.on_step = [&bar](const StepMetrics& m) {
-      char text[128];
-      std::snprintf(text, sizeof text, "loss %.4f  lr %.2e  %.0f views/s", m.loss, m.learning_rate, m.views_per_s);
-      bar.set_suffix("train", text);
-    };
+    attach_training_progress(bar, callbacks);
     StopToken stop;
     InterruptScope interrupt(stop);
     configure_threads(static_cast<int>(args.threads >= 0 ? args.threads : project.training.threads));

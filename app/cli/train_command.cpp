@@ -6,6 +6,7 @@
 
 #include "app/cli/cli_command.h"
 #include "app/cli/terminal_progress.h"
+#include "app/cli/training_progress.h"
 #include "engine/core/error.h"
 #include "engine/project/project_file.h"
 #include "engine/train/trainer.h"
@@ -57,12 +58,7 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
 
     TerminalProgress bar(global.quiet);
     TrainCallbacks callbacks;
-    static_cast<JobCallbacks&>(callbacks) = bar.callbacks();
-    callbacks.on_step = [&bar](const StepMetrics& m) {
-      char text[128];
-      std::snprintf(text, sizeof text, "loss %.4f  lr %.2e  %.0f views/s", m.loss, m.learning_rate, m.views_per_s);
-      bar.set_suffix("train", text);
-    };
+    attach_training_progress(bar, callbacks);
 
     StopToken stop;
     g_interrupt = &stop;

@@ -311,6 +311,12 @@ bool MainWindow::ensureRunnableProject() {
   return true;
 }
 
+bool MainWindow::isSweepProject() const {
+  // From the JSON, not config(): an invalid document has no config but still a sweep section.
+  const nlohmann::json sizes = document_->value("/sweep/batch_sizes");
+  return sizes.is_array() && !sizes.empty();
+}
+
 ProjectConfig MainWindow::runConfig() const {
   ProjectConfig config = document_->config();
   if (maxStepsOverride_ > 0) config.training.max_steps = maxStepsOverride_;
@@ -320,7 +326,7 @@ ProjectConfig MainWindow::runConfig() const {
 QString MainWindow::startTraining() {
   if (training_->isBusy() || !ensureRunnableProject()) return {};
   // A project with sweep.batch_sizes is a batch-size sweep: Start runs all of it.
-  if (!document_->config().sweep.batch_sizes.empty())
+  if (isSweepProject())
     return training_->startSweep(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
                                  settings_.value(settings::ThreadsOverride));
   return training_->start(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
@@ -332,7 +338,7 @@ QString MainWindow::resumeTraining(const QString& runDir) {
   // A point of a sweep continues the whole sweep (from that point on) when the open
   // project is a sweep; otherwise the point is resumed as a plain run.
   const QString parent = QFileInfo(runDir).absolutePath();
-  if (!document_->config().sweep.batch_sizes.empty() && is_sweep_folder(parent.toStdString()))
+  if (isSweepProject() && is_sweep_folder(parent.toStdString()))
     return training_->startSweep(runConfig(), parent, {}, settings_.value(settings::DeviceOverride),
                                  settings_.value(settings::ThreadsOverride));
   return training_->start(runConfig(), runDir, {}, settings_.value(settings::DeviceOverride),
@@ -378,7 +384,7 @@ void MainWindow::onProjectOpened() {
 
 void MainWindow::onDocumentChanged() {
   const bool open = document_->isOpen();
-  const bool sweep = open && !document_->config().sweep.batch_sizes.empty();
+  const bool sweep = open && isSweepProject();
   startAction_->setText(sweep ? tr("&Start Sweep") : tr("&Start Training"));
   startAction_->setStatusTip(sweep ? tr("Run the project's batch-size sweep, one run per batch size")
                                    : tr("Train the project in a new run"));

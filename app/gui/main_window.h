@@ -95,6 +95,7 @@ private:
   void showAbout();
   bool ensureRunnableProject();
   simclr::ProjectConfig runConfig() const;
+  bool isSweepProject() const;  // the open project has sweep.batch_sizes: Start runs the sweep
 
   AppSettings& settings_;
   ProjectDocument* document_;

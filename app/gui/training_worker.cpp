@@ -73,6 +73,12 @@ void TrainingWorker::runSweep(const ProjectConfig& project, const SweepOptions& 
       if (p.status == "done" && !std::isnan(p.final_loss)) outcome.finalLoss = p.final_loss;
       if (!std::isnan(p.train_seconds)) outcome.trainSeconds += p.train_seconds;
     }
+  } catch (const CancelledError&) {
+    // Stopped while a point was being evaluated: its training is kept, and a resumed sweep
+    // evaluates it again.
+    outcome.state = QStringLiteral("stopped");
+    outcome.runDir = QString::fromStdString(
+        (options.resume_sweep.empty() ? options.runs_root / options.sweep_name : options.resume_sweep).string());
   } catch (...) {
     outcome.state = QStringLiteral("failed");
     outcome.error = jobErrorMessage(std::current_exception(), &outcome.badInput);

@@ -214,6 +214,10 @@ bool looks_like_image_folder(const fs::path& dir) {
   return fs::is_directory(dir / "train", ec);
 }
 
+std::string channel_stats_name(const std::string& dataset, const fs::path& root, const ImageFolderOptions& options) {
+  return dataset == "image-folder" ? dataset + "-" + image_folder_id(root, options) : dataset;
+}
+
 std::string image_folder_id(const fs::path& root, const ImageFolderOptions& options) {
   std::error_code ec;
   fs::path where = fs::weakly_canonical(fs::absolute(root), ec);

@@ -70,4 +70,9 @@ DatasetSplits load_image_folder(const std::filesystem::path& root, const ImageFo
 // size and policy), without reading any file: keeps the caches of two folders apart.
 std::string image_folder_id(const std::filesystem::path& root, const ImageFolderOptions& options);
 
+// The name a dataset's channel statistics are cached under: the dataset's name, and for an
+// image folder also its id, since every image folder is a dataset of its own.
+std::string channel_stats_name(const std::string& dataset, const std::filesystem::path& root,
+                               const ImageFolderOptions& options);
+
 }  // namespace simclr

@@ -127,11 +127,15 @@ void run_point(const SweepPoint& point, SweepPointResult& out, const fs::path& s
     }
   }
 
-  TrainedRun run = open_trained_run(trained_dir, "", options.device_override.empty() ? "auto" : options.device_override);
-  const KnnEvaluation knn = evaluate_knn(run, {project.evaluation.knn_k}, callbacks, stop);
-  out.knn_top1 = knn.accuracies.front().top1;
-  if (project.sweep.linear_probe) out.linear_top1 = evaluate_linear(run, callbacks, stop).result.test_top1;
-  out.status = "done";
+  try {  // a stop during the evaluation leaves the point to be evaluated on --resume
+    TrainedRun run = open_trained_run(trained_dir, "", options.device_override.empty() ? "auto" : options.device_override);
+    const KnnEvaluation knn = evaluate_knn(run, {project.evaluation.knn_k}, callbacks, stop);
+    out.knn_top1 = knn.accuracies.front().top1;
+    if (project.sweep.linear_probe) out.linear_top1 = evaluate_linear(run, callbacks, stop).result.test_top1;
+    out.status = "done";
+  } catch (const CancelledError&) {
+    out.status = "stopped";
+  }
   out.wall_seconds = seconds_since(start);
 }
 

@@ -78,8 +78,7 @@ RunData load_run_data(const ProjectConfig& project, const fs::path& base_dir, co
   out.data = load_dataset(name, out.data_dir, folder);
   out.data.train = out.data.train.limited_to(project.dataset.train_limit);
   out.data.test = out.data.test.limited_to(project.dataset.test_limit);
-  // Every image folder is a dataset of its own: its statistics get a file of their own.
-  const std::string stats_name = name == "image-folder" ? name + "-" + image_folder_id(out.data_dir, folder) : name;
+  const std::string stats_name = channel_stats_name(name, out.data_dir, folder);
   out.stats = load_or_compute_channel_stats(out.data.train, stats_name, channel_stats_cache_file(runs_root, stats_name));
   return out;
 }

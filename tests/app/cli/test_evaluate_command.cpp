@@ -1,30 +1,19 @@
 #include <QtTest>
 
-#include <QProcess>
 
 #include "engine/core/job.h"
 #include "engine/train/trainer.h"
+#include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 using namespace simclr;
+using simclr::test::cli;
+using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
 namespace {
-struct Outcome {
-  int code = -1;
-  QString out, err;
-};
-
-Outcome cli(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(SIMCLR_CLI_PATH), args);
-  if (!p.waitForFinished(120000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
 int count_files(const fs::path& dir) {
   int n = 0;
   std::error_code ec;

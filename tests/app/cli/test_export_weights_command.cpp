@@ -5,7 +5,6 @@
 // reverse, torchvision's resnet18 saved by Python imported as a run's starting point.
 #include <QtTest>
 
-#include <QProcess>
 #include <QStandardPaths>
 
 #include <torch/torch.h>
@@ -17,29 +16,18 @@
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "engine/train/trainer.h"
+#include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 using namespace simclr;
+using simclr::test::cli;
+using simclr::test::run_process;
+using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
 namespace {
-struct Outcome {
-  int code = -1;
-  QString out, err;
-};
-
-Outcome run_process(const QString& program, const QStringList& args, int timeout_ms = 120000) {
-  QProcess p;
-  p.start(program, args);
-  if (!p.waitForFinished(timeout_ms)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
-Outcome cli(const QStringList& args) { return run_process(QStringLiteral(SIMCLR_CLI_PATH), args); }
-
 // A Python 3 that imports torch and torchvision (Debian's is /usr/bin/python3; a python3
 // earlier on PATH, e.g. pyenv's, may lack them), or empty.
 QString python_with_torchvision() {

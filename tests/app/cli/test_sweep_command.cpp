@@ -3,31 +3,20 @@
 #include <QtTest>
 
 #include <QImage>
-#include <QProcess>
 
 #include "engine/core/atomic_file.h"
 #include "engine/project/project_file.h"
+#include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 using namespace simclr;
+using simclr::test::cli;
+using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
 namespace {
-struct Outcome {
-  int code = -1;
-  QString out, err;
-};
-
-Outcome cli(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(SIMCLR_CLI_PATH), args);
-  if (!p.waitForFinished(240000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
 // Run and sweep folders under `root` (the channel-statistics cache file does not count).
 int folders_in(const fs::path& root) {
   int n = 0;

@@ -88,6 +88,7 @@ private Q_SLOTS:
     dir_ = new test::TempDir("augpreview");
     qunsetenv("SIMCLR_DATA_DIR");
     qputenv("XDG_DATA_HOME", QByteArray::fromStdString((*dir_ / "xdg").string()));
+    qputenv("XDG_CACHE_HOME", QByteArray::fromStdString((*dir_ / "xdg-cache").string()));  // image-folder caches
     data_ = test::write_cifar10_folder(*dir_ / "cifar", 10, 10, 11);  // 50 training images
   }
   void cleanupTestCase() { delete dir_; }
@@ -149,6 +150,37 @@ private Q_SLOTS:
       QVERIFY(shown.branches[0].count(-1) == shown.originals.size());
     }
     qInfo("augmenting %d images took %.1f ms", int(shown.originals.size()), panel.lastMilliseconds());
+  }
+
+  // An image folder is previewed at the project's dataset.image_size, as training reads it.
+  void previewsAnImageFolderAtItsConfiguredSize() {
+    const auto root = *dir_ / "images";
+    for (const char* split : {"train", "val"})
+      for (const char* cls : {"ant", "bee"})
+        for (int i = 0; i < 2; ++i) {
+          std::filesystem::create_directories(root / split / cls);
+          QImage image(50, 30 + 10 * i, QImage::Format_RGB32);
+          image.fill(QColor(cls[0] == 'a' ? 210 : 30, 60 * i, 120));
+          QVERIFY(image.save(QString::fromStdString((root / split / cls / ("img" + std::to_string(i) + ".png")).string())));
+        }
+    json p = to_json(ProjectConfig{});
+    p["dataset"] = {{"name", "image-folder"}, {"path", root.string()}, {"image_size", 28}};
+    p["augmentation"] = {{"preset", "simclr-cifar"}};
+    const auto file = *dir_ / "image-folder.json";
+    write_file_atomically(file, p.dump(2));
+    ProjectDocument doc;
+    QString error;
+    QVERIFY(doc.open(QString::fromStdString(file.string()), &error));
+    AugmentationPreview panel(&doc);
+    WAIT_FOR_VIEWS(panel);
+    QVERIFY2(panel.messageText().isEmpty(), qPrintable(panel.messageText()));
+    QCOMPARE(panel.summary().width, 28);
+    QCOMPARE(panel.views().originals.first().size(), QSize(28, 28));
+
+    doc.setValue("/dataset/image_size", 36);
+    QTRY_COMPARE(panel.summary().width, 36);
+    WAIT_FOR_VIEWS(panel);
+    QTRY_COMPARE(panel.views().originals.first().size(), QSize(36, 36));
   }
 
   void followsTheAugmentationSetting() {

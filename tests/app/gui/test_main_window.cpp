@@ -269,6 +269,59 @@ private Q_SLOTS:
     QVERIFY2(lat.maxMs < 1000, qPrintable(QString::number(lat.maxMs)));
   }
 
+  // Pause holds the point being trained; Stop ends the sweep after the current step; the
+  // stopped point, selected in the runs panel, resumes the whole sweep in the same folder.
+  void aStoppedSweepPausesAndResumesFromItsPoint() {
+    ProjectConfig p = test::tiny_project(dir_ / "data");
+    p.name = "stopped";
+    p.training.epochs = 4;  // batch 8: 40 steps, time to pause and stop inside the first point
+    p.evaluation.knn_every_epochs = 0;
+    p.sweep.batch_sizes = {8, 16};
+    p.sweep.check_memory = false;
+    p.sweep.linear_probe = false;
+    std::filesystem::create_directories(dir_ / "stopped");
+    save_project(p, dir_ / "stopped" / "sweep.json");
+    auto settings = freshSettings();
+    MainWindow window(*settings);
+    window.show();
+    QVERIFY(window.openProject(q(dir_ / "stopped" / "sweep.json")));
+    TrainingController& training = window.training();
+    QSignalSpy finished(&training, &TrainingController::finished);
+    const QString sweep = window.startTraining();
+    QVERIFY(!sweep.isEmpty());
+    widgets::MetricChart* loss = window.charts()->chart(TrainingCharts::Loss);
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(QStringLiteral("bs-0008")) >= 2, 60000);
+
+    window.action(QStringLiteral("pauseTraining"))->trigger();
+    QCOMPARE(training.state(), TrainingController::State::Paused);
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Paused (sweep point 1/2: batch 8)"));
+    const int paused = settledCount([&] { return loss->pointCount(QStringLiteral("bs-0008")); }, 500);
+    QTest::qWait(600);
+    QCOMPARE(loss->pointCount(QStringLiteral("bs-0008")), paused);
+
+    window.action(QStringLiteral("stopTraining"))->trigger();  // also ends the pause
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000);
+    QCOMPARE(finished.first().first().value<TrainingOutcome>().state, QStringLiteral("stopped"));
+    const QString point = QDir(sweep).filePath(QStringLiteral("bs-0008"));
+    QVERIFY(!RunFolder(point.toStdString()).latest_checkpoint().empty());
+    QVERIFY(!QFileInfo::exists(QDir(sweep).filePath(QStringLiteral("bs-0016"))));
+
+    window.runsPanel()->selectRuns({point});
+    QVERIFY(window.action(QStringLiteral("resumeRun"))->isEnabled());
+    window.action(QStringLiteral("resumeRun"))->trigger();
+    QVERIFY(training.isSweep());
+    QCOMPARE(training.currentSweepDir(), sweep);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 240000);
+    QCOMPARE(finished.last().first().value<TrainingOutcome>().state, QStringLiteral("completed"));
+    const SweepTable table = readSweepCsv(QDir(sweep).filePath(QStringLiteral("sweep.csv")));
+    QCOMPARE(table.rows.size(), 2);
+    for (const SweepRow& row : table.rows) QCOMPARE(row.status, QStringLiteral("done"));
+    // The point continued its own curve rather than starting over.
+    const auto points = loss->points(QStringLiteral("bs-0008"));
+    for (int i = 1; i < points.size(); ++i) QVERIFY(points[i].step > points[i - 1].step);
+    QCOMPARE(QDir(sweep).entryList({QStringLiteral("bs-*")}, QDir::Dirs).size(), 2);
+  }
+
   void badProjectReportsInsteadOfTraining() {
     auto settings = freshSettings();
     MainWindow window(*settings);

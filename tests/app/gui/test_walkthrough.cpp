@@ -41,6 +41,19 @@ namespace {
 
 constexpr int kLongMs = 240000;  // generous waits: two shared cores
 
+// Event-loop lateness as the app sees it: samples taken while the test itself blocks the GUI
+// thread (copying a run, encoding a screenshot) are the test's doing and are left out.
+struct LatencyLog {
+  std::vector<double> ms;
+  bool paused = false;
+  double quantile(double q) const {
+    std::vector<double> s = ms;
+    std::sort(s.begin(), s.end());
+    return s.empty() ? 0 : s[std::min(s.size() - 1, size_t(q * double(s.size() - 1) + 0.5))];
+  }
+};
+LatencyLog* g_latency = nullptr;
+
 bool copyFolder(const QString& from, const QString& to) {
   QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
   while (it.hasNext()) {
@@ -51,9 +64,18 @@ bool copyFolder(const QString& from, const QString& to) {
   return true;
 }
 
+// What a user does to bring a tabbed dock forward: click its tab.
+void raiseDock(MainWindow& window, const char* dockName) {
+  auto* dock = window.findChild<QDockWidget*>(QString::fromLatin1(dockName));
+  QVERIFY2(dock, dockName);
+  dock->raise();
+  QTRY_VERIFY(dock->widget()->isVisible());
+}
+
 // A dock floated to a readable size, grabbed, and put back.
 void shootDock(MainWindow& window, const char* dockName, const QString& shot, QSize size = QSize(1100, 640)) {
   if (widgets::testing::shotsDir().isEmpty()) return;
+  if (g_latency) g_latency->paused = true;
   auto* dock = window.findChild<QDockWidget*>(QString::fromLatin1(dockName));
   QVERIFY2(dock, dockName);
   dock->setFloating(true);
@@ -61,8 +83,13 @@ void shootDock(MainWindow& window, const char* dockName, const QString& shot, QS
   dock->show();
   dock->raise();
   QTest::qWait(300);
-  QVERIFY(widgets::testing::saveShot(*dock->widget(), shot));
+  // Quality 0 is zlib's strongest compression: README images stay small.
+  const QString file = QDir(widgets::testing::shotsDir()).filePath(shot + QStringLiteral(".png"));
+  QVERIFY(QDir().mkpath(widgets::testing::shotsDir()));
+  QVERIFY2(dock->widget()->grab().toImage().save(file, "PNG", 0), qPrintable(file));
   dock->setFloating(false);
+  QTest::qWait(100);  // the late tick that the encoding caused arrives, and is dropped
+  if (g_latency) g_latency->paused = false;
 }
 
 }  // namespace
@@ -86,27 +113,47 @@ private Q_SLOTS:
     project.training.max_steps = 4;
     save_project(project, dir_ / "quickstart.json");
 
+    // A given trained run goes into the project's runs folder first (before the clock runs).
+    const QString given = qEnvironmentVariable("SIMCLR_WALKTHROUGH_RUN");
+    const QString givenCopy = q(dir_ / "runs") + QStringLiteral("/") + QFileInfo(given).fileName();
+    if (!given.isEmpty()) QVERIFY2(copyFolder(given, givenCopy), qPrintable(given));
+
     AppSettings settings(q(dir_ / "settings.ini"));
     MainWindow window(settings);
     window.resize(1400, 900);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    LatencyLog log;
+    g_latency = &log;
+    const auto forget = qScopeGuard([] { g_latency = nullptr; });
     EventLoopLatency latency(20);
+    connect(&latency, &EventLoopLatency::measured, this, [&log](double late) {
+      if (!log.paused) log.ms.push_back(late);
+    });
     latency.start();
     QVERIFY(window.openProject(q(dir_ / "quickstart.json")));
 
     // 1. Augmentations: the views appear, Re-roll draws new ones.
+    raiseDock(window, "augmentationsDock");
     AugmentationPreview* preview = window.augmentationPreview();
     QTRY_VERIFY_WITH_TIMEOUT(!preview->isBusy() && !preview->views().originals.isEmpty(), kLongMs);
     QVERIFY2(preview->messageText().isEmpty(), qPrintable(preview->messageText()));
     const quint64 seedBefore = preview->seed();
+    const AugmentedViews before = preview->views();
     QSignalSpy viewsChanged(preview, &AugmentationPreview::viewsChanged);
     auto* reroll = preview->findChild<QPushButton*>(QStringLiteral("previewReroll"));
     QVERIFY(reroll);
     QTest::mouseClick(reroll, Qt::LeftButton);
     QVERIFY(preview->seed() != seedBefore);
     QTRY_VERIFY_WITH_TIMEOUT(!viewsChanged.isEmpty() && !preview->isBusy(), kLongMs);
-    QCOMPARE(preview->grid()->count(), preview->views().originals.size() * 3);
+    const AugmentedViews& after = preview->views();
+    QCOMPARE(after.originals.size(), before.originals.size());
+    bool redrawn = false;
+    for (int i = 0; i < after.originals.size(); ++i) {
+      for (int view : {-1, 0, 1}) QVERIFY(preview->gridIndex(i, view) >= 0);
+      redrawn = redrawn || after.views[0][i] != before.views[0][i] || after.views[1][i] != before.views[1][i];
+    }
+    QVERIFY2(redrawn, "Re-roll drew the same views");
     shootDock(window, "augmentationsDock", QStringLiteral("augmentation-preview"), QSize(1100, 560));
 
     // 2. Train: Start, then wait for the end (max_steps) while the interface keeps running.
@@ -120,19 +167,14 @@ private Q_SLOTS:
     QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
     QCOMPARE(outcome.state, QStringLiteral("completed"));
 
-    QString run = trained;
-    const QString given = qEnvironmentVariable("SIMCLR_WALKTHROUGH_RUN");
-    if (!given.isEmpty()) {
-      run = QFileInfo(trained).absolutePath() + QStringLiteral("/") + QFileInfo(given).fileName();
-      QVERIFY2(copyFolder(given, run), qPrintable(given));
-      window.runsPanel()->refresh();
-    }
+    const QString run = given.isEmpty() ? trained : givenCopy;
     QTRY_VERIFY(window.runsPanel()->runCount() >= 1);
     window.runsPanel()->selectRuns({run});
     EmbeddingPanel* embeddings = window.embeddingPanel();
     QCOMPARE(embeddings->runDir(), run);
 
     // 3. Embeddings: t-SNE of a class-balanced 2000-point subset of the test split.
+    raiseDock(window, "embeddingsDock");
     LayoutSettings layout = embeddings->settings();
     layout.method = QStringLiteral("tsne");
     layout.split = QStringLiteral("test");
@@ -168,10 +210,11 @@ private Q_SLOTS:
     const qint64 first = embeddings->layout().indices[point];
     QCOMPARE(embeddings->queryRow(), first);
     QTRY_VERIFY_WITH_TIMEOUT(embeddings->neighbourGrid()->count() > 0, kLongMs);
-    shootDock(window, "embeddingsDock", QStringLiteral("embedding-scatter"), QSize(1200, 700));
+    shootDock(window, "embeddingsDock", QStringLiteral("embedding-scatter"), QSize(1000, 580));
 
     // 4. Neighbours: the clicked point is the browser's query; follow three neighbours with
     // the arrow keys and Enter, then come back with Backspace.
+    raiseDock(window, "neighboursDock");
     widgets::NeighbourBrowser* browser = window.neighbourPanel()->browser();
     const auto answered = [browser](qint64 row) {
       const widgets::NeighbourResult& r = browser->result();
@@ -216,17 +259,18 @@ private Q_SLOTS:
     shootDock(window, "neighboursDock", QStringLiteral("positive-pair"), QSize(1100, 560));
 
     // 5. Results: Figure 10 of the run (when it has been evaluated).
+    raiseDock(window, "resultsDock");
     ResultsPanel* results = window.resultsPanel();
     QCOMPARE(results->runDir(), run);
     results->tabs()->setCurrentIndex(ResultsPanel::Figure10Tab);
     shootDock(window, "resultsDock", QStringLiteral("results-figure10"), QSize(1000, 560));
 
     latency.stop();
-    const LatencySummary lat = latency.summary();
+    const double median = log.quantile(0.5), p99 = log.quantile(0.99), worst = log.quantile(1.0);
     qInfo("event-loop latency over the walkthrough: median %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)",
-          lat.medianMs, lat.p99Ms, lat.maxMs, lat.samples);
-    QVERIFY(lat.samples > 50);
-    QVERIFY2(lat.maxMs < 1000, qPrintable(QStringLiteral("the interface stalled for %1 ms").arg(lat.maxMs)));
+          median, p99, worst, int(log.ms.size()));
+    QVERIFY(log.ms.size() > 50);
+    QVERIFY2(worst < 1000, qPrintable(QStringLiteral("the interface stalled for %1 ms").arg(worst)));
   }
 };
 
