@@ -24,20 +24,7 @@ QString formatPercent(double v) { return QString::number(v, 'f', 1); }
 }  // namespace
 
 AccuracyBarChart::AccuracyBarChart(QWidget* parent) : QWidget(parent) {
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  m_plot = new QCustomPlot(this);
-  m_plot->setObjectName(QStringLiteral("accuracyPlot"));
-  m_plot->setMinimumSize(240, 180);
-  m_plot->setAutoAddPlottableToLegend(true);
-  layout->addWidget(m_plot);
-  styleCategoryPlot(m_plot);
-
-  m_titleElement = new QCPTextElement(m_plot, QString());
-  m_plot->plotLayout()->insertRow(0);
-  m_plot->plotLayout()->addElement(0, 0, m_titleElement);
-  styleTitle(m_titleElement, font());
-  placeLegendBelow(m_plot, font());  // row 2: bars can be as tall as the axis
+  m_plot = makeTitledPlot(this, QStringLiteral("accuracyPlot"), &m_titleElement);
 
   m_plot->xAxis->grid()->setVisible(false);
   m_plot->xAxis->setTickLength(0, 0);
@@ -72,9 +59,7 @@ void AccuracyBarChart::clear() { setData({}, {}); }
 
 void AccuracyBarChart::setTitle(const QString& title) {
   m_title = title;
-  m_titleElement->setText(title);
-  m_titleElement->setVisible(!title.isEmpty());
-  m_titleElement->setMargins(title.isEmpty() ? QMargins() : QMargins(8, 6, 8, 0));
+  setTitleText(m_titleElement, title);
   m_plot->replot();
 }
 

@@ -1,5 +1,7 @@
 #include "widgets/chart_style.h"
 
+#include <QVBoxLayout>
+
 #include <cmath>
 
 #include "widgets/metric_chart_series.h"
@@ -72,6 +74,29 @@ QString wrapTickLabel(const QString& label, int maxLine) {
   QString wrapped = label;
   wrapped[best] = QLatin1Char('\n');
   return wrapped;
+}
+
+QCustomPlot* makeTitledPlot(QWidget* owner, const QString& name, QCPTextElement** title) {
+  auto* layout = new QVBoxLayout(owner);
+  layout->setContentsMargins(0, 0, 0, 0);
+  auto* plot = new QCustomPlot(owner);
+  plot->setObjectName(name);
+  plot->setMinimumSize(240, 180);
+  plot->setAutoAddPlottableToLegend(true);
+  layout->addWidget(plot);
+  styleCategoryPlot(plot);
+  *title = new QCPTextElement(plot, QString());
+  plot->plotLayout()->insertRow(0);
+  plot->plotLayout()->addElement(0, 0, *title);
+  styleTitle(*title, owner->font());
+  placeLegendBelow(plot, owner->font());  // a row of its own: bars and points can use the whole axis
+  return plot;
+}
+
+void setTitleText(QCPTextElement* title, const QString& text) {
+  title->setText(text);
+  title->setVisible(!text.isEmpty());
+  title->setMargins(text.isEmpty() ? QMargins() : QMargins(8, 6, 8, 0));
 }
 
 }  // namespace simclr::widgets

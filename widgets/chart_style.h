@@ -10,6 +10,7 @@
 
 class QCustomPlot;
 class QCPTextElement;
+class QWidget;
 
 namespace simclr::widgets {
 
@@ -24,6 +25,11 @@ void styleTitle(QCPTextElement* title, const QFont& base);
 // Moves the legend out of the axis rect into a new last row of the plot layout, laid out in
 // one line, so it never covers bars or points.
 void placeLegendBelow(QCustomPlot* plot, const QFont& base);
+// The chart widgets' common frame: a styled QCustomPlot filling `owner` (named `name`),
+// a title row above it (returned in *title) and the legend below it.
+QCustomPlot* makeTitledPlot(QWidget* owner, const QString& name, QCPTextElement** title);
+// Shows `text` as the title, or hides the row when it is empty.
+void setTitleText(QCPTextElement* title, const QString& text);
 // Breaks a long category label ("SimCLR embeddings (h)") at the space nearest its middle so
 // neighbouring tick labels do not run into each other.
 QString wrapTickLabel(const QString& label, int maxLine = 14);

@@ -22,20 +22,7 @@ QString formatBatch(double b) { return QString::number(b, 'g', 10); }
 }  // namespace
 
 SweepChart::SweepChart(QWidget* parent) : QWidget(parent) {
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  m_plot = new QCustomPlot(this);
-  m_plot->setObjectName(QStringLiteral("sweepPlot"));
-  m_plot->setMinimumSize(240, 180);
-  m_plot->setAutoAddPlottableToLegend(true);
-  layout->addWidget(m_plot);
-  styleCategoryPlot(m_plot);
-
-  m_titleElement = new QCPTextElement(m_plot, QString());
-  m_plot->plotLayout()->insertRow(0);
-  m_plot->plotLayout()->addElement(0, 0, m_titleElement);
-  styleTitle(m_titleElement, font());
-  placeLegendBelow(m_plot, font());
+  m_plot = makeTitledPlot(this, QStringLiteral("sweepPlot"), &m_titleElement);
 
   // Batch sizes double from one run to the next: a log2 axis spaces them evenly.
   m_plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
@@ -87,9 +74,7 @@ void SweepChart::clear() {
 
 void SweepChart::setTitle(const QString& title) {
   m_title = title;
-  m_titleElement->setText(title);
-  m_titleElement->setVisible(!title.isEmpty());
-  m_titleElement->setMargins(title.isEmpty() ? QMargins() : QMargins(8, 6, 8, 0));
+  setTitleText(m_titleElement, title);
   m_plot->replot();
 }
 

@@ -46,10 +46,7 @@ Args parse(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw ConfigError(arg + ": needs a value");
-      return argv[++i];
-    };
+    auto value = [&] { return bench::option_value(argc, argv, i); };
     if (arg == "--images") a.images = std::stoll(value());
     else if (arg == "--batch") a.batch = std::stoll(value());
     else if (arg == "--only") a.only = value();

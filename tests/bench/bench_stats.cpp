@@ -1,5 +1,7 @@
 #include "tests/bench/bench_stats.h"
 
+#include "engine/core/error.h"
+
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -57,6 +59,11 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports kilobytes
+}
+
+std::string option_value(int argc, char** argv, int& i) {
+  if (i + 1 >= argc) throw ConfigError(std::string(argv[i]) + ": needs a value");
+  return argv[++i];
 }
 
 }  // namespace simclr::bench

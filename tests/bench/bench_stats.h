@@ -27,6 +27,10 @@ Summary per_second(const Summary& ms, double units);
 // starts every benchmark as its own process, so this is the benchmark's own peak.
 double peak_rss_mb();
 
+// The value after command-line option argv[i] (advancing i); throws ConfigError naming the
+// option when it is the last argument.
+std::string option_value(int argc, char** argv, int& i);
+
 // Milliseconds of fn() per call: `warmup` untimed calls, then one sample per call.
 template <class Fn>
 Summary time_ms(int warmup, int repeats, const Fn& fn);

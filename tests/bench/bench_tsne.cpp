@@ -61,10 +61,7 @@ Args parse(int argc, char** argv) {
   a.python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";  // Debian's, with sklearn
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw ConfigError(arg + ": needs a value");
-      return argv[++i];
-    };
+    auto value = [&] { return bench::option_value(argc, argv, i); };
     if (arg == "--data") a.data = value();
     else if (arg == "--n") a.n = std::stoll(value());
     else if (arg == "--dim") a.dim = std::stoll(value());
