@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "widgets/image_grid.h"
+#include "widgets/progress_display.h"
 
 namespace simclr::widgets {
 namespace {
@@ -163,21 +164,11 @@ void PositivePairView::clear() {
 void PositivePairView::setBusy(bool busy) {
   m_busy = busy;
   m_cancel->setEnabled(busy);
-  if (busy) {
-    m_progress->setRange(0, 0);
-    m_progress->setFormat(tr("working\u2026"));
-  } else {
-    m_progress->setRange(0, 1);
-    m_progress->setValue(0);
-    m_progress->setFormat(QString());
-  }
+  showBusy(m_progress, busy);
 }
 
 void PositivePairView::setProgress(qint64 step, qint64 total, const QString& stage) {
-  if (!m_busy) return;
-  m_progress->setRange(0, total > 0 ? int(std::min<qint64>(total, INT_MAX)) : 0);
-  m_progress->setValue(int(std::min<qint64>(step, INT_MAX)));
-  m_progress->setFormat(total > 0 ? QStringLiteral("%1: %p%").arg(stage) : stage);
+  if (m_busy) showProgress(m_progress, step, total, stage);
 }
 
 }  // namespace simclr::widgets
