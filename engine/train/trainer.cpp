@@ -17,6 +17,7 @@
 #include "engine/models/simclr_model.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
+#include "engine/project/run_summary.h"
 #include "engine/train/checkpoint.h"
 #include "engine/train/contrastive_step.h"
 #include "engine/train/knn_monitor.h"
@@ -217,7 +218,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   ProgressClock clock("train", stop_at, step);
   torch::Tensor permutation;
   int64_t permutation_epoch = -1;
-  double train_seconds = 0;
+  // A resumed run goes on counting from the time its earlier parts took.
+  double train_seconds = resuming ? read_run_summary(*run).train_seconds : 0.0;
   bool stopped = false;
 
   while (step < stop_at) {

@@ -28,7 +28,7 @@ struct TrainResult {
   double final_loss = 0;
   std::optional<MonitorMetrics> initial_monitor;  // the encoder at initialisation
   std::optional<MonitorMetrics> final_monitor;
-  double train_seconds = 0;  // optimizer steps only, monitor excluded
+  double train_seconds = 0;  // optimizer steps only, monitor excluded; all parts of a resumed run
   int64_t parameters = 0;    // trainable parameters of encoder + projection head
   std::string device;
 };

@@ -119,8 +119,14 @@ private Q_SLOTS:
 
     TrainOptions resume;
     resume.resume_run = first.run_dir;
-    const TrainResult second = train(p, resume, {}, StopToken());
+    double resumed_seconds = 0;  // the steps of the second part, from their reported speed
+    TrainCallbacks timing;
+    timing.on_step = [&](const StepMetrics& m) { resumed_seconds += 2.0 * p.training.batch_size / m.views_per_s; };
+    const TrainResult second = train(p, resume, timing, StopToken());
     QCOMPARE(QString::fromStdString(second.state), QStringLiteral("completed"));
+    // The training time counts both parts.
+    QVERIFY2(std::abs(second.train_seconds - (first.train_seconds + resumed_seconds)) < 1e-6,
+             qPrintable(QString("%1 != %2 + %3").arg(second.train_seconds).arg(first.train_seconds).arg(resumed_seconds)));
     QCOMPARE(second.steps_done, int64_t{10});
     QCOMPARE(second.final_loss, straight.final_loss);
 
