@@ -108,12 +108,7 @@ NeighbourBrowser::NeighbourBrowser(QWidget* parent) : QWidget(parent) {
   }
   m_sideBoxes[1]->hide();
 
-  m_progress = new QProgressBar;
-  m_progress->setTextVisible(true);
-  m_cancel = new QPushButton(tr("Cancel"));
-  auto* busyRow = new QHBoxLayout;
-  busyRow->addWidget(m_progress, 1);
-  busyRow->addWidget(m_cancel);
+  QHBoxLayout* busyRow = makeProgressRow(&m_progress, &m_cancel);
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(controls);

@@ -72,12 +72,7 @@ PositivePairView::PositivePairView(QWidget* parent) : QWidget(parent) {
   m_negatives = new ImageGrid;
   m_negatives->setCellSize(64);
   m_negatives->setPlaceholderText(tr("No pair inspected"));
-  m_progress = new QProgressBar;
-  m_progress->setTextVisible(true);
-  m_cancel = new QPushButton(tr("Cancel"));
-  auto* busyRow = new QHBoxLayout;
-  busyRow->addWidget(m_progress, 1);
-  busyRow->addWidget(m_cancel);
+  QHBoxLayout* busyRow = makeProgressRow(&m_progress, &m_cancel);
 
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(m_title);

@@ -1,11 +1,23 @@
 #include "widgets/progress_display.h"
 
+#include <QHBoxLayout>
 #include <QProgressBar>
+#include <QPushButton>
 
 #include <algorithm>
 #include <climits>
 
 namespace simclr::widgets {
+
+QHBoxLayout* makeProgressRow(QProgressBar** bar, QPushButton** cancel) {
+  *bar = new QProgressBar;
+  (*bar)->setTextVisible(true);
+  *cancel = new QPushButton(QObject::tr("Cancel"));
+  auto* row = new QHBoxLayout;
+  row->addWidget(*bar, 1);
+  row->addWidget(*cancel);
+  return row;
+}
 
 void showBusy(QProgressBar* bar, bool busy) {
   if (busy) {

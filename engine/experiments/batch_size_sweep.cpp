@@ -100,11 +100,12 @@ void run_point(const SweepPoint& point, SweepPointResult& out, const fs::path& s
   config.file = project.file;  // relative dataset paths resolve against the project
   const RunSummary finished = read_run_summary(RunFolder(run_dir));
   fs::path trained_dir = run_dir;
+  int64_t steps_done = 0;
+  bool completed = true;
   if (finished.state == "completed") {  // trained before an interruption: evaluate only
     out.final_loss = finished.final_loss.value_or(NAN);
     out.train_seconds = finished.train_seconds;
-    if (finished.train_seconds > 0)
-      out.views_per_second = 2.0 * static_cast<double>(point.batch_size * finished.steps_done) / finished.train_seconds;
+    steps_done = finished.steps_done;
   } else {
     TrainResult trained;
     try {
@@ -118,13 +119,14 @@ void run_point(const SweepPoint& point, SweepPointResult& out, const fs::path& s
     trained_dir = trained.run_dir;
     out.final_loss = trained.final_loss;
     out.train_seconds = trained.train_seconds;
-    if (trained.train_seconds > 0)
-      out.views_per_second = 2.0 * static_cast<double>(point.batch_size * trained.steps_done) / trained.train_seconds;
-    if (trained.state != "completed") {
-      out.status = "stopped";
-      out.wall_seconds = seconds_since(start);
-      return;
-    }
+    steps_done = trained.steps_done;
+    completed = trained.state == "completed";
+  }
+  if (out.train_seconds > 0) out.views_per_second = 2.0 * double(point.batch_size * steps_done) / out.train_seconds;
+  if (!completed) {
+    out.status = "stopped";
+    out.wall_seconds = seconds_since(start);
+    return;
   }
 
   try {  // a stop during the evaluation leaves the point to be evaluated on --resume

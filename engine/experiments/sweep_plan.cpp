@@ -59,7 +59,6 @@ SweepPlan plan_sweep(const ProjectConfig& project, int64_t train_images) {
       t.epochs = (p.steps + steps_per_epoch - 1) / steps_per_epoch;
       t.max_steps = p.steps;
     } else {
-      p.epochs = t.epochs;
       p.steps = t.epochs * steps_per_epoch;
       if (t.max_steps > 0) p.steps = std::min(p.steps, t.max_steps);
     }
