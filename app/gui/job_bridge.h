@@ -12,6 +12,7 @@
 
 #include "app/gui/metric_types.h"
 #include "engine/core/job.h"
+#include "engine/core/tensor_memory_cache.h"
 
 namespace simclr::gui {
 
@@ -48,6 +49,7 @@ public:
     const simclr::StopToken stop = stop_;
     thread_ = QThread::create([this, work, done, stop] {
       const Result result = work(stop);
+      simclr::release_cached_tensor_memory();
       QMetaObject::invokeMethod(owner_, [this, done, result] {
         finish();
         done(result);

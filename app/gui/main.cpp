@@ -16,11 +16,13 @@
 #include "app/gui/main_window.h"
 #include "app/gui/metric_types.h"
 #include "app/gui/training_controller.h"
+#include "engine/core/allocator_tuning.h"
 #include "engine/core/blas_tuning.h"
 #include "engine/core/version.h"
 
 int main(int argc, char** argv) {
   simclr::tune_blas_for_cpu(argv);  // first: it may restart the process with faster BLAS kernels
+  simclr::tune_allocator_for_tensors();
   QApplication app(argc, argv);
   QCoreApplication::setOrganizationName(QStringLiteral("simclr-workbench"));
   QCoreApplication::setApplicationName(QStringLiteral("SimCLR Workbench"));

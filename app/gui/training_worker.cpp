@@ -51,6 +51,7 @@ void TrainingWorker::run(const ProjectConfig& project, const TrainOptions& optio
     outcome.error = jobErrorMessage(std::current_exception(), &outcome.badInput);
   }
   if (outcome.state == QLatin1String("failed")) Q_EMIT logMessage(static_cast<int>(LogLevel::Error), outcome.error);
+  release_cached_tensor_memory();  // the run's activations are not needed until the next one
   Q_EMIT finished(outcome);
 }
 
@@ -84,6 +85,7 @@ void TrainingWorker::runSweep(const ProjectConfig& project, const SweepOptions& 
     outcome.error = jobErrorMessage(std::current_exception(), &outcome.badInput);
   }
   if (outcome.state == QLatin1String("failed")) Q_EMIT logMessage(static_cast<int>(LogLevel::Error), outcome.error);
+  release_cached_tensor_memory();  // the run's activations are not needed until the next one
   Q_EMIT finished(outcome);
 }
 

@@ -9,6 +9,7 @@
 #include "engine/augment/color_jitter.h"
 #include "engine/augment/gaussian_blur.h"
 #include "engine/augment/horizontal_flip.h"
+#include "engine/augment/normalize.h"
 #include "engine/augment/random_choice.h"
 #include "engine/augment/random_grayscale.h"
 #include "engine/augment/random_resized_crop.h"
@@ -334,8 +335,7 @@ json AugmentPipeline::to_json() const {
   return out;
 }
 
-torch::Tensor AugmentPipeline::apply(const torch::Tensor& images, at::Generator& gen,
-                                     AugmentTrace* trace) const {
+AugmentBatch AugmentPipeline::run(const torch::Tensor& images, at::Generator& gen, AugmentTrace* trace) const {
   check_images(images);
   AugmentBatch batch = images.scalar_type() == torch::kByte
                            ? AugmentBatch(images.to(torch::kFloat).div_(255.0), true)
@@ -345,11 +345,28 @@ torch::Tensor AugmentPipeline::apply(const torch::Tensor& images, at::Generator&
   if (trace) trace->reset(images.size(0), images.size(2), images.size(3));
   // A GPU batch's parameters are drawn on the CPU generator all the same.
   run_ops(ops_, batch, gen, trace);
+  return batch;
+}
+
+torch::Tensor AugmentPipeline::apply(const torch::Tensor& images, at::Generator& gen,
+                                     AugmentTrace* trace) const {
+  AugmentBatch batch = run(images, gen, trace);
   if (image_size_ > 0) {
     const auto out = resize_images(batch.images(), {image_size_, image_size_});
     if (!out.is_same(batch.images())) batch.replace(out);
   }
   return batch.writable();  // copies only when no op wrote a new tensor
+}
+
+torch::Tensor AugmentPipeline::apply_normalized(const torch::Tensor& images, at::Generator& gen,
+                                                const std::vector<double>& mean,
+                                                const std::vector<double>& std) const {
+  const AugmentBatch batch = run(images, gen, nullptr);
+  const auto& views = batch.images();
+  if (image_size_ <= 0) return normalize(views, mean, std);
+  const bool enlarges = image_size_ * image_size_ > views.size(2) * views.size(3);
+  if (enlarges) return resize_images(normalize(views, mean, std), {image_size_, image_size_});
+  return normalize(resize_images(views, {image_size_, image_size_}), mean, std);
 }
 
 int64_t AugmentPipeline::output_size(int64_t input_size) const {

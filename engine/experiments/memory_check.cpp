@@ -10,6 +10,7 @@
 #include "engine/augment/augment_pipeline.h"
 #include "engine/core/device.h"
 #include "engine/core/seeding.h"
+#include "engine/core/tensor_memory_cache.h"
 #include "engine/train/contrastive_step.h"
 #include "engine/train/precision.h"
 #include "engine/train/train_optimizer.h"
@@ -121,6 +122,7 @@ MemoryCheckResult check_sweep_memory(const SweepPlan& plan, const RunData& data,
     for (size_t i = 0; i < measure; ++i) {
       stop.throw_if_stopped("memory check");
       BatchMemoryCheck& c = result.points[i];
+      release_cached_tensor_memory();  // else the previous step's kept blocks count as baseline
       const double before = proc_field_bytes("/proc/self/status", "VmRSS");
       const bool peak_reset = reset_peak_rss();
       c.seconds_per_step = run_one_step(plan.points[i], data, device);

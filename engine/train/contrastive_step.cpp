@@ -4,7 +4,6 @@
 
 #include <torch/torch.h>
 
-#include "engine/augment/normalize.h"
 #include "engine/train/precision.h"
 #include "engine/train/view_generator.h"
 
@@ -18,10 +17,14 @@ ContrastiveForward contrastive_forward(SimCLRModel& model, const AugmentPipeline
   torch::Tensor views[2];
   for (int v = 0; v < 2; ++v) {
     auto gen = view_generator(settings.seed, step, v);
-    views[v] = pipeline.apply(images, gen);
+    views[v] = pipeline.apply_normalized(images, gen, stats.mean, stats.std);
   }
-  auto x = normalize(torch::cat({views[0], views[1]}), stats.mean, stats.std);
-  if (settings.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  // One copy joins the views in the memory format the encoder runs in.
+  const auto format = settings.channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
+  auto x = torch::empty({2 * batch, views[0].size(1), views[0].size(2), views[0].size(3)},
+                        views[0].options().memory_format(format));
+  x.slice(0, 0, batch).copy_(views[0]);
+  x.slice(0, batch, 2 * batch).copy_(views[1]);
   ContrastiveForward out;
   out.augment_ms = 1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

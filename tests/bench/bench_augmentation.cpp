@@ -106,7 +106,7 @@ int main(int argc, char** argv) try {
       uint64_t step = 0;
       const auto ms = bench::time_ms(args.warmup, args.repeats, [&] {
         auto gen = make_generator(derive_seed(11, {step++}));
-        const auto views = normalize(pipeline.apply(images, gen), mean, std);
+        const auto views = pipeline.apply_normalized(images, gen, mean, std);  // as the trainer does
         (void)views.data_ptr<float>();
       });
       const auto rate = bench::per_second(ms, static_cast<double>(args.batch));

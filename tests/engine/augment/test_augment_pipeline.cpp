@@ -2,6 +2,7 @@
 
 #include "augment_test_util.h"
 #include "engine/augment/augment_pipeline.h"
+#include "engine/augment/normalize.h"
 #include "engine/core/error.h"
 
 using namespace simclr;
@@ -148,6 +149,29 @@ private Q_SLOTS:
     QCOMPARE(pipeline.output_size(32), int64_t(64));
     QCOMPARE(run(pipeline, random_uint8(4, 3, 32), 1).sizes(), (std::vector<int64_t>{4, 3, 64, 64}));
     QCOMPARE(pipeline.to_json(), (json{{"preset", "paper"}, {"image_size", 64}}));
+  }
+
+  // The normalisation moves to the smaller side of the final resize; the views must not change.
+  void normalizedViewsMatchNormalizingAfterwards_data() {
+    QTest::addColumn<int>("imageSize");
+    QTest::newRow("no resize") << 0;
+    QTest::newRow("enlarged to 96") << 96;
+    QTest::newRow("shrunk to 20") << 20;
+  }
+  void normalizedViewsMatchNormalizingAfterwards() {
+    QFETCH(int, imageSize);
+    json spec = {{"preset", "simclr-cifar"}};
+    if (imageSize > 0) spec["image_size"] = imageSize;
+    const auto pipeline = AugmentPipeline::from_json(spec);
+    const auto images = random_uint8(6, 3, 32);
+    const std::vector<double> mean{0.49, 0.48, 0.45}, std{0.25, 0.24, 0.26};
+    const auto expected = normalize(run(pipeline, images, 7), mean, std);
+    auto gen = make_generator(7);
+    const auto views = pipeline.apply_normalized(images, gen, mean, std);
+    QCOMPARE(views.sizes(), expected.sizes());
+    QVERIFY2(max_abs_diff(views, expected) < 1e-4, qPrintable(QString::number(max_abs_diff(views, expected))));
+    QVERIFY(expected.abs().max().item<double>() > 1.5);  // normalised, not [0, 1]
+    QVERIFY_THROWS_EXCEPTION(ConfigError, pipeline.apply_normalized(images, gen, {0.5, 0.5}, std));
   }
 
   void customPipelineRoundTrips() {
