@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/augment/color_jitter_kernel.h"
 #include "engine/augment/random_grayscale.h"
 
 namespace simclr {
@@ -126,6 +127,10 @@ void ColorJitter::apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* t
   augment_detail::apply_to_subset(batch, apply, [&](torch::Tensor& images, const torch::Tensor& index) {
     const auto f = factors.index_select(0, index);
     const auto ops = order.index_select(0, index);
+    if (color_jitter_kernel_applies(images)) {
+      color_jitter_cpu(images, f, ops);
+      return images;
+    }
     const auto one = torch::ones({f.size(0)}, opts);
     const auto zero = torch::zeros({f.size(0)}, opts);
     for (int64_t position = 0; position < 4; ++position) {

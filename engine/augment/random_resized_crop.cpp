@@ -1,6 +1,11 @@
 #include "engine/augment/random_resized_crop.h"
 
 #include <cmath>
+#include <vector>
+
+#include <ATen/Parallel.h>
+
+#include "engine/augment/vector_clones.h"
 
 namespace simclr {
 
@@ -46,9 +51,43 @@ torch::Tensor interpolate_rows(const torch::Tensor& planes, const AxisTaps& taps
   return result.view({count * channels, out, width});
 }
 
-AxisTaps slice_taps(const AxisTaps& taps, int64_t start, int64_t count) {
-  return {taps.first.narrow(0, start, count), taps.second.narrow(0, start, count),
-          taps.weight.narrow(0, start, count)};
+SIMCLR_VECTOR_CLONES void lerp_rows(const float* a, const float* b, float weight, float* out, int64_t width) {
+  for (int64_t x = 0; x < width; ++x) out[x] = a[x] + (b[x] - a[x]) * weight;
+}
+
+// The same resampling on the CPU, one image at a time so that it stays in the cache: rows
+// first, then columns, with the tensor form's arithmetic (a + (b - a) * w at each step).
+void resized_crop_cpu(const torch::Tensor& images, const AxisTaps& rows, const AxisTaps& columns, torch::Tensor& out) {
+  const int64_t count = images.size(0), channels = images.size(1);
+  const int64_t height = images.size(2), width = images.size(3);
+  const int64_t out_h = out.size(2), out_w = out.size(3);
+  const float* src = images.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  // Taps come out of axis_taps contiguous.
+  const int64_t* row0 = rows.first.data_ptr<int64_t>();
+  const int64_t* row1 = rows.second.data_ptr<int64_t>();
+  const float* row_w = rows.weight.data_ptr<float>();
+  const int64_t* col0 = columns.first.data_ptr<int64_t>();
+  const int64_t* col1 = columns.second.data_ptr<int64_t>();
+  const float* col_w = columns.weight.data_ptr<float>();
+  at::parallel_for(0, count, 8, [&](int64_t begin, int64_t end) {
+    std::vector<float> line(static_cast<size_t>(width));
+    for (int64_t k = begin; k < end; ++k) {
+      for (int64_t c = 0; c < channels; ++c) {
+        const float* plane = src + (k * channels + c) * height * width;
+        float* target = dst + (k * channels + c) * out_h * out_w;
+        for (int64_t oy = 0; oy < out_h; ++oy) {
+          const float* a = plane + row0[k * out_h + oy] * width;
+          const float* b = plane + row1[k * out_h + oy] * width;
+          lerp_rows(a, b, row_w[k * out_h + oy], line.data(), width);
+          for (int64_t ox = 0; ox < out_w; ++ox) {
+            const float left = line[col0[k * out_w + ox]], right = line[col1[k * out_w + ox]];
+            target[oy * out_w + ox] = left + (right - left) * col_w[k * out_w + ox];
+          }
+        }
+      }
+    }
+  });
 }
 
 AxisTaps taps_to(const AxisTaps& taps, const torch::Device& device) {
@@ -132,18 +171,14 @@ torch::Tensor resized_crop(const torch::Tensor& images, const torch::Tensor& box
   const auto device = images.device();
   const auto row_taps = taps_to(axis_taps(b.slice(1, 1, 2), b.slice(1, 3, 4), out.height), device);
   const auto column_taps = taps_to(axis_taps(b.slice(1, 0, 1), b.slice(1, 2, 3), out.width), device);
-  // On the CPU, work through groups of images whose temporaries stay small (cache-sized and
-  // reused by the allocator instead of fresh pages); on a GPU, the whole batch at once.
-  const int64_t image_floats = channels * std::max(height * width, out.height * std::max(width, out.width));
-  const int64_t group = images.is_cuda() ? count : std::max<int64_t>(1, (256 * 1024) / image_floats);
-  for (int64_t start = 0; start < count; start += group) {
-    const int64_t n = std::min(group, count - start);
-    const auto planes = images.narrow(0, start, n).reshape({n * channels, height, width});
-    const auto rows = interpolate_rows(planes, slice_taps(row_taps, start, n), channels);  // [P, out.h, W]
-    const auto columns = interpolate_rows(rows.transpose(1, 2).contiguous(),
-                                          slice_taps(column_taps, start, n), channels);  // [P, out.w, out.h]
-    result.narrow(0, start, n).view({n * channels, out.height, out.width}).copy_(columns.transpose(1, 2));
+  if (images.device().is_cpu() && images.scalar_type() == torch::kFloat) {  // float64 keeps the tensor form
+    resized_crop_cpu(images.contiguous(), row_taps, column_taps, result);
+    return result;
   }
+  const auto planes = images.reshape({count * channels, height, width});
+  const auto rows = interpolate_rows(planes, row_taps, channels);  // [P, out.h, W]
+  const auto columns = interpolate_rows(rows.transpose(1, 2).contiguous(), column_taps, channels);  // [P, out.w, out.h]
+  result.view({count * channels, out.height, out.width}).copy_(columns.transpose(1, 2));
   return result;
 }
 

@@ -9,6 +9,7 @@
 //
 //   build/tests/bench/bench_augmentation [--batch 256] [--sizes 32,224] [--presets a,b]
 //       [--warmup 2] [--repeats 10] [--threads 2] [--json FILE]
+//       [--pipeline '{"preset": "custom", "ops": [...]}']   (one pipeline instead of the presets)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -60,6 +61,7 @@ Args parse(int argc, char** argv) {
       a.sizes.clear();
       for (const auto& s : split(value())) a.sizes.push_back(std::stoll(s));
     } else if (arg == "--presets") a.presets = split(value());
+    else if (arg == "--pipeline") a.presets = {value()};
     else if (arg == "--warmup") a.warmup = std::stoi(value());
     else if (arg == "--repeats") a.repeats = std::stoi(value());
     else if (arg == "--threads") a.threads = std::stoi(value());
@@ -100,7 +102,7 @@ int main(int argc, char** argv) try {
               static_cast<long long>(args.batch), source.c_str(), args.threads);
   for (const int64_t size : args.sizes) {
     for (const auto& preset : args.presets) {
-      nlohmann::json spec = {{"preset", preset}};
+      nlohmann::json spec = preset.front() == '{' ? nlohmann::json::parse(preset) : nlohmann::json{{"preset", preset}};
       if (size != images.size(2)) spec["image_size"] = size;
       const AugmentPipeline pipeline = AugmentPipeline::from_json(spec);
       uint64_t step = 0;
@@ -110,13 +112,14 @@ int main(int argc, char** argv) try {
         (void)views.data_ptr<float>();
       });
       const auto rate = bench::per_second(ms, static_cast<double>(args.batch));
-      const std::string name = preset + " " + std::to_string(size) + "px";
+      const std::string name = (preset.front() == '{' ? "custom" : preset) + " " + std::to_string(size) + "px";
       std::printf("  %-24s %s\n", name.c_str(), bench::describe(rate, 0).c_str());
       report["cases"].push_back({{"name", name}, {"preset", preset}, {"image_size", size},
                                  {"images_per_s", bench::to_json(rate)}, {"ms_per_batch", bench::to_json(ms)}});
     }
   }
   report["peak_rss_mb"] = bench::peak_rss_mb();
+  report["tensor_cache"] = bench::tensor_cache_json();
   std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
   if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
   return 0;

@@ -138,6 +138,7 @@ int main(int argc, char** argv) try {
     }
   }
   report["peak_rss_mb"] = bench::peak_rss_mb();
+  report["tensor_cache"] = bench::tensor_cache_json();
   std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
   if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
   return 0;

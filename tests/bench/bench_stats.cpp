@@ -1,6 +1,7 @@
 #include "tests/bench/bench_stats.h"
 
 #include "engine/core/error.h"
+#include "engine/core/tensor_memory_cache.h"
 
 #include <sys/resource.h>
 
@@ -53,6 +54,12 @@ Summary per_second(const Summary& ms, double units) {
   s.q1 = rate(ms.q3);
   s.q3 = rate(ms.q1);
   return s;
+}
+
+nlohmann::json tensor_cache_json() {
+  const TensorMemoryCacheStats s = tensor_memory_cache_stats();
+  return {{"installed", s.installed}, {"hits", s.hits}, {"misses", s.misses}, {"evictions", s.evictions},
+          {"peak_live_mb", static_cast<double>(s.peak_live_bytes) / (1 << 20)}};
 }
 
 double peak_rss_mb() {

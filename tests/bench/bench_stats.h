@@ -27,6 +27,10 @@ Summary per_second(const Summary& ms, double units);
 // starts every benchmark as its own process, so this is the benchmark's own peak.
 double peak_rss_mb();
 
+// What the tensor memory cache did in this process (installed, hits, misses, evictions, peak
+// of live bytes): a benchmark whose steady state still misses is allocating afresh.
+nlohmann::json tensor_cache_json();
+
 // The value after command-line option argv[i] (advancing i); throws ConfigError naming the
 // option when it is the last argument.
 std::string option_value(int argc, char** argv, int& i);

@@ -5,6 +5,7 @@
 
 #include "augment_test_util.h"
 #include "engine/augment/color_jitter.h"
+#include "engine/augment/color_jitter_kernel.h"
 
 using namespace simclr;
 using simclr::test::max_abs_diff;
@@ -109,6 +110,25 @@ double replay_error(const torch::Tensor& images, const torch::Tensor& out, const
   }
   return worst;
 }
+// Random colours plus the corner cases: greys, primaries, secondaries, ties.
+torch::Tensor hue_test_colours() {
+  auto colours = random_images(4000, 3, 1, 1, 77);
+  const std::vector<std::array<float, 3>> special = {
+      {0, 0, 0}, {1, 1, 1}, {0.5f, 0.5f, 0.5f}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1},
+      {1, 1, 0}, {0, 1, 1}, {1, 0, 1}, {0.7f, 0.7f, 0.2f}, {0.2f, 0.7f, 0.7f}, {0.7f, 0.2f, 0.7f}};
+  for (size_t i = 0; i < special.size(); ++i)
+    for (int c = 0; c < 3; ++c) colours[i][c][0][0] = special[i][c];
+  return colours;
+}
+
+double hue_error(const torch::Tensor& colours, const torch::Tensor& shifts, const torch::Tensor& out) {
+  double worst = 0;
+  for (int64_t b = 0; b < colours.size(0); ++b) {
+    const auto expected = ref_hue(colours[b].to(torch::kDouble), shifts[b].item<double>());
+    worst = std::max(worst, max_abs_diff(out[b], expected));
+  }
+  return worst;
+}
 }  // namespace
 
 class TestColorJitter : public QObject {
@@ -155,24 +175,54 @@ private Q_SLOTS:
   }
 
   void hueShiftMatchesReferenceOnRandomColours() {
-    // Random colours plus the corner cases: grays, primaries, secondaries, ties.
-    auto colours = random_images(4000, 3, 1, 1, 77);
-    const std::vector<std::array<float, 3>> special = {
-        {0, 0, 0}, {1, 1, 1}, {0.5f, 0.5f, 0.5f}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1},
-        {1, 1, 0}, {0, 1, 1}, {1, 0, 1}, {0.7f, 0.7f, 0.2f}, {0.2f, 0.7f, 0.7f}, {0.7f, 0.2f, 0.7f}};
-    for (size_t i = 0; i < special.size(); ++i)
-      for (int c = 0; c < 3; ++c) colours[i][c][0][0] = special[i][c];
+    const auto colours = hue_test_colours();
     auto gen = make_generator(4);
     const auto shifts = torch::rand({colours.size(0)}, gen).sub_(0.5);
     const auto out = adjust_hue(colours, shifts);
-    double worst = 0;
-    for (int64_t b = 0; b < colours.size(0); ++b) {
-      const auto expected = ref_hue(colours[b].to(torch::kDouble), shifts[b].item<double>());
-      worst = std::max(worst, max_abs_diff(out[b], expected));
-    }
-    QVERIFY2(worst < 1e-5, qPrintable(QString("max error %1").arg(worst)));
+    QVERIFY2(hue_error(colours, shifts, out) < 1e-5, qPrintable(QString("max error %1").arg(hue_error(colours, shifts, out))));
     // A full turn and no turn leave colours alone.
     QVERIFY(max_abs_diff(adjust_hue(colours, torch::zeros({colours.size(0)})), colours) < 1e-5);
+  }
+
+  // The CPU kernel ColorJitter runs on float CPU batches, on the same corner cases.
+  void cpuKernelHueMatchesReferenceOnRandomColours() {
+    auto colours = hue_test_colours();
+    QVERIFY(color_jitter_kernel_applies(colours));
+    auto gen = make_generator(5);
+    const auto shifts = torch::rand({colours.size(0)}, gen, torch::kDouble).sub_(0.5);
+    auto factors = torch::ones({colours.size(0), 4}, torch::kDouble);
+    factors.select(1, 3).copy_(shifts);
+    const auto order = torch::tensor({3, 0, 1, 2}, torch::kLong).repeat({colours.size(0), 1});
+    auto out = colours.clone();
+    color_jitter_cpu(out, factors, order);
+    QVERIFY2(hue_error(colours, shifts, out) < 1e-5, qPrintable(QString("max error %1").arg(hue_error(colours, shifts, out))));
+  }
+
+  // Kernel and tensor form agree on every op in a random order per image.
+  void cpuKernelMatchesTheTensorForm() {
+    const auto images = random_images(40, 3, 7, 5, 8);
+    auto gen = make_generator(6);
+    auto factors = torch::rand({40, 4}, gen, torch::kDouble).mul_(1.2).add_(0.4);
+    factors.select(1, 3).sub_(1.0).mul_(0.4);  // hue shifts in [-0.24, 0.24)
+    const auto order = torch::rand({40, 4}, gen, torch::kDouble).argsort(/*dim=*/1, /*descending=*/false);
+    auto out = images.clone();
+    color_jitter_cpu(out, factors, order);
+    double worst = 0;
+    for (int64_t b = 0; b < 40; ++b) {
+      auto expected = images.narrow(0, b, 1);
+      for (int64_t k = 0; k < 4; ++k) {
+        const int64_t op = order[b][k].item<int64_t>();
+        const auto f = factors.narrow(0, b, 1).select(1, op);
+        expected = op == 0 ? adjust_brightness(expected, f)
+                   : op == 1 ? adjust_contrast(expected, f)
+                   : op == 2 ? adjust_saturation(expected, f)
+                             : adjust_hue(expected, f);
+      }
+      worst = std::max(worst, max_abs_diff(out.narrow(0, b, 1), expected));
+    }
+    QVERIFY2(worst < 1e-5, qPrintable(QString("max error %1").arg(worst)));
+    QVERIFY(!color_jitter_kernel_applies(images.to(torch::kDouble)));
+    QVERIFY(!color_jitter_kernel_applies(images.transpose(2, 3)));
   }
 
   void fullJitterFollowsTraceOrder() {

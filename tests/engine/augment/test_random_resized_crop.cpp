@@ -113,22 +113,28 @@ private Q_SLOTS:
     QVERIFY(torch::equal(boxes, torch::tensor({0.0, 8.0, 32.0, 16.0}, torch::kDouble).repeat({4, 1})));
   }
 
+  // float32 on the CPU runs the per-image kernel, float64 the tensor form a GPU runs.
   void resizedCropMatchesReference_data() {
     QTest::addColumn<QVector<double>>("box");
     QTest::addColumn<int>("outH");
     QTest::addColumn<int>("outW");
-    QTest::newRow("upscale") << QVector<double>{3, 5, 10, 7} << 16 << 12;
-    QTest::newRow("downscale") << QVector<double>{0, 0, 20, 20} << 8 << 8;
-    QTest::newRow("thin") << QVector<double>{17, 2, 3, 15} << 9 << 9;
-    QTest::newRow("same size") << QVector<double>{4, 4, 10, 10} << 10 << 10;
+    QTest::addColumn<bool>("tensorForm");
+    for (const bool tensor_form : {false, true}) {
+      const char* form = tensor_form ? ", tensor form" : ", kernel";
+      QTest::newRow(qPrintable(QString("upscale") + form)) << QVector<double>{3, 5, 10, 7} << 16 << 12 << tensor_form;
+      QTest::newRow(qPrintable(QString("downscale") + form)) << QVector<double>{0, 0, 20, 20} << 8 << 8 << tensor_form;
+      QTest::newRow(qPrintable(QString("thin") + form)) << QVector<double>{17, 2, 3, 15} << 9 << 9 << tensor_form;
+      QTest::newRow(qPrintable(QString("same size") + form)) << QVector<double>{4, 4, 10, 10} << 10 << 10 << tensor_form;
+    }
   }
   void resizedCropMatchesReference() {
     QFETCH(QVector<double>, box);
     QFETCH(int, outH);
     QFETCH(int, outW);
+    QFETCH(bool, tensorForm);
     const auto images = random_images(2, 3, 20, 20, 11);
     const auto boxes = torch::tensor(std::vector<double>(box.begin(), box.end())).reshape({1, 4}).repeat({2, 1});
-    const auto out = resized_crop(images, boxes, {outH, outW});
+    const auto out = resized_crop(tensorForm ? images.to(torch::kDouble) : images, boxes, {outH, outW});
     QCOMPARE(out.sizes(), (std::vector<int64_t>{2, 3, outH, outW}));
     double worst = 0;
     for (int64_t b = 0; b < 2; ++b)
@@ -140,6 +146,17 @@ private Q_SLOTS:
             worst = std::max(worst, std::abs(out[b][c][oy][ox].item<double>() - expected));
           }
     QVERIFY2(worst < 1e-5, qPrintable(QString("max error %1").arg(worst)));
+  }
+
+  // Different boxes per image: the kernel picks each image's own taps.
+  void kernelAndTensorFormAgreeOnABatch() {
+    RandomResizedCrop crop({24, 0.08, 1.0, 0.75, 4.0 / 3.0});
+    auto gen = make_generator(8);
+    const auto images = random_images(37, 3, 32, 32, 12);
+    const auto boxes = crop.sample_boxes(37, {32, 32}, gen);
+    const auto kernel = resized_crop(images, boxes, {24, 24});
+    const auto tensor_form = resized_crop(images.to(torch::kDouble), boxes, {24, 24});
+    QVERIFY2(max_abs_diff(kernel, tensor_form) < 1e-5, qPrintable(QString::number(max_abs_diff(kernel, tensor_form))));
   }
 
   void outputSizeFollowsParams() {
