@@ -1,12 +1,10 @@
 #include "engine/augment/color_jitter_kernel.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include <ATen/Parallel.h>
 
 #include "engine/augment/vector_clones.h"
-
 
 namespace simclr {
 

@@ -1,8 +1,9 @@
 #pragma once
 // Colour jitter on the CPU as one pass per image instead of some thirty tensor ops over the
 // batch: each 32x32 image stays in the L1 cache while its four adjustments run in its own
-// order. The same arithmetic as ColorJitter's tensor form (which the GPU runs), to float
-// rounding; test_color_jitter compares the two.
+// order (measured on 2 cores, batch 256 at 32 px, the jitter alone: 51 000 images/s as
+// tensor ops, 107 000-122 000 with this kernel). The same arithmetic as ColorJitter's tensor
+// form, which the GPU runs, to float rounding; test_color_jitter compares the two.
 #include <torch/types.h>
 
 namespace simclr {
