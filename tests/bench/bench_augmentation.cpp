@@ -12,7 +12,6 @@
 //       [--pipeline '{"preset": "custom", "ops": [...]}']   (one pipeline instead of the presets)
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -118,10 +117,7 @@ int main(int argc, char** argv) try {
                                  {"images_per_s", bench::to_json(rate)}, {"ms_per_batch", bench::to_json(ms)}});
     }
   }
-  report["peak_rss_mb"] = bench::peak_rss_mb();
-  report["tensor_cache"] = bench::tensor_cache_json();
-  std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
-  if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
+  bench::finish_report(report, args.json_file);
   return 0;
 } catch (const Error& e) {
   std::cerr << "error: " << e.what() << '\n';

@@ -11,7 +11,6 @@
 //       [--warmup 1] [--repeats 3] [--knn-repeats 3] [--threads 2] [--json FILE]
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -145,10 +144,7 @@ int main(int argc, char** argv) try {
     report["cases"].push_back({{"name", "knn"}, {"queries", queries.size(0)}, {"bank", bank.size(0)},
                                {"dim", args.dim}, {"k", args.k}, {"top1", top1}, {"ms", bench::to_json(ms)}});
   }
-  report["peak_rss_mb"] = bench::peak_rss_mb();
-  report["tensor_cache"] = bench::tensor_cache_json();
-  std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
-  if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
+  bench::finish_report(report, args.json_file);
   return 0;
 } catch (const Error& e) {
   std::cerr << "error: " << e.what() << '\n';

@@ -11,7 +11,6 @@
 //       [--json FILE]
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -137,10 +136,7 @@ int main(int argc, char** argv) try {
                                  {"views_per_s", bench::to_json(views)}, {"losses", losses}});
     }
   }
-  report["peak_rss_mb"] = bench::peak_rss_mb();
-  report["tensor_cache"] = bench::tensor_cache_json();
-  std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
-  if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
+  bench::finish_report(report, args.json_file);
   return 0;
 } catch (const Error& e) {
   std::cerr << "error: " << e.what() << '\n';

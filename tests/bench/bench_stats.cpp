@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 
 namespace simclr::bench {
 
@@ -56,10 +57,14 @@ Summary per_second(const Summary& ms, double units) {
   return s;
 }
 
-nlohmann::json tensor_cache_json() {
-  const TensorMemoryCacheStats s = tensor_memory_cache_stats();
-  return {{"installed", s.installed}, {"hits", s.hits}, {"misses", s.misses}, {"evictions", s.evictions},
-          {"peak_live_mb", static_cast<double>(s.peak_live_bytes) / (1 << 20)}};
+void finish_report(nlohmann::json& report, const std::string& json_file) {
+  const TensorMemoryCacheStats cache = tensor_memory_cache_stats();
+  report["peak_rss_mb"] = peak_rss_mb();
+  report["tensor_cache"] = {{"installed", cache.installed}, {"hits", cache.hits}, {"misses", cache.misses},
+                            {"evictions", cache.evictions},
+                            {"peak_live_mb", static_cast<double>(cache.peak_live_bytes) / (1 << 20)}};
+  std::printf("peak RSS %.0f MB\n", peak_rss_mb());
+  if (!json_file.empty()) std::ofstream(json_file) << report.dump(2) << '\n';
 }
 
 double peak_rss_mb() {

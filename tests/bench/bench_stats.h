@@ -27,9 +27,10 @@ Summary per_second(const Summary& ms, double units);
 // starts every benchmark as its own process, so this is the benchmark's own peak.
 double peak_rss_mb();
 
-// What the tensor memory cache did in this process (installed, hits, misses, evictions, peak
-// of live bytes): a benchmark whose steady state still misses is allocating afresh.
-nlohmann::json tensor_cache_json();
+// Adds the process's peak memory and what the tensor memory cache did (hits, misses,
+// evictions, peak of live bytes: a benchmark whose steady state still misses is allocating
+// afresh) to `report`, prints the peak, and writes the report to json_file unless empty.
+void finish_report(nlohmann::json& report, const std::string& json_file);
 
 // The value after command-line option argv[i] (advancing i); throws ConfigError naming the
 // option when it is the last argument.

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
@@ -99,10 +98,7 @@ int main(int argc, char** argv) try {
   }
   std::error_code ec;
   fs::remove_all(scratch, ec);
-  report["peak_rss_mb"] = bench::peak_rss_mb();
-  report["tensor_cache"] = bench::tensor_cache_json();
-  std::printf("peak RSS %.0f MB\n", bench::peak_rss_mb());
-  if (!args.json_file.empty()) std::ofstream(args.json_file) << report.dump(2) << '\n';
+  bench::finish_report(report, args.json_file);
   return 0;
 } catch (const Error& e) {
   std::cerr << "error: " << e.what() << '\n';
