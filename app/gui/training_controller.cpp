@@ -40,10 +40,7 @@ TrainingController::~TrainingController() {
 
 QString TrainingController::start(const ProjectConfig& project, const QString& resumeRunDir, const QString& runsRoot,
                                   const QString& deviceOverride, int threadsOverride) {
-  if (isBusy()) {
-    Q_EMIT logMessage(static_cast<int>(LogLevel::Warning), tr("A training run is already in progress."));
-    return {};
-  }
+  if (refuseWhileBusy()) return {};
   TrainOptions options;
   options.device_override = deviceOverride.toStdString();
   options.threads_override = threadsOverride;
@@ -53,7 +50,7 @@ QString TrainingController::start(const ProjectConfig& project, const QString& r
     runDir = QFileInfo(resumeRunDir).absoluteFilePath();
   } else {
     // Naming the run here lets the GUI follow its folder from the first step.
-    const QString root = runsRoot.isEmpty() ? QString::fromStdString(runs_root(project).string()) : runsRoot;
+    const QString root = runsFolder(project, runsRoot);
     const QString name =
         uniqueFolder(root, QString::fromStdString(project.name.empty() ? std::string("run") : project.name));
     options.runs_root = root.toStdString();
@@ -73,10 +70,7 @@ QString TrainingController::start(const ProjectConfig& project, const QString& r
 
 QString TrainingController::startSweep(const ProjectConfig& project, const QString& resumeSweepDir,
                                        const QString& runsRoot, const QString& deviceOverride, int threadsOverride) {
-  if (isBusy()) {
-    Q_EMIT logMessage(static_cast<int>(LogLevel::Warning), tr("A training run is already in progress."));
-    return {};
-  }
+  if (refuseWhileBusy()) return {};
   SweepOptions options;
   options.device_override = deviceOverride.toStdString();
   options.threads_override = threadsOverride;
@@ -87,7 +81,7 @@ QString TrainingController::startSweep(const ProjectConfig& project, const QStri
   } else {
     // As for a run: naming the folder here lets the GUI follow it from the start. The
     // engine accepts only plain names, so the project's name is reduced to those characters.
-    const QString root = runsRoot.isEmpty() ? QString::fromStdString(runs_root(project).string()) : runsRoot;
+    const QString root = runsFolder(project, runsRoot);
     QString base = QString::fromStdString(project.name.empty() ? std::string("sweep") : project.name + "-sweep");
     base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._+-]")), QStringLiteral("-"));
     const QString name = uniqueFolder(root, base);
@@ -112,6 +106,16 @@ void TrainingController::onSweepPointStarted(int index, qint64 batchSize) {
   if (sweepDir_.isEmpty()) return;
   runDir_ = QDir(sweepDir_).absoluteFilePath(QString::fromStdString(sweep_point_name(batchSize)));
   Q_EMIT sweepPointStarted(index + 1, sweepPoints_, batchSize, runDir_);
+}
+
+bool TrainingController::refuseWhileBusy() {
+  if (!isBusy()) return false;
+  Q_EMIT logMessage(static_cast<int>(LogLevel::Warning), tr("A training run is already in progress."));
+  return true;
+}
+
+QString TrainingController::runsFolder(const ProjectConfig& project, const QString& runsRoot) {
+  return runsRoot.isEmpty() ? QString::fromStdString(runs_root(project).string()) : runsRoot;
 }
 
 QString TrainingController::uniqueFolder(const QString& root, const QString& base) const {

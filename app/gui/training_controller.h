@@ -66,6 +66,10 @@ Q_SIGNALS:
 private:
   void setState(State state);
   QString uniqueFolder(const QString& root, const QString& base) const;
+  // Logs a warning and returns true while a run or sweep is in progress.
+  bool refuseWhileBusy();
+  // Where new run or sweep folders go: runsRoot, or the project's runs folder when empty.
+  static QString runsFolder(const ProjectConfig& project, const QString& runsRoot);
   void onSweepPointStarted(int index, qint64 batchSize);
   void onFinished(const simclr::gui::TrainingOutcome& outcome);
 

@@ -129,15 +129,20 @@ int main(int argc, char** argv) {
   scatter.resetView();
 
   // Rectangle selection of a quarter of the plot, a little further right each time (a
-  // selection equal to the last one would cost nothing); cleared, untimed, in between.
-  std::vector<double> selectMs;
-  int selected = 0;
-  for (int r = 0; r < std::max(10, repeats / 10); ++r) {
+  // selection equal to the last one would cost nothing).
+  const int selections = std::max(10, repeats / 10);
+  auto timeSelection = [&](int r) {
     const QRect quarter(QPoint(2 * r, plot->height() / 4), plot->size() / 2);
     const auto start = std::chrono::steady_clock::now();
     scatter.selectPointsIn(quarter);
     QApplication::processEvents();
-    selectMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Cleared, untimed, in between: the selection list opens each time.
+  std::vector<double> selectMs;
+  int selected = 0;
+  for (int r = 0; r < selections; ++r) {
+    selectMs.push_back(timeSelection(r));
     selected = int(scatter.selection().size());
     scatter.setSelection({});
     QApplication::processEvents();
@@ -147,13 +152,7 @@ int main(int argc, char** argv) {
               std::min(selected, int(EmbeddingScatter::kMaxListedSelection)));
   // The same, one selection after another while the list stays open (no relayout).
   selectMs.clear();
-  for (int r = 0; r < std::max(10, repeats / 10); ++r) {
-    const QRect quarter(QPoint(2 * r, plot->height() / 4), plot->size() / 2);
-    const auto start = std::chrono::steady_clock::now();
-    scatter.selectPointsIn(quarter);
-    QApplication::processEvents();
-    selectMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
+  for (int r = 0; r < selections; ++r) selectMs.push_back(timeSelection(r));
   report("rectangle selection (list open)", summarize(selectMs));
   return 0;
 }

@@ -40,6 +40,22 @@ class TestMainWindow : public QObject {
   static QString q(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
   std::unique_ptr<AppSettings> freshSettings() { return std::make_unique<AppSettings>(q(dir_ / "settings.ini")); }
 
+  // The tiny project with a sweep over `batches` and no memory check, saved as
+  // <dir_>/<folder>/sweep.json; returns that file.
+  std::filesystem::path saveSweepProject(const std::string& name, const std::string& folder,
+                                         std::vector<int64_t> batches, int64_t epochs, bool linear_probe) {
+    ProjectConfig p = test::tiny_project(dir_ / "data");
+    p.name = name;
+    p.training.epochs = epochs;
+    p.evaluation.knn_every_epochs = 0;
+    p.sweep.batch_sizes = std::move(batches);
+    p.sweep.check_memory = false;
+    p.sweep.linear_probe = linear_probe;
+    std::filesystem::create_directories(dir_ / folder);
+    save_project(p, dir_ / folder / "sweep.json");
+    return dir_ / folder / "sweep.json";
+  }
+
 private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 40, 3);
@@ -189,18 +205,12 @@ private Q_SLOTS:
   // A project with sweep.batch_sizes: Start runs the whole sweep in the training thread,
   // each point shown like a run, and the runs and results docks show the sweep at the end.
   void startRunsTheBatchSizeSweep() {
-    ProjectConfig p = test::tiny_project(dir_ / "data");
-    p.name = "tiny sweep";  // a space: the sweep folder's name must still be accepted
-    p.training.epochs = 1;
-    p.evaluation.knn_every_epochs = 0;
-    p.sweep.batch_sizes = {16, 8};
-    p.sweep.check_memory = false;
-    std::filesystem::create_directories(dir_ / "sweep");
-    save_project(p, dir_ / "sweep" / "sweep.json");
+    // A space in the name: the sweep folder's name must still be accepted.
+    const auto file = saveSweepProject("tiny sweep", "sweep", {16, 8}, 1, /*linear_probe=*/true);
     auto settings = freshSettings();
     MainWindow window(*settings);
     window.show();
-    QVERIFY(window.openProject(q(dir_ / "sweep" / "sweep.json")));
+    QVERIFY(window.openProject(q(file)));
     QAction* start = window.action(QStringLiteral("startTraining"));
     QCOMPARE(start->text(), QStringLiteral("&Start Sweep"));
     TrainingController& training = window.training();
@@ -272,19 +282,12 @@ private Q_SLOTS:
   // Pause holds the point being trained; Stop ends the sweep after the current step; the
   // stopped point, selected in the runs panel, resumes the whole sweep in the same folder.
   void aStoppedSweepPausesAndResumesFromItsPoint() {
-    ProjectConfig p = test::tiny_project(dir_ / "data");
-    p.name = "stopped";
-    p.training.epochs = 4;  // batch 8: 40 steps, time to pause and stop inside the first point
-    p.evaluation.knn_every_epochs = 0;
-    p.sweep.batch_sizes = {8, 16};
-    p.sweep.check_memory = false;
-    p.sweep.linear_probe = false;
-    std::filesystem::create_directories(dir_ / "stopped");
-    save_project(p, dir_ / "stopped" / "sweep.json");
+    // 4 epochs at batch 8: 40 steps, time to pause and stop inside the first point.
+    const auto file = saveSweepProject("stopped", "stopped", {8, 16}, 4, /*linear_probe=*/false);
     auto settings = freshSettings();
     MainWindow window(*settings);
     window.show();
-    QVERIFY(window.openProject(q(dir_ / "stopped" / "sweep.json")));
+    QVERIFY(window.openProject(q(file)));
     TrainingController& training = window.training();
     QSignalSpy finished(&training, &TrainingController::finished);
     const QString sweep = window.startTraining();
