@@ -91,7 +91,7 @@ Q_SIGNALS:
 private:
   bool start(const QString& runDir, const std::function<EmbeddingLayout(const JobCallbacks&, const StopToken&)>& work);
 
-  JobThread job_{this};
+  JobThread job_{this, /*releaseTensorMemory=*/true};
 };
 
 }  // namespace simclr::gui

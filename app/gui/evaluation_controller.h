@@ -42,7 +42,7 @@ Q_SIGNALS:
   void finished(const simclr::gui::EvaluationOutcome& outcome);
 
 private:
-  JobThread job_{this};
+  JobThread job_{this, /*releaseTensorMemory=*/true};
 };
 
 }  // namespace simclr::gui

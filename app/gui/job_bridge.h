@@ -32,7 +32,11 @@ QString jobErrorMessage(const std::exception_ptr& error, bool* badInput = nullpt
 // result still queued then dies with the owner's posted events.
 class JobThread {
 public:
-  explicit JobThread(QObject* owner) : owner_(owner) {}
+  // releaseTensorMemory: hand the tensor memory cache back after each job, for jobs that
+  // work through a whole dataset; not for the quick, frequent ones (a neighbour query) whose
+  // blocks the next job reuses.
+  explicit JobThread(QObject* owner, bool releaseTensorMemory = false)
+      : owner_(owner), releaseTensorMemory_(releaseTensorMemory) {}
   ~JobThread();
   JobThread(const JobThread&) = delete;
   JobThread& operator=(const JobThread&) = delete;
@@ -49,7 +53,7 @@ public:
     const simclr::StopToken stop = stop_;
     thread_ = QThread::create([this, work, done, stop] {
       const Result result = work(stop);
-      simclr::release_cached_tensor_memory();
+      if (releaseTensorMemory_) simclr::release_cached_tensor_memory();
       QMetaObject::invokeMethod(owner_, [this, done, result] {
         finish();
         done(result);
@@ -64,6 +68,7 @@ private:
   void finish();  // waits for the ended thread and deletes it
 
   QObject* owner_;
+  bool releaseTensorMemory_;
   QThread* thread_ = nullptr;
   simclr::StopToken stop_;
 };
