@@ -7,8 +7,8 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/core/job.h"
-#include "engine/eval/run_features.h"
-#include "engine/eval/trained_run.h"
+#include "engine/analysis/run_features.h"
+#include "engine/analysis/trained_run.h"
 
 namespace simclr::cli {
 

@@ -21,10 +21,10 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/device.h"
 #include "engine/core/error.h"
-#include "engine/eval/finetune_probe.h"
+#include "engine/analysis/finetune_probe.h"
 #include "engine/eval/knn_classifier.h"
-#include "engine/eval/linear_probe.h"
-#include "engine/eval/representation_comparison.h"
+#include "engine/analysis/linear_probe.h"
+#include "engine/analysis/representation_comparison.h"
 
 namespace simclr::cli {
 

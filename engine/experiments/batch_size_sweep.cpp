@@ -9,8 +9,8 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
-#include "engine/eval/run_evaluation.h"
-#include "engine/eval/trained_run.h"
+#include "engine/analysis/run_evaluation.h"
+#include "engine/analysis/trained_run.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "engine/project/run_summary.h"

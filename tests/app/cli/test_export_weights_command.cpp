@@ -11,7 +11,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/job.h"
-#include "engine/eval/trained_run.h"
+#include "engine/analysis/trained_run.h"
 #include "engine/models/torchvision_weights.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"

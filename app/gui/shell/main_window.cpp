@@ -1,0 +1,509 @@
+#include "app/gui/shell/main_window.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QThread>
+#include <QToolBar>
+
+#include "app/gui/shell/app_settings.h"
+#include "app/gui/augmentation/augmentation_preview.h"
+#include "app/gui/dataset/dataset_panel.h"
+#include "app/gui/embedding/embedding_panel.h"
+#include "app/gui/results/evaluation_controller.h"
+#include "app/gui/neighbours/neighbour_panel.h"
+#include "app/gui/shell/event_loop_latency.h"
+#include "app/gui/project/project_controller.h"
+#include "app/gui/project/project_document.h"
+#include "app/gui/project/project_editor.h"
+#include "app/gui/shell/resource_paths.h"
+#include "app/gui/results/results_panel.h"
+#include "app/gui/training/runs_panel.h"
+#include "app/gui/training/training_charts.h"
+#include "app/gui/training/training_controller.h"
+#include "app/gui/training/training_status.h"
+#include "engine/core/device.h"
+#include "engine/core/error.h"
+#include "engine/core/version.h"
+#include "engine/experiments/batch_size_sweep.h"
+#include "engine/project/run_folder.h"
+#include "engine/train/trainer.h"
+#include "widgets/log_view.h"
+#include "widgets/metric_chart.h"
+
+namespace simclr::gui {
+
+MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
+    : QMainWindow(parent),
+      settings_(settings),
+      document_(new ProjectDocument(this)),
+      training_(new TrainingController(this)),
+      evaluation_(new EvaluationController(this)),
+      latency_(new EventLoopLatency(20, this)),
+      projects_(new ProjectController(*document_, settings_, this)) {
+  setObjectName(QStringLiteral("MainWindow"));
+  setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+  charts_ = new TrainingCharts(this);
+  setCentralWidget(charts_);
+  status_ = new TrainingStatus(this);
+  statusBar()->addPermanentWidget(status_, 1);
+
+  createActions();
+  createMenus();
+  createToolBar();
+  createDocks();
+  connectTraining();
+
+  connect(projects_, &ProjectController::projectOpened, this, &MainWindow::onProjectOpened);
+  connect(document_, &ProjectDocument::changed, this, &MainWindow::onDocumentChanged);
+  connect(document_, &ProjectDocument::modifiedChanged, this, &MainWindow::updateTitle);
+  connect(document_, &ProjectDocument::filePathChanged, this, [this] {
+    runs_->setRunsRoot(document_->filePath().isEmpty()
+                           ? QString()
+                           : QFileInfo(document_->filePath()).absoluteDir().filePath(QStringLiteral("runs")));
+    results_->setRunsRoot(runs_->runsRoot());
+    updateTitle();
+  });
+  connect(runs_, &RunsPanel::selectionChanged, charts_, &TrainingCharts::showRuns);
+  connect(runs_, &RunsPanel::resumeRequested, this, &MainWindow::resumeTraining);
+  connect(runs_, &RunsPanel::evaluateRequested, this, &MainWindow::evaluateRun);
+  connect(runs_, &RunsPanel::selectionChanged, this, &MainWindow::onTrainingState);
+  // The embedding panel looks at the one selected run.
+  connect(runs_, &RunsPanel::selectionChanged, this, [this](const QStringList& runs) {
+    if (runs.size() == 1) embeddings_->setRun(runs.first());
+    if (runs.size() == 1) results_->setRun(runs.first());
+    if (runs.size() == 1) neighbours_->setRun(runs.first());
+  });
+  // A point clicked in the embedding scatter opens in the neighbour browser.
+  connect(embeddings_, &EmbeddingPanel::queryChanged, this, [this](qint64 row) {
+    if (neighbours_->runDir() != embeddings_->runDir()) neighbours_->setRun(embeddings_->runDir());
+    neighbours_->openQuery(embeddings_->layout().settings.split, row);
+    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("neighboursDock"))) dock->raise();
+  });
+  connect(neighbours_, &NeighbourPanel::logMessage, this, &MainWindow::onLog);
+  connect(embeddings_, &EmbeddingPanel::logMessage, this, &MainWindow::onLog);
+  connect(latency_, &EventLoopLatency::measured, status_, &TrainingStatus::showLatency);
+
+  widgets::MetricChart* loss = charts_->chart(TrainingCharts::Loss);
+  loss->setSmoothing(settings_.value(settings::ChartSmoothing));
+  loss->setLogScale(settings_.value(settings::ChartLogScale));
+  connect(loss, &widgets::MetricChart::smoothingChanged, this,
+          [this](double weight) { settings_.setValue(settings::ChartSmoothing, weight); });
+  connect(loss, &widgets::MetricChart::logScaleChanged, this,
+          [this](bool on) { settings_.setValue(settings::ChartLogScale, on); });
+
+  resize(1400, 900);
+  restoreGeometry(settings_.value(settings::WindowGeometry));
+  restoreState(settings_.value(settings::WindowState));
+  onDocumentChanged();
+  onTrainingState();
+  updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+QAction* MainWindow::action(const QString& objectName) const { return findChild<QAction*>(objectName); }
+
+void MainWindow::createActions() {
+  auto make = [this](const QString& text, const char* name, QKeySequence shortcut, const QString& tip) {
+    auto* a = new QAction(text, this);
+    a->setObjectName(QString::fromLatin1(name));
+    a->setShortcut(shortcut);
+    a->setStatusTip(tip);
+    a->setToolTip(shortcut.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
+    return a;
+  };
+  newAction_ = make(tr("&New Project from Quickstart…"), "newProject", QKeySequence::New,
+                    tr("Create a new project from the quickstart template"));
+  openAction_ = make(tr("&Open Project…"), "openProject", QKeySequence::Open, tr("Open a project file"));
+  saveAction_ = make(tr("&Save"), "saveProject", QKeySequence::Save, tr("Save the project"));
+  saveAsAction_ = make(tr("Save &As…"), "saveProjectAs", QKeySequence::SaveAs, tr("Save the project to a new file"));
+  quitAction_ = make(tr("&Quit"), "quit", QKeySequence::Quit, tr("Quit the workbench"));
+  startAction_ = make(tr("&Start Training"), "startTraining", QKeySequence(Qt::CTRL | Qt::Key_R),
+                      tr("Train the project in a new run"));
+  pauseAction_ = make(tr("&Pause"), "pauseTraining", QKeySequence(Qt::CTRL | Qt::Key_P),
+                      tr("Pause or continue the running training"));
+  pauseAction_->setCheckable(true);
+  stopAction_ = make(tr("S&top"), "stopTraining", QKeySequence(Qt::CTRL | Qt::Key_Period),
+                     tr("Stop training after the current step and save a checkpoint"));
+  resumeAction_ = make(tr("&Resume Selected Run"), "resumeRun", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                       tr("Continue the selected run from its latest checkpoint"));
+  evaluateAction_ = make(tr("&Evaluate Selected Run"), "evaluateRun", QKeySequence(Qt::CTRL | Qt::Key_E),
+                         tr("kNN accuracy of the selected run on the full test split"));
+  aboutAction_ = make(tr("&About SimCLR Workbench"), "about", {}, tr("Versions of the workbench and its libraries"));
+
+  connect(newAction_, &QAction::triggered, this, [this] {
+    const QString quickstart = quickstartProject();
+    if (quickstart.isEmpty())
+      QMessageBox::warning(this, tr("New Project"), tr("The bundled quickstart project was not found in:\n%1")
+                                                        .arg(projectTemplateDirs().join(QLatin1Char('\n'))));
+    else
+      projects_->newFromTemplate(quickstart);
+  });
+  connect(openAction_, &QAction::triggered, projects_, &ProjectController::open);
+  connect(saveAction_, &QAction::triggered, projects_, &ProjectController::save);
+  connect(saveAsAction_, &QAction::triggered, projects_, &ProjectController::saveAs);
+  connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+  connect(startAction_, &QAction::triggered, this, &MainWindow::startTraining);
+  connect(pauseAction_, &QAction::triggered, this, [this](bool paused) {
+    if (paused)
+      training_->pause();
+    else
+      training_->resume();
+  });
+  connect(stopAction_, &QAction::triggered, training_, &TrainingController::stop);
+  connect(resumeAction_, &QAction::triggered, this, [this] {
+    const QStringList selected = runs_->selectedRuns();
+    if (selected.size() == 1) resumeTraining(selected.first());
+  });
+  connect(evaluateAction_, &QAction::triggered, this, [this] {
+    const QStringList selected = runs_->selectedRuns();
+    if (selected.size() == 1) evaluateRun(selected.first());
+  });
+  connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  templateMenu_ = file->addMenu(tr("New Project from &Template"));
+  templateMenu_->setObjectName(QStringLiteral("templateMenu"));
+  projects_->fillTemplateMenu(templateMenu_);
+  file->addAction(newAction_);
+  file->addAction(openAction_);
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  recentMenu_->setObjectName(QStringLiteral("recentMenu"));
+  projects_->attachRecentMenu(recentMenu_);
+  file->addSeparator();
+  file->addAction(saveAction_);
+  file->addAction(saveAsAction_);
+  file->addSeparator();
+  file->addAction(quitAction_);
+
+  QMenu* train = menuBar()->addMenu(tr("&Training"));
+  for (QAction* a : {startAction_, pauseAction_, stopAction_}) train->addAction(a);
+  train->addSeparator();
+  train->addAction(resumeAction_);
+  train->addAction(evaluateAction_);
+
+  viewMenu_ = menuBar()->addMenu(tr("&View"));
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(aboutAction_);
+}
+
+void MainWindow::createToolBar() {
+  QToolBar* bar = addToolBar(tr("Main"));
+  bar->setObjectName(QStringLiteral("mainToolBar"));
+  bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  for (QAction* a : {openAction_, saveAction_}) bar->addAction(a);
+  bar->addSeparator();
+  for (QAction* a : {startAction_, pauseAction_, stopAction_}) bar->addAction(a);
+  bar->addSeparator();
+  bar->addAction(evaluateAction_);
+}
+
+QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, const QString& objectName,
+                                 Qt::DockWidgetArea area) {
+  auto* dock = new QDockWidget(title, this);
+  dock->setObjectName(objectName);  // saveState() keys the layout by object name
+  dock->setWidget(widget);
+  addDockWidget(area, dock);
+  viewMenu_->addAction(dock->toggleViewAction());
+  return dock;
+}
+
+void MainWindow::createDocks() {
+  // Left: what is trained (project settings, dataset); bottom: what came of it (runs, log).
+  editor_ = new ProjectEditor(document_, this);
+  QDockWidget* projectDock = addDock(editor_, tr("Project"), QStringLiteral("projectDock"), Qt::LeftDockWidgetArea);
+  dataset_ = new DatasetPanel(document_, this);
+  QDockWidget* datasetDock = addDock(dataset_, tr("Dataset"), QStringLiteral("datasetDock"), Qt::LeftDockWidgetArea);
+  tabifyDockWidget(projectDock, datasetDock);
+  projectDock->raise();
+  runs_ = new RunsPanel(this);
+  addDock(runs_, tr("Runs"), QStringLiteral("runsDock"), Qt::BottomDockWidgetArea);
+  log_ = new widgets::LogView(this);
+  QDockWidget* logDock = addDock(log_, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+  augmentations_ = new AugmentationPreview(document_, this);
+  QDockWidget* augmentationsDock =
+      addDock(augmentations_, tr("Augmentations"), QStringLiteral("augmentationsDock"), Qt::BottomDockWidgetArea);
+  embeddings_ = new EmbeddingPanel(this);
+  QDockWidget* embeddingsDock =
+      addDock(embeddings_, tr("Embeddings"), QStringLiteral("embeddingsDock"), Qt::BottomDockWidgetArea);
+  neighbours_ = new NeighbourPanel(this);
+  addDock(neighbours_, tr("Neighbours"), QStringLiteral("neighboursDock"), Qt::RightDockWidgetArea);
+  results_ = new ResultsPanel(this);
+  QDockWidget* resultsDock =
+      addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
+  QDockWidget* runsDock = findChild<QDockWidget*>(QStringLiteral("runsDock"));
+  for (QDockWidget* dock : {logDock, augmentationsDock, embeddingsDock, resultsDock}) tabifyDockWidget(runsDock, dock);
+  runsDock->raise();
+  // First-start layout (a saved one replaces it): the charts get most of the window.
+  resizeDocks({projectDock}, {380}, Qt::Horizontal);
+  resizeDocks({runsDock}, {170}, Qt::Vertical);
+}
+
+void MainWindow::connectTraining() {
+  connect(training_, &TrainingController::stateChanged, this, &MainWindow::onTrainingState);
+  connect(training_, &TrainingController::stepReported, charts_, &TrainingCharts::addStep);
+  connect(training_, &TrainingController::monitorReported, charts_, &TrainingCharts::addMonitor);
+  connect(training_, &TrainingController::stepReported, status_, &TrainingStatus::showStep);
+  connect(training_, &TrainingController::progressReported, status_, &TrainingStatus::showProgress);
+  connect(training_, &TrainingController::logMessage, this, &MainWindow::onLog);
+  connect(training_, &TrainingController::checkpointSaved, runs_, &RunsPanel::refresh);
+  connect(training_, &TrainingController::finished, this, &MainWindow::onTrainingFinished);
+  connect(evaluation_, &EvaluationController::progressReported, status_, &TrainingStatus::showProgress);
+  connect(evaluation_, &EvaluationController::logMessage, this, &MainWindow::onLog);
+  connect(evaluation_, &EvaluationController::finished, this, &MainWindow::onEvaluationFinished);
+  // New evaluations and finished runs change what the Results dock shows.
+  connect(evaluation_, &EvaluationController::finished, results_, &ResultsPanel::refresh);
+  connect(training_, &TrainingController::finished, results_, &ResultsPanel::refresh);
+  connect(training_, &TrainingController::runStarted, this, [this](const QString& runDir) {
+    charts_->beginLiveRun(runDir);
+    runs_->setActiveRun(runDir);
+    status_->reset();
+    latency_->start();
+  });
+  // A sweep: each point is shown like a run starting (its own curves, named bs-NNNN after
+  // its batch size; the points before it stay overlaid), and the status bar says which.
+  connect(training_, &TrainingController::sweepStarted, this, [this](const QString& sweepDir, int points) {
+    sweepStatus_ = tr("sweep %1: %2 batch sizes").arg(QFileInfo(sweepDir).fileName()).arg(points);
+    statusBar()->showMessage(sweepStatus_);
+    status_->reset();
+    latency_->start();
+  });
+  connect(training_, &TrainingController::sweepPointStarted, this,
+          [this](int number, int count, qint64 batchSize, const QString& runDir) {
+            charts_->endLiveRun();
+            charts_->beginLiveRun(runDir);
+            runs_->setActiveRun(runDir);
+            status_->reset();
+            sweepStatus_ = tr("sweep point %1/%2: batch %3").arg(number).arg(count).arg(batchSize);
+            onTrainingState();
+          });
+  connect(training_, &TrainingController::sweepPointDone, this, [this](qint64 batchSize, const QString& status) {
+    onLog(int(status == QLatin1String("failed") ? LogLevel::Warning : LogLevel::Info),
+          tr("sweep point batch %1: %2").arg(batchSize).arg(status));
+    runs_->refresh();
+    results_->refresh();  // sweep.csv was rewritten
+  });
+}
+
+bool MainWindow::openProject(const QString& file) { return projects_->openFile(file); }
+
+bool MainWindow::ensureRunnableProject() {
+  if (!document_->isOpen()) {
+    QMessageBox::information(this, tr("Start Training"), tr("Open or create a project first."));
+    return false;
+  }
+  if (!document_->isValid()) {
+    QMessageBox::warning(this, tr("Start Training"),
+                         tr("The project has invalid settings:\n%1")
+                             .arg(QString::fromStdString(join_issues(document_->issues()))));
+    return false;
+  }
+  // Runs are stored beside the project file, so a new project needs one.
+  if (document_->filePath().isEmpty() && !projects_->saveAs()) return false;
+  return true;
+}
+
+bool MainWindow::isSweepProject() const {
+  // From the JSON, not config(): an invalid document has no config but still a sweep section.
+  const nlohmann::json sizes = document_->value("/sweep/batch_sizes");
+  return sizes.is_array() && !sizes.empty();
+}
+
+ProjectConfig MainWindow::runConfig() const {
+  ProjectConfig config = document_->config();
+  if (maxStepsOverride_ > 0) config.training.max_steps = maxStepsOverride_;
+  return config;
+}
+
+QString MainWindow::startTraining() {
+  if (training_->isBusy() || !ensureRunnableProject()) return {};
+  // A project with sweep.batch_sizes is a batch-size sweep: Start runs all of it.
+  if (isSweepProject())
+    return training_->startSweep(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
+                                 settings_.value(settings::ThreadsOverride));
+  return training_->start(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
+                          settings_.value(settings::ThreadsOverride));
+}
+
+QString MainWindow::resumeTraining(const QString& runDir) {
+  if (training_->isBusy() || !ensureRunnableProject()) return {};
+  // A point of a sweep continues the whole sweep (from that point on) when the open
+  // project is a sweep; otherwise the point is resumed as a plain run.
+  const QString parent = QFileInfo(runDir).absolutePath();
+  if (isSweepProject() && is_sweep_folder(parent.toStdString()))
+    return training_->startSweep(runConfig(), parent, {}, settings_.value(settings::DeviceOverride),
+                                 settings_.value(settings::ThreadsOverride));
+  return training_->start(runConfig(), runDir, {}, settings_.value(settings::DeviceOverride),
+                          settings_.value(settings::ThreadsOverride));
+}
+
+bool MainWindow::evaluateRun(const QString& runDir) {
+  if (evaluation_->isBusy()) {
+    onLog(int(LogLevel::Warning), tr("An evaluation is already running."));
+    return false;
+  }
+  onLog(int(LogLevel::Info), tr("Evaluating %1: kNN (k = 200) on the full training and test splits…")
+                                 .arg(QFileInfo(runDir).fileName()));
+  evaluation_->evaluate(runDir);
+  onTrainingState();
+  return true;
+}
+
+void MainWindow::onEvaluationFinished(const EvaluationOutcome& outcome) {
+  const QString name = QFileInfo(outcome.runDir).fileName();
+  if (outcome.ok)
+    onLog(int(LogLevel::Info), tr("%1 at step %2: kNN top-1 %3 %, top-5 %4 % (k = %5, %6 s); saved %7")
+                                   .arg(name)
+                                   .arg(outcome.step)
+                                   .arg(100 * outcome.top1, 0, 'f', 2)
+                                   .arg(100 * outcome.top5, 0, 'f', 2)
+                                   .arg(outcome.k)
+                                   .arg(outcome.seconds, 0, 'f', 1)
+                                   .arg(outcome.resultFile));
+  else
+    onLog(int(LogLevel::Error), tr("Evaluation of %1 failed: %2").arg(name, outcome.error));
+  if (!training_->isBusy()) status_->reset();
+  runs_->refresh();
+  onTrainingState();
+}
+
+void MainWindow::onProjectOpened() {
+  charts_->showRuns({});
+  updateTitle();
+  onLog(int(LogLevel::Info), tr("Opened project %1").arg(document_->filePath().isEmpty() ? document_->displayName()
+                                                                                          : document_->filePath()));
+}
+
+void MainWindow::onDocumentChanged() {
+  const bool open = document_->isOpen();
+  const bool sweep = open && isSweepProject();
+  startAction_->setText(sweep ? tr("&Start Sweep") : tr("&Start Training"));
+  startAction_->setStatusTip(sweep ? tr("Run the project's batch-size sweep, one run per batch size")
+                                   : tr("Train the project in a new run"));
+  saveAction_->setEnabled(open);
+  saveAsAction_->setEnabled(open);
+  updateDevice();
+  onTrainingState();
+}
+
+void MainWindow::onTrainingState() {
+  const auto state = training_->state();
+  const bool idle = state == TrainingController::State::Idle;
+  startAction_->setEnabled(idle && document_->isOpen());
+  pauseAction_->setEnabled(state == TrainingController::State::Running || state == TrainingController::State::Paused);
+  pauseAction_->setChecked(state == TrainingController::State::Paused);
+  pauseAction_->setText(state == TrainingController::State::Paused ? tr("&Continue") : tr("&Pause"));
+  stopAction_->setEnabled(state == TrainingController::State::Running || state == TrainingController::State::Paused);
+  const bool oneRun = runs_->selectedRuns().size() == 1;
+  resumeAction_->setEnabled(idle && document_->isOpen() && oneRun);
+  evaluateAction_->setEnabled(oneRun && !evaluation_->isBusy());
+  if (state == TrainingController::State::Stopping)
+    statusBar()->showMessage(tr("Stopping after the current step; saving a checkpoint…"));
+  else if (state == TrainingController::State::Paused)
+    statusBar()->showMessage(training_->isSweep() ? tr("Paused (%1)").arg(sweepStatus_) : tr("Paused"));
+  else if (state == TrainingController::State::Running && training_->isSweep())
+    statusBar()->showMessage(sweepStatus_);
+  else
+    statusBar()->clearMessage();
+}
+
+void MainWindow::onTrainingFinished(const TrainingOutcome& outcome) {
+  latency_->stop();
+  const LatencySummary lat = latency_->summary();
+  if (lat.samples > 0)
+    onLog(int(LogLevel::Info), tr("Interface latency during the run: median %1 ms, 99th percentile %2 ms, max %3 ms "
+                                  "(%4 samples)")
+                                   .arg(lat.medianMs, 0, 'f', 1)
+                                   .arg(lat.p99Ms, 0, 'f', 1)
+                                   .arg(lat.maxMs, 0, 'f', 1)
+                                   .arg(lat.samples));
+  charts_->endLiveRun();
+  runs_->setActiveRun({});
+  status_->reset();
+  if (!outcome.runDir.isEmpty() && is_sweep_folder(outcome.runDir.toStdString())) {
+    sweepStatus_.clear();
+    results_->showSweepFolder(outcome.runDir);
+    onLog(int(LogLevel::Info), tr("Sweep %1 %2; its table: %3")
+                                   .arg(QFileInfo(outcome.runDir).fileName(), outcome.state,
+                                        QDir(outcome.runDir).filePath(QStringLiteral("sweep.md"))));
+  }
+  if (outcome.state == QLatin1String("failed") && !closeAfterStop_)
+    QMessageBox::critical(this, outcome.badInput ? tr("Cannot Train This Project") : tr("Training Failed"),
+                          outcome.error);
+  if (closeAfterStop_) close();
+}
+
+void MainWindow::onLog(int level, const QString& text) {
+  log_->appendMessage(static_cast<widgets::LogView::Severity>(level), text);
+  if (level >= int(LogLevel::Warning)) statusBar()->showMessage(text, 8000);
+}
+
+void MainWindow::updateTitle() {
+  const QString name = document_->isOpen() ? document_->displayName() : tr("No project");
+  setWindowTitle(QStringLiteral("%1%2 — SimCLR Workbench").arg(name, document_->isModified() ? QStringLiteral("*") : QString()));
+  setWindowModified(document_->isModified());
+}
+
+void MainWindow::updateDevice() {
+  if (!document_->isOpen() || !document_->isValid()) {
+    status_->setDevice({});
+    return;
+  }
+  try {
+    TrainOptions options;
+    options.device_override = settings_.value(settings::DeviceOverride).toStdString();
+    options.threads_override = settings_.value(settings::ThreadsOverride);
+    const ProjectConfig resolved = resolve_for_device(document_->config(), options);
+    const torch::Device device = resolve_device(resolved.training.device);
+    const int threads = resolved.training.threads > 0 ? int(resolved.training.threads) : QThread::idealThreadCount();
+    status_->setDevice(device.is_cuda() ? QString::fromStdString(describe_device(device))
+                                        : tr("CPU · %1 threads").arg(threads));
+  } catch (const Error& e) {
+    status_->setDevice(tr("device: %1").arg(QString::fromStdString(e.what())));
+  }
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(this, tr("About SimCLR Workbench"),
+                     tr("<h3>SimCLR Workbench %1</h3>"
+                        "<p>Train and understand self-supervised image encoders.</p>"
+                        "<table><tr><td>LibTorch</td><td>%2</td></tr>"
+                        "<tr><td>CUDA</td><td>%3</td></tr>"
+                        "<tr><td>Qt</td><td>%4</td></tr></table>")
+                         .arg(QString::fromStdString(engine_version()), QString::fromStdString(torch_version()),
+                              cuda_available() ? tr("available") : tr("not available"), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (training_->isBusy()) {
+    bool stopAndClose = closeAnswer_ == 1;
+    if (closeAnswer_ < 0)
+      stopAndClose = QMessageBox::question(this, tr("Training in Progress"),
+                                           tr("A training run is in progress. Stop it (a checkpoint is saved) "
+                                              "and quit?")) == QMessageBox::Yes;
+    if (stopAndClose) {
+      closeAfterStop_ = true;
+      training_->stop();  // onTrainingFinished closes the window once the checkpoint is saved
+    }
+    event->ignore();
+    return;
+  }
+  if (!projects_->maybeSave()) {
+    closeAfterStop_ = false;
+    event->ignore();
+    return;
+  }
+  settings_.setValue(settings::WindowGeometry, saveGeometry());
+  settings_.setValue(settings::WindowState, saveState());
+  event->accept();
+}
+
+}  // namespace simclr::gui

@@ -1,0 +1,146 @@
+#include "app/gui/training/runs_panel.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QSignalBlocker>
+#include <QTreeWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "engine/project/run_summary.h"
+
+namespace simclr::gui {
+
+namespace {
+enum Column { Name, State, Steps, Loss, Knn, EvalKnn, Batch, Device, Time, ColumnCount };
+constexpr int kDirRole = Qt::UserRole;
+
+QString formatDuration(double seconds) {
+  if (seconds <= 0) return {};
+  const int s = static_cast<int>(seconds + 0.5);
+  return s >= 3600 ? QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60)
+                   : QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
+}
+}  // namespace
+
+RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
+  tree_ = new QTreeWidget(this);
+  tree_->setObjectName(QStringLiteral("runsTree"));
+  tree_->setColumnCount(ColumnCount);
+  tree_->setHeaderLabels({tr("Run"), tr("State"), tr("Steps"), tr("Final loss"), tr("kNN monitor"), tr("kNN full test"),
+                          tr("Batch"), tr("Device"), tr("Time")});
+  tree_->setRootIsDecorated(false);
+  tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  tree_->setAlternatingRowColors(true);
+  tree_->setSortingEnabled(true);
+  tree_->sortByColumn(Name, Qt::AscendingOrder);
+  tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  tree_->setContextMenuPolicy(Qt::CustomContextMenu);
+  placeholder_ = new QLabel(tr("No runs yet: start training to create one."), this);
+  placeholder_->setAlignment(Qt::AlignCenter);
+  placeholder_->setEnabled(false);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(tree_);
+  layout->addWidget(placeholder_);
+
+  connect(tree_, &QTreeWidget::itemSelectionChanged, this, [this] { Q_EMIT selectionChanged(selectedRuns()); });
+  connect(tree_, &QTreeWidget::customContextMenuRequested, this, &RunsPanel::showContextMenu);
+  refresh();
+}
+
+void RunsPanel::setRunsRoot(const QString& root) {
+  if (root_ == root) return;
+  root_ = root;
+  refresh();
+}
+
+void RunsPanel::setActiveRun(const QString& runDir) {
+  activeRun_ = runDir;
+  refresh();
+}
+
+void RunsPanel::refresh() {
+  const QStringList selected = selectedRuns();
+  {
+    const QSignalBlocker block(tree_);
+    tree_->setSortingEnabled(false);
+    tree_->clear();
+    if (!root_.isEmpty()) {
+      for (const RunFolder& run : list_runs(root_.toStdString())) {
+        const RunSummary s = read_run_summary(run);
+        const QString dir = QDir(QString::fromStdString(s.dir.string())).absolutePath();
+        auto* item = new QTreeWidgetItem(tree_);
+        item->setData(Name, kDirRole, dir);
+        item->setText(Name, QString::fromStdString(s.name));
+        item->setToolTip(Name, dir);
+        const bool active = dir == QDir(activeRun_).absolutePath();
+        item->setText(State, active ? tr("running") : QString::fromStdString(s.state));
+        item->setText(Steps, s.total_steps > 0 ? QStringLiteral("%1 / %2").arg(s.steps_done).arg(s.total_steps)
+                                               : QString::number(s.steps_done));
+        if (s.final_loss) item->setText(Loss, QString::number(*s.final_loss, 'f', 4));
+        if (s.knn_top1) item->setText(Knn, QStringLiteral("%1 %").arg(100 * *s.knn_top1, 0, 'f', 2));
+        if (s.evaluated_knn_top1) {
+          item->setText(EvalKnn, QStringLiteral("%1 %").arg(100 * *s.evaluated_knn_top1, 0, 'f', 2));
+          item->setToolTip(EvalKnn, tr("Weighted kNN on the full splits at step %1").arg(s.evaluated_step));
+        }
+        if (s.batch_size > 0) item->setText(Batch, QString::number(s.batch_size));
+        item->setText(Device, QString::fromStdString(s.device));
+        item->setText(Time, formatDuration(s.train_seconds));
+        for (int c : {Steps, Loss, Knn, EvalKnn, Batch}) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
+        if (selected.contains(dir)) item->setSelected(true);
+      }
+    }
+    tree_->setSortingEnabled(true);
+  }
+  const bool empty = tree_->topLevelItemCount() == 0;
+  tree_->setVisible(!empty);
+  placeholder_->setVisible(empty);
+  placeholder_->setText(root_.isEmpty() ? tr("Open a project to see its runs.")
+                                        : tr("No runs yet: start training to create one."));
+  if (selectedRuns() != selected) Q_EMIT selectionChanged(selectedRuns());
+}
+
+QStringList RunsPanel::selectedRuns() const {
+  QStringList dirs;
+  for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+    const QTreeWidgetItem* item = tree_->topLevelItem(i);
+    if (item->isSelected()) dirs << item->data(Name, kDirRole).toString();
+  }
+  return dirs;
+}
+
+void RunsPanel::selectRuns(const QStringList& runDirs) {
+  {
+    const QSignalBlocker block(tree_);
+    for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+      QTreeWidgetItem* item = tree_->topLevelItem(i);
+      item->setSelected(runDirs.contains(item->data(Name, kDirRole).toString()));
+    }
+  }
+  Q_EMIT selectionChanged(selectedRuns());
+}
+
+int RunsPanel::runCount() const { return tree_->topLevelItemCount(); }
+
+void RunsPanel::showContextMenu(const QPoint& pos) {
+  QTreeWidgetItem* item = tree_->itemAt(pos);
+  if (!item) return;
+  const QString dir = item->data(Name, kDirRole).toString();
+  QMenu menu(this);
+  QAction* resume = menu.addAction(tr("Resume Training"));
+  resume->setEnabled(item->text(State) != tr("completed") && item->text(State) != tr("running"));
+  QAction* evaluate = menu.addAction(tr("Evaluate"));
+  menu.addSeparator();
+  QAction* open = menu.addAction(tr("Open Folder"));
+  QAction* chosen = menu.exec(tree_->viewport()->mapToGlobal(pos));
+  if (chosen == resume) Q_EMIT resumeRequested(dir);
+  if (chosen == evaluate) Q_EMIT evaluateRequested(dir);
+  if (chosen == open) QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
+}
+
+}  // namespace simclr::gui

@@ -1,0 +1,139 @@
+#include "app/gui/training/training_charts.h"
+
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QTabWidget>
+
+#include "engine/project/run_folder.h"
+#include "engine/train/metrics_log.h"
+#include "widgets/chart_panel.h"
+#include "widgets/metric_chart.h"
+
+namespace simclr::gui {
+
+namespace {
+using widgets::MetricPoint;
+
+struct ChartSpec {
+  const char* title;
+  const char* label;
+};
+const ChartSpec kSpecs[TrainingCharts::ChartCount] = {
+    {"Contrastive loss", "NT-Xent loss"}, {"Learning rate", "learning rate"},
+    {"kNN top-1", "kNN top-1 (%)"},       {"Uniformity", "uniformity (lower is more uniform)"},
+    {"Alignment", "alignment (lower is closer)"}, {"z std", "std of normalised z"},
+    {"Effective rank", "effective rank of h"},
+};
+
+// The values a monitor record contributes to each health chart.
+double monitorValue(TrainingCharts::Chart chart, const MonitorMetrics& m) {
+  switch (chart) {
+    case TrainingCharts::KnnTop1: return 100 * m.knn_top1;
+    case TrainingCharts::Uniformity: return m.uniformity;
+    case TrainingCharts::Alignment: return m.alignment;
+    case TrainingCharts::ZStd: return m.z_std;
+    case TrainingCharts::EffectiveRank: return m.h_effective_rank;
+    default: return 0;
+  }
+}
+constexpr TrainingCharts::Chart kMonitorCharts[] = {TrainingCharts::KnnTop1, TrainingCharts::Uniformity,
+                                                    TrainingCharts::Alignment, TrainingCharts::ZStd,
+                                                    TrainingCharts::EffectiveRank};
+}  // namespace
+
+TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
+  for (int i = 0; i < ChartCount; ++i) {
+    panels_[i] = new widgets::ChartPanel(this);
+    panels_[i]->setObjectName(QString::fromLatin1(kSpecs[i].title));
+    panels_[i]->chart()->setValueLabel(tr(kSpecs[i].label));
+  }
+  // Loss is the one people watch: raw steps are noisy, so it starts smoothed.
+  panels_[Loss]->chart()->setSmoothing(0.6);
+
+  auto* health = new QTabWidget(this);
+  health->setObjectName(QStringLiteral("healthTabs"));
+  for (Chart c : {Uniformity, Alignment, ZStd, EffectiveRank}) health->addTab(panels_[c], tr(kSpecs[c].title));
+
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(4, 4, 4, 4);
+  grid->addWidget(panels_[Loss], 0, 0);
+  grid->addWidget(panels_[KnnTop1], 0, 1);
+  grid->addWidget(panels_[LearningRate], 1, 0);
+  grid->addWidget(health, 1, 1);
+  grid->setColumnStretch(0, 3);
+  grid->setColumnStretch(1, 2);
+  grid->setRowStretch(0, 3);
+  grid->setRowStretch(1, 2);
+}
+
+widgets::MetricChart* TrainingCharts::chart(Chart which) const { return panels_[which]->chart(); }
+widgets::ChartPanel* TrainingCharts::panel(Chart which) const { return panels_[which]; }
+
+QString TrainingCharts::seriesName(const QString& runDir) { return QFileInfo(runDir).fileName(); }
+
+void TrainingCharts::beginLiveRun(const QString& runDir) {
+  liveRun_ = runDir;
+  removeRun(runDir);
+  loadRun(runDir);  // a resumed run continues its own curve
+}
+
+void TrainingCharts::endLiveRun() {
+  if (!liveRun_.isEmpty() && !overlaid_.contains(liveRun_)) overlaid_ << liveRun_;
+  liveRun_.clear();
+}
+
+void TrainingCharts::showRuns(const QStringList& runDirs) {
+  for (const QString& run : QStringList(overlaid_))
+    if (!runDirs.contains(run) && run != liveRun_) {
+      removeRun(run);
+      overlaid_.removeAll(run);
+    }
+  for (const QString& run : runDirs)
+    if (!overlaid_.contains(run) && run != liveRun_) {
+      loadRun(run);
+      overlaid_ << run;
+    }
+}
+
+QStringList TrainingCharts::shownRuns() const {
+  QStringList runs = overlaid_;
+  if (!liveRun_.isEmpty() && !runs.contains(liveRun_)) runs << liveRun_;
+  return runs;
+}
+
+void TrainingCharts::addStep(const StepMetrics& m) {
+  if (liveRun_.isEmpty()) return;
+  const QString name = seriesName(liveRun_);
+  chart(Loss)->appendPoint(name, MetricPoint{double(m.step), m.epoch, m.loss});
+  chart(LearningRate)->appendPoint(name, MetricPoint{double(m.step), m.epoch, m.learning_rate});
+}
+
+void TrainingCharts::addMonitor(const MonitorMetrics& m) {
+  if (liveRun_.isEmpty()) return;
+  const QString name = seriesName(liveRun_);
+  for (Chart c : kMonitorCharts) chart(c)->appendPoint(name, MetricPoint{double(m.step), m.epoch, monitorValue(c, m)});
+}
+
+void TrainingCharts::loadRun(const QString& runDir) {
+  QVector<MetricPoint> series[ChartCount];
+  for (const auto& record : read_metrics(RunFolder(runDir.toStdString()).metrics_file())) {
+    const std::string type = record.value("type", "");
+    if (type == "step") {
+      const StepMetrics m = step_metrics_from_json(record);
+      series[Loss].push_back({double(m.step), m.epoch, m.loss});
+      series[LearningRate].push_back({double(m.step), m.epoch, m.learning_rate});
+    } else if (type == "monitor") {
+      const MonitorMetrics m = monitor_metrics_from_json(record);
+      for (Chart c : kMonitorCharts) series[c].push_back({double(m.step), m.epoch, monitorValue(c, m)});
+    }
+  }
+  const QString name = seriesName(runDir);
+  for (int c = 0; c < ChartCount; ++c)
+    if (!series[c].isEmpty()) chart(Chart(c))->setSeries(name, series[c]);
+}
+
+void TrainingCharts::removeRun(const QString& runDir) {
+  for (int c = 0; c < ChartCount; ++c) chart(Chart(c))->removeSeries(seriesName(runDir));
+}
+
+}  // namespace simclr::gui

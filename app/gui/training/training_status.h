@@ -1,0 +1,40 @@
+#pragma once
+// The status bar's training read-out: device, step of total, images per second, ETA and
+// the GUI's own event-loop latency (so a frozen interface would show).
+#include <QWidget>
+
+#include "app/gui/jobs/metric_types.h"
+
+class QLabel;
+class QProgressBar;
+
+namespace simclr::gui {
+
+class TrainingStatus : public QWidget {
+  Q_OBJECT
+public:
+  explicit TrainingStatus(QWidget* parent = nullptr);
+
+  void setDevice(const QString& device);
+  void reset();
+  QString stepText() const;
+  QString speedText() const;
+
+public Q_SLOTS:
+  void showStep(const simclr::StepMetrics& metrics);
+  void showProgress(const simclr::gui::JobProgress& progress);
+  void showLatency(double lateMs);
+
+private:
+  QLabel* device_;
+  QLabel* stage_;
+  QProgressBar* progress_;
+  QLabel* step_;
+  QLabel* speed_;
+  QLabel* eta_;
+  QLabel* latency_;
+  double worstLatency_ = 0;
+  int latencySamples_ = 0;
+};
+
+}  // namespace simclr::gui
