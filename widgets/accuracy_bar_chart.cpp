@@ -16,10 +16,12 @@ namespace {
 
 constexpr double kGroupWidth = 0.8;   // of the unit distance between categories
 constexpr double kMaxBarSlot = 0.45;  // one or two series: bars no wider than this
-constexpr double kBarFill = 0.9;     // of a bar's slot: a small gap between neighbours
-constexpr double kLabelPadPx = 3.0;  // hover: bars shorter than this still get their tooltip
+constexpr double kBarFill = 0.9;      // of a bar's slot: a small gap between neighbours
+constexpr double kLabelPadPx = 3.0;   // hover: bars shorter than this still get their tooltip
 
-QString formatPercent(double v) { return QString::number(v, 'f', 1); }
+QString formatPercent(double v) {
+  return QString::number(v, 'f', 1);
+}
 
 }  // namespace
 
@@ -55,7 +57,9 @@ void AccuracyBarChart::setData(const QStringList& categories, const QVector<Accu
   rebuild();
 }
 
-void AccuracyBarChart::clear() { setData({}, {}); }
+void AccuracyBarChart::clear() {
+  setData({}, {});
+}
 
 void AccuracyBarChart::setTitle(const QString& title) {
   m_title = title;
@@ -147,8 +151,7 @@ void AccuracyBarChart::updateRange() {
   m_plot->yAxis->setRange(0, upper);
 }
 
-bool AccuracyBarChart::savePng(const QString& file, int width, int height, double scale,
-                               QString* error) {
+bool AccuracyBarChart::savePng(const QString& file, int width, int height, double scale, QString* error) {
   return exportPlot(m_plot, file, QSize(width, height), scale, m_title, error);
 }
 
@@ -196,15 +199,14 @@ void AccuracyBarChart::onPlotMouseMove(QMouseEvent* event) {
       const double half = barWidth() * kBarFill / 2;
       const double left = x->coordToPixel(key - half), right = x->coordToPixel(key + half);
       const double base = y->coordToPixel(0), top = y->coordToPixel(v);
-      const QRectF rect = QRectF(QPointF(left, std::min(base, top) - kLabelPadPx),
-                                 QPointF(right, std::max(base, top))).normalized();
+      const QRectF rect =
+          QRectF(QPointF(left, std::min(base, top) - kLabelPadPx), QPointF(right, std::max(base, top))).normalized();
       if (!rect.contains(pos)) continue;
-      QToolTip::showText(event->globalPosition().toPoint(),
-                         QStringLiteral("<b>%1</b><br>%2: %3 %")
-                             .arg(m_series[s].name.toHtmlEscaped(),
-                                  m_categories[c].toHtmlEscaped(),
-                                  QString::number(v, 'f', 2)),
-                         m_plot);
+      QToolTip::showText(
+          event->globalPosition().toPoint(),
+          QStringLiteral("<b>%1</b><br>%2: %3 %")
+              .arg(m_series[s].name.toHtmlEscaped(), m_categories[c].toHtmlEscaped(), QString::number(v, 'f', 2)),
+          m_plot);
       m_tooltipShown = true;
       return;
     }

@@ -51,8 +51,7 @@ class AccuracyBarChart : public QWidget {
 
   // Exports at width x height (device-independent pixels; PNG pixels are that times scale),
   // written atomically. False with *error set on failure.
-  bool savePng(const QString& file, int width = 900, int height = 520, double scale = 1.0,
-               QString* error = nullptr);
+  bool savePng(const QString& file, int width = 900, int height = 520, double scale = 1.0, QString* error = nullptr);
   bool saveSvg(const QString& file, int width = 900, int height = 520, QString* error = nullptr);
   bool savePdf(const QString& file, int width = 900, int height = 520, QString* error = nullptr);
   // By the file's extension (.png, .svg, .pdf).

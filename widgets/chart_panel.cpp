@@ -24,7 +24,9 @@ namespace {
 constexpr int kSliderScale = 100;
 constexpr int kSliderMax = 99;
 
-QString weightText(double weight) { return QString::number(weight, 'f', 2); }
+QString weightText(double weight) {
+  return QString::number(weight, 'f', 2);
+}
 }  // namespace
 
 ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
@@ -43,8 +45,7 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
   m_smoothingValue = new QLabel(this);
   m_smoothingValue->setObjectName(QStringLiteral("smoothingLabel"));
   // Fixed width so the toolbar doesn't jitter while the slider moves.
-  m_smoothingValue->setMinimumWidth(m_smoothingValue->fontMetrics().horizontalAdvance(
-                                        QStringLiteral("0.00")) + 4);
+  m_smoothingValue->setMinimumWidth(m_smoothingValue->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 4);
 
   m_logScale = new QCheckBox(tr("Log scale"), this);
   m_logScale->setObjectName(QStringLiteral("logScaleCheck"));
@@ -89,9 +90,8 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
   connect(m_smoothing, &QSlider::valueChanged, this,
           [this](int value) { m_chart->setSmoothing(value / double(kSliderScale)); });
   connect(m_logScale, &QCheckBox::toggled, m_chart, &MetricChart::setLogScale);
-  connect(m_xAxis, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int) {
-    m_chart->setXAxis(m_xAxis->currentData().value<MetricChart::XAxis>());
-  });
+  connect(m_xAxis, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this](int) { m_chart->setXAxis(m_xAxis->currentData().value<MetricChart::XAxis>()); });
   connect(m_reset, &QToolButton::clicked, m_chart, &MetricChart::resetView);
   connect(m_export, &QToolButton::clicked, this, &ChartPanel::chooseExportFile);
 
@@ -121,14 +121,14 @@ bool ChartPanel::exportTo(const QString& file, QString* error) {
 }
 
 void ChartPanel::chooseExportFile() {
-  const QStringList filters = {tr("PNG image (*.png)"), tr("SVG image (*.svg)"),
-                               tr("PDF document (*.pdf)"), tr("CSV data (*.csv)")};
+  const QStringList filters = {tr("PNG image (*.png)"), tr("SVG image (*.svg)"), tr("PDF document (*.pdf)"),
+                               tr("CSV data (*.csv)")};
   static const char* const suffixes[] = {"png", "svg", "pdf", "csv"};
   QString selected = filters.first();
-  const QString start = QDir(m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir)
-                            .filePath(QStringLiteral("chart.png"));
-  QString file = QFileDialog::getSaveFileName(this, tr("Export Chart"), start,
-                                              filters.join(QStringLiteral(";;")), &selected);
+  const QString start =
+      QDir(m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir).filePath(QStringLiteral("chart.png"));
+  QString file =
+      QFileDialog::getSaveFileName(this, tr("Export Chart"), start, filters.join(QStringLiteral(";;")), &selected);
   if (file.isEmpty()) return;
   // Some platform dialogs return the name as typed: add the chosen filter's extension.
   if (QFileInfo(file).suffix().isEmpty()) {

@@ -9,8 +9,9 @@ namespace {
 bool haveApplication(QString* error) {
   if (qobject_cast<QApplication*>(QCoreApplication::instance())) return true;
   if (error)
-    *error = QObject::tr("Cannot draw a chart without a QApplication "
-                         "(create one, with QT_QPA_PLATFORM=offscreen when there is no display).");
+    *error = QObject::tr(
+        "Cannot draw a chart without a QApplication "
+        "(create one, with QT_QPA_PLATFORM=offscreen when there is no display).");
   return false;
 }
 
@@ -26,17 +27,15 @@ bool renderAccuracyChart(const QString& file, const QString& title, const QStrin
   return chart.saveImage(file, size, error);
 }
 
-bool renderSweepChart(const QString& file, const QString& title, const QVector<SweepSeries>& series,
-                      QSize size, QString* error, const QString& throughputLabel,
-                      const QVector<double>& throughputBatchSizes,
+bool renderSweepChart(const QString& file, const QString& title, const QVector<SweepSeries>& series, QSize size,
+                      QString* error, const QString& throughputLabel, const QVector<double>& throughputBatchSizes,
                       const QVector<double>& throughputPerSecond) {
   if (!haveApplication(error)) return false;
   SweepChart chart;
   chart.resize(size);
   chart.setTitle(title);
   chart.setData(series);
-  if (!throughputBatchSizes.isEmpty())
-    chart.setThroughput(throughputLabel, throughputBatchSizes, throughputPerSecond);
+  if (!throughputBatchSizes.isEmpty()) chart.setThroughput(throughputLabel, throughputBatchSizes, throughputPerSecond);
   return chart.saveImage(file, size, error);
 }
 

@@ -14,8 +14,12 @@ const QColor kGridColor(0xe6, 0xe6, 0xe6);
 const QColor kTextColor(0x33, 0x33, 0x33);
 }  // namespace
 
-QColor chartPaletteColor(int index) { return seriesPaletteColor(index); }
-QColor chartTextColor() { return kTextColor; }
+QColor chartPaletteColor(int index) {
+  return seriesPaletteColor(index);
+}
+QColor chartTextColor() {
+  return kTextColor;
+}
 
 void styleCategoryPlot(QCustomPlot* plot) {
   for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {

@@ -42,8 +42,9 @@ bool fail(QString* error, const QString& message) {
 
 bool commit(QSaveFile& out, QString* error) {
   if (out.commit()) return true;
-  return fail(error, EmbeddingScatter::tr("Cannot write \"%1\": %2")
-                         .arg(QDir::toNativeSeparators(out.fileName()), out.errorString()));
+  return fail(
+      error,
+      EmbeddingScatter::tr("Cannot write \"%1\": %2").arg(QDir::toNativeSeparators(out.fileName()), out.errorString()));
 }
 
 }  // namespace
@@ -78,13 +79,12 @@ EmbeddingScatter::EmbeddingScatter(QWidget* parent) : QWidget(parent) {
   connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
   connect(m_plot->selectionRect(), &QCPSelectionRect::accepted, this,
           [this](const QRect& rect, QMouseEvent*) { selectPointsIn(rect.normalized()); });
-  connect(m_plot, &QCustomPlot::legendClick, this,
-          [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
-            auto* plottableItem = qobject_cast<QCPPlottableLegendItem*>(item);
-            if (!plottableItem) return;
-            const int label = int(m_graphs.indexOf(static_cast<QCPGraph*>(plottableItem->plottable())));
-            if (label >= 0) setClassVisible(label, !isClassVisible(label));
-          });
+  connect(m_plot, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+    auto* plottableItem = qobject_cast<QCPPlottableLegendItem*>(item);
+    if (!plottableItem) return;
+    const int label = int(m_graphs.indexOf(static_cast<QCPGraph*>(plottableItem->plottable())));
+    if (label >= 0) setClassVisible(label, !isClassVisible(label));
+  });
 }
 
 EmbeddingScatter::~EmbeddingScatter() = default;
@@ -120,8 +120,7 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
   }
   m_highlightGraph = m_plot->addGraph();
   m_highlightGraph->setLineStyle(QCPGraph::lsNone);
-  m_highlightGraph->setScatterStyle(
-      QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 11));
+  m_highlightGraph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 11));
   m_selectedGraph = m_plot->addGraph();
   m_selectedGraph->setLineStyle(QCPGraph::lsNone);
   m_selectedGraph->setScatterStyle(
@@ -156,7 +155,9 @@ QString EmbeddingScatter::className(int label) const {
   return tr("class %1").arg(label);
 }
 
-QColor EmbeddingScatter::classColor(int label) const { return label >= 0 ? colorFor(label) : QColor(); }
+QColor EmbeddingScatter::classColor(int label) const {
+  return label >= 0 ? colorFor(label) : QColor();
+}
 
 void EmbeddingScatter::setSelectedIndex(int index) {
   m_selected = (index >= 0 && index < m_points.size()) ? index : -1;
@@ -237,8 +238,8 @@ QString EmbeddingScatter::toolTipHtml(int index) const {
       QBuffer buffer(&png);
       buffer.open(QIODevice::WriteOnly);
       image.scaled(96, 96, Qt::KeepAspectRatio, Qt::FastTransformation).save(&buffer, "PNG");
-      text = QStringLiteral("<img src=\"data:image/png;base64,%1\"><br>%2")
-                 .arg(QString::fromLatin1(png.toBase64()), text);
+      text =
+          QStringLiteral("<img src=\"data:image/png;base64,%1\"><br>%2").arg(QString::fromLatin1(png.toBase64()), text);
     }
   }
   return text;
@@ -264,8 +265,7 @@ int EmbeddingScatter::indexAt(const QPoint& pos, double radiusPx) const {
 
 QPoint EmbeddingScatter::pixelOf(int index) const {
   if (index < 0 || index >= m_points.size()) return {};
-  return QPointF(m_plot->xAxis->coordToPixel(m_points[index].x()),
-                 m_plot->yAxis->coordToPixel(m_points[index].y()))
+  return QPointF(m_plot->xAxis->coordToPixel(m_points[index].x()), m_plot->yAxis->coordToPixel(m_points[index].y()))
       .toPoint();
 }
 
@@ -318,8 +318,9 @@ void EmbeddingScatter::setHovered(int index) {
 bool EmbeddingScatter::exportImage(const QString& file, QString* error, QSize size) {
   const QString suffix = QFileInfo(file).suffix().toLower();
   if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf"))
-    return fail(error, tr("Cannot export \"%1\": unknown image format (use .png, .svg or .pdf).")
-                           .arg(QDir::toNativeSeparators(file)));
+    return fail(
+        error,
+        tr("Cannot export \"%1\": unknown image format (use .png, .svg or .pdf).").arg(QDir::toNativeSeparators(file)));
   if (!size.isValid() || size.width() < 100 || size.height() < 80)
     size = (m_plot->isVisible() && m_plot->width() >= 100) ? m_plot->size() : kFallbackSize;
   QSaveFile out(file);
@@ -370,8 +371,8 @@ bool EmbeddingScatter::exportCsv(const QString& file, QString* error) const {
     if (name.contains(QLatin1Char(',')) || name.contains(QLatin1Char('"')))
       name = QLatin1Char('"') + name.replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
     stream << i << ',' << QString::number(m_points[i].x(), 'g', QLocale::FloatingPointShortest) << ','
-           << QString::number(m_points[i].y(), 'g', QLocale::FloatingPointShortest) << ',' << m_labels[i] << ','
-           << name << '\n';
+           << QString::number(m_points[i].y(), 'g', QLocale::FloatingPointShortest) << ',' << m_labels[i] << ',' << name
+           << '\n';
   }
   stream.flush();
   return commit(out, error);

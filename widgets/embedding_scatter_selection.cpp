@@ -56,15 +56,13 @@ void EmbeddingScatter::selectPointsIn(const QRect& pixels) {
   QVector<int> inside;
   for (int i = 0; i < m_points.size(); ++i) {
     const QPointF& p = m_points[i];
-    if (p.x() >= xl && p.x() <= xh && p.y() >= yl && p.y() <= yh && m_graphs[m_labels[i]]->visible())
-      inside.append(i);
+    if (p.x() >= xl && p.x() <= xh && p.y() >= yl && p.y() <= yh && m_graphs[m_labels[i]]->visible()) inside.append(i);
   }
   setSelection(std::move(inside));
 }
 
 void EmbeddingScatter::setSelection(QVector<int> indices) {
-  indices.erase(std::remove_if(indices.begin(), indices.end(),
-                               [this](int i) { return i < 0 || i >= m_points.size(); }),
+  indices.erase(std::remove_if(indices.begin(), indices.end(), [this](int i) { return i < 0 || i >= m_points.size(); }),
                 indices.end());
   std::sort(indices.begin(), indices.end());
   indices.erase(std::unique(indices.begin(), indices.end()), indices.end());

@@ -13,20 +13,18 @@
 
 namespace simclr::widgets {
 namespace {
-constexpr int kMargin = 10;   // around the whole grid
-constexpr int kSpacing = 8;   // between cells
-constexpr int kPadding = 4;   // inside a cell, around the image and captions
+constexpr int kMargin = 10;  // around the whole grid
+constexpr int kSpacing = 8;  // between cells
+constexpr int kPadding = 4;  // inside a cell, around the image and captions
 constexpr int kFrameWidth = 3;
 constexpr int kMinCell = 8;
 constexpr int kMaxCell = 1024;
 
 // Painting converts other formats on every draw; convert once instead.
 QImage paintable(QImage image) {
-  if (image.isNull() || image.format() == QImage::Format_RGB32 ||
-      image.format() == QImage::Format_ARGB32_Premultiplied)
+  if (image.isNull() || image.format() == QImage::Format_RGB32 || image.format() == QImage::Format_ARGB32_Premultiplied)
     return image;
-  return image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied
-                                                       : QImage::Format_RGB32);
+  return image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_ARGB32_Premultiplied : QImage::Format_RGB32);
 }
 }  // namespace
 
@@ -69,7 +67,9 @@ void ImageGrid::setItem(int index, ImageGridItem item) {
   viewport()->update(cellRect(index));
 }
 
-void ImageGrid::clear() { setItems({}); }
+void ImageGrid::clear() {
+  setItems({});
+}
 
 void ImageGrid::setCellSize(int pixels) {
   pixels = std::clamp(pixels, kMinCell, kMaxCell);
@@ -83,7 +83,9 @@ void ImageGrid::setCellSize(int pixels) {
   Q_EMIT zoomChanged(pixels);
 }
 
-void ImageGrid::setZoom(int factor) { setCellSize(std::max(1, factor) * m_baseSize); }
+void ImageGrid::setZoom(int factor) {
+  setCellSize(std::max(1, factor) * m_baseSize);
+}
 
 int ImageGrid::zoom() const {
   return std::max(1, int(std::lround(double(m_cellSize) / m_baseSize)));
@@ -106,7 +108,9 @@ void ImageGrid::setCurrentIndex(int index) {
 
 // --- geometry ---------------------------------------------------------------------------
 
-int ImageGrid::cellWidth() const { return m_cellSize + 2 * kPadding; }
+int ImageGrid::cellWidth() const {
+  return m_cellSize + 2 * kPadding;
+}
 
 int ImageGrid::cellHeight() const {
   const int lines = m_captionLines * (fontMetrics().height() + 1);
@@ -133,8 +137,7 @@ QRect ImageGrid::cellRect(int index) const {
   if (index < 0 || index >= count()) return {};
   const int columns = columnCount();
   const int x = gridLeft() + (index % columns) * (cellWidth() + kSpacing);
-  const int y = kMargin + (index / columns) * (cellHeight() + kSpacing) -
-                verticalScrollBar()->value();
+  const int y = kMargin + (index / columns) * (cellHeight() + kSpacing) - verticalScrollBar()->value();
   return {x, y, cellWidth(), cellHeight()};
 }
 
@@ -212,8 +215,7 @@ void ImageGrid::paintCell(QPainter& painter, int index) const {
   if (index == m_current || index == m_hovered) {
     QColor fill = pal.color(QPalette::Highlight);
     fill.setAlpha(index == m_current ? (hasFocus() ? 60 : 35) : 22);
-    painter.setPen(index == m_current && hasFocus() ? QPen(pal.color(QPalette::Highlight), 1.5)
-                                                    : QPen(Qt::NoPen));
+    painter.setPen(index == m_current && hasFocus() ? QPen(pal.color(QPalette::Highlight), 1.5) : QPen(Qt::NoPen));
     painter.setBrush(fill);
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.drawRoundedRect(QRectF(cell).adjusted(0.75, 0.75, -0.75, -0.75), 4, 4);
@@ -261,7 +263,9 @@ void ImageGrid::resizeEvent(QResizeEvent* event) {
   updateLayout();
 }
 
-void ImageGrid::scrollContentsBy(int, int) { viewport()->update(); }
+void ImageGrid::scrollContentsBy(int, int) {
+  viewport()->update();
+}
 
 void ImageGrid::setHovered(int index) {
   if (index == m_hovered) return;
@@ -303,19 +307,37 @@ void ImageGrid::keyPressEvent(QKeyEvent* event) {
   const int columns = columnCount();
   const bool ctrl = event->modifiers() & Qt::ControlModifier;
   switch (event->key()) {
-    case Qt::Key_Left: moveCurrent(-1); break;
-    case Qt::Key_Right: moveCurrent(1); break;
-    case Qt::Key_Up: moveCurrent(-columns); break;
-    case Qt::Key_Down: moveCurrent(columns); break;
-    case Qt::Key_PageUp: moveCurrent(-columns * visibleRows()); break;
-    case Qt::Key_PageDown: moveCurrent(columns * visibleRows()); break;
-    case Qt::Key_Home: if (!m_items.isEmpty()) setCurrentIndex(0); break;
-    case Qt::Key_End: if (!m_items.isEmpty()) setCurrentIndex(count() - 1); break;
+    case Qt::Key_Left:
+      moveCurrent(-1);
+      break;
+    case Qt::Key_Right:
+      moveCurrent(1);
+      break;
+    case Qt::Key_Up:
+      moveCurrent(-columns);
+      break;
+    case Qt::Key_Down:
+      moveCurrent(columns);
+      break;
+    case Qt::Key_PageUp:
+      moveCurrent(-columns * visibleRows());
+      break;
+    case Qt::Key_PageDown:
+      moveCurrent(columns * visibleRows());
+      break;
+    case Qt::Key_Home:
+      if (!m_items.isEmpty()) setCurrentIndex(0);
+      break;
+    case Qt::Key_End:
+      if (!m_items.isEmpty()) setCurrentIndex(count() - 1);
+      break;
     case Qt::Key_Return:
     case Qt::Key_Enter:
       if (m_current >= 0) Q_EMIT activated(m_current);
       break;
-    case Qt::Key_Backspace: Q_EMIT backRequested(); break;
+    case Qt::Key_Backspace:
+      Q_EMIT backRequested();
+      break;
     case Qt::Key_Plus:
     case Qt::Key_Equal:
       if (!ctrl) return QAbstractScrollArea::keyPressEvent(event);
@@ -325,7 +347,8 @@ void ImageGrid::keyPressEvent(QKeyEvent* event) {
       if (!ctrl) return QAbstractScrollArea::keyPressEvent(event);
       setZoom(zoom() - 1);
       break;
-    default: return QAbstractScrollArea::keyPressEvent(event);
+    default:
+      return QAbstractScrollArea::keyPressEvent(event);
   }
   event->accept();
 }

@@ -53,8 +53,8 @@ class ImageGrid : public QAbstractScrollArea {
 
   // Geometry in viewport coordinates, for tests and for the owner's overlays.
   int columnCount() const;
-  QRect cellRect(int index) const;   // image and captions
-  QRect imageRect(int index) const;  // the square image area
+  QRect cellRect(int index) const;               // image and captions
+  QRect imageRect(int index) const;              // the square image area
   int indexAt(const QPoint& viewportPos) const;  // -1 outside every cell
   void scrollTo(int index);
 

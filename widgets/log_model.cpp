@@ -11,10 +11,14 @@ namespace simclr::widgets {
 namespace {
 QColor severityColor(LogSeverity severity) {
   switch (severity) {
-    case LogSeverity::Debug: return QColor(0x80, 0x80, 0x80);
-    case LogSeverity::Warning: return QColor(0xa8, 0x5d, 0x00);  // amber dark enough to read
-    case LogSeverity::Error: return QColor(0xc6, 0x28, 0x28);
-    case LogSeverity::Info: break;
+    case LogSeverity::Debug:
+      return QColor(0x80, 0x80, 0x80);
+    case LogSeverity::Warning:
+      return QColor(0xa8, 0x5d, 0x00);  // amber dark enough to read
+    case LogSeverity::Error:
+      return QColor(0xc6, 0x28, 0x28);
+    case LogSeverity::Info:
+      break;
   }
   return {};  // the palette's text colour
 }
@@ -22,10 +26,14 @@ QColor severityColor(LogSeverity severity) {
 QIcon severityIcon(LogSeverity severity) {
   QStyle* style = QApplication::style();
   switch (severity) {
-    case LogSeverity::Info: return style->standardIcon(QStyle::SP_MessageBoxInformation);
-    case LogSeverity::Warning: return style->standardIcon(QStyle::SP_MessageBoxWarning);
-    case LogSeverity::Error: return style->standardIcon(QStyle::SP_MessageBoxCritical);
-    case LogSeverity::Debug: break;
+    case LogSeverity::Info:
+      return style->standardIcon(QStyle::SP_MessageBoxInformation);
+    case LogSeverity::Warning:
+      return style->standardIcon(QStyle::SP_MessageBoxWarning);
+    case LogSeverity::Error:
+      return style->standardIcon(QStyle::SP_MessageBoxCritical);
+    case LogSeverity::Debug:
+      break;
   }
   return {};
 }
@@ -33,10 +41,14 @@ QIcon severityIcon(LogSeverity severity) {
 
 QString severityName(LogSeverity severity) {
   switch (severity) {
-    case LogSeverity::Debug: return LogModel::tr("Debug");
-    case LogSeverity::Info: return LogModel::tr("Info");
-    case LogSeverity::Warning: return LogModel::tr("Warning");
-    case LogSeverity::Error: return LogModel::tr("Error");
+    case LogSeverity::Debug:
+      return LogModel::tr("Debug");
+    case LogSeverity::Info:
+      return LogModel::tr("Info");
+    case LogSeverity::Warning:
+      return LogModel::tr("Warning");
+    case LogSeverity::Error:
+      return LogModel::tr("Error");
   }
   return {};
 }
@@ -95,10 +107,13 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
   switch (role) {
     case Qt::DisplayRole:
       switch (index.column()) {
-        case TimeColumn: return e.time.toString(QStringLiteral("HH:mm:ss"));
-        case SeverityColumn: return severityName(e.severity);
+        case TimeColumn:
+          return e.time.toString(QStringLiteral("HH:mm:ss"));
+        case SeverityColumn:
+          return severityName(e.severity);
         // Rows have one height: show multi-line messages on one line (full text in tooltip).
-        case MessageColumn: return QString(e.text).replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
+        case MessageColumn:
+          return QString(e.text).replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
       }
       break;
     case Qt::ToolTipRole:
@@ -110,12 +125,13 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
       break;
     case Qt::ForegroundRole: {
       const QColor color = severityColor(e.severity);
-      if (color.isValid() && (index.column() != TimeColumn || e.severity == LogSeverity::Debug))
-        return color;
+      if (color.isValid() && (index.column() != TimeColumn || e.severity == LogSeverity::Debug)) return color;
       break;
     }
-    case SeverityRole: return int(e.severity);
-    case EntryTextRole: return formatLine(e);
+    case SeverityRole:
+      return int(e.severity);
+    case EntryTextRole:
+      return formatLine(e);
   }
   return {};
 }
@@ -123,9 +139,12 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
 QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case TimeColumn: return tr("Time");
-    case SeverityColumn: return tr("Level");
-    case MessageColumn: return tr("Message");
+    case TimeColumn:
+      return tr("Time");
+    case SeverityColumn:
+      return tr("Level");
+    case MessageColumn:
+      return tr("Message");
   }
   return {};
 }

@@ -28,7 +28,7 @@ class LogModel : public QAbstractTableModel {
 
  public:
   enum Column { TimeColumn, SeverityColumn, MessageColumn, ColumnCount };
-  static constexpr int SeverityRole = Qt::UserRole + 1;  // int value of LogSeverity
+  static constexpr int SeverityRole = Qt::UserRole + 1;   // int value of LogSeverity
   static constexpr int EntryTextRole = Qt::UserRole + 2;  // the whole entry as one line
 
   explicit LogModel(QObject* parent = nullptr);
@@ -44,8 +44,7 @@ class LogModel : public QAbstractTableModel {
   int rowCount(const QModelIndex& parent = QModelIndex()) const override;
   int columnCount(const QModelIndex& parent = QModelIndex()) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-  QVariant headerData(int section, Qt::Orientation orientation,
-                      int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
  private:
   void trimTo(int rows);

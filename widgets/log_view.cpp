@@ -46,8 +46,8 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
   m_severity->setObjectName(QStringLiteral("severityFilterCombo"));
   for (int i = 0; i <= int(LogSeverity::Error); ++i) {
     const auto severity = LogSeverity(i);
-    const QString label = severity == LogSeverity::Debug ? tr("All messages")
-                                                         : tr("%1 and above").arg(severityName(severity));
+    const QString label =
+        severity == LogSeverity::Debug ? tr("All messages") : tr("%1 and above").arg(severityName(severity));
     m_severity->addItem(label, i);
   }
   showCaption->setBuddy(m_severity);
@@ -62,12 +62,10 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
     button->setToolTip(tip);
     return button;
   };
-  QToolButton* copy = makeButton(QStringLiteral("copyButton"), tr("Copy"),
-                                 tr("Copy the selected lines, or all shown lines"));
-  QToolButton* save = makeButton(QStringLiteral("saveButton"), tr("Save…"),
-                                 tr("Save the shown lines to a text file"));
-  QToolButton* clearButton = makeButton(QStringLiteral("clearButton"), tr("Clear"),
-                                        tr("Remove all messages"));
+  QToolButton* copy =
+      makeButton(QStringLiteral("copyButton"), tr("Copy"), tr("Copy the selected lines, or all shown lines"));
+  QToolButton* save = makeButton(QStringLiteral("saveButton"), tr("Save…"), tr("Save the shown lines to a text file"));
+  QToolButton* clearButton = makeButton(QStringLiteral("clearButton"), tr("Clear"), tr("Remove all messages"));
 
   auto* toolbar = new QHBoxLayout;
   toolbar->setContentsMargins(6, 4, 6, 0);
@@ -109,8 +107,7 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
   // Follow the newest line while the user is at the bottom. Appends grow the range without
   // moving the value, so only the user's scrolling (or clamping) changes this.
   QScrollBar* bar = m_view->verticalScrollBar();
-  connect(bar, &QScrollBar::valueChanged, this,
-          [this, bar](int value) { m_follow = value >= bar->maximum() - 2; });
+  connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) { m_follow = value >= bar->maximum() - 2; });
 
   m_refreshTimer = new QTimer(this);
   m_refreshTimer->setSingleShot(true);
@@ -138,9 +135,13 @@ void LogView::clear() {
   refresh();
 }
 
-int LogView::messageCount() const { return m_model->rowCount(); }
+int LogView::messageCount() const {
+  return m_model->rowCount();
+}
 
-int LogView::visibleCount() const { return m_filter->rowCount(); }
+int LogView::visibleCount() const {
+  return m_filter->rowCount();
+}
 
 void LogView::setMinimumSeverity(LogSeverity severity) {
   if (severity == m_filter->minimumSeverity()) return;
@@ -150,14 +151,18 @@ void LogView::setMinimumSeverity(LogSeverity severity) {
   Q_EMIT minimumSeverityChanged(severity);
 }
 
-LogSeverity LogView::minimumSeverity() const { return m_filter->minimumSeverity(); }
+LogSeverity LogView::minimumSeverity() const {
+  return m_filter->minimumSeverity();
+}
 
 void LogView::setMaximumMessages(int count) {
   m_model->setCapacity(count);
   refresh();
 }
 
-int LogView::maximumMessages() const { return m_model->capacity(); }
+int LogView::maximumMessages() const {
+  return m_model->capacity();
+}
 
 QString LogView::text(bool onlySelected) const {
   QModelIndexList rows;
@@ -173,21 +178,21 @@ QString LogView::text(bool onlySelected) const {
   return lines.isEmpty() ? QString() : lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-void LogView::copyToClipboard() const { QApplication::clipboard()->setText(text(true)); }
+void LogView::copyToClipboard() const {
+  QApplication::clipboard()->setText(text(true));
+}
 
 bool LogView::saveToFile(const QString& file, QString* error) const {
   QSaveFile out(file);
-  if (out.open(QIODevice::WriteOnly | QIODevice::Text) && out.write(text().toUtf8()) >= 0 &&
-      out.commit())
-    return true;
+  if (out.open(QIODevice::WriteOnly | QIODevice::Text) && out.write(text().toUtf8()) >= 0 && out.commit()) return true;
   if (error) *error = tr("Cannot write \"%1\": %2").arg(QDir::toNativeSeparators(file), out.errorString());
   return false;
 }
 
 void LogView::chooseSaveFile() {
-  const QString file = QFileDialog::getSaveFileName(
-      this, tr("Save Log"), QDir::home().filePath(QStringLiteral("simclr-log.txt")),
-      tr("Text files (*.txt *.log);;All files (*)"));
+  const QString file =
+      QFileDialog::getSaveFileName(this, tr("Save Log"), QDir::home().filePath(QStringLiteral("simclr-log.txt")),
+                                   tr("Text files (*.txt *.log);;All files (*)"));
   if (file.isEmpty()) return;
   QString error;
   if (!saveToFile(file, &error)) QMessageBox::warning(this, tr("Save Failed"), error);

@@ -64,8 +64,7 @@ MetricChart::MetricChart(QWidget* parent) : QWidget(parent) {
   // Faint raw curves live on a layer below all solid curves so no smoothed line is hidden by
   // another series' noise. The hover marker goes on the buffered "overlay" layer so moving
   // the mouse repaints only that layer, not every curve.
-  m_plot->addLayer(QStringLiteral("raw"), m_plot->layer(QStringLiteral("main")),
-                   QCustomPlot::limBelow);
+  m_plot->addLayer(QStringLiteral("raw"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
   // QCustomPlot's own top layer "overlay" is already buffered (lmBuffered).
 
   QFont legendFont = font();
@@ -90,20 +89,17 @@ MetricChart::MetricChart(QWidget* parent) : QWidget(parent) {
   m_replotTimer->setInterval(kDefaultReplotMs);
   connect(m_replotTimer, &QTimer::timeout, this, &MetricChart::flush);
 
-  connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
-          &MetricChart::onRangeChanged);
-  connect(m_plot->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this,
-          &MetricChart::onRangeChanged);
+  connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MetricChart::onRangeChanged);
+  connect(m_plot->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MetricChart::onRangeChanged);
   connect(m_plot, &QCustomPlot::afterReplot, this, [this] { ++m_replotCount; });
   connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
   connect(m_plot, &QCustomPlot::mouseMove, this, &MetricChart::onPlotMouseMove);
-  connect(m_plot, &QCustomPlot::legendClick, this,
-          [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
-            auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
-            if (!entry) return;
-            for (const auto& s : m_series)
-              if (s->line == entry->plottable()) setSeriesVisible(s->name, !s->visible);
-          });
+  connect(m_plot, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+    auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
+    if (!entry) return;
+    for (const auto& s : m_series)
+      if (s->line == entry->plottable()) setSeriesVisible(s->name, !s->visible);
+  });
   m_plot->installEventFilter(this);
 
   setValueLabel(tr("Value"));
@@ -167,8 +163,7 @@ void MetricChart::setSeries(const QString& series, QVector<MetricPoint> points) 
 }
 
 void MetricChart::removeSeries(const QString& series) {
-  auto it = std::find_if(m_series.begin(), m_series.end(),
-                         [&](const auto& s) { return s->name == series; });
+  auto it = std::find_if(m_series.begin(), m_series.end(), [&](const auto& s) { return s->name == series; });
   if (it == m_series.end()) return;
   m_plot->removeGraph((*it)->line);
   m_plot->removeGraph((*it)->raw);
@@ -197,7 +192,9 @@ QStringList MetricChart::seriesNames() const {
   return names;
 }
 
-bool MetricChart::hasSeries(const QString& series) const { return find(series) != nullptr; }
+bool MetricChart::hasSeries(const QString& series) const {
+  return find(series) != nullptr;
+}
 
 int MetricChart::pointCount(const QString& series) const {
   const Series* s = find(series);
@@ -226,11 +223,17 @@ void MetricChart::scheduleReplot() {
   if (!m_replotTimer->isActive()) m_replotTimer->start();
 }
 
-bool MetricChart::hasPendingReplot() const { return m_replotTimer->isActive(); }
+bool MetricChart::hasPendingReplot() const {
+  return m_replotTimer->isActive();
+}
 
-void MetricChart::setReplotInterval(int ms) { m_replotTimer->setInterval(std::max(0, ms)); }
+void MetricChart::setReplotInterval(int ms) {
+  m_replotTimer->setInterval(std::max(0, ms));
+}
 
-int MetricChart::replotInterval() const { return m_replotTimer->interval(); }
+int MetricChart::replotInterval() const {
+  return m_replotTimer->interval();
+}
 
 void MetricChart::flush() {
   m_replotTimer->stop();
@@ -383,9 +386,8 @@ void MetricChart::onRangeChanged() {
 
 void MetricChart::rescaleToData() {
   QScopedValueRollback<bool> guard(m_settingView, true);
-  const bool any = std::any_of(m_series.begin(), m_series.end(), [](const auto& s) {
-    return s->visible && !s->line->data()->isEmpty();
-  });
+  const bool any = std::any_of(m_series.begin(), m_series.end(),
+                               [](const auto& s) { return s->visible && !s->line->data()->isEmpty(); });
   if (!any) {
     m_plot->xAxis->setRange(0, 1);
     m_plot->yAxis->setRange(m_logScale ? QCPRange(0.1, 10) : QCPRange(0, 1));

@@ -32,20 +32,22 @@ bool fail(QString* error, const QString& message) {
 
 bool openForWriting(QSaveFile& out, QString* error) {
   if (out.open(QIODevice::WriteOnly)) return true;
-  return fail(error, MetricChart::tr("Cannot write \"%1\": %2")
-                         .arg(QDir::toNativeSeparators(out.fileName()), out.errorString()));
+  return fail(
+      error,
+      MetricChart::tr("Cannot write \"%1\": %2").arg(QDir::toNativeSeparators(out.fileName()), out.errorString()));
 }
 
 bool commit(QSaveFile& out, QString* error) {
   if (out.commit()) return true;
-  return fail(error, MetricChart::tr("Cannot write \"%1\": %2")
-                         .arg(QDir::toNativeSeparators(out.fileName()), out.errorString()));
+  return fail(
+      error,
+      MetricChart::tr("Cannot write \"%1\": %2").arg(QDir::toNativeSeparators(out.fileName()), out.errorString()));
 }
 
 // RFC 4180: quote a field only when it holds a separator, a quote or a line break.
 QString csvField(const QString& text) {
-  if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-      !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char('\r')))
+  if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')) &&
+      !text.contains(QLatin1Char('\r')))
     return text;
   QString quoted = text;
   quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
@@ -53,14 +55,15 @@ QString csvField(const QString& text) {
 }
 
 // Shortest text that reads back as the same double.
-QString csvNumber(double v) { return QString::number(v, 'g', QLocale::FloatingPointShortest); }
+QString csvNumber(double v) {
+  return QString::number(v, 'g', QLocale::FloatingPointShortest);
+}
 
 }  // namespace
 
 bool MetricChart::exportImage(const QString& file, QString* error, QSize size) {
   const QString suffix = QFileInfo(file).suffix().toLower();
-  if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") &&
-      suffix != QLatin1String("pdf")) {
+  if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf")) {
     return fail(error, tr("Cannot export \"%1\": unknown image format \"%2\" "
                           "(use .png, .svg or .pdf).")
                            .arg(QDir::toNativeSeparators(file),
@@ -102,8 +105,7 @@ bool MetricChart::exportImage(const QString& file, QString* error, QSize size) {
     writer.setCreator(QStringLiteral("SimCLR Workbench"));
     writer.setTitle(m_valueLabel);
     writer.setResolution(72);
-    writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point, QString(),
-                                 QPageSize::ExactMatch));
+    writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point, QString(), QPageSize::ExactMatch));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));
     QCPPainter painter;
     ok = painter.begin(&writer);
@@ -139,15 +141,14 @@ bool MetricChart::exportCsv(const QString& file, QString* error) const {
     const QString name = csvField(s->name);
     for (int i = 0; i < s->points.size(); ++i) {
       const MetricPoint& p = s->points[i];
-      stream << name << ',' << csvNumber(p.step) << ',' << csvNumber(p.epoch) << ','
-             << csvNumber(p.value) << ',' << csvNumber(smoothed[i]) << '\n';
+      stream << name << ',' << csvNumber(p.step) << ',' << csvNumber(p.epoch) << ',' << csvNumber(p.value) << ','
+             << csvNumber(smoothed[i]) << '\n';
     }
   }
   stream.flush();
   if (stream.status() != QTextStream::Ok) {
     out.cancelWriting();
-    return fail(error, tr("Cannot write \"%1\": %2")
-                           .arg(QDir::toNativeSeparators(file), out.errorString()));
+    return fail(error, tr("Cannot write \"%1\": %2").arg(QDir::toNativeSeparators(file), out.errorString()));
   }
   return commit(out, error);
 }

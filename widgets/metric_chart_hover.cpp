@@ -67,8 +67,7 @@ void MetricChart::onPlotMouseMove(QMouseEvent* event) {
   m_tracer->setVisible(true);
   m_plot->layer(QStringLiteral("overlay"))->replot();
   QToolTip::showText(event->globalPosition().toPoint(),
-                     best->tooltip(bestIndex, it->value, m_xAxis == XAxis::Step, m_smoothing > 0),
-                     m_plot);
+                     best->tooltip(bestIndex, it->value, m_xAxis == XAxis::Step, m_smoothing > 0), m_plot);
 }
 
 }  // namespace simclr::widgets

@@ -10,7 +10,9 @@ namespace {
 constexpr int kRawAlpha = 64;
 constexpr double kLineWidth = 1.8;
 
-QString number(double v) { return QString::number(v, 'g', 6); }
+QString number(double v) {
+  return QString::number(v, 'g', 6);
+}
 }  // namespace
 
 QColor seriesPaletteColor(int index) {
@@ -40,8 +42,7 @@ void MetricChart::Series::applyPens() {
   raw->setPen(QPen(faint, 1.0));
 }
 
-QString MetricChart::Series::tooltip(int index, double shown, bool stepAxis,
-                                     bool smoothing) const {
+QString MetricChart::Series::tooltip(int index, double shown, bool stepAxis, bool smoothing) const {
   QString text = QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped());
   const bool aligned = (stepAxis ? stepSorted : epochSorted) && index < drawn;
   if (aligned) {
@@ -52,12 +53,10 @@ QString MetricChart::Series::tooltip(int index, double shown, bool stepAxis,
   } else {
     // Keys went backwards (a resumed run): only the plotted coordinates are certain.
     const auto it = line->data()->constBegin() + index;
-    text += QStringLiteral("<br>%1 %2").arg(stepAxis ? QStringLiteral("step")
-                                                     : QStringLiteral("epoch"),
-                                            number(it->key));
-    text += QStringLiteral("<br>%1 %2").arg(smoothing ? QStringLiteral("smoothed")
-                                                      : QStringLiteral("value"),
-                                            number(shown));
+    text +=
+        QStringLiteral("<br>%1 %2").arg(stepAxis ? QStringLiteral("step") : QStringLiteral("epoch"), number(it->key));
+    text += QStringLiteral("<br>%1 %2")
+                .arg(smoothing ? QStringLiteral("smoothed") : QStringLiteral("value"), number(shown));
   }
   return text;
 }

@@ -181,7 +181,9 @@ bool NeighbourBrowser::showResult(const NeighbourResult& result) {
     m_queryCaption->setText(tr("Query: %1 #%2\n%3").arg(r.querySplit).arg(r.index).arg(result.error));
   else
     m_queryCaption->setText(tr("Query: %1 #%2, %3\nneighbours in the %4 split")
-                                .arg(r.querySplit).arg(r.index).arg(result.queryLabel, r.searchSplit));
+                                .arg(r.querySplit)
+                                .arg(r.index)
+                                .arg(result.queryLabel, r.searchSplit));
   for (int side = 0; side < 2; ++side) {
     QVector<ImageGridItem> items;
     if (side < result.lists.size())
@@ -192,7 +194,10 @@ bool NeighbourBrowser::showResult(const NeighbourResult& result) {
         item.subcaption = tr("sim %1").arg(e.similarity, 0, 'f', 3);
         item.frame = e.sameClass ? kMatch : kMismatch;
         item.toolTip = tr("%1 #%2, %3, cosine similarity %4%5")
-                           .arg(r.searchSplit).arg(e.index).arg(e.label).arg(e.similarity, 0, 'f', 4)
+                           .arg(r.searchSplit)
+                           .arg(e.index)
+                           .arg(e.label)
+                           .arg(e.similarity, 0, 'f', 4)
                            .arg(e.sameClass ? QString() : tr(" (another class)"));
         items.append(item);
       }
@@ -205,12 +210,13 @@ bool NeighbourBrowser::showResult(const NeighbourResult& result) {
   return true;
 }
 
-QString NeighbourBrowser::meanKey(const QString& querySplit, const QString& searchSplit, const QString& features, int k) {
+QString NeighbourBrowser::meanKey(const QString& querySplit, const QString& searchSplit, const QString& features,
+                                  int k) {
   return QStringLiteral("%1|%2|%3|%4").arg(querySplit, searchSplit, features).arg(k);
 }
 
-void NeighbourBrowser::setMeanPrecision(const QString& querySplit, const QString& searchSplit,
-                                        const QString& features, int k, double value) {
+void NeighbourBrowser::setMeanPrecision(const QString& querySplit, const QString& searchSplit, const QString& features,
+                                        int k, double value) {
   m_means.insert(meanKey(querySplit, searchSplit, features, k), value);
   updateSides();
 }
@@ -231,8 +237,11 @@ void NeighbourBrowser::updateSides() {
     const double mean = meanPrecision(list.features);
     const QString meanText = mean >= 0 ? QString::number(mean, 'f', 3) : tr("computing\u2026");
     m_sideLabels[side]->setText(tr("<b>%1</b>: label agreement %2/%3<br>precision@%3 %4, mean over the %5 split %6")
-                                    .arg(featuresName(list.features)).arg(list.agreement()).arg(k)
-                                    .arg(list.precision(), 0, 'f', 2).arg(m_result.request.querySplit, meanText));
+                                    .arg(featuresName(list.features))
+                                    .arg(list.agreement())
+                                    .arg(k)
+                                    .arg(list.precision(), 0, 'f', 2)
+                                    .arg(m_result.request.querySplit, meanText));
   }
 }
 
@@ -250,11 +259,15 @@ void NeighbourBrowser::clear() {
   updateButtons();
 }
 
-void NeighbourBrowser::setSearchSplit(const QString& split) { m_split->setCurrentIndex(std::max(0, m_split->findData(split))); }
+void NeighbourBrowser::setSearchSplit(const QString& split) {
+  m_split->setCurrentIndex(std::max(0, m_split->findData(split)));
+}
 void NeighbourBrowser::setFeatures(const QString& features) {
   m_features->setCurrentIndex(std::max(0, m_features->findData(features)));
 }
-void NeighbourBrowser::setK(int k) { m_k->setValue(k); }
+void NeighbourBrowser::setK(int k) {
+  m_k->setValue(k);
+}
 
 void NeighbourBrowser::setBusy(bool busy) {
   m_busy = busy;
@@ -266,7 +279,9 @@ void NeighbourBrowser::setProgress(qint64 step, qint64 total, const QString& sta
   if (m_busy) showProgress(m_progress, step, total, stage);
 }
 
-int NeighbourBrowser::currentNeighbour() const { return m_grids[m_side]->currentIndex(); }
+int NeighbourBrowser::currentNeighbour() const {
+  return m_grids[m_side]->currentIndex();
+}
 
 void NeighbourBrowser::updateCurrentCaption() {
   const int n = currentNeighbour();
@@ -276,8 +291,11 @@ void NeighbourBrowser::updateCurrentCaption() {
   }
   const NeighbourEntry& e = m_result.lists[m_side].neighbours[n];
   m_currentCaption->setText(tr("Neighbour %1 in %2: %3 #%4, %5, similarity %6 (Enter follows it)")
-                                .arg(n + 1).arg(m_result.lists[m_side].features, m_result.request.searchSplit)
-                                .arg(e.index).arg(e.label).arg(e.similarity, 0, 'f', 3));
+                                .arg(n + 1)
+                                .arg(m_result.lists[m_side].features, m_result.request.searchSplit)
+                                .arg(e.index)
+                                .arg(e.label)
+                                .arg(e.similarity, 0, 'f', 3));
 }
 
 void NeighbourBrowser::follow(int side, int neighbour) {
@@ -296,8 +314,15 @@ void NeighbourBrowser::keyPressEvent(QKeyEvent* event) {
   if (mods == Qt::AltModifier && event->key() == Qt::Key_Left) return void(back());
   if (mods == Qt::AltModifier && event->key() == Qt::Key_Right) return void(forward());
   switch (event->key()) {
-    case Qt::Key_Left: case Qt::Key_Right: case Qt::Key_Up: case Qt::Key_Down:
-    case Qt::Key_Home: case Qt::Key_End: case Qt::Key_Return: case Qt::Key_Enter: case Qt::Key_Backspace:
+    case Qt::Key_Left:
+    case Qt::Key_Right:
+    case Qt::Key_Up:
+    case Qt::Key_Down:
+    case Qt::Key_Home:
+    case Qt::Key_End:
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+    case Qt::Key_Backspace:
       if (mods == Qt::NoModifier) {
         // The grid of the side used last moves, follows or goes back, as if it had focus.
         QKeyEvent copy(event->type(), event->key(), event->modifiers(), event->text());
@@ -306,7 +331,8 @@ void NeighbourBrowser::keyPressEvent(QKeyEvent* event) {
         return;
       }
       break;
-    default: break;
+    default:
+      break;
   }
   QWidget::keyPressEvent(event);
 }

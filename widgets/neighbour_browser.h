@@ -28,8 +28,8 @@ namespace simclr::widgets {
 class ImageGrid;
 
 struct NeighbourRequest {
-  QString querySplit;  // the split of the query image: "train" or "test"
-  qint64 index = -1;   // its row in that split
+  QString querySplit;                            // the split of the query image: "train" or "test"
+  qint64 index = -1;                             // its row in that split
   QString searchSplit = QStringLiteral("test");  // the split searched for neighbours
   int k = 10;
   QString features = QStringLiteral("h");  // "h", "z" or "both"
@@ -51,10 +51,10 @@ struct NeighbourEntry {
 
 // The neighbours in one feature space.
 struct NeighbourList {
-  QString features;  // "h" or "z"
+  QString features;                    // "h" or "z"
   QVector<NeighbourEntry> neighbours;  // most similar first
-  int agreement() const;    // neighbours of the query's class
-  double precision() const;  // agreement / k, -1 when empty
+  int agreement() const;               // neighbours of the query's class
+  double precision() const;            // agreement / k, -1 when empty
 };
 
 struct NeighbourResult {
@@ -90,7 +90,7 @@ class NeighbourBrowser : public QWidget {
   void setMeanPrecision(const QString& querySplit, const QString& searchSplit, const QString& features, int k,
                         double value);
   double meanPrecision(const QString& features) const;  // for the current settings, -1 when unknown
-  void clear();  // history, result and means (e.g. another run)
+  void clear();                                         // history, result and means (e.g. another run)
 
   // Controls (each change re-requests the current query).
   void setSearchSplit(const QString& split);

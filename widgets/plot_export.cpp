@@ -20,7 +20,9 @@ bool fail(QString* error, const QString& message) {
   return false;
 }
 
-QString nativePath(const QString& file) { return QDir::toNativeSeparators(file); }
+QString nativePath(const QString& file) {
+  return QDir::toNativeSeparators(file);
+}
 
 // Paints the plot into a vector device (SVG generator, PDF writer).
 bool paintVector(QCustomPlot* plot, QPaintDevice* device, QSize size) {
@@ -33,15 +35,14 @@ bool paintVector(QCustomPlot* plot, QPaintDevice* device, QSize size) {
 
 }  // namespace
 
-bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngScale,
-                const QString& title, QString* error) {
+bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngScale, const QString& title,
+                QString* error) {
   const QString suffix = QFileInfo(file).suffix().toLower();
-  if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") &&
-      suffix != QLatin1String("pdf")) {
-    return fail(error, QObject::tr("Cannot export \"%1\": unknown image format \"%2\" "
-                                   "(use .png, .svg or .pdf).")
-                           .arg(nativePath(file), suffix.isEmpty() ? QObject::tr("no extension")
-                                                                   : QLatin1Char('.') + suffix));
+  if (suffix != QLatin1String("png") && suffix != QLatin1String("svg") && suffix != QLatin1String("pdf")) {
+    return fail(error,
+                QObject::tr("Cannot export \"%1\": unknown image format \"%2\" "
+                            "(use .png, .svg or .pdf).")
+                    .arg(nativePath(file), suffix.isEmpty() ? QObject::tr("no extension") : QLatin1Char('.') + suffix));
   }
   if (!size.isValid() || size.width() < 50 || size.height() < 50)
     return fail(error, QObject::tr("Cannot export \"%1\": the size %2x%3 is too small.")
@@ -84,8 +85,9 @@ bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngSc
   plot->replot(QCustomPlot::rpQueuedReplot);
   if (!ok) {
     out.cancelWriting();
-    return fail(error, QObject::tr("Cannot export \"%1\": rendering the %2 image failed.")
-                           .arg(nativePath(file), suffix.toUpper()));
+    return fail(
+        error,
+        QObject::tr("Cannot export \"%1\": rendering the %2 image failed.").arg(nativePath(file), suffix.toUpper()));
   }
   if (!out.commit())
     return fail(error, QObject::tr("Cannot write \"%1\": %2").arg(nativePath(file), out.errorString()));
@@ -93,8 +95,8 @@ bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngSc
 }
 
 QString csvField(const QString& text) {
-  if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-      !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char('\r')))
+  if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')) &&
+      !text.contains(QLatin1Char('\r')))
     return text;
   QString quoted = text;
   quoted.replace(QLatin1String("\""), QLatin1String("\"\""));

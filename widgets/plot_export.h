@@ -16,8 +16,8 @@ namespace simclr::widgets {
 // extension names (.png, .svg, .pdf). PNG pixels are size * pngScale. The "overlay" layer
 // (hover markers) is left out. On failure returns false and, when given, sets *error to a
 // message naming the file.
-bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngScale,
-                const QString& title, QString* error);
+bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngScale, const QString& title,
+                QString* error);
 
 // RFC 4180: quotes a field only when it holds a separator, a quote or a line break.
 QString csvField(const QString& text);

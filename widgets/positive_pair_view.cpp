@@ -121,14 +121,19 @@ bool PositivePairView::showResult(const PositivePairResult& result) {
     return true;
   }
   m_title->setText(tr("Positive pair of %1 #%2, %3, checkpoint step %4, batch of %5 (seed %6)")
-                       .arg(r.split).arg(r.index).arg(result.label).arg(result.step)
-                       .arg(result.batchSize > 0 ? result.batchSize : r.batchSize).arg(r.seed));
+                       .arg(r.split)
+                       .arg(r.index)
+                       .arg(result.label)
+                       .arg(result.step)
+                       .arg(result.batchSize > 0 ? result.batchSize : r.batchSize)
+                       .arg(r.seed));
   m_views[0]->setPixmap(large(result.view1));
   m_views[1]->setPixmap(large(result.view2));
   m_similarity->setText(tr("cosine similarity of the views' z: %1").arg(result.similarity, 0, 'f', 3));
   m_rank->setText(tr("rank %1 of %2").arg(result.rank).arg(result.candidates));
   m_rank->setToolTip(tr("Where the positive ranks among itself and the %1 negatives of the batch, by similarity to "
-                        "view 1 (1 = the positive is the most similar)").arg(result.candidates - 1));
+                        "view 1 (1 = the positive is the most similar)")
+                         .arg(result.candidates - 1));
   QVector<ImageGridItem> items;
   for (const PositivePairNegative& n : result.hardest) {
     ImageGridItem item;
@@ -137,7 +142,10 @@ bool PositivePairView::showResult(const PositivePairResult& result) {
     item.subcaption = tr("sim %1").arg(n.similarity, 0, 'f', 3);
     item.frame = n.sameClass ? kFalseNegative : kNegative;
     item.toolTip = tr("train #%1, view %2, %3, similarity %4%5")
-                       .arg(n.index).arg(n.view + 1).arg(n.label).arg(n.similarity, 0, 'f', 4)
+                       .arg(n.index)
+                       .arg(n.view + 1)
+                       .arg(n.label)
+                       .arg(n.similarity, 0, 'f', 4)
                        .arg(n.sameClass ? tr(" (same class as the query)") : QString());
     items.append(item);
   }

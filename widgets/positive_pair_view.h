@@ -46,15 +46,15 @@ struct PositivePairNegative {
 
 struct PositivePairResult {
   PositivePairRequest request;
-  QString label;  // of the query
-  qint64 step = 0;  // checkpoint step
+  QString label;      // of the query
+  qint64 step = 0;    // checkpoint step
   int batchSize = 0;  // B used (the request's, or fewer when the training split is smaller)
   QImage view1, view2;
   double similarity = 0;
-  int rank = 0;        // 1 = the positive beats every negative
-  int candidates = 0;  // 2B-1: the positive and the 2B-2 negatives
+  int rank = 0;                           // 1 = the positive beats every negative
+  int candidates = 0;                     // 2B-1: the positive and the 2B-2 negatives
   QVector<PositivePairNegative> hardest;  // most similar first
-  QString error;       // shown instead when not empty
+  QString error;                          // shown instead when not empty
 };
 
 class PositivePairView : public QWidget {

@@ -17,7 +17,9 @@ namespace {
 constexpr double kHoverRadiusPx = 24.0;
 const QColor kThroughputColor(0x7f, 0x7f, 0x7f);
 
-QString formatBatch(double b) { return QString::number(b, 'g', 10); }
+QString formatBatch(double b) {
+  return QString::number(b, 'g', 10);
+}
 
 }  // namespace
 
@@ -180,8 +182,7 @@ QString SweepChart::toCsv() const {
   for (double b : m_ticks) {
     csv += formatBatch(b);
     for (const SweepSeries& s : m_series) csv += QLatin1Char(',') + csvNumber(valueAt(s.batchSizes, s.values, b));
-    if (haveThroughput)
-      csv += QLatin1Char(',') + csvNumber(valueAt(m_throughputKeys, m_throughputValues, b));
+    if (haveThroughput) csv += QLatin1Char(',') + csvNumber(valueAt(m_throughputKeys, m_throughputValues, b));
     csv += QLatin1Char('\n');
   }
   return csv;
@@ -229,12 +230,12 @@ void SweepChart::onPlotMouseMove(QMouseEvent* event) {
   m_tracer->setVisible(true);
   m_plot->layer(QStringLiteral("overlay"))->replot();
   const bool isThroughput = best == m_throughput;
-  const QString value = isThroughput ? QString::number(bestValue, 'f', 0)
-                                     : QStringLiteral("%1 %").arg(bestValue, 0, 'f', 2);
-  QToolTip::showText(event->globalPosition().toPoint(),
-                     QStringLiteral("<b>%1</b><br>batch %2: %3")
-                         .arg(best->name().toHtmlEscaped(), formatBatch(bestKey), value),
-                     m_plot);
+  const QString value =
+      isThroughput ? QString::number(bestValue, 'f', 0) : QStringLiteral("%1 %").arg(bestValue, 0, 'f', 2);
+  QToolTip::showText(
+      event->globalPosition().toPoint(),
+      QStringLiteral("<b>%1</b><br>batch %2: %3").arg(best->name().toHtmlEscaped(), formatBatch(bestKey), value),
+      m_plot);
 }
 
 }  // namespace simclr::widgets

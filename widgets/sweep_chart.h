@@ -35,8 +35,7 @@ class SweepChart : public QWidget {
 
   void setData(const QVector<SweepSeries>& series);
   // A throughput curve on the right axis ("views/s"); an empty batchSizes removes it.
-  void setThroughput(const QString& label, const QVector<double>& batchSizes,
-                     const QVector<double>& perSecond);
+  void setThroughput(const QString& label, const QVector<double>& batchSizes, const QVector<double>& perSecond);
   void clear();
   QVector<SweepSeries> series() const { return m_series; }  // colours resolved
   // The batch sizes on the x axis: every batch size of a drawn point, ascending.
@@ -48,8 +47,7 @@ class SweepChart : public QWidget {
   QString valueLabel() const { return m_valueLabel; }
 
   // As AccuracyBarChart: written atomically, PNG pixels = size * scale.
-  bool savePng(const QString& file, int width = 900, int height = 520, double scale = 1.0,
-               QString* error = nullptr);
+  bool savePng(const QString& file, int width = 900, int height = 520, double scale = 1.0, QString* error = nullptr);
   bool saveImage(const QString& file, QSize size, QString* error = nullptr);  // by extension
   // "batch_size,<series 1>,...[,<throughput label>]", one row per batch size; empty fields
   // where a series has no point.
@@ -57,7 +55,7 @@ class SweepChart : public QWidget {
 
   // --- tests and diagnostics ----------------------------------------------------------
   QCustomPlot* plot() const { return m_plot; }
-  QCPGraph* graph(int seriesIndex) const;  // nullptr when out of range
+  QCPGraph* graph(int seriesIndex) const;                     // nullptr when out of range
   QCPGraph* throughputGraph() const { return m_throughput; }  // nullptr when none
 
  private:

@@ -36,7 +36,7 @@ SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::st
 
 // Ctrl+C / SIGTERM request a stop of `stop` while this object lives (one at a time).
 class InterruptScope {
-public:
+ public:
   explicit InterruptScope(StopToken& stop);
   ~InterruptScope();
   InterruptScope(const InterruptScope&) = delete;

@@ -162,7 +162,7 @@ void on_interrupt(int) {
 }
 
 class InterruptCancels {
-public:
+ public:
   explicit InterruptCancels(StopToken& stop) {
     g_download_stop = &stop;
     old_int_ = std::signal(SIGINT, on_interrupt);
@@ -174,7 +174,7 @@ public:
     g_download_stop = nullptr;
   }
 
-private:
+ private:
   void (*old_int_)(int) = SIG_DFL;
   void (*old_term_)(int) = SIG_DFL;
 };
@@ -183,8 +183,9 @@ void run_download(const DownloadArgs& args, const GlobalOptions& global) {
   const std::string name = canonical_dataset_name(args.name);
   if (name != "cifar10")
     throw ConfigError("dataset download: only cifar10 can be downloaded" +
-                      std::string(name == "fashion-mnist" ? "; install Fashion-MNIST with `apt install dataset-fashion-mnist`"
-                                                          : "; put the MNIST IDX files into a folder and use --path"));
+                      std::string(name == "fashion-mnist"
+                                      ? "; install Fashion-MNIST with `apt install dataset-fashion-mnist`"
+                                      : "; put the MNIST IDX files into a folder and use --path"));
   if (!download_supported()) download_cifar10({}, {}, StopToken());  // throws the reason
   DownloadOptions opt;
   opt.dest_dir = args.dest.empty() ? default_download_dir() : fs::absolute(args.dest);
@@ -211,8 +212,8 @@ void run_download(const DownloadArgs& args, const GlobalOptions& global) {
             << " test images\n";
   const fs::path default_dir = default_download_dir() / "cifar-10-batches-bin";
   if (fs::weakly_canonical(dir) != fs::weakly_canonical(default_dir) && !global.quiet)
-    std::cout << "Not in a default location: pass --path " << dir.string() << " or set SIMCLR_DATA_DIR="
-              << opt.dest_dir.string() << "\n";
+    std::cout << "Not in a default location: pass --path " << dir.string()
+              << " or set SIMCLR_DATA_DIR=" << opt.dest_dir.string() << "\n";
 }
 
 }  // namespace
@@ -228,14 +229,16 @@ void register_dataset_commands(CLI::App& root, const GlobalOptions& global) {
   info->callback([info_args, &global] { run_info(*info_args, global); });
 
   auto verify_args = std::make_shared<DatasetArgs>();
-  CLI::App* verify = dataset->add_subcommand("verify", "Read every file of a dataset and report OK or the first problem");
+  CLI::App* verify =
+      dataset->add_subcommand("verify", "Read every file of a dataset and report OK or the first problem");
   add_dataset_args(verify, *verify_args);
   verify->callback([verify_args, &global] { run_verify(*verify_args, global); });
 
   auto dl_args = std::make_shared<DownloadArgs>();
   CLI::App* download = dataset->add_subcommand("download", "Download, verify (MD5) and unpack a dataset");
   download->add_option("name", dl_args->name, "Dataset to download (cifar10)")->required();
-  download->add_option("--dest", dl_args->dest, "Folder to unpack into (default: " + default_download_dir().string() + ")");
+  download->add_option("--dest", dl_args->dest,
+                       "Folder to unpack into (default: " + default_download_dir().string() + ")");
   download->add_option("--url", dl_args->url, "Archive URL (a mirror)")->default_str(DownloadOptions{}.url);
   download->add_option("--md5", dl_args->md5, "Expected MD5 of the archive in hex, or 'none' to skip the check")
       ->default_str(DownloadOptions{}.md5);

@@ -50,8 +50,9 @@ void run_embed(const EmbedArgs& args, const GlobalOptions& global) {
 void register_embed_command(CLI::App& root, const GlobalOptions& global) {
   static EmbedArgs args;
   auto* cmd = root.add_subcommand(
-      "embed", "Extract a run's backbone features h and projections z (eval mode, the run's normalisation and "
-               "input size) and cache them in <run>/features/step-<step>-<split>.pt");
+      "embed",
+      "Extract a run's backbone features h and projections z (eval mode, the run's normalisation and "
+      "input size) and cache them in <run>/features/step-<step>-<split>.pt");
   add_run_args(cmd, args.run);
   cmd->add_option("--split", args.split, "train, test or both")->capture_default_str();
   cmd->callback([&global] { run_embed(args, global); });

@@ -83,8 +83,11 @@ Report knn_report(TrainedRun& run, const EvaluateArgs& a, JobCallbacks cb, StopT
   const auto results = knn_accuracy(train.features(a.features).to(run.device), train.labels.to(run.device),
                                     test.features(a.features).to(run.device), test.labels.to(run.device), o);
   Report r{"knn-" + a.features, ResultTable({"k", "top-1 %", "top-5 %"})};
-  r.settings = {{"features", a.features}, {"ks", a.ks}, {"temperature", a.temperature},
-                {"bank", train.labels.size(0)}, {"queries", test.labels.size(0)}};
+  r.settings = {{"features", a.features},
+                {"ks", a.ks},
+                {"temperature", a.temperature},
+                {"bank", train.labels.size(0)},
+                {"queries", test.labels.size(0)}};
   for (const auto& k : results) {
     r.table.add_row({std::to_string(k.k), percent_text(k.top1), percent_text(k.top5)});
     r.results.push_back({{"k", k.k}, {"top1", k.top1}, {"top5", k.top5}});
@@ -109,7 +112,8 @@ Report linear_report(TrainedRun& run, const EvaluateArgs& a, JobCallbacks cb, St
   const ProbeData data{train.features(a.features), train.labels, test.features(a.features), test.labels,
                        static_cast<int64_t>(train.class_names.size())};
   const LinearProbeResult p = linear_probe(data, o, cb, stop);
-  Report r{"linear-" + a.features + "-" + a.solver, ResultTable({"set", "weight decay", "points", "top-1 %", "top-5 %"})};
+  Report r{"linear-" + a.features + "-" + a.solver,
+           ResultTable({"set", "weight decay", "points", "top-1 %", "top-5 %"})};
   json trials = json::array();
   for (const auto& t : p.trials) {
     const bool chosen = t.weight_decay == p.weight_decay;
@@ -121,13 +125,20 @@ Report linear_report(TrainedRun& run, const EvaluateArgs& a, JobCallbacks cb, St
                    percent_text(p.train_top5)});
   r.table.add_row({"test", number_text(p.weight_decay), std::to_string(p.test_size), percent_text(p.test_top1),
                    percent_text(p.test_top5)});
-  r.settings = {{"features", a.features}, {"solver", a.solver}, {"weight_decays", o.weight_decays},
-                {"validation_fraction", o.validation_fraction}, {"epochs", o.epochs}, {"batch_size", o.batch_size},
-                {"learning_rate", o.learning_rate}, {"lbfgs_iterations", o.lbfgs_iterations}, {"seed", o.seed}};
-  r.results = {{"weight_decay", p.weight_decay}, {"trials", trials}, {"train_top1", p.train_top1},
-               {"train_top5", p.train_top5}, {"val_top1", p.val_top1}, {"val_top5", p.val_top5},
-               {"test_top1", p.test_top1}, {"test_top5", p.test_top5}, {"input_dim", p.input_dim},
-               {"seconds", p.seconds}};
+  r.settings = {{"features", a.features},
+                {"solver", a.solver},
+                {"weight_decays", o.weight_decays},
+                {"validation_fraction", o.validation_fraction},
+                {"epochs", o.epochs},
+                {"batch_size", o.batch_size},
+                {"learning_rate", o.learning_rate},
+                {"lbfgs_iterations", o.lbfgs_iterations},
+                {"seed", o.seed}};
+  r.results = {{"weight_decay", p.weight_decay}, {"trials", trials},
+               {"train_top1", p.train_top1},     {"train_top5", p.train_top5},
+               {"val_top1", p.val_top1},         {"val_top5", p.val_top5},
+               {"test_top1", p.test_top1},       {"test_top5", p.test_top5},
+               {"input_dim", p.input_dim},       {"seconds", p.seconds}};
   r.notes.push_back("features standardised with training statistics; weight decay (*) chosen on a class-balanced " +
                     number_text(100 * o.validation_fraction) + "% hold-out, then retrained on all " +
                     std::to_string(p.train_size) + " training points");
@@ -160,8 +171,12 @@ MlpProbeOptions mlp_options(const EvaluateArgs& a, const TrainedRun& run) {
 }
 
 json mlp_settings(const MlpProbeOptions& o) {
-  return {{"hidden", o.hidden}, {"epochs", o.epochs}, {"learning_rate", o.learning_rate},
-          {"batch_size", o.batch_size}, {"weight_decay", o.weight_decay}, {"standardize", o.standardize},
+  return {{"hidden", o.hidden},
+          {"epochs", o.epochs},
+          {"learning_rate", o.learning_rate},
+          {"batch_size", o.batch_size},
+          {"weight_decay", o.weight_decay},
+          {"standardize", o.standardize},
           {"seed", o.seed}};
 }
 
@@ -185,11 +200,12 @@ Report mlp_report(TrainedRun& run, const EvaluateArgs& a, JobCallbacks cb, StopT
   r.settings = mlp_settings(o);
   r.settings["input"] = a.input;
   if (a.input == "pca") r.settings["pca_components"] = ro.pca_components;
-  if (a.input == "tsne") r.settings["tsne"] = {{"points", ro.tsne_points}, {"perplexity", ro.tsne.perplexity},
-                                                {"iterations", ro.tsne.iterations}};
-  r.results = {{"train_top1", p.train_top1}, {"train_top5", p.train_top5}, {"test_top1", p.test_top1},
-               {"test_top5", p.test_top5}, {"input_dim", p.input_dim}, {"history", history},
-               {"seconds", p.seconds}, {"input_seconds", input.seconds}};
+  if (a.input == "tsne")
+    r.settings["tsne"] = {
+        {"points", ro.tsne_points}, {"perplexity", ro.tsne.perplexity}, {"iterations", ro.tsne.iterations}};
+  r.results = {{"train_top1", p.train_top1}, {"train_top5", p.train_top5},    {"test_top1", p.test_top1},
+               {"test_top5", p.test_top5},   {"input_dim", p.input_dim},      {"history", history},
+               {"seconds", p.seconds},       {"input_seconds", input.seconds}};
   r.notes.push_back(input.note);
   return r;
 }
@@ -200,22 +216,29 @@ Report figure10_report(TrainedRun& run, const EvaluateArgs& a, JobCallbacks cb, 
   if (o.inputs.features.batch_size <= 0) o.inputs.features.batch_size = run.config.evaluation.batch_size;
   o.mlp = mlp_options(a, run);
   const ComparisonResult c = compare_representations(run, o, cb, stop);
-  Report r{"figure10", ResultTable({"representation", "dim", "train points", "test points", "train acc %",
-                                    "test acc %", "paper test acc %"})};
+  Report r{"figure10", ResultTable({"representation", "dim", "train points", "test points", "train acc %", "test acc %",
+                                    "paper test acc %"})};
   r.write_csv = false;
   for (const auto& row : c.rows) {
     r.table.add_row({row.label, std::to_string(row.input_dim), std::to_string(row.train_size),
                      std::to_string(row.test_size), percent_text(row.train_top1), percent_text(row.test_top1),
                      row.paper_test_top1 < 0 ? "-" : percent_text(row.paper_test_top1)});
-    r.results.push_back({{"representation", row.name}, {"input_dim", row.input_dim}, {"train_size", row.train_size},
-                         {"test_size", row.test_size}, {"train_top1", row.train_top1}, {"test_top1", row.test_top1},
-                         {"paper_test_top1", row.paper_test_top1}, {"build_seconds", row.build_seconds},
-                         {"probe_seconds", row.probe_seconds}, {"note", row.note}});
+    r.results.push_back({{"representation", row.name},
+                         {"input_dim", row.input_dim},
+                         {"train_size", row.train_size},
+                         {"test_size", row.test_size},
+                         {"train_top1", row.train_top1},
+                         {"test_top1", row.test_top1},
+                         {"paper_test_top1", row.paper_test_top1},
+                         {"build_seconds", row.build_seconds},
+                         {"probe_seconds", row.probe_seconds},
+                         {"note", row.note}});
     r.notes.push_back(row.label + ": " + row.note);
   }
   r.settings = mlp_settings(o.mlp);
   r.settings["pca_components"] = o.inputs.pca_components;
-  r.settings["tsne"] = {{"points", o.inputs.tsne_points}, {"perplexity", o.inputs.tsne.perplexity},
+  r.settings["tsne"] = {{"points", o.inputs.tsne_points},
+                        {"perplexity", o.inputs.tsne.perplexity},
                         {"iterations", o.inputs.tsne.iterations}};
   r.notes.push_back("table: " + c.csv_file.string() + " and " + c.markdown_file.string());
   return r;
@@ -237,13 +260,16 @@ Report finetune_report(TrainedRun& run, const EvaluateArgs& a, JobCallbacks cb, 
   for (const auto& e : p.epochs) {
     r.table.add_row({std::to_string(e.epoch), number_text(e.train_loss, 4), percent_text(e.train_top1),
                      percent_text(e.test_top1), number_text(e.seconds, 1)});
-    epochs.push_back({{"epoch", e.epoch}, {"train_loss", e.train_loss}, {"train_top1", e.train_top1},
-                      {"test_top1", e.test_top1}, {"seconds", e.seconds}});
+    epochs.push_back({{"epoch", e.epoch},
+                      {"train_loss", e.train_loss},
+                      {"train_top1", e.train_top1},
+                      {"test_top1", e.test_top1},
+                      {"seconds", e.seconds}});
   }
-  r.settings = {{"hidden", o.hidden}, {"epochs", o.epochs}, {"learning_rate", o.learning_rate},
-                {"batch_size", o.batch_size}, {"flip", o.flip}, {"train_limit", o.train_limit},
+  r.settings = {{"hidden", o.hidden},         {"epochs", o.epochs}, {"learning_rate", o.learning_rate},
+                {"batch_size", o.batch_size}, {"flip", o.flip},     {"train_limit", o.train_limit},
                 {"test_limit", o.test_limit}, {"seed", o.seed}};
-  r.results = {{"epochs", epochs}, {"test_top1", p.test_top1}, {"best_test_top1", p.best_test_top1},
+  r.results = {{"epochs", epochs},           {"test_top1", p.test_top1}, {"best_test_top1", p.best_test_top1},
                {"train_size", p.train_size}, {"test_size", p.test_size}, {"seconds", p.seconds}};
   r.notes.push_back("encoder fine-tuned with a " + std::to_string(o.hidden) + "-unit ReLU head, Adam lr " +
                     number_text(o.learning_rate) + ", " + (o.flip ? "random horizontal flips" : "no augmentation") +
@@ -288,11 +314,16 @@ void run_evaluate(const EvaluateArgs& a, const GlobalOptions& global) {
   {
     TerminalProgress bar(global.quiet);  // its line ends before the table is printed
     const JobCallbacks cb = bar.callbacks();
-    if (a.probe == "knn") r = knn_report(run, a, cb, stop);
-    else if (a.probe == "linear") r = linear_report(run, a, cb, stop);
-    else if (a.probe == "mlp") r = mlp_report(run, a, cb, stop);
-    else if (a.probe == "finetune") r = finetune_report(run, a, cb, stop);
-    else r = figure10_report(run, a, cb, stop);
+    if (a.probe == "knn")
+      r = knn_report(run, a, cb, stop);
+    else if (a.probe == "linear")
+      r = linear_report(run, a, cb, stop);
+    else if (a.probe == "mlp")
+      r = mlp_report(run, a, cb, stop);
+    else if (a.probe == "finetune")
+      r = finetune_report(run, a, cb, stop);
+    else
+      r = figure10_report(run, a, cb, stop);
   }
   const double seconds = clock.elapsed_s();
 
@@ -303,9 +334,15 @@ void run_evaluate(const EvaluateArgs& a, const GlobalOptions& global) {
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
   const fs::path json_file = dir / (r.name + stem + ".json");
-  const json document = {{"probe", a.probe}, {"run", run.run_dir.string()}, {"checkpoint", run.checkpoint.string()},
-                         {"step", run.step}, {"device", describe_device(run.device)}, {"settings", r.settings},
-                         {"results", r.results}, {"notes", r.notes}, {"seconds", seconds}};
+  const json document = {{"probe", a.probe},
+                         {"run", run.run_dir.string()},
+                         {"checkpoint", run.checkpoint.string()},
+                         {"step", run.step},
+                         {"device", describe_device(run.device)},
+                         {"settings", r.settings},
+                         {"results", r.results},
+                         {"notes", r.notes},
+                         {"seconds", seconds}};
   write_file_atomically(json_file, document.dump(2) + "\n");
   if (r.write_csv) write_file_atomically(dir / (r.name + stem + ".csv"), r.table.csv());
 
@@ -341,7 +378,8 @@ void register_evaluate_command(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--hidden", args.hidden, "mlp, finetune, paper-figure10: hidden units")->capture_default_str();
   cmd->add_option("--epochs", args.epochs, "Training epochs (default: linear 30, mlp 20, finetune 10)");
   cmd->add_option("--lr", args.lr, "Learning rate (default: linear 1e-2, mlp 1e-3, finetune 1e-4)");
-  cmd->add_option("--train-batch-size", args.train_batch_size, "Probe training batch size (default: linear 1024, mlp 256, finetune 128)");
+  cmd->add_option("--train-batch-size", args.train_batch_size,
+                  "Probe training batch size (default: linear 1024, mlp 256, finetune 128)");
   cmd->add_option("--pca-components", args.pca_components, "pca input: components")->capture_default_str();
   cmd->add_option("--tsne-points", args.tsne_points, "tsne input: points laid out, train + test (0 = all)")
       ->capture_default_str();

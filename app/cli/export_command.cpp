@@ -81,9 +81,9 @@ void run_export(const ExportArgs& args, const GlobalOptions& global) {
   const SplitFeatures features = split_features(run, args.run, args.split, bar.callbacks(), stop);
   const torch::Tensor indices = class_balanced_indices(features.labels, args.points);  // int64 [N]
   const torch::Tensor labels = features.labels.index_select(0, indices);
-  const fs::path out = args.out.empty() ? run.run_dir / "exports" /
-                                              (args.format + "-" + args.split + "-step" + std::to_string(run.step))
-                                        : fs::path(args.out);
+  const fs::path out =
+      args.out.empty() ? run.run_dir / "exports" / (args.format + "-" + args.split + "-step" + std::to_string(run.step))
+                       : fs::path(args.out);
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) throw IoError("cannot create " + out.string() + ": " + ec.message());
@@ -122,8 +122,7 @@ void run_export(const ExportArgs& args, const GlobalOptions& global) {
     ProjectorOptions options;
     options.sprite = !args.no_sprite;
     const torch::Tensor images = run.split(args.split).images.index_select(0, indices);  // uint8 [N, C, H, W]
-    const ProjectorFiles files =
-        export_projector(out, tensors, labels, features.class_names, images, indices, options);
+    const ProjectorFiles files = export_projector(out, tensors, labels, features.class_names, images, indices, options);
     written = files.tensors;
     written.push_back(files.metadata);
     if (!files.sprite.empty()) written.push_back(files.sprite);
@@ -135,9 +134,10 @@ void run_export(const ExportArgs& args, const GlobalOptions& global) {
               static_cast<long long>(run.step), out.c_str());
   for (const auto& f : written) std::printf("  %s\n", f.lexically_relative(out).c_str());
   if (args.format == "projector")
-    std::printf("open https://projector.tensorflow.org and load %s, or point TensorBoard's projector at the "
-                "folder\n",
-                (out / "projector_config.pbtxt").c_str());
+    std::printf(
+        "open https://projector.tensorflow.org and load %s, or point TensorBoard's projector at the "
+        "folder\n",
+        (out / "projector_config.pbtxt").c_str());
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ void run_export_metrics(const ExportMetricsArgs& args, const GlobalOptions& glob
   std::error_code ec;
   if (!fs::is_directory(args.run, ec)) throw DataError(args.run + ": no such run folder");
   const RunFolder folder(fs::absolute(args.run));
-  if (!fs::exists(folder.metrics_file())) throw DataError(folder.metrics_file().string() + ": no metrics log in this run");
+  if (!fs::exists(folder.metrics_file()))
+    throw DataError(folder.metrics_file().string() + ": no metrics log in this run");
   const auto records = read_metrics(folder.metrics_file());
   const fs::path out = args.out.empty() ? folder.dir() / "exports" : fs::path(args.out);
   fs::create_directories(out, ec);

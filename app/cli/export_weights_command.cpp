@@ -73,7 +73,8 @@ void run_export_weights(const ExportWeightsArgs& args, const GlobalOptions& glob
     throw DataError(e.what());
   }
   if (config.model.encoder == "vit")
-    throw ConfigError(folder.dir().string() + ": model.encoder is vit; torchvision has no layout for this "
+    throw ConfigError(folder.dir().string() +
+                      ": model.encoder is vit; torchvision has no layout for this "
                       "Vision Transformer, so only ResNet runs can be exported for torchvision");
   if (config.model.width != 64)
     throw ConfigError(folder.dir().string() + ": model.width is " + std::to_string(config.model.width) +
@@ -94,14 +95,15 @@ void run_export_weights(const ExportWeightsArgs& args, const GlobalOptions& glob
   const ResNetConfig& rc = resnet->config();
   const bool cifar = rc.stem == "cifar";
   if (!global.quiet)
-    std::printf("exported the %s encoder of step %lld (%zu tensors, torchvision resnet%d names) to\n",
-                rc.stem.c_str(), static_cast<long long>(step), dict.size(), rc.depth);
+    std::printf("exported the %s encoder of step %lld (%zu tensors, torchvision resnet%d names) to\n", rc.stem.c_str(),
+                static_cast<long long>(step), dict.size(), rc.depth);
   std::printf("%s\n", out.c_str());
   if (global.quiet) return;
-  std::printf("load it in Python:\n"
-              "  import torch, torchvision\n"
-              "  m = torchvision.models.resnet%d(); m.fc = torch.nn.Identity()\n",
-              rc.depth);
+  std::printf(
+      "load it in Python:\n"
+      "  import torch, torchvision\n"
+      "  m = torchvision.models.resnet%d(); m.fc = torch.nn.Identity()\n",
+      rc.depth);
   if (cifar || rc.in_channels != 3)
     std::printf("  m.conv1 = torch.nn.Conv2d(%lld, 64, %s, bias=False)%s\n", static_cast<long long>(rc.in_channels),
                 cifar ? "3, 1, 1" : "7, 2, 3", cifar ? "; m.maxpool = torch.nn.Identity()" : "");

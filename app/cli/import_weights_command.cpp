@@ -37,7 +37,8 @@ void run_import_weights(const ImportWeightsArgs& args, const GlobalOptions& glob
   options.runs_root = args.runs_root;
   const ProjectConfig project = resolve_for_device(load_project(args.project), options);
   if (project.model.encoder == "vit")
-    throw ConfigError(args.project + ": model.encoder is vit; torchvision's weights are ResNet weights, so "
+    throw ConfigError(args.project +
+                      ": model.encoder is vit; torchvision's weights are ResNet weights, so "
                       "only a ResNet project (resnet18, resnet34, resnet50) can take them");
   if (project.model.width != 64)
     throw ConfigError(args.project + ": model.width is " + std::to_string(project.model.width) +

@@ -13,8 +13,7 @@
 int main(int argc, char** argv) {
   simclr::tune_blas_for_cpu(argv);  // first: it may restart the process with faster BLAS kernels
   simclr::tune_allocator_for_tensors();
-  CLI::App app{"SimCLR Workbench headless runner: datasets, projects, training and analysis",
-               "simclr-cli"};
+  CLI::App app{"SimCLR Workbench headless runner: datasets, projects, training and analysis", "simclr-cli"};
   app.require_subcommand(1);
   app.set_version_flag("--version", [] {
 #ifdef SIMCLR_WORKBENCH_QT_VERSION

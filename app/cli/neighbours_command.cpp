@@ -31,7 +31,7 @@ struct NeighboursArgs {
 
 std::string class_name(const std::vector<std::string>& names, int64_t label) {
   return label >= 0 && label < static_cast<int64_t>(names.size()) ? names[static_cast<size_t>(label)]
-                                                                   : std::to_string(label);
+                                                                  : std::to_string(label);
 }
 
 void print_query(const NeighboursArgs& args, const std::string& bank_split, const SplitFeatures& queries,
@@ -56,15 +56,15 @@ void print_query(const NeighboursArgs& args, const std::string& bank_split, cons
 void print_all(const NeighboursArgs& args, const std::string& bank_split, const SplitFeatures& queries,
                const NeighbourTable& table) {
   const torch::Tensor per_query = precision_at_k(table, queries.labels);  // double [Q]
-  std::printf("mean precision@%lld over %lld %s queries, neighbours in %s%s by cosine similarity of %s features: "
-              "%.4f\n",
-              static_cast<long long>(args.k), static_cast<long long>(table.queries()), args.split.c_str(),
-              bank_split.c_str(), bank_split == args.split ? " (each query excluded)" : "", args.features.c_str(),
-              per_query.mean().item<double>());
+  std::printf(
+      "mean precision@%lld over %lld %s queries, neighbours in %s%s by cosine similarity of %s features: "
+      "%.4f\n",
+      static_cast<long long>(args.k), static_cast<long long>(table.queries()), args.split.c_str(), bank_split.c_str(),
+      bank_split == args.split ? " (each query excluded)" : "", args.features.c_str(), per_query.mean().item<double>());
   std::printf("%-14s %8s %12s\n", "class", "queries", "precision@k");
   const auto y = queries.labels.to(torch::kLong);
-  const int64_t classes = std::max<int64_t>(static_cast<int64_t>(queries.class_names.size()),
-                                            y.numel() ? y.max().item<int64_t>() + 1 : 0);
+  const int64_t classes =
+      std::max<int64_t>(static_cast<int64_t>(queries.class_names.size()), y.numel() ? y.max().item<int64_t>() + 1 : 0);
   for (int64_t c = 0; c < classes; ++c) {
     const auto mask = y.eq(c);
     const int64_t count = mask.sum().item<int64_t>();
@@ -80,7 +80,8 @@ void run_neighbours(NeighboursArgs args, const GlobalOptions& global) {
   check_choice("--bank", args.bank, "train|test");
   check_choice("--features", args.features, "h|z");
   if (args.all == (args.query != kNoQuery)) throw ConfigError("neighbours: give either --query INDEX or --all");
-  if (!args.all && args.query < 0) throw ConfigError("--query: must be an index >= 0, got " + std::to_string(args.query));
+  if (!args.all && args.query < 0)
+    throw ConfigError("--query: must be an index >= 0, got " + std::to_string(args.query));
   if (args.k < 1) throw ConfigError("-k: must be >= 1, got " + std::to_string(args.k));
 
   TrainedRun run = open_run(args.run, global.quiet);
@@ -107,8 +108,8 @@ void run_neighbours(NeighboursArgs args, const GlobalOptions& global) {
              : index.search(queries.features(args.features), args.k, {}, {}, bar.callbacks(), stop);
     print_all(args, args.bank, queries, table);
   } else {
-    const auto neighbours = same ? index.query(args.query, args.k, true)
-                                 : index.query(queries.features(args.features)[args.query], args.k);
+    const auto neighbours =
+        same ? index.query(args.query, args.k, true) : index.query(queries.features(args.features)[args.query], args.k);
     print_query(args, args.bank, queries, neighbours);
   }
 }

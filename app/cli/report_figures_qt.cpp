@@ -32,11 +32,15 @@ void ensure_application() {
   static std::unique_ptr<QApplication> app = std::make_unique<QApplication>(argc, argv);
 }
 
-QVector<double> to_qvector(const std::vector<double>& values) { return QVector<double>(values.begin(), values.end()); }
+QVector<double> to_qvector(const std::vector<double>& values) {
+  return QVector<double>(values.begin(), values.end());
+}
 
 }  // namespace
 
-bool can_render_report_figures() { return true; }
+bool can_render_report_figures() {
+  return true;
+}
 
 void render_report_figure(const ReportFigure& figure, const std::filesystem::path& file) {
   ensure_application();
@@ -53,7 +57,8 @@ void render_report_figure(const ReportFigure& figure, const std::filesystem::pat
     QStringList categories;
     for (const auto& c : figure.categories) categories << QString::fromStdString(c);
     QVector<widgets::AccuracySeries> series;
-    for (const auto& s : figure.series) series.push_back({QString::fromStdString(s.name), QColor(), to_qvector(s.values)});
+    for (const auto& s : figure.series)
+      series.push_back({QString::fromStdString(s.name), QColor(), to_qvector(s.values)});
     ok = widgets::renderAccuracyChart(path, title, categories, series, QSize(900, 520), &error);
   }
   if (!ok) throw IoError(file.string() + ": cannot write the figure: " + error.toStdString());

@@ -61,7 +61,9 @@ std::string ResultTable::csv() const {
   return out;
 }
 
-std::string percent_text(double fraction) { return number_text(100 * fraction, 2); }
+std::string percent_text(double fraction) {
+  return number_text(100 * fraction, 2);
+}
 
 std::string number_text(double value, int decimals) {
   char text[64];

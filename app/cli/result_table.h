@@ -7,7 +7,7 @@
 namespace simclr::cli {
 
 class ResultTable {
-public:
+ public:
   explicit ResultTable(std::vector<std::string> headers) : headers_(std::move(headers)) {}
   // One cell per header (missing cells are empty).
   void add_row(std::vector<std::string> cells);
@@ -17,7 +17,7 @@ public:
   std::string csv() const;
   const std::vector<std::vector<std::string>>& rows() const { return rows_; }
 
-private:
+ private:
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
 };

@@ -102,7 +102,8 @@ void register_sweep_command(CLI::App& root, const GlobalOptions& global) {
     }
     if (args.no_memory_check) project.sweep.check_memory = false;
     if (project.sweep.batch_sizes.empty())
-      throw ConfigError(args.project + ": sweep.batch_sizes is empty; list the batch sizes to sweep in the project "
+      throw ConfigError(args.project +
+                        ": sweep.batch_sizes is empty; list the batch sizes to sweep in the project "
                         "or with --batch-sizes 32,64,128,256");
     if (!args.resume.empty() && !is_sweep_folder(args.resume))
       throw ConfigError("--resume: " + args.resume + " is not a sweep folder (no sweep.json)");

@@ -21,7 +21,9 @@ std::string format_duration(double seconds) {
 
 TerminalProgress::TerminalProgress(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
 
-TerminalProgress::~TerminalProgress() { finish_line(); }
+TerminalProgress::~TerminalProgress() {
+  finish_line();
+}
 
 void TerminalProgress::finish_line() {
   if (bar_showing_) std::cerr << '\n';

@@ -8,7 +8,7 @@
 namespace simclr::cli {
 
 class TerminalProgress {
-public:
+ public:
   explicit TerminalProgress(bool quiet = false);
   ~TerminalProgress();  // ends the line if a bar is showing
   void update(const Progress& progress);
@@ -21,7 +21,7 @@ public:
     suffix_ = std::move(suffix);
   }
 
-private:
+ private:
   void finish_line();
   bool quiet_;
   bool tty_;

@@ -63,8 +63,8 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
                  static_cast<long long>(data.size(1)));
 
   if (!(args.perplexity > 0) || args.perplexity >= static_cast<double>(n))
-    throw ConfigError("--perplexity: must be above 0 and below the number of points (" + std::to_string(n) +
-                      "), got " + number_text(args.perplexity) + (subset ? "; raise --points" : ""));
+    throw ConfigError("--perplexity: must be above 0 and below the number of points (" + std::to_string(n) + "), got " +
+                      number_text(args.perplexity) + (subset ? "; raise --points" : ""));
 
   TsneOptions options;
   options.perplexity = args.perplexity;
@@ -84,8 +84,8 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
   };
   const TsneResult result = tsne(data, options, callbacks, stop);
 
-  const std::string stem = "tsne-" + args.features + "-" + args.split + "-" + std::to_string(n) + "-seed" +
-                           std::to_string(args.seed);
+  const std::string stem =
+      "tsne-" + args.features + "-" + args.split + "-" + std::to_string(n) + "-seed" + std::to_string(args.seed);
   const fs::path dir = run.run_dir / "layouts";
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -108,10 +108,15 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
       {"requested_points", args.points},
       {"class_balanced_subset", subset},
       {"settings",
-       {{"dimensions", options.dimensions}, {"perplexity", options.perplexity}, {"iterations", options.iterations},
+       {{"dimensions", options.dimensions},
+        {"perplexity", options.perplexity},
+        {"iterations", options.iterations},
         {"exaggeration_iterations", options.exaggeration_iterations},
-        {"early_exaggeration", options.early_exaggeration}, {"learning_rate", result.learning_rate},
-        {"theta", options.theta}, {"seed", options.seed}, {"threads", options.threads}}},
+        {"early_exaggeration", options.early_exaggeration},
+        {"learning_rate", result.learning_rate},
+        {"theta", options.theta},
+        {"seed", options.seed},
+        {"threads", options.threads}}},
       {"kl_divergence", result.kl_divergence},
       {"kl_history", kl_history},
       {"iterations_done", result.iterations_done},
@@ -124,8 +129,8 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
 
   const std::string which = subset ? "class-balanced subset of " + std::to_string(split_size) : "the whole split";
   std::printf("t-SNE of %lld %s points (%s), %s features: KL divergence %.4f after %lld iterations, %.1f s\n",
-              static_cast<long long>(n), args.split.c_str(), which.c_str(), args.features.c_str(),
-              result.kl_divergence, static_cast<long long>(result.iterations_done), result.seconds);
+              static_cast<long long>(n), args.split.c_str(), which.c_str(), args.features.c_str(), result.kl_divergence,
+              static_cast<long long>(result.iterations_done), result.seconds);
   std::printf("layout:   %s\nsettings: %s\n", (dir / (stem + ".npy")).c_str(), (dir / (stem + ".json")).c_str());
 }
 
@@ -134,8 +139,9 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
 void register_tsne_command(CLI::App& root, const GlobalOptions& global) {
   static TsneArgs args;
   auto* cmd = root.add_subcommand(
-      "tsne", "t-SNE layout of a split's embeddings, saved as <run>/layouts/tsne-<features>-<split>-<N>-seed<S>.npy "
-              "with a .json sidecar (settings, KL divergence, indices of the points used)");
+      "tsne",
+      "t-SNE layout of a split's embeddings, saved as <run>/layouts/tsne-<features>-<split>-<N>-seed<S>.npy "
+      "with a .json sidecar (settings, KL divergence, indices of the points used)");
   add_run_args(cmd, args.run);
   cmd->add_option("--split", args.split, "train or test")->capture_default_str();
   cmd->add_option("--features", args.features, "h (backbone) or z (projection head)")->capture_default_str();

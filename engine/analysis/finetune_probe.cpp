@@ -55,8 +55,7 @@ FinetuneResult finetune_probe(const TrainedRun& run, const FinetuneOptions& o, c
   const ImageDataset test = run.data.test.limited_to(o.test_limit);
   if (train.size() == 0) throw ConfigError("finetune: the training split is empty");
   const torch::Device device = run.device;
-  const torch::ScalarType amp =
-      o.autocast ? autocast_dtype(run.config.training.precision, device) : torch::kFloat;
+  const torch::ScalarType amp = o.autocast ? autocast_dtype(run.config.training.precision, device) : torch::kFloat;
 
   SimCLRModel model = copy_model(run);
   MlpProbeNet head(model->encoder->feature_dim(), o.hidden, train.num_classes());

@@ -36,7 +36,7 @@ struct FinetuneResult {
   double test_top1 = 0;       // after the last epoch
   double best_test_top1 = 0;  // over epochs
   int64_t train_size = 0, test_size = 0;
-  double seconds = 0;         // wall time in total
+  double seconds = 0;  // wall time in total
 };
 
 // Normalisation and input size as in training (run.stats, run.image_size). Progress stage

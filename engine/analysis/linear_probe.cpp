@@ -16,7 +16,9 @@ LinearSolver parse_linear_solver(const std::string& name) {
   throw ConfigError("solver '" + name + "': use adam or lbfgs");
 }
 
-const char* to_string(LinearSolver solver) { return solver == LinearSolver::Adam ? "adam" : "lbfgs"; }
+const char* to_string(LinearSolver solver) {
+  return solver == LinearSolver::Adam ? "adam" : "lbfgs";
+}
 
 namespace {
 
@@ -160,8 +162,7 @@ LinearProbeResult linear_probe(const ProbeData& data, const LinearProbeOptions& 
   // The best validation top-1; on ties the larger decay (the simpler model).
   const WeightDecayTrial* best = &r.trials.front();
   for (const auto& t : r.trials)
-    if (t.val_top1 > best->val_top1 || (t.val_top1 == best->val_top1 && t.weight_decay > best->weight_decay))
-      best = &t;
+    if (t.val_top1 > best->val_top1 || (t.val_top1 == best->val_top1 && t.weight_decay > best->weight_decay)) best = &t;
   r.weight_decay = best->weight_decay;
   r.val_top1 = best->val_top1;
   r.val_top5 = best->val_top5;

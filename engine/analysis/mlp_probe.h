@@ -18,7 +18,7 @@
 namespace simclr {
 
 class MlpProbeNetImpl : public torch::nn::Module {
-public:
+ public:
   MlpProbeNetImpl(int64_t input_dim, int64_t hidden, int64_t classes);
   torch::Tensor forward(const torch::Tensor& x);  // [B, ...] -> logits [B, classes]
   // PyTorch's default Linear initialisation, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights
@@ -44,9 +44,9 @@ struct MlpProbeOptions {
 };
 
 struct MlpEpoch {
-  int64_t epoch = 0;       // 1-based
-  double train_loss = 0;   // mean over the epoch's mini-batches
-  double test_top1 = -1;   // -1 when not measured
+  int64_t epoch = 0;      // 1-based
+  double train_loss = 0;  // mean over the epoch's mini-batches
+  double test_top1 = -1;  // -1 when not measured
 };
 
 struct MlpProbeResult {
@@ -59,7 +59,7 @@ struct MlpProbeResult {
 
 // Progress: one step per epoch under options.stage. Throws ConfigError for bad options or
 // data, CancelledError on stop.
-MlpProbeResult mlp_probe(const ProbeData& data, const MlpProbeOptions& options = {},
-                         const JobCallbacks& callbacks = {}, const StopToken& stop = {});
+MlpProbeResult mlp_probe(const ProbeData& data, const MlpProbeOptions& options = {}, const JobCallbacks& callbacks = {},
+                         const StopToken& stop = {});
 
 }  // namespace simclr

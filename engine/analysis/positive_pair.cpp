@@ -31,8 +31,8 @@ PositivePairResult positive_pair(TrainedRun& run, int64_t index, const PositiveP
     throw ConfigError("positive pair: batch_size must be in [2, " + std::to_string(others + 1) + "] (the query and " +
                       "the other training images), got " + std::to_string(B));
   if (options.hardest < 0) throw ConfigError("positive pair: hardest must be >= 0");
-  const AugmentPipeline pipeline = AugmentPipeline::from_json(
-      options.augmentation.is_null() ? run.config.augmentation : options.augmentation);
+  const AugmentPipeline pipeline =
+      AugmentPipeline::from_json(options.augmentation.is_null() ? run.config.augmentation : options.augmentation);
 
   // The batch: the query, then B-1 other training images in a seeded random order.
   PositivePairResult out;
@@ -49,7 +49,7 @@ PositivePairResult positive_pair(TrainedRun& run, int64_t index, const PositiveP
   const torch::Tensor rows = torch::tensor(out.batch_indices, torch::kLong);
   const torch::Tensor images =
       torch::cat({split.images.slice(0, index, index + 1), train.images.index_select(0, rows)});  // uint8 [B, C, H, W]
-  const torch::Tensor labels = train.labels.index_select(0, rows);                              // int64 [B-1]
+  const torch::Tensor labels = train.labels.index_select(0, rows);                                // int64 [B-1]
 
   // Two views of the batch, exactly as the trainer makes them for a step.
   torch::Tensor views[2];
@@ -60,15 +60,14 @@ PositivePairResult positive_pair(TrainedRun& run, int64_t index, const PositiveP
   const torch::Tensor all = torch::cat({views[0], views[1]});  // [2B, ...]: view 1 of all, then view 2
   torch::Tensor x = normalize(all, run.stats.mean, run.stats.std);
   if (run.image_size > 0 && (x.size(2) != run.image_size || x.size(3) != run.image_size))
-    x = torch::nn::functional::interpolate(
-        x, torch::nn::functional::InterpolateFuncOptions()
-               .size(std::vector<int64_t>{run.image_size, run.image_size})
-               .mode(torch::kBilinear)
-               .align_corners(false));
+    x = torch::nn::functional::interpolate(x, torch::nn::functional::InterpolateFuncOptions()
+                                                  .size(std::vector<int64_t>{run.image_size, run.image_size})
+                                                  .mode(torch::kBilinear)
+                                                  .align_corners(false));
 
   // z of every view, in eval mode, in chunks.
-  const int64_t chunk = std::max<int64_t>(1, options.forward_batch > 0 ? options.forward_batch
-                                                                       : run.config.evaluation.batch_size);
+  const int64_t chunk =
+      std::max<int64_t>(1, options.forward_batch > 0 ? options.forward_batch : run.config.evaluation.batch_size);
   const bool was_training = run.model->is_training();
   run.model->eval();
   std::vector<torch::Tensor> zs;

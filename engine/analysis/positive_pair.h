@@ -41,7 +41,7 @@ struct PositivePairResult {
   std::string split;
   int64_t index = 0;  // the query's row in `split`
   int64_t label = -1;
-  int64_t step = 0;   // the checkpoint's
+  int64_t step = 0;  // the checkpoint's
   int64_t batch_size = 0;
   std::vector<int64_t> batch_indices;  // training rows of batch positions 1..B-1
   torch::Tensor view1, view2;          // float [C, H, W] in [0, 1]: the query's views
@@ -49,7 +49,7 @@ struct PositivePairResult {
   // 1 + the number of negatives more similar to view 1 than view 2 is (ties favour the
   // positive): 1 = the positive wins, 2B-1 = every negative beats it.
   int64_t rank = 0;
-  int64_t negatives = 0;  // 2B-2
+  int64_t negatives = 0;              // 2B-2
   std::vector<HardNegative> hardest;  // most similar first; equal similarities by position
   torch::Tensor hardest_views;        // float [k, C, H, W] in [0, 1], the negatives' views
 };

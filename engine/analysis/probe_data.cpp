@@ -35,9 +35,13 @@ int64_t ProbeData::classes() const {
   return top + 1;
 }
 
-int64_t ProbeData::input_dim() const { return train_x.numel() / std::max<int64_t>(1, train_x.size(0)); }
+int64_t ProbeData::input_dim() const {
+  return train_x.numel() / std::max<int64_t>(1, train_x.size(0));
+}
 
-torch::Tensor flatten_rows(const torch::Tensor& x) { return x.reshape({x.size(0), -1}).to(torch::kFloat); }
+torch::Tensor flatten_rows(const torch::Tensor& x) {
+  return x.reshape({x.size(0), -1}).to(torch::kFloat);
+}
 
 Standardizer Standardizer::fit(const torch::Tensor& x) {
   // Two passes in float64 over row chunks: pixel and embedding columns can have means far
@@ -93,8 +97,7 @@ torch::Tensor sorted_tensor(std::vector<int64_t> v) {
 }
 }  // namespace
 
-std::pair<torch::Tensor, torch::Tensor> balanced_holdout(const torch::Tensor& labels, double fraction,
-                                                         uint64_t seed) {
+std::pair<torch::Tensor, torch::Tensor> balanced_holdout(const torch::Tensor& labels, double fraction, uint64_t seed) {
   if (!(fraction > 0 && fraction < 1)) throw ConfigError("validation fraction: must be in (0, 1)");
   std::vector<int64_t> held, rest;
   const auto rows = rows_by_class(labels);
@@ -110,7 +113,7 @@ std::pair<torch::Tensor, torch::Tensor> balanced_holdout(const torch::Tensor& la
 double top_k_accuracy(const torch::Tensor& logits, const torch::Tensor& labels, int64_t k) {
   if (logits.size(0) == 0) return 0;
   k = std::min<int64_t>(k, logits.size(1));
-  const auto top = std::get<1>(logits.topk(k, 1));                      // [N, k]
+  const auto top = std::get<1>(logits.topk(k, 1));                         // [N, k]
   const auto hit = (top == labels.to(top.device()).view({-1, 1})).any(1);  // [N]
   return hit.to(torch::kDouble).mean().item<double>();
 }

@@ -18,8 +18,8 @@ struct ProbeData {
 
   // Throws ConfigError(`what` + problem) for empty or mismatched tensors.
   void check(const std::string& what) const;
-  int64_t classes() const;          // num_classes, or inferred from the labels
-  int64_t input_dim() const;        // D after flattening
+  int64_t classes() const;    // num_classes, or inferred from the labels
+  int64_t input_dim() const;  // D after flattening
 };
 
 // Per-feature standardisation fitted on training rows: (x - mean) / std, where a feature
@@ -28,7 +28,7 @@ struct Standardizer {
   torch::Tensor mean;  // [D]
   torch::Tensor std;   // [D]
 
-  static Standardizer fit(const torch::Tensor& x);  // x [N, D]
+  static Standardizer fit(const torch::Tensor& x);    // x [N, D]
   torch::Tensor apply(const torch::Tensor& x) const;  // [M, D] -> [M, D]
 };
 
@@ -38,8 +38,7 @@ torch::Tensor flatten_rows(const torch::Tensor& x);
 // A seeded class-balanced selection: from each class, round(fraction * its count) rows
 // (at least one when the class has two or more), chosen uniformly. Returns sorted int64
 // indices of the selected rows and of the rest.
-std::pair<torch::Tensor, torch::Tensor> balanced_holdout(const torch::Tensor& labels, double fraction,
-                                                         uint64_t seed);
+std::pair<torch::Tensor, torch::Tensor> balanced_holdout(const torch::Tensor& labels, double fraction, uint64_t seed);
 
 // Fraction of rows whose label is among the k highest logits [N, C] (k capped at C).
 double top_k_accuracy(const torch::Tensor& logits, const torch::Tensor& labels, int64_t k);

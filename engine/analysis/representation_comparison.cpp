@@ -42,10 +42,9 @@ std::string settings_line(const ComparisonOptions& o) {
                 "standardised with train statistics, seed %llu; PCA %lld components; t-SNE %lld points, "
                 "perplexity %g, %lld iterations",
                 static_cast<long long>(o.mlp.hidden), o.mlp.learning_rate, static_cast<long long>(o.mlp.batch_size),
-                static_cast<long long>(o.mlp.epochs), o.mlp.weight_decay,
-                static_cast<unsigned long long>(o.mlp.seed), static_cast<long long>(o.inputs.pca_components),
-                static_cast<long long>(o.inputs.tsne_points), o.inputs.tsne.perplexity,
-                static_cast<long long>(o.inputs.tsne.iterations));
+                static_cast<long long>(o.mlp.epochs), o.mlp.weight_decay, static_cast<unsigned long long>(o.mlp.seed),
+                static_cast<long long>(o.inputs.pca_components), static_cast<long long>(o.inputs.tsne_points),
+                o.inputs.tsne.perplexity, static_cast<long long>(o.inputs.tsne.iterations));
   return text;
 }
 
@@ -105,14 +104,13 @@ std::string comparison_csv(const ComparisonResult& result, const ComparisonOptio
          "tsne_points,note\n";
   for (const auto& r : result.rows) {
     char numbers[256];
-    std::snprintf(numbers, sizeof numbers, "%lld,%lld,%lld,%.4f,%.4f,%s,%.2f,%.2f,%lld,%lld,%lld,%g,%lld,%llu,%lld,%lld",
-                  static_cast<long long>(r.input_dim), static_cast<long long>(r.train_size),
-                  static_cast<long long>(r.test_size), 100 * r.train_top1, 100 * r.test_top1,
-                  percent(r.paper_test_top1).c_str(), r.build_seconds, r.probe_seconds,
-                  static_cast<long long>(result.step), static_cast<long long>(o.mlp.hidden),
-                  static_cast<long long>(o.mlp.epochs), o.mlp.learning_rate, static_cast<long long>(o.mlp.batch_size),
-                  static_cast<unsigned long long>(o.mlp.seed), static_cast<long long>(o.inputs.pca_components),
-                  static_cast<long long>(o.inputs.tsne_points));
+    std::snprintf(
+        numbers, sizeof numbers, "%lld,%lld,%lld,%.4f,%.4f,%s,%.2f,%.2f,%lld,%lld,%lld,%g,%lld,%llu,%lld,%lld",
+        static_cast<long long>(r.input_dim), static_cast<long long>(r.train_size), static_cast<long long>(r.test_size),
+        100 * r.train_top1, 100 * r.test_top1, percent(r.paper_test_top1).c_str(), r.build_seconds, r.probe_seconds,
+        static_cast<long long>(result.step), static_cast<long long>(o.mlp.hidden), static_cast<long long>(o.mlp.epochs),
+        o.mlp.learning_rate, static_cast<long long>(o.mlp.batch_size), static_cast<unsigned long long>(o.mlp.seed),
+        static_cast<long long>(o.inputs.pca_components), static_cast<long long>(o.inputs.tsne_points));
     out << csv_field(r.name) << ',' << csv_field(r.label) << ',' << numbers << ',' << csv_field(r.note) << '\n';
   }
   return out.str();

@@ -39,7 +39,7 @@ struct ComparisonRow {
 struct ComparisonResult {
   std::vector<ComparisonRow> rows;
   int64_t step = 0;
-  std::string settings;  // one line: probe and input settings
+  std::string settings;                           // one line: probe and input settings
   std::filesystem::path csv_file, markdown_file;  // empty when not written
   double seconds = 0;
 };

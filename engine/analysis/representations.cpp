@@ -44,8 +44,8 @@ Representation RepresentationBuilder::build(const std::string& name) {
     const ImageDataset& train = run_.data.train;
     const ImageDataset& test = run_.data.test;
     r.label = "Raw pixels";
-    r.data = {flatten_rows(train.images).div_(255.0), train.labels, flatten_rows(test.images).div_(255.0),
-              test.labels, train.num_classes()};
+    r.data = {flatten_rows(train.images).div_(255.0), train.labels, flatten_rows(test.images).div_(255.0), test.labels,
+              train.num_classes()};
     r.note = std::to_string(train.channels()) + "x" + std::to_string(train.height()) + "x" +
              std::to_string(train.width()) + " pixels at the dataset's size, flattened, scaled to [0, 1]";
     r.seconds = timer.elapsed_s();
@@ -112,9 +112,8 @@ Representation RepresentationBuilder::tsne_representation() {
   Representation r;
   r.name = "tsne";
   r.label = "t-SNE of h";
-  r.data = {embedding.slice(0, 0, n_train), train.labels.index_select(0, train_idx),
-            embedding.slice(0, n_train), test.labels.index_select(0, test_idx),
-            static_cast<int64_t>(train.class_names.size())};
+  r.data = {embedding.slice(0, 0, n_train), train.labels.index_select(0, train_idx), embedding.slice(0, n_train),
+            test.labels.index_select(0, test_idx), static_cast<int64_t>(train.class_names.size())};
   char note[320];
   std::snprintf(note, sizeof note,
                 "%lld-D t-SNE of h fitted transductively on %lld train + %lld test points together%s "

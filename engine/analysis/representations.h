@@ -39,20 +39,20 @@ struct Representation {
   std::string name;   // one of representation_names()
   std::string label;  // "Raw pixels", "SimCLR embeddings (h)", ...
   ProbeData data;
-  std::string note;   // how it was built, for tables
-  double seconds = 0; // time to build it (feature extraction from the cache excluded)
+  std::string note;    // how it was built, for tables
+  double seconds = 0;  // time to build it (feature extraction from the cache excluded)
 };
 
 // Builds representations of one run, extracting (or reading) its features once.
 class RepresentationBuilder {
-public:
+ public:
   RepresentationBuilder(TrainedRun& run, RepresentationOptions options, JobCallbacks callbacks = {},
                         StopToken stop = {});
   // Throws ConfigError for an unknown name or a bad option, CancelledError on stop.
   Representation build(const std::string& name);
   const RepresentationOptions& options() const { return options_; }
 
-private:
+ private:
   const SplitFeatures& features(const std::string& split);
   Representation tsne_representation();
 

@@ -21,8 +21,11 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 json document_head(const TrainedRun& run, const std::string& probe) {
-  return {{"probe", probe}, {"run", run.run_dir.string()}, {"checkpoint", run.checkpoint.string()},
-          {"step", run.step}, {"device", describe_device(run.device)}};
+  return {{"probe", probe},
+          {"run", run.run_dir.string()},
+          {"checkpoint", run.checkpoint.string()},
+          {"step", run.step},
+          {"device", describe_device(run.device)}};
 }
 
 void write_document(const fs::path& file, const json& document) {
@@ -57,8 +60,11 @@ KnnEvaluation evaluate_knn(TrainedRun& run, const std::vector<int64_t>& ks, cons
   out.file = evaluation_file(run.run_dir, "knn-h", run.step);
 
   json document = document_head(run, "knn");
-  document["settings"] = {{"features", "h"}, {"ks", ks}, {"temperature", options.temperature},
-                          {"bank", train.labels.size(0)}, {"queries", test.labels.size(0)}};
+  document["settings"] = {{"features", "h"},
+                          {"ks", ks},
+                          {"temperature", options.temperature},
+                          {"bank", train.labels.size(0)},
+                          {"queries", test.labels.size(0)}};
   json results = json::array();
   for (const auto& a : out.accuracies) results.push_back({{"k", a.k}, {"top1", a.top1}, {"top5", a.top5}});
   document["results"] = results;
@@ -82,13 +88,17 @@ LinearEvaluation evaluate_linear(TrainedRun& run, const JobCallbacks& callbacks,
 
   const LinearProbeResult& p = out.result;
   json document = document_head(run, "linear");
-  document["settings"] = {{"features", "h"}, {"solver", "adam"}, {"weight_decays", options.weight_decays},
-                          {"validation_fraction", options.validation_fraction}, {"epochs", options.epochs},
-                          {"batch_size", options.batch_size}, {"learning_rate", options.learning_rate},
+  document["settings"] = {{"features", "h"},
+                          {"solver", "adam"},
+                          {"weight_decays", options.weight_decays},
+                          {"validation_fraction", options.validation_fraction},
+                          {"epochs", options.epochs},
+                          {"batch_size", options.batch_size},
+                          {"learning_rate", options.learning_rate},
                           {"seed", options.seed}};
   document["results"] = {{"weight_decay", p.weight_decay}, {"train_top1", p.train_top1}, {"val_top1", p.val_top1},
-                         {"test_top1", p.test_top1}, {"test_top5", p.test_top5}, {"input_dim", p.input_dim},
-                         {"train_size", p.train_size}, {"test_size", p.test_size}, {"seconds", p.seconds}};
+                         {"test_top1", p.test_top1},       {"test_top5", p.test_top5},   {"input_dim", p.input_dim},
+                         {"train_size", p.train_size},     {"test_size", p.test_size},   {"seconds", p.seconds}};
   write_document(out.file, document);
   return out;
 }

@@ -55,8 +55,8 @@ bool read_cache(const fs::path& file, const TrainedRun& run, const ImageDataset&
     if (version.item<int64_t>() != kCacheVersion || step.item<int64_t>() != run.step ||
         bytes.item<int64_t>() != checkpoint_bytes(run))
       return false;
-    if (h.dim() != 2 || z.dim() != 2 || h.size(0) != n || z.size(0) != n || labels.dim() != 1 ||
-        labels.size(0) != n || labels.scalar_type() != torch::kLong || !torch::equal(labels, split.labels))
+    if (h.dim() != 2 || z.dim() != 2 || h.size(0) != n || z.size(0) != n || labels.dim() != 1 || labels.size(0) != n ||
+        labels.scalar_type() != torch::kLong || !torch::equal(labels, split.labels))
       return false;
     if (h.size(1) != run.model->encoder->feature_dim() || z.size(1) != run.model->head->output_dim()) return false;
     out.h = h.to(torch::kFloat);

@@ -15,11 +15,11 @@
 namespace simclr {
 
 struct SplitFeatures {
-  std::string split;                    // "train" or "test"
-  int64_t step = 0;                     // checkpoint step
-  torch::Tensor h;                      // float [N, feature_dim], CPU
-  torch::Tensor z;                      // float [N, projection_dim], CPU
-  torch::Tensor labels;                 // int64 [N]
+  std::string split;     // "train" or "test"
+  int64_t step = 0;      // checkpoint step
+  torch::Tensor h;       // float [N, feature_dim], CPU
+  torch::Tensor z;       // float [N, projection_dim], CPU
+  torch::Tensor labels;  // int64 [N]
   std::vector<std::string> class_names;
   bool from_cache = false;
 

@@ -22,9 +22,9 @@ struct TrainedRun {
   ProjectConfig config;              // the run's resolved config (config.json)
   SimCLRModel model{nullptr};        // in eval mode, on `device`
   torch::Device device = torch::kCPU;
-  DatasetSplits data;                // train_limit/test_limit of the config applied
-  ChannelStats stats;                // as used in training
-  int64_t image_size = 0;            // the size the model saw in training (augmentation output)
+  DatasetSplits data;      // train_limit/test_limit of the config applied
+  ChannelStats stats;      // as used in training
+  int64_t image_size = 0;  // the size the model saw in training (augmentation output)
 
   // The split by name: "train" or "test". Throws ConfigError for anything else.
   const ImageDataset& split(const std::string& name) const;

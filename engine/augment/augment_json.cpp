@@ -14,7 +14,6 @@ std::string index_path(const std::string& prefix, size_t index) {
   return prefix + "[" + std::to_string(index) + "]";
 }
 
-
 std::string Bounds::describe() const {
   if (std::isinf(hi)) return (lo_open ? "> " : ">= ") + format_number(lo);
   return (lo_open ? "(" : "[") + format_number(lo) + ", " + format_number(hi) + "]";
@@ -23,7 +22,9 @@ std::string Bounds::describe() const {
 JsonFields::JsonFields(const nlohmann::json& object, std::string path, ConfigIssues& issues)
     : object_(object), path_(std::move(path)), issues_(issues) {}
 
-bool JsonFields::has(const std::string& key) const { return object_.contains(key); }
+bool JsonFields::has(const std::string& key) const {
+  return object_.contains(key);
+}
 
 const nlohmann::json* JsonFields::get(const std::string& key) {
   known_.insert(key);
@@ -53,9 +54,9 @@ double JsonFields::number(const std::string& key, double fallback, const Bounds&
 int64_t JsonFields::integer(const std::string& key, int64_t fallback, const Bounds& bounds) {
   const auto* value = get(key);
   if (!value) return fallback;
-  const bool integral = value->is_number_integer() ||
-                        (value->is_number_float() && std::isfinite(value->get<double>()) &&
-                         std::floor(value->get<double>()) == value->get<double>());
+  const bool integral =
+      value->is_number_integer() || (value->is_number_float() && std::isfinite(value->get<double>()) &&
+                                     std::floor(value->get<double>()) == value->get<double>());
   if (!integral) {
     issue(key, "must be an integer in " + bounds.describe());
     return fallback;
@@ -78,22 +79,19 @@ std::string JsonFields::string(const std::string& key, const std::string& fallba
   return value->get<std::string>();
 }
 
-std::pair<double, double> JsonFields::range(const std::string& key,
-                                            std::pair<double, double> fallback,
+std::pair<double, double> JsonFields::range(const std::string& key, std::pair<double, double> fallback,
                                             const Bounds& bounds) {
   const auto* value = get(key);
   if (!value) return fallback;
-  const std::string expected = "must be [min, max] with min <= max, both " +
-                               std::string(std::isinf(bounds.hi) ? "" : "in ") + bounds.describe();
-  if (!value->is_array() || value->size() != 2 || !(*value)[0].is_number() ||
-      !(*value)[1].is_number()) {
+  const std::string expected =
+      "must be [min, max] with min <= max, both " + std::string(std::isinf(bounds.hi) ? "" : "in ") + bounds.describe();
+  if (!value->is_array() || value->size() != 2 || !(*value)[0].is_number() || !(*value)[1].is_number()) {
     issue(key, expected);
     return fallback;
   }
   const double lo = (*value)[0].get<double>();
   const double hi = (*value)[1].get<double>();
-  if (!std::isfinite(lo) || !std::isfinite(hi) || !bounds.contains(lo) || !bounds.contains(hi) ||
-      lo > hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi) || !bounds.contains(lo) || !bounds.contains(hi) || lo > hi) {
     issue(key, expected + " (got [" + format_number(lo) + ", " + format_number(hi) + "])");
     return fallback;
   }

@@ -28,7 +28,7 @@ struct Bounds {
 };
 
 class JsonFields {
-public:
+ public:
   // `object` must be a JSON object (the caller checks and reports otherwise).
   JsonFields(const nlohmann::json& object, std::string path, ConfigIssues& issues);
 
@@ -41,13 +41,12 @@ public:
   int64_t integer(const std::string& key, int64_t fallback, const Bounds& bounds);
   std::string string(const std::string& key, const std::string& fallback);
   // [min, max] with min <= max, both inside bounds.
-  std::pair<double, double> range(const std::string& key, std::pair<double, double> fallback,
-                                  const Bounds& bounds);
+  std::pair<double, double> range(const std::string& key, std::pair<double, double> fallback, const Bounds& bounds);
   // Reports every key of the object that no accessor read; `what` names the object
   // ("op \"horizontal_flip\"").
   void report_unknown_keys(const std::string& what);
 
-private:
+ private:
   const nlohmann::json& object_;
   std::string path_;
   ConfigIssues& issues_;

@@ -31,7 +31,7 @@ struct ImageSize {
 // The images flowing through a pipeline. Ops write in place only through writable(), which
 // copies the caller's tensor once when the batch does not own its storage yet.
 class AugmentBatch {
-public:
+ public:
   AugmentBatch(torch::Tensor images, bool owned) : images_(std::move(images)), owned_(owned) {}
   const torch::Tensor& images() const { return images_; }
   torch::Tensor& writable();
@@ -41,13 +41,13 @@ public:
   int64_t channels() const { return images_.size(1); }
   ImageSize image_size() const { return {images_.size(2), images_.size(3)}; }
 
-private:
+ private:
   torch::Tensor images_;
   bool owned_;
 };
 
 class AugmentOp {
-public:
+ public:
   virtual ~AugmentOp() = default;
   // The JSON "op" name ("horizontal_flip").
   virtual std::string kind() const = 0;
@@ -86,8 +86,7 @@ torch::Tensor mask_indices(const torch::Tensor& mask);
 }  // namespace augment_detail
 
 template <typename Fn>
-void augment_detail::apply_to_subset(AugmentBatch& batch, const torch::Tensor& mask, Fn&& fn,
-                                     bool in_place) {
+void augment_detail::apply_to_subset(AugmentBatch& batch, const torch::Tensor& mask, Fn&& fn, bool in_place) {
   const int64_t count = mask.sum().item<int64_t>();
   if (count == 0) return;
   const auto index = mask_indices(mask);

@@ -40,20 +40,19 @@ json preset_ops(const std::string& name) {
     // Algorithm 1 of the seed paper: with probability 0.5 crop (scale 0.7-1, ratio 0.8-1.2)
     // back to the original size and flip (p = 0.3); otherwise flip (p = 0.3) and colour
     // jitter (0.1, 0.1, 0.1, 0.05), always applied.
-    return json::array(
-        {{{"op", "random_choice"},
-          {"p", 0.5},
-          {"then",
-           {{{"op", "random_resized_crop"}, {"size", 0}, {"scale", {0.7, 1.0}}, {"ratio", {0.8, 1.2}}},
-            {{"op", "horizontal_flip"}, {"p", 0.3}}}},
-          {"else",
-           {{{"op", "horizontal_flip"}, {"p", 0.3}},
-            {{"op", "color_jitter"},
-             {"brightness", 0.1},
-             {"contrast", 0.1},
-             {"saturation", 0.1},
-             {"hue", 0.05},
-             {"p", 1.0}}}}}});
+    return json::array({{{"op", "random_choice"},
+                         {"p", 0.5},
+                         {"then",
+                          {{{"op", "random_resized_crop"}, {"size", 0}, {"scale", {0.7, 1.0}}, {"ratio", {0.8, 1.2}}},
+                           {{"op", "horizontal_flip"}, {"p", 0.3}}}},
+                         {"else",
+                          {{{"op", "horizontal_flip"}, {"p", 0.3}},
+                           {{"op", "color_jitter"},
+                            {"brightness", 0.1},
+                            {"contrast", 0.1},
+                            {"saturation", 0.1},
+                            {"hue", 0.05},
+                            {"p", 1.0}}}}}});
   }
   if (name == "simclr-cifar") {
     // SimCLR's CIFAR-10 recipe: no blur.
@@ -98,8 +97,7 @@ const std::map<std::string, OpParser>& op_parsers() {
        [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
          RandomResizedCropParams p;
          p.size = f.integer("size", p.size, Bounds{0, kMaxSide});
-         std::tie(p.scale_min, p.scale_max) =
-             f.range("scale", {p.scale_min, p.scale_max}, Bounds{0.0, 1.0, true});
+         std::tie(p.scale_min, p.scale_max) = f.range("scale", {p.scale_min, p.scale_max}, Bounds{0.0, 1.0, true});
          std::tie(p.ratio_min, p.ratio_max) = f.range("ratio", {p.ratio_min, p.ratio_max}, kPositive);
          return std::make_shared<RandomResizedCrop>(p);
        }},
@@ -131,8 +129,8 @@ const std::map<std::string, OpParser>& op_parsers() {
          GaussianBlurParams p;
          p.kernel_size = f.integer("kernel_size", p.kernel_size, Bounds{0, 1023});
          if (p.kernel_size % 2 == 0 && p.kernel_size != 0) {
-           f.issue("kernel_size", "must be odd, or 0 for about 10 % of the image side (got " +
-                                      std::to_string(p.kernel_size) + ")");
+           f.issue("kernel_size",
+                   "must be odd, or 0 for about 10 % of the image side (got " + std::to_string(p.kernel_size) + ")");
          }
          std::tie(p.sigma_min, p.sigma_max) = f.range("sigma", {p.sigma_min, p.sigma_max}, kPositive);
          p.p = f.number("p", p.p, kProbability);
@@ -165,10 +163,10 @@ const std::map<std::string, OpParser>& op_parsers() {
          // sizes tells "the input's size" from a fixed size.
          try {
            for (const int64_t side : {1, 2}) {
-             if (ops_output_size(op->then_ops(), {side, side}) !=
-                 ops_output_size(op->else_ops(), {side, side})) {
-               f.issue("else", "must give the same image size as \"then\" for every input size "
-                               "(a crop size of 0 follows the input)");
+             if (ops_output_size(op->then_ops(), {side, side}) != ops_output_size(op->else_ops(), {side, side})) {
+               f.issue("else",
+                       "must give the same image size as \"then\" for every input size "
+                       "(a crop size of 0 follows the input)");
                break;
              }
            }
@@ -314,8 +312,7 @@ std::vector<std::string> AugmentPipeline::preset_names() {
 json AugmentPipeline::preset_spec(const std::string& name) {
   json ops = preset_ops(name);
   if (ops.is_null()) {
-    throw ConfigError("unknown augmentation preset \"" + name + "\" (expected one of: " +
-                      preset_list() + ")");
+    throw ConfigError("unknown augmentation preset \"" + name + "\" (expected one of: " + preset_list() + ")");
   }
   // Through the parser, so every key is explicit, as the editor shows it.
   ConfigIssues issues;
@@ -337,19 +334,16 @@ json AugmentPipeline::to_json() const {
 
 AugmentBatch AugmentPipeline::run(const torch::Tensor& images, at::Generator& gen, AugmentTrace* trace) const {
   check_images(images);
-  AugmentBatch batch = images.scalar_type() == torch::kByte
-                           ? AugmentBatch(images.to(torch::kFloat).div_(255.0), true)
-                           : images.scalar_type() == torch::kFloat
-                                 ? AugmentBatch(images, false)
-                                 : AugmentBatch(images.to(torch::kFloat), true);
+  AugmentBatch batch = images.scalar_type() == torch::kByte ? AugmentBatch(images.to(torch::kFloat).div_(255.0), true)
+                       : images.scalar_type() == torch::kFloat ? AugmentBatch(images, false)
+                                                               : AugmentBatch(images.to(torch::kFloat), true);
   if (trace) trace->reset(images.size(0), images.size(2), images.size(3));
   // A GPU batch's parameters are drawn on the CPU generator all the same.
   run_ops(ops_, batch, gen, trace);
   return batch;
 }
 
-torch::Tensor AugmentPipeline::apply(const torch::Tensor& images, at::Generator& gen,
-                                     AugmentTrace* trace) const {
+torch::Tensor AugmentPipeline::apply(const torch::Tensor& images, at::Generator& gen, AugmentTrace* trace) const {
   AugmentBatch batch = run(images, gen, trace);
   if (image_size_ > 0) {
     const auto out = resize_images(batch.images(), {image_size_, image_size_});
@@ -359,8 +353,7 @@ torch::Tensor AugmentPipeline::apply(const torch::Tensor& images, at::Generator&
 }
 
 torch::Tensor AugmentPipeline::apply_normalized(const torch::Tensor& images, at::Generator& gen,
-                                                const std::vector<double>& mean,
-                                                const std::vector<double>& std) const {
+                                                const std::vector<double>& mean, const std::vector<double>& std) const {
   const AugmentBatch batch = run(images, gen, nullptr);
   const auto& views = batch.images();
   if (image_size_ <= 0) return normalize(views, mean, std);

@@ -31,13 +31,12 @@
 namespace simclr {
 
 class AugmentPipeline {
-public:
+ public:
   // The identity pipeline (preset "none").
   AugmentPipeline();
 
   // Throws ConfigError listing every issue (paths start with `path`).
-  static AugmentPipeline from_json(const nlohmann::json& spec,
-                                   const std::string& path = "augmentation");
+  static AugmentPipeline from_json(const nlohmann::json& spec, const std::string& path = "augmentation");
   // Every problem with its JSON path ("augmentation.ops[1].p: must be in [0, 1] (got 2)"),
   // unknown keys and ops included. Empty when the spec is valid.
   static ConfigIssues validate(const nlohmann::json& spec, const std::string& path);
@@ -56,8 +55,7 @@ public:
   // sharing storage with `images`. Parameters come from `gen` (a CPU generator, see
   // make_generator): the same seed gives the same views on every device. Fills `trace`
   // when given. Throws DataError for a tensor that is not an image batch.
-  torch::Tensor apply(const torch::Tensor& images, at::Generator& gen,
-                      AugmentTrace* trace = nullptr) const;
+  torch::Tensor apply(const torch::Tensor& images, at::Generator& gen, AugmentTrace* trace = nullptr) const;
 
   // apply() followed by normalize(views, mean, std), as an encoder takes them. The channel
   // normalisation is done at the smaller side of the final resize: bilinear weights sum to
@@ -74,7 +72,7 @@ public:
   const AugmentOps& ops() const { return ops_; }
   int64_t image_size() const { return image_size_; }
 
-private:
+ private:
   // Runs the ops, not the final resize.
   AugmentBatch run(const torch::Tensor& images, at::Generator& gen, AugmentTrace* trace) const;
 

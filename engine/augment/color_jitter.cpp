@@ -15,8 +15,8 @@ enum JitterOp : int64_t { kBrightness = 0, kContrast = 1, kSaturation = 2, kHue 
 // with per-image coefficients (float64 [n], CPU). Covers brightness (scale f), contrast
 // (scale f, mean weight 1 - f) and saturation (scale f, gray weight 1 - f); identity rows
 // have (1, 0, 0). Skips the work that every row leaves unchanged.
-void linear_step(torch::Tensor& images, const torch::Tensor& scale,
-                 const torch::Tensor& gray_weight, const torch::Tensor& mean_weight) {
+void linear_step(torch::Tensor& images, const torch::Tensor& scale, const torch::Tensor& gray_weight,
+                 const torch::Tensor& mean_weight) {
   const bool any_scale = scale.ne(1.0).any().item<bool>();
   const bool any_gray = gray_weight.ne(0.0).any().item<bool>();
   const bool any_mean = mean_weight.ne(0.0).any().item<bool>();
@@ -26,7 +26,7 @@ void linear_step(torch::Tensor& images, const torch::Tensor& scale,
   if (any_gray || any_mean) gray = rgb_to_grayscale(images);
   torch::Tensor mean;
   if (any_mean) mean = gray.mean({1, 2, 3}, /*keepdim=*/true);  // [n, 1, 1, 1]
-  if (any_gray && gray.is_same(images)) gray = gray.clone();  // 1 channel
+  if (any_gray && gray.is_same(images)) gray = gray.clone();    // 1 channel
   if (any_scale) images.mul_(augment_detail::per_sample(scale, device));
   if (any_gray) images.addcmul_(gray, augment_detail::per_sample(gray_weight, device));
   if (any_mean) images.add_(mean.mul_(augment_detail::per_sample(mean_weight, device)));
@@ -113,56 +113,57 @@ void ColorJitter::apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* t
   const auto apply = augment_detail::coin_flips(count, params_.p, gen);
   // Factors [B, 4]: brightness, contrast, saturation, hue shift.
   auto factors = torch::rand({count, 4}, gen, opts);
-  const auto lo = torch::tensor({std::max(0.0, 1.0 - params_.brightness),
-                                 std::max(0.0, 1.0 - params_.contrast),
+  const auto lo = torch::tensor({std::max(0.0, 1.0 - params_.brightness), std::max(0.0, 1.0 - params_.contrast),
                                  std::max(0.0, 1.0 - params_.saturation), -params_.hue},
                                 opts);
-  const auto hi = torch::tensor({1.0 + params_.brightness, 1.0 + params_.contrast,
-                                 1.0 + params_.saturation, params_.hue},
-                                opts);
+  const auto hi =
+      torch::tensor({1.0 + params_.brightness, 1.0 + params_.contrast, 1.0 + params_.saturation, params_.hue}, opts);
   factors.mul_(hi - lo).add_(lo);
-  const auto order = torch::rand({count, 4}, gen, opts).argsort(/*dim=*/1, /*descending=*/false);  // a random permutation per image
+  const auto order =
+      torch::rand({count, 4}, gen, opts).argsort(/*dim=*/1, /*descending=*/false);  // a random permutation per image
 
   const bool color = batch.channels() == 3;
-  augment_detail::apply_to_subset(batch, apply, [&](torch::Tensor& images, const torch::Tensor& index) {
-    const auto f = factors.index_select(0, index);
-    const auto ops = order.index_select(0, index);
-    if (color_jitter_kernel_applies(images)) {
-      color_jitter_cpu(images, f, ops);
-      return images;
-    }
-    const auto one = torch::ones({f.size(0)}, opts);
-    const auto zero = torch::zeros({f.size(0)}, opts);
-    for (int64_t position = 0; position < 4; ++position) {
-      const auto op = ops.select(1, position);
-      const auto is_b = op.eq(kBrightness);
-      const auto is_c = op.eq(kContrast);
-      const auto is_s = color ? op.eq(kSaturation) : torch::zeros_like(is_b);
-      auto scale = torch::where(is_b, f.select(1, 0), one);
-      scale = torch::where(is_c, f.select(1, 1), scale);
-      scale = torch::where(is_s, f.select(1, 2), scale);
-      const auto mean_weight = torch::where(is_c, 1.0 - f.select(1, 1), zero);
-      const auto gray_weight = torch::where(is_s, 1.0 - f.select(1, 2), zero);
-      linear_step(images, scale, gray_weight, mean_weight);
+  augment_detail::apply_to_subset(
+      batch, apply,
+      [&](torch::Tensor& images, const torch::Tensor& index) {
+        const auto f = factors.index_select(0, index);
+        const auto ops = order.index_select(0, index);
+        if (color_jitter_kernel_applies(images)) {
+          color_jitter_cpu(images, f, ops);
+          return images;
+        }
+        const auto one = torch::ones({f.size(0)}, opts);
+        const auto zero = torch::zeros({f.size(0)}, opts);
+        for (int64_t position = 0; position < 4; ++position) {
+          const auto op = ops.select(1, position);
+          const auto is_b = op.eq(kBrightness);
+          const auto is_c = op.eq(kContrast);
+          const auto is_s = color ? op.eq(kSaturation) : torch::zeros_like(is_b);
+          auto scale = torch::where(is_b, f.select(1, 0), one);
+          scale = torch::where(is_c, f.select(1, 1), scale);
+          scale = torch::where(is_s, f.select(1, 2), scale);
+          const auto mean_weight = torch::where(is_c, 1.0 - f.select(1, 1), zero);
+          const auto gray_weight = torch::where(is_s, 1.0 - f.select(1, 2), zero);
+          linear_step(images, scale, gray_weight, mean_weight);
 
-      if (!color) continue;
-      const auto shift = f.select(1, 3);
-      const auto hue_mask = op.eq(kHue) & shift.ne(0.0);
-      const int64_t hue_count = hue_mask.sum().item<int64_t>();
-      if (hue_count == 0) continue;
-      if (hue_count == images.size(0)) {
-        images = hue_rotate(images, augment_detail::per_sample(shift, images.device()));
-      } else {
-        const auto rows = augment_detail::mask_indices(hue_mask);
-        const auto device_rows = rows.to(images.device());
-        const auto rotated = hue_rotate(images.index_select(0, device_rows),
-                                        augment_detail::per_sample(shift.index_select(0, rows),
-                                                                   images.device()));
-        images.index_copy_(0, device_rows, rotated);
-      }
-    }
-    return images;
-  }, /*in_place=*/true);
+          if (!color) continue;
+          const auto shift = f.select(1, 3);
+          const auto hue_mask = op.eq(kHue) & shift.ne(0.0);
+          const int64_t hue_count = hue_mask.sum().item<int64_t>();
+          if (hue_count == 0) continue;
+          if (hue_count == images.size(0)) {
+            images = hue_rotate(images, augment_detail::per_sample(shift, images.device()));
+          } else {
+            const auto rows = augment_detail::mask_indices(hue_mask);
+            const auto device_rows = rows.to(images.device());
+            const auto rotated = hue_rotate(images.index_select(0, device_rows),
+                                            augment_detail::per_sample(shift.index_select(0, rows), images.device()));
+            images.index_copy_(0, device_rows, rotated);
+          }
+        }
+        return images;
+      },
+      /*in_place=*/true);
 
   if (trace) {
     trace->jittered.logical_or_(apply);

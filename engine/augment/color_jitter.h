@@ -18,7 +18,7 @@ struct ColorJitterParams {
 };
 
 class ColorJitter final : public AugmentOp {
-public:
+ public:
   explicit ColorJitter(ColorJitterParams params) : params_(params) {}
   const ColorJitterParams& params() const { return params_; }
 
@@ -26,7 +26,7 @@ public:
   nlohmann::json to_json() const override;
   void apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const override;
 
-private:
+ private:
   ColorJitterParams params_;
 };
 

@@ -14,16 +14,23 @@ namespace {
 constexpr float kRed = 0.299f, kGreen = 0.587f, kBlue = 0.114f;
 
 // By value, not std::min/max's references, so that GCC if-converts and vectorises the loops.
-inline float max_of(float a, float b) { return a > b ? a : b; }
-inline float min_of(float a, float b) { return a < b ? a : b; }
-inline float clamp01(float v) { return min_of(max_of(v, 0.0f), 1.0f); }
+inline float max_of(float a, float b) {
+  return a > b ? a : b;
+}
+inline float min_of(float a, float b) {
+  return a < b ? a : b;
+}
+inline float clamp01(float v) {
+  return min_of(max_of(v, 0.0f), 1.0f);
+}
 
 float gray_at(const float* r, const float* g, const float* b, int64_t i) {
   return r[i] * kRed + g[i] * kGreen + b[i] * kBlue;
 }
 
 // x = clamp(scale * x + gray_weight * gray(x) + offset) on every channel of one image.
-SIMCLR_VECTOR_CLONES void linear(float* image, int64_t channels, int64_t pixels, float scale, float gray_weight, float offset) {
+SIMCLR_VECTOR_CLONES void linear(float* image, int64_t channels, int64_t pixels, float scale, float gray_weight,
+                                 float offset) {
   if (channels == 1) {
     for (int64_t i = 0; i < pixels; ++i) image[i] = clamp01(scale * image[i] + gray_weight * image[i] + offset);
     return;
@@ -119,7 +126,8 @@ void color_jitter_cpu(torch::Tensor& images, const torch::Tensor& factors, const
           }
           case 2: {  // saturation: towards the pixel's grey
             const auto s = static_cast<float>(factor[2]);
-            if (channels == 3 && s != 1.0f) linear(image, channels, pixels, s, static_cast<float>(1.0 - factor[2]), 0.0f);
+            if (channels == 3 && s != 1.0f)
+              linear(image, channels, pixels, s, static_cast<float>(1.0 - factor[2]), 0.0f);
             break;
           }
           default: {  // hue

@@ -14,7 +14,7 @@ struct GaussianBlurParams {
 };
 
 class GaussianBlur final : public AugmentOp {
-public:
+ public:
   explicit GaussianBlur(GaussianBlurParams params) : params_(params) {}
   const GaussianBlurParams& params() const { return params_; }
 
@@ -25,14 +25,13 @@ public:
   // The kernel size used for images of `size`.
   int64_t kernel_size_for(ImageSize size) const;
 
-private:
+ private:
   GaussianBlurParams params_;
 };
 
 // Blurs each image b of float [B, C, H, W] with its own sigmas[b] (CPU or device, [B]) and a
 // kernel of kernel_size taps (odd). The radius is clipped to the image (reflect padding needs
 // radius < side).
-torch::Tensor gaussian_blur(const torch::Tensor& images, const torch::Tensor& sigmas,
-                            int64_t kernel_size);
+torch::Tensor gaussian_blur(const torch::Tensor& images, const torch::Tensor& sigmas, int64_t kernel_size);
 
 }  // namespace simclr

@@ -5,7 +5,7 @@
 namespace simclr {
 
 class HorizontalFlip final : public AugmentOp {
-public:
+ public:
   explicit HorizontalFlip(double p = 0.5) : p_(p) {}
   double p() const { return p_; }
 
@@ -13,7 +13,7 @@ public:
   nlohmann::json to_json() const override;
   void apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const override;
 
-private:
+ private:
   double p_;
 };
 

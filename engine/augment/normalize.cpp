@@ -4,16 +4,14 @@
 
 namespace simclr {
 
-torch::Tensor normalize(const torch::Tensor& images, const std::vector<double>& mean,
-                        const std::vector<double>& std) {
+torch::Tensor normalize(const torch::Tensor& images, const std::vector<double>& mean, const std::vector<double>& std) {
   if (images.dim() != 4) throw DataError("normalize: expected images [B, C, H, W]");
   const int64_t channels = images.size(1);
   auto expand = [channels](const std::vector<double>& values, const char* name) {
     if (values.size() == 1) return std::vector<double>(static_cast<size_t>(channels), values[0]);
     if (static_cast<int64_t>(values.size()) != channels) {
-      throw ConfigError(std::string("normalize: ") + name + " has " +
-                        std::to_string(values.size()) + " values for " + std::to_string(channels) +
-                        "-channel images");
+      throw ConfigError(std::string("normalize: ") + name + " has " + std::to_string(values.size()) + " values for " +
+                        std::to_string(channels) + "-channel images");
     }
     return values;
   };

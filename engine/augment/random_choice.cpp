@@ -31,9 +31,8 @@ ImageSize RandomChoice::output_size(ImageSize in) const {
   const ImageSize a = ops_output_size(then_, in);
   const ImageSize b = ops_output_size(else_, in);
   if (a != b) {
-    throw ConfigError("random_choice: the branches give different image sizes for " +
-                      describe(in) + " input (then: " + describe(a) + ", else: " +
-                      describe(b) + ")");
+    throw ConfigError("random_choice: the branches give different image sizes for " + describe(in) +
+                      " input (then: " + describe(a) + ", else: " + describe(b) + ")");
   }
   return a;
 }

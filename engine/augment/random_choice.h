@@ -7,7 +7,7 @@
 namespace simclr {
 
 class RandomChoice final : public AugmentOp {
-public:
+ public:
   RandomChoice(double p, AugmentOps then_ops, AugmentOps else_ops)
       : p_(p), then_(std::move(then_ops)), else_(std::move(else_ops)) {}
   double p() const { return p_; }
@@ -20,7 +20,7 @@ public:
   void apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const override;
   ImageSize output_size(ImageSize in) const override;
 
-private:
+ private:
   double p_;
   AugmentOps then_;
   AugmentOps else_;

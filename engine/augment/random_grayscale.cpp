@@ -10,15 +10,20 @@ torch::Tensor rgb_to_grayscale(const torch::Tensor& images) {
   return red.mul(0.299).add_(green, 0.587).add_(blue, 0.114);
 }
 
-nlohmann::json RandomGrayscale::to_json() const { return {{"op", kind()}, {"p", p_}}; }
+nlohmann::json RandomGrayscale::to_json() const {
+  return {{"op", kind()}, {"p", p_}};
+}
 
 void RandomGrayscale::apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const {
   const auto apply = augment_detail::coin_flips(batch.size(), p_, gen);
   if (trace) trace->grayscaled.logical_or_(apply);
   if (batch.channels() == 1) return;
-  augment_detail::apply_to_subset(batch, apply, [](torch::Tensor& images, const torch::Tensor&) {
-    return rgb_to_grayscale(images).expand_as(images).contiguous();
-  }, /*in_place=*/false);
+  augment_detail::apply_to_subset(
+      batch, apply,
+      [](torch::Tensor& images, const torch::Tensor&) {
+        return rgb_to_grayscale(images).expand_as(images).contiguous();
+      },
+      /*in_place=*/false);
 }
 
 }  // namespace simclr

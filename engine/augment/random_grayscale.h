@@ -6,7 +6,7 @@
 namespace simclr {
 
 class RandomGrayscale final : public AugmentOp {
-public:
+ public:
   explicit RandomGrayscale(double p = 0.1) : p_(p) {}
   double p() const { return p_; }
 
@@ -14,7 +14,7 @@ public:
   nlohmann::json to_json() const override;
   void apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const override;
 
-private:
+ private:
   double p_;
 };
 

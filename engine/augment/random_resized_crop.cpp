@@ -27,8 +27,7 @@ AxisTaps axis_taps(const torch::Tensor& start, const torch::Tensor& length, int6
   src = torch::min(src, length - 1.0);  // relative to the box start
   const auto lower = src.floor();
   const auto upper = torch::min(lower + 1.0, length - 1.0);
-  return {lower.add(start).to(torch::kLong), upper.add(start).to(torch::kLong),
-          src.sub_(lower).to(torch::kFloat)};
+  return {lower.add(start).to(torch::kLong), upper.add(start).to(torch::kLong), src.sub_(lower).to(torch::kFloat)};
 }
 
 // Interpolates rows of planes [P, L, M] (P = B * C) along L: output [P, out, M] with
@@ -40,9 +39,7 @@ torch::Tensor interpolate_rows(const torch::Tensor& planes, const AxisTaps& taps
   // Row r of plane p sits at p * length + r in the [P * L, M] view.
   const auto plane_base =
       torch::arange(count * channels, taps.first.options()).mul_(length).reshape({count, channels, 1});
-  auto flat_index = [&](const torch::Tensor& rows) {
-    return (plane_base + rows.unsqueeze(1)).reshape({-1});
-  };
+  auto flat_index = [&](const torch::Tensor& rows) { return (plane_base + rows.unsqueeze(1)).reshape({-1}); };
   const auto rows = planes.reshape({-1, width});
   auto result = rows.index_select(0, flat_index(taps.first));
   auto second = rows.index_select(0, flat_index(taps.second));
@@ -119,8 +116,7 @@ torch::Tensor RandomResizedCrop::sample_boxes(int64_t count, ImageSize size, at:
   const double log_lo = std::log(params_.ratio_min);
   const double log_hi = std::log(params_.ratio_max);
 
-  const auto target = u_scale.mul(area * (params_.scale_max - params_.scale_min))
-                          .add_(area * params_.scale_min);
+  const auto target = u_scale.mul(area * (params_.scale_max - params_.scale_min)).add_(area * params_.scale_min);
   const auto aspect = u_ratio.mul(log_hi - log_lo).add_(log_lo).exp_();
   const auto w = (target * aspect).sqrt_().round_();  // round half to even, as Python's round
   const auto h = (target / aspect).sqrt_().round_();
@@ -128,8 +124,8 @@ torch::Tensor RandomResizedCrop::sample_boxes(int64_t count, ImageSize size, at:
 
   // The first attempt that fits, per sample.
   const auto attempt = torch::arange(kAttempts, torch::kLong).expand({count, kAttempts});
-  const auto first = std::get<0>(
-      torch::where(fits, attempt, torch::full_like(attempt, kAttempts)).min(1, /*keepdim=*/true));
+  const auto first =
+      std::get<0>(torch::where(fits, attempt, torch::full_like(attempt, kAttempts)).min(1, /*keepdim=*/true));
   const auto found = first.lt(kAttempts).squeeze(1);
   const auto pick = first.clamp_max(kAttempts - 1);
   auto box_w = w.gather(1, pick).squeeze(1);
@@ -176,7 +172,7 @@ torch::Tensor resized_crop(const torch::Tensor& images, const torch::Tensor& box
     return result;
   }
   const auto planes = images.reshape({count * channels, height, width});
-  const auto rows = interpolate_rows(planes, row_taps, channels);  // [P, out.h, W]
+  const auto rows = interpolate_rows(planes, row_taps, channels);                                   // [P, out.h, W]
   const auto columns = interpolate_rows(rows.transpose(1, 2).contiguous(), column_taps, channels);  // [P, out.w, out.h]
   result.view({count * channels, out.height, out.width}).copy_(columns.transpose(1, 2));
   return result;

@@ -10,15 +10,15 @@
 namespace simclr {
 
 struct RandomResizedCropParams {
-  int64_t size = 0;          // output side in pixels; 0 = the input's size
-  double scale_min = 0.08;   // fraction of the input area
+  int64_t size = 0;         // output side in pixels; 0 = the input's size
+  double scale_min = 0.08;  // fraction of the input area
   double scale_max = 1.0;
   double ratio_min = 3.0 / 4.0;  // aspect ratio w / h
   double ratio_max = 4.0 / 3.0;
 };
 
 class RandomResizedCrop final : public AugmentOp {
-public:
+ public:
   explicit RandomResizedCrop(RandomResizedCropParams params) : params_(params) {}
   const RandomResizedCropParams& params() const { return params_; }
 
@@ -31,7 +31,7 @@ public:
   // input pixels, on the CPU.
   torch::Tensor sample_boxes(int64_t count, ImageSize size, at::Generator& gen) const;
 
-private:
+ private:
   RandomResizedCropParams params_;
 };
 

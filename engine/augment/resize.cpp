@@ -4,7 +4,9 @@
 
 namespace simclr {
 
-nlohmann::json Resize::to_json() const { return {{"op", kind()}, {"size", size_}}; }
+nlohmann::json Resize::to_json() const {
+  return {{"op", kind()}, {"size", size_}};
+}
 
 void Resize::apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const {
   const auto out = resize_images(batch.images(), output_size(batch.image_size()));

@@ -7,7 +7,7 @@
 namespace simclr {
 
 class Resize final : public AugmentOp {
-public:
+ public:
   explicit Resize(int64_t size) : size_(size) {}
   int64_t size() const { return size_; }
 
@@ -16,7 +16,7 @@ public:
   void apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const override;
   ImageSize output_size(ImageSize in) const override { return {size_, size_}; }
 
-private:
+ private:
   int64_t size_;
 };
 

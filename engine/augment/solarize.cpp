@@ -9,9 +9,12 @@ nlohmann::json Solarize::to_json() const {
 void Solarize::apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const {
   const auto apply = augment_detail::coin_flips(batch.size(), p_, gen);
   const double threshold = threshold_;
-  augment_detail::apply_to_subset(batch, apply, [threshold](torch::Tensor& images, const torch::Tensor&) {
-    return torch::where(images.ge(threshold), images.neg().add_(1.0), images);
-  }, /*in_place=*/false);
+  augment_detail::apply_to_subset(
+      batch, apply,
+      [threshold](torch::Tensor& images, const torch::Tensor&) {
+        return torch::where(images.ge(threshold), images.neg().add_(1.0), images);
+      },
+      /*in_place=*/false);
   if (trace) trace->solarized.logical_or_(apply);
 }
 

@@ -6,7 +6,7 @@
 namespace simclr {
 
 class Solarize final : public AugmentOp {
-public:
+ public:
   Solarize(double threshold = 0.5, double p = 0.5) : threshold_(threshold), p_(p) {}
   double threshold() const { return threshold_; }
   double p() const { return p_; }
@@ -15,7 +15,7 @@ public:
   nlohmann::json to_json() const override;
   void apply(AugmentBatch& batch, at::Generator& gen, AugmentTrace* trace) const override;
 
-private:
+ private:
   double threshold_;
   double p_;
 };

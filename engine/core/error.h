@@ -7,7 +7,7 @@
 namespace simclr {
 
 class Error : public std::runtime_error {
-public:
+ public:
   using std::runtime_error::runtime_error;
   // True when the user's input (a file, a setting) is at fault rather than the run.
   virtual bool is_bad_input() const { return false; }
@@ -15,39 +15,39 @@ public:
 
 // A dataset or other input file is missing or malformed.
 class DataError : public Error {
-public:
+ public:
   using Error::Error;
   bool is_bad_input() const override { return true; }
 };
 
 // A project setting or command-line value is invalid.
 class ConfigError : public Error {
-public:
+ public:
   using Error::Error;
   bool is_bad_input() const override { return true; }
 };
 
 // Reading or writing the run's own files failed.
 class IoError : public Error {
-public:
+ public:
   using Error::Error;
 };
 
 // A download failed: network, HTTP status, checksum or truncation.
 class NetworkError : public Error {
-public:
+ public:
   using Error::Error;
 };
 
 // Training diverged or otherwise could not continue.
 class TrainingError : public Error {
-public:
+ public:
   using Error::Error;
 };
 
 // The caller's stop token was triggered before the job finished.
 class CancelledError : public Error {
-public:
+ public:
   using Error::Error;
 };
 

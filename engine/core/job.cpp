@@ -8,23 +8,34 @@ namespace simclr {
 
 const char* to_string(LogLevel level) {
   switch (level) {
-    case LogLevel::Debug: return "debug";
-    case LogLevel::Info: return "info";
-    case LogLevel::Warning: return "warning";
-    case LogLevel::Error: return "error";
+    case LogLevel::Debug:
+      return "debug";
+    case LogLevel::Info:
+      return "info";
+    case LogLevel::Warning:
+      return "warning";
+    case LogLevel::Error:
+      return "error";
   }
   return "info";
 }
 
 StopToken::StopToken() : state_(std::make_shared<State>()) {}
-void StopToken::request_stop() { state_->stop.store(true); }
-bool StopToken::stop_requested() const { return state_->stop.load(); }
-void StopToken::set_paused(bool paused) { state_->pause.store(paused); }
-bool StopToken::paused() const { return state_->pause.load(); }
+void StopToken::request_stop() {
+  state_->stop.store(true);
+}
+bool StopToken::stop_requested() const {
+  return state_->stop.load();
+}
+void StopToken::set_paused(bool paused) {
+  state_->pause.store(paused);
+}
+bool StopToken::paused() const {
+  return state_->pause.load();
+}
 
 void StopToken::wait_while_paused() const {
-  while (state_->pause.load() && !state_->stop.load())
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (state_->pause.load() && !state_->stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
 }
 
 void StopToken::throw_if_stopped(const std::string& what) const {
@@ -32,8 +43,7 @@ void StopToken::throw_if_stopped(const std::string& what) const {
 }
 
 ProgressClock::ProgressClock(std::string stage, long long total, long long done_before)
-    : stage_(std::move(stage)), total_(total), done_before_(done_before),
-      start_(std::chrono::steady_clock::now()) {}
+    : stage_(std::move(stage)), total_(total), done_before_(done_before), start_(std::chrono::steady_clock::now()) {}
 
 double ProgressClock::elapsed_s() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

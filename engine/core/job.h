@@ -36,7 +36,7 @@ struct JobCallbacks {
 // Shared stop/pause flags. Copies share state, so the GUI thread can hold one copy and
 // set it directly while the worker polls its own copy between steps.
 class StopToken {
-public:
+ public:
   StopToken();
   void request_stop();
   bool stop_requested() const;
@@ -47,7 +47,7 @@ public:
   // Throws CancelledError(what) when a stop was requested.
   void throw_if_stopped(const std::string& what) const;
 
-private:
+ private:
   struct State {
     std::atomic<bool> stop{false};
     std::atomic<bool> pause{false};
@@ -57,12 +57,12 @@ private:
 
 // Measures a stage and fills Progress (elapsed time, ETA from the mean step time).
 class ProgressClock {
-public:
+ public:
   explicit ProgressClock(std::string stage, long long total = 0, long long done_before = 0);
   Progress at(long long step) const;
   double elapsed_s() const;
 
-private:
+ private:
   std::string stage_;
   long long total_;
   long long done_before_;

@@ -28,7 +28,9 @@ constexpr std::size_t kBlockGranule = std::size_t{2} << 20;
 // Headroom over the peak of live bytes the cache may keep reserved before it evicts.
 constexpr std::size_t kSlackBytes = std::size_t{256} << 20;
 
-std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
+std::size_t round_up(std::size_t n, std::size_t m) {
+  return (n + m - 1) / m * m;
+}
 
 // An anonymous mapping of `size` bytes, or nullptr. Not marked for transparent huge pages:
 // with the kernel's defrag=madvise their first touch compacts memory, which cost 6 s of

@@ -18,8 +18,8 @@ namespace simclr {
 
 struct TensorMemoryCacheStats {
   bool installed = false;
-  std::size_t live_bytes = 0;      // in tensors now (cached-size blocks only)
-  std::size_t cached_bytes = 0;    // freed, kept for reuse
+  std::size_t live_bytes = 0;    // in tensors now (cached-size blocks only)
+  std::size_t cached_bytes = 0;  // freed, kept for reuse
   std::size_t peak_live_bytes = 0;
   std::uint64_t hits = 0, misses = 0, evictions = 0;
 };

@@ -31,11 +31,15 @@ Bytes read_binary_file(const fs::path& path) {
   return bytes;
 }
 
-bool is_gzip(const Bytes& bytes) { return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b; }
+bool is_gzip(const Bytes& bytes) {
+  return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+}
 
 #ifdef SIMCLR_HAVE_ZLIB
 Bytes gunzip(const Bytes& in, const fs::path& path) {
-  auto corrupt = [&](const std::string& why) { return DataError(display_path(path) + ": corrupt gzip data (" + why + ")"); };
+  auto corrupt = [&](const std::string& why) {
+    return DataError(display_path(path) + ": corrupt gzip data (" + why + ")");
+  };
   Bytes out;
   // The gzip trailer holds the uncompressed size modulo 2^32: a good first guess.
   size_t guess = in.size() * 4;

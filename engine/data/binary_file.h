@@ -21,6 +21,8 @@ Bytes gunzip(const Bytes& compressed, const std::filesystem::path& path);
 
 // The file name for messages: "data_batch_1.bin" style paths keep their folder so that the
 // user can find the file; this is just path.string().
-inline std::string display_path(const std::filesystem::path& path) { return path.string(); }
+inline std::string display_path(const std::filesystem::path& path) {
+  return path.string();
+}
 
 }  // namespace simclr

@@ -70,8 +70,10 @@ std::vector<std::string> read_cifar10_meta(const fs::path& meta_file) {
     line.clear();
   };
   for (uint8_t c : raw) {
-    if (c == '\n') flush();
-    else line.push_back(static_cast<char>(c));
+    if (c == '\n')
+      flush();
+    else
+      line.push_back(static_cast<char>(c));
   }
   flush();
   if (names.size() != 10)

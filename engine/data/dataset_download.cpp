@@ -38,7 +38,7 @@ std::string lower(std::string s) {
 
 // Removes a path (file or folder tree) when it goes out of scope, unless released.
 class RemoveOnExit {
-public:
+ public:
   explicit RemoveOnExit(fs::path p) : path_(std::move(p)) {}
   ~RemoveOnExit() {
     if (path_.empty()) return;
@@ -49,13 +49,13 @@ public:
   RemoveOnExit& operator=(const RemoveOnExit&) = delete;
   void release() { path_.clear(); }
 
-private:
+ private:
   fs::path path_;
 };
 
 // Reports progress at most ~10 times a second, plus the final step.
 class ThrottledProgress {
-public:
+ public:
   ThrottledProgress(const JobCallbacks& cb, std::string stage) : cb_(cb), clock_(std::move(stage)) {}
   void report(long long step, long long total, bool force = false) {
     const auto now = std::chrono::steady_clock::now();
@@ -71,7 +71,7 @@ public:
     cb_.progress(p);
   }
 
-private:
+ private:
   const JobCallbacks& cb_;
   ProgressClock clock_;
   std::chrono::steady_clock::time_point last_{};
@@ -82,12 +82,14 @@ private:
 
 #ifdef SIMCLR_HAVE_DOWNLOAD
 
-bool download_supported() { return true; }
+bool download_supported() {
+  return true;
+}
 
 namespace {
 
 class Md5 {
-public:
+ public:
   Md5() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
     if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_md5(), nullptr) != 1) throw Error("OpenSSL: cannot initialise MD5");
   }
@@ -105,7 +107,7 @@ public:
     return out;
   }
 
-private:
+ private:
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
 };
 
@@ -140,7 +142,7 @@ size_t on_write(char* data, size_t size, size_t nmemb, void* user) {
 
 int on_xferinfo(void* user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
-  if (t->stop->stop_requested()) return 1;  // CURLE_ABORTED_BY_CALLBACK
+  if (t->stop->stop_requested()) return 1;   // CURLE_ABORTED_BY_CALLBACK
   if (dlnow == 0 && dltotal == 0) return 0;  // nothing known yet
   t->progress->report(static_cast<long long>(dlnow), static_cast<long long>(dltotal));
   return 0;
@@ -166,13 +168,13 @@ std::string file_md5_hex(const fs::path& path) {
 }
 
 void download_file(const std::string& url, const fs::path& dest_file, const std::string& expected_md5,
-                   const JobCallbacks& callbacks, const StopToken& stop, long connect_timeout_s,
-                   long stall_timeout_s) {
+                   const JobCallbacks& callbacks, const StopToken& stop, long connect_timeout_s, long stall_timeout_s) {
   init_curl_once();
   std::error_code ec;
   if (!dest_file.parent_path().empty()) fs::create_directories(dest_file.parent_path(), ec);
   if (ec) throw IoError(dest_file.parent_path().string() + ": cannot create folder: " + ec.message());
-  const fs::path tmp = dest_file.parent_path() / ("." + dest_file.filename().string() + "." + random_suffix() + ".part");
+  const fs::path tmp =
+      dest_file.parent_path() / ("." + dest_file.filename().string() + "." + random_suffix() + ".part");
   RemoveOnExit remove_tmp(tmp);
 
   Transfer t;
@@ -306,7 +308,8 @@ void extract_archive(const fs::path& archive, const fs::path& dest_dir, const Jo
     for (;;) {
       const la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
       if (n == 0) break;
-      if (n < 0) throw DataError(source + ": corrupt archive at '" + rel.string() + "': " + archive_error_string(a.get()));
+      if (n < 0)
+        throw DataError(source + ": corrupt archive at '" + rel.string() + "': " + archive_error_string(a.get()));
       if (std::fwrite(buf.data(), 1, static_cast<size_t>(n), out.get()) != static_cast<size_t>(n))
         throw IoError(target.string() + ": write failed: " + std::strerror(errno));
       progress.report(static_cast<long long>(archive_filter_bytes(a.get(), -1)), archive_size);
@@ -319,17 +322,24 @@ void extract_archive(const fs::path& archive, const fs::path& dest_dir, const Jo
 
 #else  // !SIMCLR_HAVE_DOWNLOAD
 
-bool download_supported() { return false; }
+bool download_supported() {
+  return false;
+}
 
 namespace {
 [[noreturn]] void unsupported() {
-  throw NetworkError("this build has no download support (configure with SIMCLR_WITH_DOWNLOAD=ON and "
-                     "libcurl, libarchive and OpenSSL installed)");
+  throw NetworkError(
+      "this build has no download support (configure with SIMCLR_WITH_DOWNLOAD=ON and "
+      "libcurl, libarchive and OpenSSL installed)");
 }
 }  // namespace
 
-std::string md5_hex(const std::string&) { unsupported(); }
-std::string file_md5_hex(const fs::path&) { unsupported(); }
+std::string md5_hex(const std::string&) {
+  unsupported();
+}
+std::string file_md5_hex(const fs::path&) {
+  unsupported();
+}
 void download_file(const std::string&, const fs::path&, const std::string&, const JobCallbacks&, const StopToken&, long,
                    long) {
   unsupported();

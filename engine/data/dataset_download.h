@@ -14,7 +14,7 @@ namespace simclr {
 struct DownloadOptions {
   std::string url = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";
   std::string md5 = "c32a1d4ab5d03f1284b67883e8d87530";  // hex; empty skips the check
-  std::filesystem::path dest_dir;                          // empty: default_download_dir()
+  std::filesystem::path dest_dir;                        // empty: default_download_dir()
   long connect_timeout_s = 30;
   long stall_timeout_s = 60;  // give up when (almost) nothing arrived for this long
 };

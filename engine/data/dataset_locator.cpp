@@ -12,7 +12,9 @@ namespace simclr {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> known_datasets() { return {"cifar10", "fashion-mnist", "mnist", "image-folder"}; }
+std::vector<std::string> known_datasets() {
+  return {"cifar10", "fashion-mnist", "mnist", "image-folder"};
+}
 
 std::string canonical_dataset_name(const std::string& name) {
   std::string key;
@@ -96,7 +98,8 @@ bool looks_like_dataset(const std::string& name, const fs::path& dir) {
       markers.push_back(std::string(stem) + ".gz");
     }
   }
-  return std::any_of(markers.begin(), markers.end(), [&](const std::string& m) { return fs::is_regular_file(dir / m, ec); });
+  return std::any_of(markers.begin(), markers.end(),
+                     [&](const std::string& m) { return fs::is_regular_file(dir / m, ec); });
 }
 
 std::vector<fs::path> dataset_search_paths(const std::string& name, const std::string& configured_path,
@@ -113,8 +116,9 @@ std::vector<fs::path> dataset_search_paths(const std::string& name, const std::s
 fs::path locate_dataset(const std::string& name, const std::string& configured_path, const fs::path& base_dir) {
   const std::string n = canonical_dataset_name(name);
   if (n == "image-folder" && configured_path.empty())
-    throw ConfigError("dataset.path: required for dataset image-folder (the folder holding train/<class>/ and "
-                      "val/<class>/ image folders)");
+    throw ConfigError(
+        "dataset.path: required for dataset image-folder (the folder holding train/<class>/ and "
+        "val/<class>/ image folders)");
   const auto candidates = dataset_search_paths(n, configured_path, base_dir);
   for (const auto& dir : candidates)
     if (looks_like_dataset(n, dir)) return dir;
@@ -132,9 +136,13 @@ fs::path locate_dataset(const std::string& name, const std::string& configured_p
   throw DataError("dataset " + n + " not found; searched: " + searched + hint);
 }
 
-fs::path default_download_dir() { return xdg_dir("XDG_DATA_HOME", ".local/share") / "simclr-workbench" / "datasets"; }
+fs::path default_download_dir() {
+  return xdg_dir("XDG_DATA_HOME", ".local/share") / "simclr-workbench" / "datasets";
+}
 
-fs::path default_cache_dir() { return xdg_dir("XDG_CACHE_HOME", ".cache") / "simclr-workbench"; }
+fs::path default_cache_dir() {
+  return xdg_dir("XDG_CACHE_HOME", ".cache") / "simclr-workbench";
+}
 
 DatasetSplits load_dataset(const std::string& name, const fs::path& dir, const ImageFolderOptions& folder,
                            ImageFolderStats* stats) {

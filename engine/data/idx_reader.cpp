@@ -85,7 +85,9 @@ std::vector<std::string> fashion_mnist_class_names() {
   return {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
 }
 
-std::vector<std::string> mnist_class_names() { return {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}; }
+std::vector<std::string> mnist_class_names() {
+  return {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+}
 
 fs::path find_idx_file(const fs::path& dir, const std::string& stem) {
   std::error_code ec;
@@ -95,7 +97,8 @@ fs::path find_idx_file(const fs::path& dir, const std::string& stem) {
 }
 
 namespace {
-ImageDataset load_idx_split(const fs::path& dir, const std::string& prefix, const std::vector<std::string>& class_names) {
+ImageDataset load_idx_split(const fs::path& dir, const std::string& prefix,
+                            const std::vector<std::string>& class_names) {
   const fs::path image_file = find_idx_file(dir, prefix + "-images-idx3-ubyte");
   const fs::path label_file = find_idx_file(dir, prefix + "-labels-idx1-ubyte");
   std::error_code ec;

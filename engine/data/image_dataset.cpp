@@ -7,10 +7,18 @@
 
 namespace simclr {
 
-int64_t ImageDataset::size() const { return images.defined() ? images.size(0) : 0; }
-int64_t ImageDataset::channels() const { return images.defined() ? images.size(1) : 0; }
-int64_t ImageDataset::height() const { return images.defined() ? images.size(2) : 0; }
-int64_t ImageDataset::width() const { return images.defined() ? images.size(3) : 0; }
+int64_t ImageDataset::size() const {
+  return images.defined() ? images.size(0) : 0;
+}
+int64_t ImageDataset::channels() const {
+  return images.defined() ? images.size(1) : 0;
+}
+int64_t ImageDataset::height() const {
+  return images.defined() ? images.size(2) : 0;
+}
+int64_t ImageDataset::width() const {
+  return images.defined() ? images.size(3) : 0;
+}
 
 ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
   const torch::Tensor idx = indices.to(torch::kCPU, torch::kLong).reshape({-1}).contiguous();
@@ -19,8 +27,8 @@ ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
     const int64_t lo = idx.min().item<int64_t>();
     const int64_t hi = idx.max().item<int64_t>();
     if (lo < 0 || hi >= n)
-      throw ConfigError("subset: index " + std::to_string(lo < 0 ? lo : hi) +
-                        " out of range for a dataset of " + std::to_string(n) + " images");
+      throw ConfigError("subset: index " + std::to_string(lo < 0 ? lo : hi) + " out of range for a dataset of " +
+                        std::to_string(n) + " images");
   }
   ImageDataset out;
   out.class_names = class_names;

@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void no_opencv() {
-  throw ConfigError("this build has no OpenCV: image files cannot be decoded "
-                    "(install libopencv-dev and rebuild the workbench)");
+  throw ConfigError(
+      "this build has no OpenCV: image files cannot be decoded "
+      "(install libopencv-dev and rebuild the workbench)");
 }
 
 // The format a file's first bytes announce, for messages ("corrupt or truncated PNG data").
@@ -70,8 +71,8 @@ bool image_files_supported() {
 bool is_image_file_name(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  static const char* const known[] = {".png", ".jpg", ".jpeg", ".bmp", ".tif",  ".tiff",
-                                      ".webp", ".ppm", ".pgm", ".pbm", ".pnm", ".jp2"};
+  static const char* const known[] = {".png",  ".jpg", ".jpeg", ".bmp", ".tif", ".tiff",
+                                      ".webp", ".ppm", ".pgm",  ".pbm", ".pnm", ".jp2"};
   return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
 }
 
@@ -91,8 +92,9 @@ torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& pa
   }
   if (decoded.empty() || decoded.rows < 1 || decoded.cols < 1) {
     if (format.empty())
-      throw DataError(name + ": not an image file OpenCV can read (unknown format: the first bytes match no "
-                             "PNG, JPEG, BMP, TIFF, WebP or PNM signature)");
+      throw DataError(name +
+                      ": not an image file OpenCV can read (unknown format: the first bytes match no "
+                      "PNG, JPEG, BMP, TIFF, WebP or PNM signature)");
     throw DataError(name + ": corrupt or truncated " + format + " data (" + std::to_string(bytes.size()) +
                     " bytes could not be decoded)");
   }
@@ -109,16 +111,21 @@ torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& pa
     const bool want_grey = channels == ImageChannels::Grey || (channels == ImageChannels::Auto && grey_file);
     cv::Mat out;
     if (want_grey) {
-      if (in == 1) out = decoded;
-      else if (in == 2) cv::extractChannel(decoded, out, 0);
-      else cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+      if (in == 1)
+        out = decoded;
+      else if (in == 2)
+        cv::extractChannel(decoded, out, 0);
+      else
+        cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
     } else {
-      if (in == 1) cv::cvtColor(decoded, out, cv::COLOR_GRAY2RGB);
+      if (in == 1)
+        cv::cvtColor(decoded, out, cv::COLOR_GRAY2RGB);
       else if (in == 2) {
         cv::Mat grey;
         cv::extractChannel(decoded, grey, 0);
         cv::cvtColor(grey, out, cv::COLOR_GRAY2RGB);
-      } else cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
+      } else
+        cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
     }
     return to_chw(out);
   } catch (const cv::Exception& e) {

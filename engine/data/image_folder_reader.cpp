@@ -47,7 +47,9 @@ struct ImageFile {
   int64_t mtime = 0;  // file clock ticks: only compared with itself
 };
 
-bool hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string()[0] == '.'; }
+bool hidden(const fs::path& p) {
+  return !p.filename().empty() && p.filename().string()[0] == '.';
+}
 
 // Sorted names of the sub-folders of `dir` (hidden ones left out).
 std::vector<std::string> sub_folders(const fs::path& dir) {
@@ -196,8 +198,8 @@ void write_cache(const fs::path& file, const std::string& key, const DatasetSpli
 
 int64_t resolved_size(const ImageFolderOptions& options) {
   if (options.image_size < 0)
-    throw ConfigError("dataset.image_size: must be >= 0 (0 = " + std::to_string(kDefaultImageFolderSize) +
-                      "), not " + std::to_string(options.image_size));
+    throw ConfigError("dataset.image_size: must be >= 0 (0 = " + std::to_string(kDefaultImageFolderSize) + "), not " +
+                      std::to_string(options.image_size));
   return options.image_size == 0 ? kDefaultImageFolderSize : options.image_size;
 }
 
@@ -237,19 +239,21 @@ DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& optio
   st = {};
   const int64_t size = resolved_size(options);
   if (!image_files_supported())
-    throw ConfigError("dataset image-folder: this build has no OpenCV, so image files cannot be decoded "
-                      "(install libopencv-dev and rebuild the workbench)");
+    throw ConfigError(
+        "dataset image-folder: this build has no OpenCV, so image files cannot be decoded "
+        "(install libopencv-dev and rebuild the workbench)");
   const fs::path train_dir = root / "train";
   if (!fs::is_directory(train_dir))
-    throw DataError(display_path(root) + ": no train/ folder; an image folder holds train/<class>/<images> and "
-                                         "val/<class>/<images>");
+    throw DataError(display_path(root) +
+                    ": no train/ folder; an image folder holds train/<class>/<images> and "
+                    "val/<class>/<images>");
   const fs::path test_dir = held_out_folder(root);
 
   // Find the files: classes from train, val's classes checked against them.
   const std::vector<std::string> classes = sub_folders(train_dir);
   if (classes.empty())
-    throw DataError(display_path(train_dir) + ": no class folders; expected " +
-                    display_path(train_dir / "<class>") + " folders of images");
+    throw DataError(display_path(train_dir) + ": no class folders; expected " + display_path(train_dir / "<class>") +
+                    " folders of images");
   std::map<std::string, int64_t> label_of;
   for (size_t i = 0; i < classes.size(); ++i) label_of[classes[i]] = int64_t(i);
   std::vector<ImageFile> train_files, test_files;

@@ -46,9 +46,9 @@ struct ImageFolderOptions {
 
 // What a load did, for the caller's log and for tests.
 struct ImageFolderStats {
-  int64_t files = 0;    // image files found (both splits)
-  int64_t decoded = 0;  // files decoded by this load: 0 when it came from the cache
-  int64_t skipped = 0;  // unreadable files left out
+  int64_t files = 0;                       // image files found (both splits)
+  int64_t decoded = 0;                     // files decoded by this load: 0 when it came from the cache
+  int64_t skipped = 0;                     // unreadable files left out
   std::vector<std::string> skipped_files;  // "<path>: <problem>", in file order
   bool from_cache = false;
   std::filesystem::path cache_file;  // where the cache is (or would have been) written

@@ -31,7 +31,9 @@ uint32_t spread_bits(uint32_t v) {
   return v;
 }
 
-uint32_t code_of(uint64_t key) { return static_cast<uint32_t>(key >> 32); }
+uint32_t code_of(uint64_t key) {
+  return static_cast<uint32_t>(key >> 32);
+}
 
 // Stable LSD radix sort of keys by their upper 32 bits (the Morton code). The keys start in
 // index order, so the result is ordered by (code, index): a total order, whatever the
@@ -66,13 +68,11 @@ void BarnesHutTree::build(const double* positions, int64_t n) {
   side_ = std::max(max_x - min_x, max_y - min_y);
   if (!(side_ > 0)) side_ = 1;  // every point in one place: any square will do
   const double scale = 65536.0 / side_;
-  auto quantize = [scale](double offset) {
-    return static_cast<uint32_t>(std::clamp(offset * scale, 0.0, 65535.0));
-  };
+  auto quantize = [scale](double offset) { return static_cast<uint32_t>(std::clamp(offset * scale, 0.0, 65535.0)); };
   keys_.resize(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    const uint32_t code = spread_bits(quantize(positions[2 * i] - min_x)) |
-                          (spread_bits(quantize(positions[2 * i + 1] - min_y)) << 1);
+    const uint32_t code =
+        spread_bits(quantize(positions[2 * i] - min_x)) | (spread_bits(quantize(positions[2 * i + 1] - min_y)) << 1);
     keys_[i] = (static_cast<uint64_t>(code) << 32) | static_cast<uint64_t>(i);
   }
   radix_sort(keys_, scratch_);

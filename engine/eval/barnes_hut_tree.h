@@ -22,7 +22,7 @@
 namespace simclr {
 
 class BarnesHutTree {
-public:
+ public:
   // positions: [N, 2] row-major. Keeps a sorted copy; `positions` may change afterwards.
   void build(const double* positions, int64_t n);
 
@@ -41,13 +41,13 @@ public:
   // 16 measured fastest among 4..32 (fewer cells to walk against more pairs per leaf).
   static constexpr int32_t kLeafCapacity = 16;
 
-private:
+ private:
   struct Node {
-    double x, y;          // centre of mass
-    double width2;        // squared side of the cell
-    int32_t begin, end;   // its points, [begin, end) in Morton order
-    int32_t next;         // the first node after this subtree
-    int32_t leaf;         // 1 when its points are visited one by one
+    double x, y;         // centre of mass
+    double width2;       // squared side of the cell
+    int32_t begin, end;  // its points, [begin, end) in Morton order
+    int32_t next;        // the first node after this subtree
+    int32_t leaf;        // 1 when its points are visited one by one
   };
 
   void build_cell(int32_t begin, int32_t end, int level);
@@ -57,14 +57,14 @@ private:
   static constexpr int32_t kGroup = kLeafCapacity;
 
   int64_t n_ = 0;
-  double side_ = 0;                 // side of the root square
+  double side_ = 0;  // side of the root square
   std::vector<Node> nodes_;
-  std::vector<uint64_t> keys_, scratch_;  // (Morton code << 32) | original index
-  std::vector<double> sorted_;      // [N, 2] in Morton order
-  std::vector<double> prefix_;      // [N + 1, 2] prefix sums of sorted_, for centres of mass
-  std::vector<int32_t> leaves_;     // indices of the leaf nodes, in depth-first order
+  std::vector<uint64_t> keys_, scratch_;       // (Morton code << 32) | original index
+  std::vector<double> sorted_;                 // [N, 2] in Morton order
+  std::vector<double> prefix_;                 // [N + 1, 2] prefix sums of sorted_, for centres of mass
+  std::vector<int32_t> leaves_;                // indices of the leaf nodes, in depth-first order
   mutable std::vector<double> forces_sorted_;  // [N, 2] in Morton order
-  mutable std::vector<double> z_;   // [N] per-point share of Z, summed in order
+  mutable std::vector<double> z_;              // [N] per-point share of Z, summed in order
 };
 
 }  // namespace simclr

@@ -8,8 +8,7 @@ namespace simclr {
 
 namespace {
 torch::Tensor unit_rows(const torch::Tensor& z) {
-  return torch::nn::functional::normalize(z.to(torch::kDouble),
-                                          torch::nn::functional::NormalizeFuncOptions().dim(1));
+  return torch::nn::functional::normalize(z.to(torch::kDouble), torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 }  // namespace
 

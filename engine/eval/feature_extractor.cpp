@@ -9,13 +9,13 @@ namespace simclr {
 namespace {
 // Puts a module in eval mode for a scope and restores its previous mode.
 class EvalModeGuard {
-public:
+ public:
   explicit EvalModeGuard(torch::nn::Module& module) : module_(module), was_training_(module.is_training()) {
     module_.eval();
   }
   ~EvalModeGuard() { module_.train(was_training_); }
 
-private:
+ private:
   torch::nn::Module& module_;
   bool was_training_;
 };
@@ -24,11 +24,10 @@ private:
 torch::Tensor prepare_images(const torch::Tensor& images, const EmbedOptions& options) {
   auto x = images.to(options.device, torch::kFloat, /*non_blocking=*/true).div_(255.0);
   if (options.image_size > 0 && (x.size(2) != options.image_size || x.size(3) != options.image_size))
-    x = torch::nn::functional::interpolate(
-        x, torch::nn::functional::InterpolateFuncOptions()
-               .size(std::vector<int64_t>{options.image_size, options.image_size})
-               .mode(torch::kBilinear)
-               .align_corners(false));
+    x = torch::nn::functional::interpolate(x, torch::nn::functional::InterpolateFuncOptions()
+                                                  .size(std::vector<int64_t>{options.image_size, options.image_size})
+                                                  .mode(torch::kBilinear)
+                                                  .align_corners(false));
   if (!options.mean.empty()) x = normalize(x, options.mean, options.std);
   if (options.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   return x;
@@ -44,8 +43,8 @@ Embeddings embed_images(SimCLRModel& model, const torch::Tensor& images, const E
   std::vector<torch::Tensor> hs, zs;
   for (int64_t b = 0; b < batches; ++b) {
     stop.throw_if_stopped(options.stage);
-    const auto x = prepare_images(images.slice(0, b * options.batch_size, std::min(n, (b + 1) * options.batch_size)),
-                                  options);
+    const auto x =
+        prepare_images(images.slice(0, b * options.batch_size, std::min(n, (b + 1) * options.batch_size)), options);
     auto out = model->forward(x);
     hs.push_back(out.h.to(torch::kFloat));
     zs.push_back(out.z.to(torch::kFloat));

@@ -17,7 +17,7 @@ struct EmbedOptions {
   std::vector<double> mean, std;  // the dataset's channel statistics
   int64_t image_size = 0;         // resize to this (the model's training size); 0 = as is
   bool channels_last = false;
-  std::string stage = "embed";    // progress label
+  std::string stage = "embed";  // progress label
 };
 
 struct Embeddings {

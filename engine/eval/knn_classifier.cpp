@@ -18,11 +18,10 @@ std::vector<KnnAccuracy> knn_accuracy(const torch::Tensor& bank, const torch::Te
   if (options.ks.empty() || options.temperature <= 0) throw ConfigError("kNN: need k >= 1 and temperature > 0");
   torch::NoGradGuard no_grad;
   const auto device = bank.device();
-  const auto bank_n = torch::nn::functional::normalize(bank.to(torch::kFloat),
-                                                       torch::nn::functional::NormalizeFuncOptions().dim(1));
+  const auto bank_n =
+      torch::nn::functional::normalize(bank.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(1));
   const auto bank_y = bank_labels.to(device, torch::kLong);
-  const int64_t classes =
-      options.num_classes > 0 ? options.num_classes : bank_labels.max().item<int64_t>() + 1;
+  const int64_t classes = options.num_classes > 0 ? options.num_classes : bank_labels.max().item<int64_t>() + 1;
   const int64_t k_max = std::min<int64_t>(*std::max_element(options.ks.begin(), options.ks.end()), bank.size(0));
 
   std::vector<int64_t> correct1(options.ks.size(), 0), correct5(options.ks.size(), 0);
@@ -32,9 +31,9 @@ std::vector<KnnAccuracy> knn_accuracy(const torch::Tensor& bank, const torch::Te
     auto q = torch::nn::functional::normalize(queries.slice(0, start, end).to(device, torch::kFloat),
                                               torch::nn::functional::NormalizeFuncOptions().dim(1));
     const auto y = query_labels.slice(0, start, end).to(device, torch::kLong);
-    const auto sim = torch::mm(q, bank_n.t());                 // [n, M]
-    const auto top = sim.topk(k_max, /*dim=*/1);               // sorted, largest first
-    const auto top_sim = std::get<0>(top);                     // [n, k_max]
+    const auto sim = torch::mm(q, bank_n.t());    // [n, M]
+    const auto top = sim.topk(k_max, /*dim=*/1);  // sorted, largest first
+    const auto top_sim = std::get<0>(top);        // [n, k_max]
     const auto top_labels = bank_y.index_select(0, std::get<1>(top).reshape(-1)).view_as(top_sim);
     const auto weights = (top_sim / options.temperature).exp();
     for (size_t i = 0; i < options.ks.size(); ++i) {

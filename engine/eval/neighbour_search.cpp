@@ -78,15 +78,15 @@ void NeighbourIndex::check_k(int64_t k, bool excluding) const {
   const int64_t candidates = size() - (excluding ? 1 : 0);
   if (k < 1 || k > candidates)
     throw ConfigError("neighbour search: k must be in [1, " + std::to_string(candidates) + "] for a bank of " +
-                      std::to_string(size()) + " rows" + (excluding ? " without the query itself" : "") +
-                      ", got " + std::to_string(k));
+                      std::to_string(size()) + " rows" + (excluding ? " without the query itself" : "") + ", got " +
+                      std::to_string(k));
 }
 
 std::pair<torch::Tensor, torch::Tensor> NeighbourIndex::top_k(const torch::Tensor& sim, int64_t k) {
   auto [val, idx] = sim.topk(k, /*dim=*/1, /*largest=*/true, /*sorted=*/true);  // [B, k]
   // topk picks arbitrarily among values equal to the k-th one. Rows where such ties
   // straddle the k-th place (duplicate images, collapsed features) are redone below.
-  const auto kth = val.narrow(1, k - 1, 1);                            // [B, 1]
+  const auto kth = val.narrow(1, k - 1, 1);                               // [B, 1]
   const auto straddling = sim.ge(kth).sum(1).gt(k).nonzero().squeeze(1);  // usually empty
   if (straddling.numel() > 0) {
     const auto s = sim.index_select(0, straddling);  // [b, M]
@@ -153,8 +153,8 @@ NeighbourTable NeighbourIndex::search_self(int64_t k, bool exclude_self, const N
 }
 
 NeighbourTable NeighbourIndex::search_normalised(const torch::Tensor& q, int64_t k, const torch::Tensor& exclude,
-                                                 const NeighbourSearchOptions& options,
-                                                 const JobCallbacks& callbacks, const StopToken& stop) const {
+                                                 const NeighbourSearchOptions& options, const JobCallbacks& callbacks,
+                                                 const StopToken& stop) const {
   const int64_t n = q.size(0);
   torch::Tensor ex;
   if (exclude.defined()) {
@@ -179,8 +179,7 @@ NeighbourTable NeighbourIndex::search_normalised(const torch::Tensor& q, int64_t
     if (ex.defined()) {
       const auto e = ex.slice(0, start, end);
       const auto rows = e.ge(0).nonzero().squeeze(1);
-      if (rows.numel() > 0)
-        sim.index_put_({rows.to(device()), e.index_select(0, rows).to(device())}, kMinusInf);
+      if (rows.numel() > 0) sim.index_put_({rows.to(device()), e.index_select(0, rows).to(device())}, kMinusInf);
     }
     const auto [idx, val] = top_k(sim, k);
     out_idx.slice(0, start, end).copy_(idx);

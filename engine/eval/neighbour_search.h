@@ -22,9 +22,9 @@ namespace simclr {
 
 // One neighbour of one query, as plain values for widgets and printing.
 struct Neighbour {
-  int64_t index = 0;       // row in the bank
-  float similarity = 0;    // cosine similarity in [-1, 1]
-  int64_t label = -1;      // the bank's label of that row, -1 when the index has no labels
+  int64_t index = 0;     // row in the bank
+  float similarity = 0;  // cosine similarity in [-1, 1]
+  int64_t label = -1;    // the bank's label of that row, -1 when the index has no labels
 };
 
 // Neighbours of Q queries, on the CPU.
@@ -47,7 +47,7 @@ struct NeighbourSearchOptions {
 };
 
 class NeighbourIndex {
-public:
+ public:
   NeighbourIndex() = default;
   // bank: float [M, D] features (any floating type, any device; the index keeps a float32
   // L2-normalised copy on the same device). labels: int64 [M] or undefined. Throws
@@ -79,7 +79,7 @@ public:
   NeighbourTable search_self(int64_t k, bool exclude_self = true, const NeighbourSearchOptions& options = {},
                              const JobCallbacks& callbacks = {}, const StopToken& stop = {}) const;
 
-private:
+ private:
   void check_k(int64_t k, bool excluding) const;
   // q: float [Q, D] already normalised, on the bank's device.
   NeighbourTable search_normalised(const torch::Tensor& q, int64_t k, const torch::Tensor& exclude,

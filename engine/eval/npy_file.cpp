@@ -49,8 +49,10 @@ std::string dict_value(const std::string& dict, const std::string& key, const fs
   size_t begin = dict.find_first_not_of(' ', at + 1);
   if (begin == std::string::npos) throw DataError(path.string() + ": malformed .npy header");
   size_t end = begin;
-  if (dict[begin] == '(') end = dict.find(')', begin) + 1;  // the shape tuple holds commas
-  else end = dict.find_first_of(",}", begin);
+  if (dict[begin] == '(')
+    end = dict.find(')', begin) + 1;  // the shape tuple holds commas
+  else
+    end = dict.find_first_of(",}", begin);
   if (end == std::string::npos || end == 0) throw DataError(path.string() + ": malformed .npy header");
   std::string value = dict.substr(begin, end - begin);
   while (!value.empty() && value.back() == ' ') value.pop_back();
@@ -82,11 +84,13 @@ std::vector<int64_t> parse_shape(const std::string& tuple, const fs::path& path)
 std::string npy_header_dict(const torch::Tensor& tensor) {
   std::string shape = "(";
   for (int64_t i = 0; i < tensor.dim(); ++i) shape += std::to_string(tensor.size(i)) + ", ";
-  if (tensor.dim() > 1) shape.resize(shape.size() - 2);  // numpy: (3, 4) but (3,) and ()
-  else if (tensor.dim() == 1) shape.resize(shape.size() - 1);
+  if (tensor.dim() > 1)
+    shape.resize(shape.size() - 2);  // numpy: (3, 4) but (3,) and ()
+  else if (tensor.dim() == 1)
+    shape.resize(shape.size() - 1);
   shape += ")";
-  return std::string("{'descr': '") + descr_of(tensor.scalar_type()) + "', 'fortran_order': False, 'shape': " +
-         shape + ", }";
+  return std::string("{'descr': '") + descr_of(tensor.scalar_type()) + "', 'fortran_order': False, 'shape': " + shape +
+         ", }";
 }
 
 void write_npy(const fs::path& path, const torch::Tensor& tensor) {
@@ -128,8 +132,8 @@ torch::Tensor read_npy(const fs::path& path) {
   const size_t len_size = major == 1 ? 2 : 4;
   if (!in.read(reinterpret_cast<char*>(len_bytes), static_cast<std::streamsize>(len_size)))
     throw DataError(path.string() + ": truncated .npy header");
-  const size_t header_len = len_bytes[0] | (len_bytes[1] << 8) | (size_t{len_bytes[2]} << 16) |
-                            (size_t{len_bytes[3]} << 24);
+  const size_t header_len =
+      len_bytes[0] | (len_bytes[1] << 8) | (size_t{len_bytes[2]} << 16) | (size_t{len_bytes[3]} << 24);
   std::string dict(header_len, '\0');
   if (!in.read(dict.data(), static_cast<std::streamsize>(header_len)))
     throw DataError(path.string() + ": truncated .npy header");

@@ -20,11 +20,11 @@ struct PcaOptions {
 };
 
 struct PcaResult {
-  torch::Tensor mean;                // [D]
-  torch::Tensor components;          // [K, D], orthonormal rows, sign fixed (largest |entry| > 0)
-  torch::Tensor explained_variance;  // [K], variance along each component (divided by N - 1)
+  torch::Tensor mean;                      // [D]
+  torch::Tensor components;                // [K, D], orthonormal rows, sign fixed (largest |entry| > 0)
+  torch::Tensor explained_variance;        // [K], variance along each component (divided by N - 1)
   torch::Tensor explained_variance_ratio;  // [K], share of the total variance
-  torch::Tensor projected;           // [N, K], the centred data in component coordinates
+  torch::Tensor projected;                 // [N, K], the centred data in component coordinates
 
   // New data [M, D] into the same coordinates [M, K].
   torch::Tensor transform(const torch::Tensor& data) const;

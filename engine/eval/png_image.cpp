@@ -78,9 +78,8 @@ std::string zlib_compressed(const std::string& raw, int level) {
   if (level > 0) {
     uLongf size = compressBound(static_cast<uLong>(raw.size()));
     std::string out(size, '\0');
-    const int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size,
-                             reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
-                             std::min(level, 9));
+    const int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+                             static_cast<uLong>(raw.size()), std::min(level, 9));
     if (rc != Z_OK) throw IoError("PNG: zlib compress2 failed with code " + std::to_string(rc));
     out.resize(size);
     return out;
@@ -108,10 +107,17 @@ std::string encode_png(const torch::Tensor& image, int compression_level) {
     throw ConfigError("PNG: image size " + std::to_string(w) + "x" + std::to_string(h) + " is not allowed");
   uint8_t colour_type = 0;
   switch (c) {
-    case 1: colour_type = 0; break;  // greyscale
-    case 3: colour_type = 2; break;  // truecolour
-    case 4: colour_type = 6; break;  // truecolour with alpha
-    default: throw ConfigError("PNG: need 1, 3 or 4 channels, got " + std::to_string(c));
+    case 1:
+      colour_type = 0;
+      break;  // greyscale
+    case 3:
+      colour_type = 2;
+      break;  // truecolour
+    case 4:
+      colour_type = 6;
+      break;  // truecolour with alpha
+    default:
+      throw ConfigError("PNG: need 1, 3 or 4 channels, got " + std::to_string(c));
   }
   // Scanlines, each led by its filter type 0 (None): thumbnails of natural images gain
   // little from the other filters and None keeps the encoder trivially correct.
@@ -129,9 +135,9 @@ std::string encode_png(const torch::Tensor& image, int compression_level) {
   std::string ihdr;
   put_u32_be(ihdr, static_cast<uint32_t>(w));
   put_u32_be(ihdr, static_cast<uint32_t>(h));
-  ihdr += static_cast<char>(8);            // bit depth
+  ihdr += static_cast<char>(8);  // bit depth
   ihdr += static_cast<char>(colour_type);
-  ihdr += std::string(3, '\0');            // deflate, adaptive filtering, no interlace
+  ihdr += std::string(3, '\0');  // deflate, adaptive filtering, no interlace
   put_chunk(png, "IHDR", ihdr.data(), ihdr.size());
   constexpr size_t kMaxChunk = size_t{1} << 23;  // several IDAT chunks keep each one modest
   for (size_t pos = 0; pos < idat.size(); pos += kMaxChunk)

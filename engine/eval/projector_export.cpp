@@ -75,8 +75,9 @@ torch::Tensor sprite_sheet(const torch::Tensor& images, int64_t max_side, int64_
     throw ConfigError("sprite: need uint8 images [N, C, H, W] with C = 1 or 3");
   const int64_t n = images.size(0), c = images.size(1), h = images.size(2), w = images.size(3);
   const auto side = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
-  if (side > max_side) throw ConfigError("sprite: " + std::to_string(n) + " images do not fit a " +
-                                         std::to_string(max_side) + " px sprite");
+  if (side > max_side)
+    throw ConfigError("sprite: " + std::to_string(n) + " images do not fit a " + std::to_string(max_side) +
+                      " px sprite");
   // Shrink uniformly (keeping the aspect) only when full-size thumbnails would not fit.
   const double scale = std::min(1.0, static_cast<double>(max_side) / static_cast<double>(side * std::max(h, w)));
   const int64_t th = std::max<int64_t>(1, static_cast<int64_t>(std::floor(h * scale)));
@@ -131,8 +132,8 @@ ProjectorFiles export_projector(const fs::path& dir, const std::vector<Projector
   }
 
   const torch::Tensor y = labels.to(torch::kCPU, torch::kLong).contiguous();
-  const torch::Tensor idx = indices.defined() ? indices.to(torch::kCPU, torch::kLong).contiguous()
-                                              : torch::arange(n, torch::kLong);
+  const torch::Tensor idx =
+      indices.defined() ? indices.to(torch::kCPU, torch::kLong).contiguous() : torch::arange(n, torch::kLong);
   std::string meta = "index\tlabel\tclass\n";
   for (int64_t i = 0; i < n; ++i) {
     const int64_t label = y.data_ptr<int64_t>()[i];
@@ -154,14 +155,14 @@ ProjectorFiles export_projector(const fs::path& dir, const std::vector<Projector
   std::string config;
   for (size_t i = 0; i < tensors.size(); ++i) {
     config += "embeddings {\n  tensor_name: " + quoted(tensors[i].name) + "\n";
-    config += "  tensor_shape: " + std::to_string(n) + "\n  tensor_shape: " +
-              std::to_string(tensors[i].features.size(1)) + "\n";
+    config += "  tensor_shape: " + std::to_string(n) +
+              "\n  tensor_shape: " + std::to_string(tensors[i].features.size(1)) + "\n";
     config += "  tensor_path: " + quoted(files.tensors[i].filename().string()) + "\n";
     config += "  metadata_path: \"metadata.tsv\"\n";
     if (!files.sprite.empty())
-      config += "  sprite {\n    image_path: \"sprite.png\"\n    single_image_dim: " +
-                std::to_string(files.thumbnail_width) + "\n    single_image_dim: " +
-                std::to_string(files.thumbnail_height) + "\n  }\n";
+      config +=
+          "  sprite {\n    image_path: \"sprite.png\"\n    single_image_dim: " + std::to_string(files.thumbnail_width) +
+          "\n    single_image_dim: " + std::to_string(files.thumbnail_height) + "\n  }\n";
     config += "}\n";
   }
   files.config = dir / "projector_config.pbtxt";

@@ -31,7 +31,7 @@ struct ProjectorFiles {
   std::filesystem::path dir;
   std::vector<std::filesystem::path> tensors;  // one per ProjectorTensor, in order
   std::filesystem::path metadata;
-  std::filesystem::path sprite;                // empty without a sprite
+  std::filesystem::path sprite;  // empty without a sprite
   std::filesystem::path config;
   int64_t thumbnail_width = 0, thumbnail_height = 0;  // pixels of one sprite cell
   int64_t grid_side = 0;                              // cells per row and column

@@ -22,8 +22,8 @@ namespace simclr {
 namespace {
 
 constexpr const char* kStage = "t-SNE";
-constexpr double kInitStd = 1e-4;     // of the first PCA coordinate (Kobak & Linderman 2021)
-constexpr double kJitter = 1e-2;      // seeded noise, relative to kInitStd, that separates ties
+constexpr double kInitStd = 1e-4;  // of the first PCA coordinate (Kobak & Linderman 2021)
+constexpr double kJitter = 1e-2;   // seeded noise, relative to kInitStd, that separates ties
 constexpr double kMinGain = 0.01;
 constexpr double kMinAutoRate = 200;  // scikit-learn's floor of 50, times its factor 4
 
@@ -51,8 +51,7 @@ void validate(const torch::Tensor& data, const TsneOptions& o) {
   if (!(o.early_exaggeration > 0) || !std::isfinite(o.early_exaggeration)) bad("early_exaggeration must be > 0");
   if (!(o.learning_rate >= 0) || !std::isfinite(o.learning_rate)) bad("learning_rate must be >= 0 (0 = auto)");
   if (!(o.theta >= 0) || !std::isfinite(o.theta)) bad("theta must be >= 0");
-  if (o.exact_below < 0 || o.kl_every < 0 || o.threads < 0)
-    bad("exact_below, kl_every and threads must be >= 0");
+  if (o.exact_below < 0 || o.kl_every < 0 || o.threads < 0) bad("exact_below, kl_every and threads must be >= 0");
 }
 
 // PCA initialisation [N, dims] (row-major doubles), the first coordinate scaled to standard
@@ -131,8 +130,8 @@ TsneResult tsne(const torch::Tensor& data, const TsneOptions& options, const Job
       std::fill(gains.begin(), gains.end(), 1.0);
     }
     const bool with_kl = options.kl_every > 0 && it % options.kl_every == 0;
-    const double kl = objective.gradient(y.data(), exaggerating ? options.early_exaggeration : 1.0, with_kl,
-                                         grad.data());
+    const double kl =
+        objective.gradient(y.data(), exaggerating ? options.early_exaggeration : 1.0, with_kl, grad.data());
     if (with_kl) record_kl(it, kl);  // the layout after `it` updates
     const double momentum = exaggerating ? 0.5 : 0.8;
     for (size_t k = 0; k < y.size(); ++k) {
@@ -148,8 +147,8 @@ TsneResult tsne(const torch::Tensor& data, const TsneOptions& options, const Job
   result.kl_divergence = objective.kl_divergence(y.data());
   record_kl(options.iterations, result.kl_divergence);
 
-  result.embedding = torch::from_blob(y.data(), {n, dims}, torch::TensorOptions().dtype(torch::kDouble))
-                         .to(torch::kFloat);
+  result.embedding =
+      torch::from_blob(y.data(), {n, dims}, torch::TensorOptions().dtype(torch::kDouble)).to(torch::kFloat);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

@@ -19,24 +19,24 @@ namespace simclr {
 struct TsneOptions {
   int64_t dimensions = 2;
   double perplexity = 30;
-  int64_t iterations = 1000;             // in total, early exaggeration included
+  int64_t iterations = 1000;  // in total, early exaggeration included
   int64_t exaggeration_iterations = 250;
   double early_exaggeration = 12;
-  double learning_rate = 0;              // 0 = auto: max(N / early_exaggeration, 200)
-                                         //   (Belkina et al. 2019), equal to scikit-learn's
-                                         //   "auto" (max(N / ee / 4, 50)) whose gradient
-                                         //   carries an extra factor 4
-  double theta = 0.5;                    // Barnes-Hut accuracy; 0 = exact gradients
-  int64_t exact_below = 500;             // N below this uses exact gradients: O(N^2) costs
-                                         //   less than 1 s there and has no BH error
-  uint64_t seed = 0;                     // PCA init's randomised SVD, ties; same seed = same layout
-  int threads = 0;                       // 0 = torch::get_num_threads()
-  int64_t kl_every = 50;                 // compute and report the KL divergence every n iterations
+  double learning_rate = 0;   // 0 = auto: max(N / early_exaggeration, 200)
+                              //   (Belkina et al. 2019), equal to scikit-learn's
+                              //   "auto" (max(N / ee / 4, 50)) whose gradient
+                              //   carries an extra factor 4
+  double theta = 0.5;         // Barnes-Hut accuracy; 0 = exact gradients
+  int64_t exact_below = 500;  // N below this uses exact gradients: O(N^2) costs
+                              //   less than 1 s there and has no BH error
+  uint64_t seed = 0;          // PCA init's randomised SVD, ties; same seed = same layout
+  int threads = 0;            // 0 = torch::get_num_threads()
+  int64_t kl_every = 50;      // compute and report the KL divergence every n iterations
 };
 
 struct TsneResult {
-  torch::Tensor embedding;  // float [N, dimensions] on the CPU
-  double kl_divergence = 0; // at the end (without exaggeration)
+  torch::Tensor embedding;                             // float [N, dimensions] on the CPU
+  double kl_divergence = 0;                            // at the end (without exaggeration)
   std::vector<std::pair<int64_t, double>> kl_history;  // (iteration, KL) every kl_every
   int64_t iterations_done = 0;
   double learning_rate = 0;  // the rate used ("auto" resolved)

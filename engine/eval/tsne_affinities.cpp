@@ -18,16 +18,18 @@ namespace {
 constexpr const char* kStage = "t-SNE affinities";
 
 // Rows per distance block: the [B, N] float block stays around 64 MB.
-int64_t block_rows(int64_t n) { return std::clamp<int64_t>((int64_t{16} << 20) / std::max<int64_t>(n, 1), 1, n); }
+int64_t block_rows(int64_t n) {
+  return std::clamp<int64_t>((int64_t{16} << 20) / std::max<int64_t>(n, 1), 1, n);
+}
 
 KnnGraph knn_blocks(const torch::Tensor& data, int64_t k, const JobCallbacks& callbacks, const StopToken& stop,
                     const ProgressClock& clock) {
   torch::NoGradGuard no_grad;
   const int64_t n = data.size(0);
   if (k < 1 || k >= n) throw ConfigError("t-SNE: the neighbour count must be in [1, N - 1], got " + std::to_string(k));
-  const auto x = data.to(torch::kFloat).contiguous();                        // [N, D]
-  const auto xt = x.t().contiguous();                                        // [D, N]
-  const auto squared_norms = x.pow(2).sum(1);                                // [N]
+  const auto x = data.to(torch::kFloat).contiguous();  // [N, D]
+  const auto xt = x.t().contiguous();                  // [D, N]
+  const auto squared_norms = x.pow(2).sum(1);          // [N]
   KnnGraph graph;
   graph.n = n;
   graph.k = k;
@@ -41,11 +43,13 @@ KnnGraph knn_blocks(const torch::Tensor& data, int64_t k, const JobCallbacks& ca
     // |a - b|^2 = |b|^2 - 2 a.b + |a|^2; the row's own |a|^2 does not change its ranking, so it
     // is added to the k winners only. One GEMM per block.
     auto d2 = torch::addmm(squared_norms.unsqueeze(0), x.slice(0, start, end), xt, 1.0, -2.0);  // [B, N]
-    d2.diagonal(/*offset=*/start).fill_(inf);                               // never its own neighbour
+    d2.diagonal(/*offset=*/start).fill_(inf);  // never its own neighbour
     auto top = d2.topk(k, /*dim=*/1, /*largest=*/false, /*sorted=*/true);
     const auto dist = (std::get<0>(top) + squared_norms.slice(0, start, end).unsqueeze(1))
-                          .clamp_min(0).to(torch::kCPU, torch::kDouble).contiguous();  // [B, k]
-    const auto idx = std::get<1>(top).to(torch::kCPU, torch::kLong).contiguous();     // [B, k]
+                          .clamp_min(0)
+                          .to(torch::kCPU, torch::kDouble)
+                          .contiguous();                                           // [B, k]
+    const auto idx = std::get<1>(top).to(torch::kCPU, torch::kLong).contiguous();  // [B, k]
     std::copy_n(dist.data_ptr<double>(), (end - start) * k, graph.distance2.begin() + start * k);
     std::copy_n(idx.data_ptr<int64_t>(), (end - start) * k, graph.index.begin() + start * k);
     callbacks.progress(clock.at(block + 1));
@@ -159,8 +163,8 @@ TsneAffinities symmetrize_affinities(const KnnGraph& graph, const std::vector<do
   return result;
 }
 
-TsneAffinities tsne_affinities(const torch::Tensor& data, double perplexity, int threads,
-                               const JobCallbacks& callbacks, const StopToken& stop) {
+TsneAffinities tsne_affinities(const torch::Tensor& data, double perplexity, int threads, const JobCallbacks& callbacks,
+                               const StopToken& stop) {
   if (data.dim() != 2) throw ConfigError("t-SNE: data must be [N, D]");
   const int64_t n = data.size(0);
   const int64_t blocks = (n + block_rows(n) - 1) / block_rows(n);

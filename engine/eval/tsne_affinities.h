@@ -14,8 +14,8 @@ namespace simclr {
 // Each point's nearest neighbours, nearest first, itself excluded.
 struct KnnGraph {
   int64_t n = 0, k = 0;
-  std::vector<int64_t> index;    // [N * k]
-  std::vector<double> distance2; // [N * k], squared Euclidean distances
+  std::vector<int64_t> index;     // [N * k]
+  std::vector<double> distance2;  // [N * k], squared Euclidean distances
 };
 
 // Symmetric sparse P in CSR form: p_ij = (p_j|i + p_i|j) / (2N), all entries sum to 1.

@@ -62,8 +62,8 @@ TsneObjective::TsneObjective(const TsneAffinities& p, int64_t dimensions, double
 double TsneObjective::attraction(const double* y, bool with_kl, double* out) {
   tsne_detail::parallel_chunks(n_, threads_, kChunk, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
-      row_terms_[i] = dims_ == 2 ? attraction_row_2d(p_, y, i, with_kl, out)
-                                 : attraction_row(p_, y, dims_, i, with_kl, out);
+      row_terms_[i] =
+          dims_ == 2 ? attraction_row_2d(p_, y, i, with_kl, out) : attraction_row(p_, y, dims_, i, with_kl, out);
   });
   double kl = 0;
   if (with_kl)

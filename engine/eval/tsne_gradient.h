@@ -17,7 +17,7 @@
 namespace simclr {
 
 class TsneObjective {
-public:
+ public:
   // theta > 0 uses Barnes-Hut (dimensions must be 2); theta == 0 sums all pairs exactly.
   TsneObjective(const TsneAffinities& p, int64_t dimensions, double theta, int threads);
 
@@ -30,7 +30,7 @@ public:
 
   bool barnes_hut() const { return theta_ > 0; }
 
-private:
+ private:
   // sum_j p_ij w_ij (y_i - y_j) into out; returns sum p_ij log(1 + d_ij^2) when with_kl.
   double attraction(const double* y, bool with_kl, double* out);
   // sum_{j != i} w_ij^2 (y_i - y_j) into out; returns Z.

@@ -30,7 +30,9 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // NaN (not measured) is null in JSON and empty in CSV.
-json number_or_null(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
+json number_or_null(double v) {
+  return std::isnan(v) ? json(nullptr) : json(v);
+}
 double number_from(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : NAN;
 }
@@ -48,10 +50,14 @@ std::string csv_text(const std::string& s) {
 }
 
 json to_json(const SweepPointResult& p) {
-  return {{"batch_size", p.batch_size},          {"learning_rate", p.learning_rate},
-          {"epochs", p.epochs},                  {"steps", p.steps},
-          {"run", p.run},                        {"status", p.status},
-          {"message", p.message},                {"memory_note", p.memory_note},
+  return {{"batch_size", p.batch_size},
+          {"learning_rate", p.learning_rate},
+          {"epochs", p.epochs},
+          {"steps", p.steps},
+          {"run", p.run},
+          {"status", p.status},
+          {"message", p.message},
+          {"memory_note", p.memory_note},
           {"final_loss", number_or_null(p.final_loss)},
           {"knn_top1", number_or_null(p.knn_top1)},
           {"linear_top1", number_or_null(p.linear_top1)},
@@ -79,7 +85,9 @@ SweepPointResult point_from_json(const json& j) {
   return p;
 }
 
-std::string percent_text(double fraction) { return csv_number(100 * fraction, "%.2f"); }
+std::string percent_text(double fraction) {
+  return csv_number(100 * fraction, "%.2f");
+}
 
 // Trains (or resumes) one point and evaluates it. Training errors become a "failed" point.
 void run_point(const SweepPoint& point, SweepPointResult& out, const fs::path& sweep_dir, const SweepOptions& options,
@@ -130,7 +138,8 @@ void run_point(const SweepPoint& point, SweepPointResult& out, const fs::path& s
   }
 
   try {  // a stop during the evaluation leaves the point to be evaluated on --resume
-    TrainedRun run = open_trained_run(trained_dir, "", options.device_override.empty() ? "auto" : options.device_override);
+    TrainedRun run =
+        open_trained_run(trained_dir, "", options.device_override.empty() ? "auto" : options.device_override);
     const KnnEvaluation knn = evaluate_knn(run, {project.evaluation.knn_k}, callbacks, stop);
     out.knn_top1 = knn.accuracies.front().top1;
     if (project.sweep.linear_probe) out.linear_top1 = evaluate_linear(run, callbacks, stop).result.test_top1;
@@ -237,10 +246,14 @@ SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, c
 void write_sweep_tables(const SweepResult& result) {
   json points = json::array();
   for (const auto& p : result.points) points.push_back(to_json(p));
-  const json document = {{"project", result.project_name}, {"device", result.device},
-                         {"budget", result.budget},        {"lr_scaling", result.lr_scaling},
-                         {"train_images", result.train_images}, {"reference_batch", result.reference_batch},
-                         {"knn_k", result.knn_k},          {"points", points}};
+  const json document = {{"project", result.project_name},
+                         {"device", result.device},
+                         {"budget", result.budget},
+                         {"lr_scaling", result.lr_scaling},
+                         {"train_images", result.train_images},
+                         {"reference_batch", result.reference_batch},
+                         {"knn_k", result.knn_k},
+                         {"points", points}};
   write_file_atomically(result.sweep_dir / kSweepFile, document.dump(2) + "\n");
 
   std::ostringstream csv;
@@ -250,8 +263,8 @@ void write_sweep_tables(const SweepResult& result) {
     csv << p.batch_size << "," << csv_number(p.learning_rate, "%.6g") << "," << p.epochs << "," << p.steps << ","
         << p.status << "," << csv_number(p.final_loss, "%.4f") << "," << percent_text(p.knn_top1) << ","
         << percent_text(p.linear_top1) << "," << csv_number(p.views_per_second, "%.1f") << ","
-        << csv_number(p.train_seconds, "%.1f") << "," << csv_number(p.wall_seconds, "%.1f") << ","
-        << csv_text(p.run) << "\n";
+        << csv_number(p.train_seconds, "%.1f") << "," << csv_number(p.wall_seconds, "%.1f") << "," << csv_text(p.run)
+        << "\n";
   write_file_atomically(result.sweep_dir / "sweep.csv", csv.str());
 
   const auto cell = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
@@ -263,11 +276,11 @@ void write_sweep_tables(const SweepResult& result) {
      << "| Batch | LR | Epochs | Steps | Status | Final loss | kNN top-1 % | Linear top-1 % | Views/s | Train s | "
         "Wall s |\n|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& p : result.points)
-    md << "| " << p.batch_size << " | " << csv_number(p.learning_rate, "%.4g") << " | " << p.epochs << " | "
-       << p.steps << " | " << p.status << " | " << cell(csv_number(p.final_loss, "%.4f")) << " | "
+    md << "| " << p.batch_size << " | " << csv_number(p.learning_rate, "%.4g") << " | " << p.epochs << " | " << p.steps
+       << " | " << p.status << " | " << cell(csv_number(p.final_loss, "%.4f")) << " | "
        << cell(percent_text(p.knn_top1)) << " | " << cell(percent_text(p.linear_top1)) << " | "
-       << cell(csv_number(p.views_per_second, "%.1f")) << " | " << cell(csv_number(p.train_seconds, "%.1f"))
-       << " | " << cell(csv_number(p.wall_seconds, "%.1f")) << " |\n";
+       << cell(csv_number(p.views_per_second, "%.1f")) << " | " << cell(csv_number(p.train_seconds, "%.1f")) << " | "
+       << cell(csv_number(p.wall_seconds, "%.1f")) << " |\n";
   bool notes = false;
   for (const auto& p : result.points)
     if (!p.memory_note.empty() || !p.message.empty()) {

@@ -17,10 +17,10 @@
 namespace simclr {
 
 struct SweepOptions {
-  std::filesystem::path runs_root;    // empty = runs/ beside the project file
-  std::string sweep_name;             // empty = <project>-sweep-<timestamp>
+  std::filesystem::path runs_root;     // empty = runs/ beside the project file
+  std::string sweep_name;              // empty = <project>-sweep-<timestamp>
   std::filesystem::path resume_sweep;  // a sweep folder to continue
-  std::string device_override;        // as TrainOptions
+  std::string device_override;         // as TrainOptions
   int64_t threads_override = -1;
 };
 
@@ -28,7 +28,7 @@ struct SweepPointResult {
   int64_t batch_size = 0;
   double learning_rate = 0;
   int64_t epochs = 0, steps = 0;
-  std::string run;     // folder name inside the sweep folder
+  std::string run;  // folder name inside the sweep folder
   // "pending", "done", "skipped-memory" (would not fit), "failed" (message says why),
   // "stopped" (stop requested during this point).
   std::string status = "pending";

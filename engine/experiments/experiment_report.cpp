@@ -30,7 +30,9 @@ std::string fixed(double v, const char* format) {
   std::snprintf(text, sizeof text, format, v);
   return text;
 }
-std::string pct(double fraction) { return std::isnan(fraction) ? "–" : fixed(100 * fraction, "%.2f"); }
+std::string pct(double fraction) {
+  return std::isnan(fraction) ? "–" : fixed(100 * fraction, "%.2f");
+}
 
 std::string duration(double seconds) {
   if (std::isnan(seconds) || seconds <= 0) return "–";
@@ -40,7 +42,9 @@ std::string duration(double seconds) {
   return fixed(seconds / 86400, "%.1f days");
 }
 
-std::string millions(int64_t n) { return n <= 0 ? "–" : fixed(static_cast<double>(n) / 1e6, "%.2f M"); }
+std::string millions(int64_t n) {
+  return n <= 0 ? "–" : fixed(static_cast<double>(n) / 1e6, "%.2f M");
+}
 
 json read_json_file(const fs::path& file) {
   try {
@@ -129,9 +133,12 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& file) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cell += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        cell += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        cell += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -172,11 +179,10 @@ std::string runs_section(const std::vector<RunFacts>& runs) {
     const double per_step = r.seconds_per_step();
     const bool partial = s.total_steps > s.steps_done;
     md << "| " << s.name << " | " << r.encoder << " | " << millions(s.parameters) << " | " << s.dataset << " | "
-       << s.batch_size << " | " << s.steps_done << (s.total_steps ? " / " + std::to_string(s.total_steps) : "")
-       << " | " << (s.device.empty() ? "–" : s.device) << " | " << duration(s.train_seconds) << " | "
-       << fixed(per_step, "%.3f") << " | "
-       << (partial ? duration(per_step * static_cast<double>(s.total_steps)) : duration(s.train_seconds)) << " | "
-       << (s.final_loss ? fixed(*s.final_loss, "%.4f") : "–") << " | " << pct(r.best_knn()) << " | "
+       << s.batch_size << " | " << s.steps_done << (s.total_steps ? " / " + std::to_string(s.total_steps) : "") << " | "
+       << (s.device.empty() ? "–" : s.device) << " | " << duration(s.train_seconds) << " | " << fixed(per_step, "%.3f")
+       << " | " << (partial ? duration(per_step * static_cast<double>(s.total_steps)) : duration(s.train_seconds))
+       << " | " << (s.final_loss ? fixed(*s.final_loss, "%.4f") : "–") << " | " << pct(r.best_knn()) << " | "
        << pct(r.linear_top1) << " | "
        << (std::isnan(r.finetune_top1) ? "–" : pct(r.finetune_top1) + " (" + std::to_string(r.finetune_epochs) + " ep)")
        << " |\n";
@@ -238,13 +244,14 @@ void add_sweep(const SweepResult& sweep, ExperimentReport& report) {
   for (const auto& p : sweep.points) {
     md << "| " << p.batch_size << " | " << fixed(p.learning_rate, "%.4g") << " | " << p.steps << " | " << p.status
        << " | " << fixed(p.final_loss, "%.4f") << " | " << pct(p.knn_top1) << " | " << pct(p.linear_top1) << " | "
-       << fixed(p.views_per_second, "%.0f") << " | " << duration(p.train_seconds) << " | "
-       << duration(p.wall_seconds) << " |\n";
+       << fixed(p.views_per_second, "%.0f") << " | " << duration(p.train_seconds) << " | " << duration(p.wall_seconds)
+       << " |\n";
     fig.x.push_back(static_cast<double>(p.batch_size));
     fig.series[0].values.push_back(std::isnan(p.knn_top1) ? NAN : 100 * p.knn_top1);
     fig.series[1].values.push_back(std::isnan(p.linear_top1) ? NAN : 100 * p.linear_top1);
   }
-  md << "\n{{figure:" << fig.stem << "}}\n\nThe paper's Figure 11 accuracies are not in our sources, so only ours "
+  md << "\n{{figure:" << fig.stem
+     << "}}\n\nThe paper's Figure 11 accuracies are not in our sources, so only ours "
         "are shown.\n";
   report.sections.push_back(md.str());
   report.figures.push_back(fig);
@@ -287,9 +294,12 @@ std::string ReportFigure::csv() const {
   out << "\n";
   const size_t n = kind == "sweep" ? x.size() : categories.size();
   for (size_t i = 0; i < n; ++i) {
-    if (kind == "sweep") out << fixed(x[i], "%.0f");
-    else out << (categories[i].find(',') == std::string::npos ? categories[i] : "\"" + categories[i] + "\"");
-    for (const auto& s : series) out << "," << (i < s.values.size() && !std::isnan(s.values[i]) ? fixed(s.values[i], "%.2f") : "");
+    if (kind == "sweep")
+      out << fixed(x[i], "%.0f");
+    else
+      out << (categories[i].find(',') == std::string::npos ? categories[i] : "\"" + categories[i] + "\"");
+    for (const auto& s : series)
+      out << "," << (i < s.values.size() && !std::isnan(s.values[i]) ? fixed(s.values[i], "%.2f") : "");
     out << "\n";
   }
   return out.str();
@@ -316,9 +326,12 @@ ExperimentReport build_experiment_report(const std::vector<fs::path>& inputs) {
   std::vector<RunFacts> runs;
   std::vector<SweepResult> sweeps;
   for (const auto& input : inputs) {
-    if (is_sweep_folder(input)) sweeps.push_back(read_sweep(input));
-    else if (fs::is_regular_file(input / "config.json")) runs.push_back(read_run_facts(input));
-    else throw ConfigError(input.string() + ": neither a run folder (config.json) nor a sweep folder (sweep.json)");
+    if (is_sweep_folder(input))
+      sweeps.push_back(read_sweep(input));
+    else if (fs::is_regular_file(input / "config.json"))
+      runs.push_back(read_run_facts(input));
+    else
+      throw ConfigError(input.string() + ": neither a run folder (config.json) nor a sweep folder (sweep.json)");
   }
 
   ExperimentReport report;

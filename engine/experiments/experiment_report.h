@@ -16,8 +16,8 @@ struct ReportSeries {
 };
 
 struct ReportFigure {
-  std::string stem;   // file name without extension: "figure10-quickstart"
-  std::string kind;   // "bars" (categories) or "sweep" (x = batch sizes, log2 axis)
+  std::string stem;  // file name without extension: "figure10-quickstart"
+  std::string kind;  // "bars" (categories) or "sweep" (x = batch sizes, log2 axis)
   std::string title;
   std::vector<std::string> categories;  // bars
   std::vector<double> x;                // sweep

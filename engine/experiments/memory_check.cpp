@@ -72,12 +72,16 @@ bool is_out_of_memory(const std::exception& e) {
 
 }  // namespace
 
-double available_memory_bytes() { return proc_field_bytes("/proc/meminfo", "MemAvailable"); }
+double available_memory_bytes() {
+  return proc_field_bytes("/proc/meminfo", "MemAvailable");
+}
 
 std::string format_bytes(double bytes) {
   char text[32];
-  if (bytes >= 1e9) std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
-  else std::snprintf(text, sizeof text, "%.0f MB", bytes / 1e6);
+  if (bytes >= 1e9)
+    std::snprintf(text, sizeof text, "%.1f GB", bytes / 1e9);
+  else
+    std::snprintf(text, sizeof text, "%.0f MB", bytes / 1e6);
   return text;
 }
 
@@ -142,7 +146,8 @@ MemoryCheckResult check_sweep_memory(const SweepPlan& plan, const RunData& data,
     }
     const double budget = 0.8 * result.available_bytes;  // leave room for the rest of the system
     for (auto& c : result.points) {
-      if (!c.measured) c.bytes = per_image > 0 ? std::max(0.0, fixed) + per_image * static_cast<double>(c.batch_size) : 0;
+      if (!c.measured)
+        c.bytes = per_image > 0 ? std::max(0.0, fixed) + per_image * static_cast<double>(c.batch_size) : 0;
       const std::string how = c.measured ? "measured " : "estimated ";
       if (c.bytes <= 0 || budget <= 0) {
         c.fits = true;

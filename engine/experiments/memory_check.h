@@ -18,17 +18,17 @@ namespace simclr {
 struct BatchMemoryCheck {
   int64_t batch_size = 0;
   bool fits = false;
-  bool measured = false;         // a real step ran (else: extrapolated, or not tried after an OOM)
-  double bytes = 0;              // peak memory of the step (measured or estimated); 0 = unknown
-  double seconds_per_step = 0;   // of the measured step (first-step overheads included); 0 = unknown
-  std::string note;              // one line for the plan: "measured 1.2 GB", "estimated 31 GB > 20 GB available"
+  bool measured = false;        // a real step ran (else: extrapolated, or not tried after an OOM)
+  double bytes = 0;             // peak memory of the step (measured or estimated); 0 = unknown
+  double seconds_per_step = 0;  // of the measured step (first-step overheads included); 0 = unknown
+  std::string note;             // one line for the plan: "measured 1.2 GB", "estimated 31 GB > 20 GB available"
 };
 
 struct MemoryCheckResult {
-  std::string device;             // as describe_device() says
-  double available_bytes = 0;     // CPU: MemAvailable at the start; CUDA: 0 (not known here)
+  std::string device;                    // as describe_device() says
+  double available_bytes = 0;            // CPU: MemAvailable at the start; CUDA: 0 (not known here)
   std::vector<BatchMemoryCheck> points;  // one per plan point, same order
-  int64_t largest_fitting = 0;    // 0 when none fits
+  int64_t largest_fitting = 0;           // 0 when none fits
 };
 
 // `data` is the sweep's dataset (the project's limits applied). Progress stage "memory".

@@ -14,15 +14,15 @@ struct SweepPoint {
   int64_t batch_size = 0;
   double learning_rate = 0;  // the peak learning rate the run will use (after scaling)
   int64_t epochs = 0;
-  int64_t steps = 0;         // optimizer steps the run will take
-  std::string run_name;      // folder name inside the sweep folder: "bs-0032"
-  ProjectConfig config;      // the run's project: batch size, scaling, epochs, max_steps set; no sweep
+  int64_t steps = 0;     // optimizer steps the run will take
+  std::string run_name;  // folder name inside the sweep folder: "bs-0032"
+  ProjectConfig config;  // the run's project: batch size, scaling, epochs, max_steps set; no sweep
 };
 
 struct SweepPlan {
-  int64_t train_images = 0;      // after dataset.train_limit
-  int64_t reference_batch = 0;   // the project's own training.batch_size
-  int64_t reference_steps = 0;   // the reference's steps (what "steps" budgets hold equal)
+  int64_t train_images = 0;        // after dataset.train_limit
+  int64_t reference_batch = 0;     // the project's own training.batch_size
+  int64_t reference_steps = 0;     // the reference's steps (what "steps" budgets hold equal)
   std::vector<SweepPoint> points;  // in ascending batch size
 };
 

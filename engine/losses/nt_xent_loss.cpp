@@ -22,8 +22,8 @@ std::string shape_of(const torch::Tensor& t) {
 }
 
 void check_pair(const torch::Tensor& z1, const torch::Tensor& z2, const char* who) {
-  const bool ok = z1.defined() && z2.defined() && z1.dim() == 2 && z2.dim() == 2 &&
-                  z1.sizes() == z2.sizes() && z1.size(0) >= 1 && z1.size(1) >= 1;
+  const bool ok = z1.defined() && z2.defined() && z1.dim() == 2 && z2.dim() == 2 && z1.sizes() == z2.sizes() &&
+                  z1.size(0) >= 1 && z1.size(1) >= 1;
   if (!ok)
     throw ConfigError(std::string(who) + ": the two views must both be [N, D] with N >= 1 and D >= 1, got z1 " +
                       shape_of(z1) + " and z2 " + shape_of(z2));
@@ -60,7 +60,7 @@ torch::Tensor nt_xent_loss(const torch::Tensor& z1, const torch::Tensor& z2, dou
   check_temperature(temperature);
   check_pair(z1, z2, "nt_xent_loss");
   const int64_t n = z1.size(0);
-  const torch::Tensor z = stacked_unit_rows(z1, z2);       // [2N, D]
+  const torch::Tensor z = stacked_unit_rows(z1, z2);         // [2N, D]
   torch::Tensor logits = torch::mm(z, z.t()) / temperature;  // [2N, 2N]
   // A view is not its own candidate: −inf drops it from the softmax's denominator.
   const torch::Tensor self = torch::eye(2 * n, torch::TensorOptions().dtype(torch::kBool).device(z.device()));
@@ -86,12 +86,12 @@ ContrastiveStats contrastive_stats(const torch::Tensor& z1, const torch::Tensor&
   const torch::Tensor pos = positive_index(n, z.device());              // [2N]
   const torch::Tensor pos_sim = sim.gather(1, pos.unsqueeze(1));        // [2N, 1]
   auto bool_opts = torch::TensorOptions().dtype(torch::kBool).device(z.device());
-  const torch::Tensor self = torch::eye(2 * n, bool_opts);              // [2N, 2N]
-  const torch::Tensor is_pos = torch::zeros({2 * n, 2 * n}, bool_opts).scatter_(
-      1, pos.unsqueeze(1), torch::ones({2 * n, 1}, bool_opts));
-  const torch::Tensor is_neg = ~(self | is_pos);                        // [2N, 2N]
+  const torch::Tensor self = torch::eye(2 * n, bool_opts);  // [2N, 2N]
+  const torch::Tensor is_pos =
+      torch::zeros({2 * n, 2 * n}, bool_opts).scatter_(1, pos.unsqueeze(1), torch::ones({2 * n, 1}, bool_opts));
+  const torch::Tensor is_neg = ~(self | is_pos);  // [2N, 2N]
   // Rank of the positive: 1 + number of negatives at least as similar.
-  const torch::Tensor rank = 1 + ((sim >= pos_sim) & is_neg).sum(1);   // [2N]
+  const torch::Tensor rank = 1 + ((sim >= pos_sim) & is_neg).sum(1);  // [2N]
 
   ContrastiveStats stats;
   stats.mean_positive_rank = rank.to(torch::kDouble).mean().item<double>();

@@ -31,14 +31,14 @@ ConfigIssues validate_temperature(double temperature, const std::string& path = 
 
 // The loss as a module holding a validated temperature: NTXentLoss loss(0.5); loss(z1, z2).
 class NTXentLossImpl : public torch::nn::Module {
-public:
+ public:
   // Throws ConfigError for a temperature that is not finite and > 0.
   explicit NTXentLossImpl(double temperature);
   // z1, z2 [N, D] -> scalar
   torch::Tensor forward(const torch::Tensor& z1, const torch::Tensor& z2);
   double temperature() const { return temperature_; }
 
-private:
+ private:
   double temperature_;
 };
 TORCH_MODULE(NTXentLoss);
@@ -46,11 +46,11 @@ TORCH_MODULE(NTXentLoss);
 // How well each view finds its positive among the 2N − 1 other views by cosine similarity
 // (the "contrastive accuracy" of the live monitor). No gradient; independent of T.
 struct ContrastiveStats {
-  double positive_top1 = 0;        // fraction of the 2N views whose nearest other view is its positive
-  double mean_positive_rank = 0;   // mean rank of the positive, 1 = best, 2N − 1 = worst;
-                                   // ties count against the positive (collapse ranks last)
-  double mean_positive_cosine = 0; // mean cosine similarity of positive pairs
-  double mean_negative_cosine = 0; // mean cosine similarity of negative pairs (0 when N = 1)
+  double positive_top1 = 0;         // fraction of the 2N views whose nearest other view is its positive
+  double mean_positive_rank = 0;    // mean rank of the positive, 1 = best, 2N − 1 = worst;
+                                    // ties count against the positive (collapse ranks last)
+  double mean_positive_cosine = 0;  // mean cosine similarity of positive pairs
+  double mean_negative_cosine = 0;  // mean cosine similarity of negative pairs (0 when N = 1)
 };
 
 // z1, z2 [N, D]; same checks as nt_xent_loss.

@@ -16,12 +16,11 @@ ConfigIssues ProjectionHeadConfig::validate(const std::string& path, bool requir
   ConfigIssues issues;
   const std::string prefix = path.empty() ? std::string() : path + ".";
   if (input_dim < 0 || (require_input_dim && input_dim == 0))
-    issues.push_back({prefix + "input_dim",
-                      "must be >= 1" + std::string(require_input_dim ? "" : " (or 0 = the encoder's)") +
-                          ", got " + std::to_string(input_dim)});
+    issues.push_back({prefix + "input_dim", "must be >= 1" +
+                                                std::string(require_input_dim ? "" : " (or 0 = the encoder's)") +
+                                                ", got " + std::to_string(input_dim)});
   if (layers < 0 || layers > 16)
-    issues.push_back({prefix + "layers",
-                      "must be between 0 (no head) and 16, got " + std::to_string(layers)});
+    issues.push_back({prefix + "layers", "must be between 0 (no head) and 16, got " + std::to_string(layers)});
   if (layers >= 2 && hidden_dim < 1)
     issues.push_back({prefix + "hidden_dim", "must be >= 1, got " + std::to_string(hidden_dim)});
   if (layers >= 1 && output_dim < 1)
@@ -36,8 +35,7 @@ ProjectionHeadImpl::ProjectionHeadImpl(const ProjectionHeadConfig& config) : con
   layers = nn::Sequential();
   int64_t in = config.input_dim;
   for (int l = 1; l < config.layers; ++l) {  // hidden layers
-    layers->push_back(
-        nn::Linear(nn::LinearOptions(in, config.hidden_dim).bias(!config.batch_norm)));
+    layers->push_back(nn::Linear(nn::LinearOptions(in, config.hidden_dim).bias(!config.batch_norm)));
     if (config.batch_norm) layers->push_back(nn::BatchNorm1d(config.hidden_dim));
     layers->push_back(nn::ReLU());
     in = config.hidden_dim;

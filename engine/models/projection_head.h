@@ -22,17 +22,16 @@ struct ProjectionHeadConfig {
   int64_t input_dim = 0;  // size of h; 0 = take the encoder's feature_dim (SimCLRModel)
   int64_t hidden_dim = 512;
   int64_t output_dim = 128;
-  int layers = 2;         // number of Linear layers; 1 = linear head, 0 = identity (z = h)
+  int layers = 2;          // number of Linear layers; 1 = linear head, 0 = identity (z = h)
   bool batch_norm = true;  // BatchNorm1d after every hidden Linear
 
   // Every problem, located under `path`. With require_input_dim = false, input_dim = 0
   // is accepted (it is filled in from the encoder later).
-  ConfigIssues validate(const std::string& path = "model.projection_head",
-                        bool require_input_dim = false) const;
+  ConfigIssues validate(const std::string& path = "model.projection_head", bool require_input_dim = false) const;
 };
 
 class ProjectionHeadImpl : public torch::nn::Module {
-public:
+ public:
   // Throws ConfigError for invalid values (input_dim must be set by now).
   explicit ProjectionHeadImpl(const ProjectionHeadConfig& config);
 
@@ -46,7 +45,7 @@ public:
   // Linear / BatchNorm1d / ReLU in order: "layers.0.weight", "layers.1.weight", ...
   torch::nn::Sequential layers{nullptr};
 
-private:
+ private:
   ProjectionHeadConfig config_;
 };
 TORCH_MODULE(ProjectionHead);

@@ -23,8 +23,8 @@ struct DepthLayout {
 
 // torchvision's layouts.
 constexpr DepthLayout kLayouts[] = {
-    {18, false, {2, 2, 2, 2}},   {34, false, {3, 4, 6, 3}},  {50, true, {3, 4, 6, 3}},
-    {101, true, {3, 4, 23, 3}},  {152, true, {3, 8, 36, 3}},
+    {18, false, {2, 2, 2, 2}},  {34, false, {3, 4, 6, 3}},  {50, true, {3, 4, 6, 3}},
+    {101, true, {3, 4, 23, 3}}, {152, true, {3, 8, 36, 3}},
 };
 
 const DepthLayout* find_layout(int depth) {
@@ -34,8 +34,7 @@ const DepthLayout* find_layout(int depth) {
 }
 
 nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding) {
-  return nn::Conv2d(
-      nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
+  return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
 }
 
 nn::BatchNorm2d batch_norm(int64_t channels) {
@@ -81,19 +80,17 @@ ConfigIssues ResNetConfig::validate(const std::string& path) const {
   const std::string prefix = path.empty() ? std::string() : path + ".";
   if (!find_layout(depth)) {
     std::string allowed;
-    for (int d : supported_resnet_depths())
-      allowed += (allowed.empty() ? "" : ", ") + std::to_string(d);
-    issues.push_back({prefix + "depth",
-                      "unsupported ResNet depth " + std::to_string(depth) + " (use " + allowed + ")"});
+    for (int d : supported_resnet_depths()) allowed += (allowed.empty() ? "" : ", ") + std::to_string(d);
+    issues.push_back(
+        {prefix + "depth", "unsupported ResNet depth " + std::to_string(depth) + " (use " + allowed + ")"});
   }
   if (stem != "cifar" && stem != "imagenet")
     issues.push_back({prefix + "stem", "unknown stem \"" + stem + "\" (use \"cifar\" or \"imagenet\")"});
   if (width < 1 || width > 4096)
-    issues.push_back({prefix + "width",
-                      "must be between 1 and 4096 (torchvision uses 64), got " + std::to_string(width)});
+    issues.push_back(
+        {prefix + "width", "must be between 1 and 4096 (torchvision uses 64), got " + std::to_string(width)});
   if (in_channels < 1 || in_channels > 64)
-    issues.push_back({prefix + "in_channels",
-                      "must be between 1 and 64, got " + std::to_string(in_channels)});
+    issues.push_back({prefix + "in_channels", "must be between 1 and 64, got " + std::to_string(in_channels)});
   return issues;
 }
 
@@ -153,9 +150,8 @@ ResNetImpl::ResNetImpl(const ResNetConfig& config) : config_(config) {
   for (int s = 0; s < 4; ++s) {
     const int64_t planes = w << s;  // w, 2w, 4w, 8w
     const int64_t stride = s == 0 ? 1 : 2;
-    *stages[s] = layout.bottleneck
-                     ? make_stage<Bottleneck>(in_planes, planes, layout.blocks[s], stride)
-                     : make_stage<BasicBlock>(in_planes, planes, layout.blocks[s], stride);
+    *stages[s] = layout.bottleneck ? make_stage<Bottleneck>(in_planes, planes, layout.blocks[s], stride)
+                                   : make_stage<BasicBlock>(in_planes, planes, layout.blocks[s], stride);
     register_module("layer" + std::to_string(s + 1), *stages[s]);
   }
   feature_dim_ = in_planes;
@@ -199,9 +195,8 @@ std::string ResNetImpl::describe() const {
   char params[32];
   std::snprintf(params, sizeof params, "%.2fM", count_all_parameters(*this) / 1e6);
   return "ResNet-" + std::to_string(config_.depth) + " (" + config_.stem + " stem, width " +
-         std::to_string(config_.width) + ", " + std::to_string(config_.in_channels) +
-         "-channel input, " + params + " parameters, feature dim " +
-         std::to_string(feature_dim_) + ")";
+         std::to_string(config_.width) + ", " + std::to_string(config_.in_channels) + "-channel input, " + params +
+         " parameters, feature dim " + std::to_string(feature_dim_) + ")";
 }
 
 }  // namespace simclr

@@ -21,12 +21,12 @@
 namespace simclr {
 
 struct ResNetConfig {
-  int depth = 18;              // 18, 34 (BasicBlock) or 50, 101, 152 (Bottleneck)
-  std::string stem = "cifar";  // "cifar": 3x3 stride-1 conv, no max-pool;
-                               // "imagenet": 7x7 stride-2 conv + 3x3 stride-2 max-pool
-  int64_t width = 64;          // channels of the first stage (stages: w, 2w, 4w, 8w);
-                               // torchvision = 64, the quickstart uses 16
-  int64_t in_channels = 3;     // 1 for grey-scale datasets
+  int depth = 18;                   // 18, 34 (BasicBlock) or 50, 101, 152 (Bottleneck)
+  std::string stem = "cifar";       // "cifar": 3x3 stride-1 conv, no max-pool;
+                                    // "imagenet": 7x7 stride-2 conv + 3x3 stride-2 max-pool
+  int64_t width = 64;               // channels of the first stage (stages: w, 2w, 4w, 8w);
+                                    // torchvision = 64, the quickstart uses 16
+  int64_t in_channels = 3;          // 1 for grey-scale datasets
   bool zero_init_residual = false;  // zero the last BN gamma of every block (Goyal et al.)
 
   // Every problem, located under `path` ("encoder.resnet.depth: ...").
@@ -39,7 +39,7 @@ const std::vector<int>& supported_resnet_depths();
 // Two 3x3 convs; expansion 1. Used by ResNet-18/34.
 // x [B, in, H, W] -> [B, planes, H/stride, W/stride]
 class BasicBlockImpl : public torch::nn::Module {
-public:
+ public:
   static constexpr int64_t expansion = 1;
   BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride);
   torch::Tensor forward(torch::Tensor x);
@@ -55,7 +55,7 @@ TORCH_MODULE(BasicBlock);
 // 1x1 reduce, 3x3 (strided, v1.5), 1x1 expand; expansion 4. Used by ResNet-50/101/152.
 // x [B, in, H, W] -> [B, 4 * planes, H/stride, W/stride]
 class BottleneckImpl : public torch::nn::Module {
-public:
+ public:
   static constexpr int64_t expansion = 4;
   BottleneckImpl(int64_t in_planes, int64_t planes, int64_t stride);
   torch::Tensor forward(torch::Tensor x);
@@ -68,7 +68,7 @@ public:
 TORCH_MODULE(Bottleneck);
 
 class ResNetImpl : public EncoderImpl {
-public:
+ public:
   // Throws ConfigError listing every invalid field.
   explicit ResNetImpl(const ResNetConfig& config);
 
@@ -83,7 +83,7 @@ public:
   torch::nn::BatchNorm2d bn1{nullptr};
   torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
 
-private:
+ private:
   void initialize_weights();
 
   ResNetConfig config_;

@@ -26,8 +26,8 @@ SimCLRModelImpl::SimCLRModelImpl(std::shared_ptr<EncoderImpl> encoder_, Projecti
   if (head_config.input_dim == 0) head_config.input_dim = features;
   if (head_config.input_dim != features)
     throw ConfigError("model.projection_head.input_dim: is " + std::to_string(head_config.input_dim) +
-                      " but the encoder gives " + std::to_string(features) + " features (" +
-                      encoder->describe() + "); use 0 to follow the encoder");
+                      " but the encoder gives " + std::to_string(features) + " features (" + encoder->describe() +
+                      "); use 0 to follow the encoder");
   register_module("encoder", encoder);
   head = register_module("head", ProjectionHead(head_config));
 }

@@ -29,7 +29,7 @@ struct EncoderConfig {
 std::shared_ptr<EncoderImpl> make_encoder(const EncoderConfig& config);
 
 class SimCLRModelImpl : public torch::nn::Module {
-public:
+ public:
   struct Output {
     torch::Tensor h;  // [B, encoder->feature_dim()]
     torch::Tensor z;  // [B, head->output_dim()]

@@ -20,12 +20,18 @@ struct Stages {
 // torchvision's resnet builders (models/resnet.py).
 Stages stages_of(int depth) {
   switch (depth) {
-    case 18: return {false, {2, 2, 2, 2}};
-    case 34: return {false, {3, 4, 6, 3}};
-    case 50: return {true, {3, 4, 6, 3}};
-    case 101: return {true, {3, 4, 23, 3}};
-    case 152: return {true, {3, 8, 36, 3}};
-    default: throw ConfigError("ResNet-" + std::to_string(depth) + " has no torchvision counterpart");
+    case 18:
+      return {false, {2, 2, 2, 2}};
+    case 34:
+      return {false, {3, 4, 6, 3}};
+    case 50:
+      return {true, {3, 4, 6, 3}};
+    case 101:
+      return {true, {3, 4, 23, 3}};
+    case 152:
+      return {true, {3, 8, 36, 3}};
+    default:
+      throw ConfigError("ResNet-" + std::to_string(depth) + " has no torchvision counterpart");
   }
 }
 
@@ -133,11 +139,14 @@ StateDict read_pytorch_state_dict(const std::filesystem::path& file) {
     value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
   } catch (const c10::Error& e) {
     // An OrderedDict (model.state_dict() as saved) fails here too, inside the unpickler.
-    throw DataError(file.string() + ": not a dict of tensors that torch.save wrote; an OrderedDict cannot be read, "
-                    "save torch.save(dict(model.state_dict()), file) (" + e.what_without_backtrace() + ")");
+    throw DataError(file.string() +
+                    ": not a dict of tensors that torch.save wrote; an OrderedDict cannot be read, "
+                    "save torch.save(dict(model.state_dict()), file) (" +
+                    e.what_without_backtrace() + ")");
   }
   if (value.isNone())  // what the unpickler makes of an OrderedDict
-    throw DataError(file.string() + ": an OrderedDict, which LibTorch cannot read; save it with "
+    throw DataError(file.string() +
+                    ": an OrderedDict, which LibTorch cannot read; save it with "
                     "torch.save(dict(model.state_dict()), file)");
   if (!value.isGenericDict()) throw DataError(file.string() + ": not a state dict (a dict of tensors)");
   StateDict dict;

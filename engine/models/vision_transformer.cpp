@@ -32,7 +32,9 @@ void trunc_normal_(torch::Tensor t, double std) {
   t.uniform_(lo, hi).erfinv_().mul_(std * std::sqrt(2.0)).clamp_(-2.0 * std, 2.0 * std);
 }
 
-nn::Linear linear(int64_t in, int64_t out) { return nn::Linear(nn::LinearOptions(in, out).bias(true)); }
+nn::Linear linear(int64_t in, int64_t out) {
+  return nn::Linear(nn::LinearOptions(in, out).bias(true));
+}
 
 nn::LayerNorm layer_norm(int64_t dim) {
   return nn::LayerNorm(nn::LayerNormOptions({dim}).eps(kLayerNormEps));
@@ -64,18 +66,18 @@ ConfigIssues VisionTransformerConfig::validate(const std::string& path) const {
   const bool size_ok = between("image_size", image_size, 1, 4096);
   between("in_channels", in_channels, 1, 64);
   if (between("patch_size", patch_size, 1, 4096) && size_ok && image_size % patch_size != 0)
-    issues.push_back({prefix + "patch_size",
-                      "must divide the image size " + std::to_string(image_size) + ", got " +
-                          std::to_string(patch_size) + " (" + std::to_string(image_size) + " / " +
-                          std::to_string(patch_size) + " is not a whole number of patches)"});
+    issues.push_back({prefix + "patch_size", "must divide the image size " + std::to_string(image_size) + ", got " +
+                                                 std::to_string(patch_size) + " (" + std::to_string(image_size) +
+                                                 " / " + std::to_string(patch_size) +
+                                                 " is not a whole number of patches)"});
   const bool dim_ok = between("dim", dim, 1, 65536);
   if (between("heads", heads, 1, 1024) && dim_ok && dim % heads != 0)
     issues.push_back({prefix + "heads", "must divide dim " + std::to_string(dim) + ", got " + std::to_string(heads) +
                                             " (each head gets dim / heads channels)"});
   between("layers", layers, 1, 256);
   if (!(mlp_ratio > 0) || !std::isfinite(mlp_ratio) || (dim_ok && mlp_dim() < 1))
-    issues.push_back({prefix + "mlp_ratio", "must be > 0 and give an MLP at least 1 wide, got " +
-                                                format_number(mlp_ratio)});
+    issues.push_back(
+        {prefix + "mlp_ratio", "must be > 0 and give an MLP at least 1 wide, got " + format_number(mlp_ratio)});
   if (!(dropout >= 0.0 && dropout < 1.0))
     issues.push_back({prefix + "dropout", "must be in [0, 1), got " + format_number(dropout)});
   if (pool != "cls" && pool != "mean")
@@ -88,9 +90,9 @@ int64_t vit_parameter_count(const VisionTransformerConfig& c) {
   const bool cls = c.pool == "cls";
   const int64_t patch_embed = c.in_channels * p * p * D + D;
   const int64_t tokens = cls ? N + 1 : N;
-  const int64_t per_block = 4 * D                  // norm1, norm2 (weight + bias each)
-                            + 3 * D * D + 3 * D    // qkv
-                            + D * D + D            // proj
+  const int64_t per_block = 4 * D                     // norm1, norm2 (weight + bias each)
+                            + 3 * D * D + 3 * D       // qkv
+                            + D * D + D               // proj
                             + D * M + M + M * D + D;  // fc1, fc2
   return patch_embed + (cls ? D : 0) + tokens * D + c.layers * per_block + 2 * D;
 }
@@ -128,9 +130,9 @@ TransformerBlockImpl::TransformerBlockImpl(int64_t dim, int64_t heads, int64_t m
 }
 
 torch::Tensor TransformerBlockImpl::forward(torch::Tensor x) {
-  x = x + attn->forward(norm1->forward(x));                         // [B, T, D]
+  x = x + attn->forward(norm1->forward(x));                                            // [B, T, D]
   torch::Tensor hidden = drop->forward(torch::gelu(fc1->forward(norm2->forward(x))));  // [B, T, M]
-  return x + drop->forward(fc2->forward(hidden));                   // [B, T, D]
+  return x + drop->forward(fc2->forward(hidden));                                      // [B, T, D]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -141,8 +143,8 @@ VisionTransformerImpl::VisionTransformerImpl(const VisionTransformerConfig& conf
   const int64_t D = config.dim, p = config.patch_size;
   const bool cls = config.pool == "cls";
 
-  patch_embed = register_module(
-      "patch_embed", nn::Conv2d(nn::Conv2dOptions(config.in_channels, D, p).stride(p).bias(true)));
+  patch_embed =
+      register_module("patch_embed", nn::Conv2d(nn::Conv2dOptions(config.in_channels, D, p).stride(p).bias(true)));
   if (cls) cls_token = register_parameter("cls_token", torch::zeros({1, 1, D}));
   pos_embed = register_parameter("pos_embed", torch::zeros({1, config.patches() + (cls ? 1 : 0), D}));
   pos_drop = register_module("pos_drop", nn::Dropout(nn::DropoutOptions(config.dropout)));
@@ -175,18 +177,17 @@ void VisionTransformerImpl::initialize_weights() {
 torch::Tensor VisionTransformerImpl::forward(torch::Tensor x) {
   const int64_t S = config_.image_size;
   if (x.dim() != 4 || x.size(1) != config_.in_channels || x.size(2) != S || x.size(3) != S)
-    throw ConfigError("ViT expects input [B, " + std::to_string(config_.in_channels) + ", " + std::to_string(S) +
-                      ", " + std::to_string(S) + "], got " + shape_of(x) +
+    throw ConfigError("ViT expects input [B, " + std::to_string(config_.in_channels) + ", " + std::to_string(S) + ", " +
+                      std::to_string(S) + "], got " + shape_of(x) +
                       " (encoder.vit.image_size must be the size of the images the model sees: the "
                       "augmentation's output size; in_channels the images' channels)");
   const int64_t B = x.size(0);
-  x = patch_embed->forward(x);           // [B, D, S/p, S/p]
-  x = x.flatten(2).transpose(1, 2);      // [B, N, D]
-  if (cls_token.defined())
-    x = torch::cat({cls_token.expand({B, -1, -1}).to(x.scalar_type()), x}, 1);  // [B, N+1, D]
-  x = pos_drop->forward(x + pos_embed);  // [B, T, D]
+  x = patch_embed->forward(x);       // [B, D, S/p, S/p]
+  x = x.flatten(2).transpose(1, 2);  // [B, N, D]
+  if (cls_token.defined()) x = torch::cat({cls_token.expand({B, -1, -1}).to(x.scalar_type()), x}, 1);  // [B, N+1, D]
+  x = pos_drop->forward(x + pos_embed);                                                                // [B, T, D]
   for (const auto& block : *blocks) x = block->as<TransformerBlockImpl>()->forward(x);
-  x = norm->forward(x);                  // [B, T, D]
+  x = norm->forward(x);                                     // [B, T, D]
   return cls_token.defined() ? x.select(1, 0) : x.mean(1);  // [B, D]
 }
 

@@ -34,8 +34,8 @@ struct VisionTransformerConfig {
   double dropout = 0.0;      // after the position embedding, attention projection and MLP
   std::string pool = "cls";  // "cls": class token; "mean": mean of the patch tokens
 
-  int64_t patches() const;   // N = (image_size / patch_size)^2
-  int64_t mlp_dim() const;   // round(dim * mlp_ratio)
+  int64_t patches() const;  // N = (image_size / patch_size)^2
+  int64_t mlp_dim() const;  // round(dim * mlp_ratio)
 
   // Every problem, located under `path` ("encoder.vit.heads: ...").
   ConfigIssues validate(const std::string& path = "encoder.vit") const;
@@ -48,7 +48,7 @@ int64_t vit_parameter_count(const VisionTransformerConfig& config);
 
 // Multi-head self-attention. x [B, T, D] -> [B, T, D]
 class SelfAttentionImpl : public torch::nn::Module {
-public:
+ public:
   SelfAttentionImpl(int64_t dim, int64_t heads, double dropout);
   torch::Tensor forward(torch::Tensor x);
 
@@ -56,14 +56,14 @@ public:
   torch::nn::Linear proj{nullptr};  // D -> D: mixes the heads' outputs
   torch::nn::Dropout drop{nullptr};
 
-private:
+ private:
   int64_t heads_;
 };
 TORCH_MODULE(SelfAttention);
 
 // Pre-norm block: x + Attn(LN(x)), then x + MLP(LN(x)) with a GELU. x [B, T, D] -> [B, T, D]
 class TransformerBlockImpl : public torch::nn::Module {
-public:
+ public:
   TransformerBlockImpl(int64_t dim, int64_t heads, int64_t mlp_dim, double dropout);
   torch::Tensor forward(torch::Tensor x);
 
@@ -75,7 +75,7 @@ public:
 TORCH_MODULE(TransformerBlock);
 
 class VisionTransformerImpl : public EncoderImpl {
-public:
+ public:
   // Throws ConfigError listing every invalid field.
   explicit VisionTransformerImpl(const VisionTransformerConfig& config);
 
@@ -90,10 +90,10 @@ public:
   torch::Tensor cls_token;                 // [1, 1, D]; registered only for pool "cls"
   torch::Tensor pos_embed;                 // [1, T, D], T = N + 1 (cls) or N (mean)
   torch::nn::Dropout pos_drop{nullptr};
-  torch::nn::ModuleList blocks{nullptr};   // of TransformerBlock
+  torch::nn::ModuleList blocks{nullptr};  // of TransformerBlock
   torch::nn::LayerNorm norm{nullptr};
 
-private:
+ private:
   void initialize_weights();
 
   VisionTransformerConfig config_;

@@ -15,12 +15,12 @@ namespace simclr {
 inline constexpr int kProjectFormatVersion = 1;
 
 struct DatasetConfig {
-  std::string name = "cifar10";  // cifar10 | fashion-mnist | mnist | image-folder
-  std::string path;              // folder; empty = search $SIMCLR_DATA_DIR and the user data dir
-                                 // (required for image-folder: holds train/<class>/, val/<class>/)
-  int64_t train_limit = 0;       // use a class-balanced subset of this many training images (0 = all)
-  int64_t test_limit = 0;        // likewise for the test split
-  int64_t image_size = 0;        // image-folder: images resized/centre-cropped to this (0 = 64)
+  std::string name = "cifar10";        // cifar10 | fashion-mnist | mnist | image-folder
+  std::string path;                    // folder; empty = search $SIMCLR_DATA_DIR and the user data dir
+                                       // (required for image-folder: holds train/<class>/, val/<class>/)
+  int64_t train_limit = 0;             // use a class-balanced subset of this many training images (0 = all)
+  int64_t test_limit = 0;              // likewise for the test split
+  int64_t image_size = 0;              // image-folder: images resized/centre-cropped to this (0 = 64)
   std::string on_unreadable = "skip";  // image-folder: skip (and report) or fail on a bad file
 };
 
@@ -34,11 +34,11 @@ struct ProjectionConfig {
 // The Vision Transformer encoder (model.encoder "vit"). Its image size is not set here: it
 // is the augmentation's output size for the dataset's images (see build_model).
 struct VitConfig {
-  int64_t patch_size = 4;    // must divide the image size
-  int64_t dim = 192;         // token width; must be a multiple of heads
+  int64_t patch_size = 4;  // must divide the image size
+  int64_t dim = 192;       // token width; must be a multiple of heads
   int64_t heads = 3;
   int64_t layers = 6;
-  double mlp_ratio = 4.0;    // MLP hidden width = dim * mlp_ratio
+  double mlp_ratio = 4.0;  // MLP hidden width = dim * mlp_ratio
   double dropout = 0.0;
   std::string pool = "cls";  // cls (class token) | mean (mean of the patch tokens)
 };
@@ -54,20 +54,20 @@ struct ModelConfig {
 struct TrainingConfig {
   int64_t epochs = 1;
   int64_t batch_size = 256;
-  std::string optimizer = "adam";     // adam | sgd | lars
-  double learning_rate = 1e-3;        // at the reference batch size of 256 when scaled
-  std::string lr_scaling = "none";    // none | linear | sqrt (relative to batch 256)
-  std::string schedule = "cosine";    // cosine | constant (both after warm-up)
+  std::string optimizer = "adam";   // adam | sgd | lars
+  double learning_rate = 1e-3;      // at the reference batch size of 256 when scaled
+  std::string lr_scaling = "none";  // none | linear | sqrt (relative to batch 256)
+  std::string schedule = "cosine";  // cosine | constant (both after warm-up)
   double warmup_epochs = 0.0;
   double weight_decay = 1e-6;
-  double momentum = 0.9;              // sgd and lars
-  double temperature = 0.5;           // NT-Xent
+  double momentum = 0.9;     // sgd and lars
+  double temperature = 0.5;  // NT-Xent
   uint64_t seed = 0;
-  int64_t max_steps = 0;              // stop after this many steps in total (0 = run all epochs)
+  int64_t max_steps = 0;  // stop after this many steps in total (0 = run all epochs)
   int64_t checkpoint_every_steps = 500;
-  std::string device = "auto";        // auto | cpu | cuda | cuda:N
-  int64_t threads = 0;                // CPU intra-op threads (0 = all cores)
-  std::string precision = "auto";     // auto (bf16 on GPUs and bf16-capable CPUs) | fp32 | bf16 | fp16
+  std::string device = "auto";     // auto | cpu | cuda | cuda:N
+  int64_t threads = 0;             // CPU intra-op threads (0 = all cores)
+  std::string precision = "auto";  // auto (bf16 on GPUs and bf16-capable CPUs) | fp32 | bf16 | fp16
   bool channels_last = false;
 };
 

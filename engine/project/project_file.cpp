@@ -30,7 +30,7 @@ std::string type_name(const json& value) {
 // Walks the schema over a JSON object: converts values into the config, records every
 // issue with its path, and reports keys the schema does not know.
 class JsonReader {
-public:
+ public:
   JsonReader(const nlohmann::json& object, std::string path, ConfigIssues& issues)
       : object_(object), path_(std::move(path)), issues_(issues) {}
 
@@ -60,8 +60,7 @@ public:
   void field(const char* key, int64_t& out, schema::Range range = schema::any()) {
     const json* value = take(key);
     if (!value) return;
-    if (!value->is_number_integer() && !value->is_number_unsigned())
-      return wrong_type(key, "an integer", *value);
+    if (!value->is_number_integer() && !value->is_number_unsigned()) return wrong_type(key, "an integer", *value);
     const auto v = value->get<int64_t>();
     if (check_range(key, static_cast<double>(v), range)) out = v;
   }
@@ -99,7 +98,8 @@ public:
     out = list;
   }
 
-  template <class Section> void section(const char* key, Section& out) {
+  template <class Section>
+  void section(const char* key, Section& out) {
     const json* value = take(key);
     if (!value) return;
     if (!value->is_object()) return wrong_type(key, "an object", *value);
@@ -125,7 +125,7 @@ public:
     }
   }
 
-private:
+ private:
   const nlohmann::json* take(const char* key) {
     known_.insert(key);
     auto it = object_.find(key);
@@ -164,12 +164,14 @@ private:
 
 // Walks the schema to write every field, defaults included.
 class JsonWriter {
-public:
+ public:
   explicit JsonWriter(json& out) : out_(out) {}
-  template <class T, class... Constraint> void field(const char* key, const T& value, Constraint&&...) {
+  template <class T, class... Constraint>
+  void field(const char* key, const T& value, Constraint&&...) {
     out_[key] = value;
   }
-  template <class Section> void section(const char* key, Section& value) {
+  template <class Section>
+  void section(const char* key, Section& value) {
     json nested = json::object();
     JsonWriter writer(nested);
     schema::describe(writer, value);
@@ -177,7 +179,7 @@ public:
   }
   void raw(const char* key, const nlohmann::json& value) { out_[key] = value; }
 
-private:
+ private:
   nlohmann::json& out_;
 };
 
@@ -190,8 +192,7 @@ void validate_semantics(const ProjectConfig& c, const std::string& prefix, Confi
   if (c.model.encoder == "vit" && c.model.vit.dim % c.model.vit.heads != 0)
     issues.push_back({at("model.vit.dim"), std::to_string(c.model.vit.dim) + " is not a multiple of model.vit.heads (" +
                                                std::to_string(c.model.vit.heads) + ")"});
-  for (const auto& issue : AugmentPipeline::validate(c.augmentation, at("augmentation")))
-    issues.push_back(issue);
+  for (const auto& issue : AugmentPipeline::validate(c.augmentation, at("augmentation"))) issues.push_back(issue);
 }
 
 ProjectConfig read_document(const json& document, const std::string& prefix, ConfigIssues& issues) {
@@ -292,8 +293,7 @@ ProjectConfig load_project(const std::filesystem::path& file) {
     const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n');
     const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
     const auto column = offset - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
-    throw ConfigError(file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                      ": not valid JSON");
+    throw ConfigError(file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": not valid JSON");
   }
   const ConfigIssues issues = validate_project(document);
   if (!issues.empty()) {

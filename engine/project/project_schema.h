@@ -16,15 +16,24 @@ struct Range {
   double min = -std::numeric_limits<double>::infinity();
   double max = std::numeric_limits<double>::infinity();
 };
-inline Range at_least(double min) { return {min, std::numeric_limits<double>::infinity()}; }
-inline Range between(double min, double max) { return {min, max}; }
-inline Range any() { return {}; }
+inline Range at_least(double min) {
+  return {min, std::numeric_limits<double>::infinity()};
+}
+inline Range between(double min, double max) {
+  return {min, max};
+}
+inline Range any() {
+  return {};
+}
 // Exclusive lower bound (temperature > 0): expressed as the smallest positive double.
-inline Range positive() { return {std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::infinity()}; }
+inline Range positive() {
+  return {std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::infinity()};
+}
 
 using Choices = std::vector<std::string>;
 
-template <class V> void describe(V& v, DatasetConfig& c) {
+template <class V>
+void describe(V& v, DatasetConfig& c) {
   v.field("name", c.name, Choices{"cifar10", "fashion-mnist", "mnist", "image-folder"});
   v.field("path", c.path);
   v.field("train_limit", c.train_limit, at_least(0));
@@ -33,14 +42,16 @@ template <class V> void describe(V& v, DatasetConfig& c) {
   v.field("on_unreadable", c.on_unreadable, Choices{"skip", "fail"});
 }
 
-template <class V> void describe(V& v, ProjectionConfig& c) {
+template <class V>
+void describe(V& v, ProjectionConfig& c) {
   v.field("hidden_dim", c.hidden_dim, at_least(1));
   v.field("output_dim", c.output_dim, at_least(1));
   v.field("layers", c.layers, between(1, 8));
   v.field("batch_norm", c.batch_norm);
 }
 
-template <class V> void describe(V& v, VitConfig& c) {
+template <class V>
+void describe(V& v, VitConfig& c) {
   v.field("patch_size", c.patch_size, between(1, 1024));
   v.field("dim", c.dim, between(1, 8192));
   v.field("heads", c.heads, between(1, 256));
@@ -50,7 +61,8 @@ template <class V> void describe(V& v, VitConfig& c) {
   v.field("pool", c.pool, Choices{"cls", "mean"});
 }
 
-template <class V> void describe(V& v, ModelConfig& c) {
+template <class V>
+void describe(V& v, ModelConfig& c) {
   v.field("encoder", c.encoder, Choices{"resnet18", "resnet34", "resnet50", "vit"});
   v.field("stem", c.stem, Choices{"cifar", "imagenet"});
   v.field("width", c.width, between(1, 1024));
@@ -58,7 +70,8 @@ template <class V> void describe(V& v, ModelConfig& c) {
   v.section("projection", c.projection);
 }
 
-template <class V> void describe(V& v, TrainingConfig& c) {
+template <class V>
+void describe(V& v, TrainingConfig& c) {
   v.field("epochs", c.epochs, at_least(1));
   v.field("batch_size", c.batch_size, at_least(2));
   v.field("optimizer", c.optimizer, Choices{"adam", "sgd", "lars"});
@@ -78,7 +91,8 @@ template <class V> void describe(V& v, TrainingConfig& c) {
   v.field("channels_last", c.channels_last);
 }
 
-template <class V> void describe(V& v, EvaluationConfig& c) {
+template <class V>
+void describe(V& v, EvaluationConfig& c) {
   v.field("knn_every_epochs", c.knn_every_epochs, at_least(0));
   v.field("knn_at_start", c.knn_at_start);
   v.field("knn_k", c.knn_k, at_least(1));
@@ -88,7 +102,8 @@ template <class V> void describe(V& v, EvaluationConfig& c) {
   v.field("batch_size", c.batch_size, at_least(1));
 }
 
-template <class V> void describe(V& v, SweepConfig& c) {
+template <class V>
+void describe(V& v, SweepConfig& c) {
   v.field("batch_sizes", c.batch_sizes, between(2, 1 << 20));
   v.field("lr_scaling", c.lr_scaling, Choices{"none", "linear", "sqrt"});
   v.field("budget", c.budget, Choices{"epochs", "steps"});
@@ -96,7 +111,8 @@ template <class V> void describe(V& v, SweepConfig& c) {
   v.field("linear_probe", c.linear_probe);
 }
 
-template <class V> void describe(V& v, ProjectConfig& c) {
+template <class V>
+void describe(V& v, ProjectConfig& c) {
   v.field("version", c.version, between(1, kProjectFormatVersion));
   v.field("name", c.name);
   v.field("description", c.description);

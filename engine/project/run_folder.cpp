@@ -53,12 +53,13 @@ void RunFolder::write_config(const ProjectConfig& config) const {
 }
 
 ProjectConfig RunFolder::read_config() const {
-  if (!fs::exists(config_file()))
-    throw ConfigError(dir_.string() + ": not a run folder (no config.json)");
+  if (!fs::exists(config_file())) throw ConfigError(dir_.string() + ": not a run folder (no config.json)");
   return load_project(config_file());
 }
 
-fs::path runs_root(const ProjectConfig& project) { return project.base_dir() / "runs"; }
+fs::path runs_root(const ProjectConfig& project) {
+  return project.base_dir() / "runs";
+}
 
 fs::path create_unique_folder(const fs::path& root, const std::string& project_name, const std::string& requested_name,
                               const std::string& kind) {
@@ -73,8 +74,9 @@ fs::path create_unique_folder(const fs::path& root, const std::string& project_n
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
-    std::string base = std::regex_replace(project_name.empty() ? kind : project_name,
-                                          std::regex("[^A-Za-z0-9._+-]"), "-") + "-" + stamp;
+    std::string base =
+        std::regex_replace(project_name.empty() ? kind : project_name, std::regex("[^A-Za-z0-9._+-]"), "-") + "-" +
+        stamp;
     name = base;
     for (int i = 2; fs::exists(root / name); ++i) name = base + "-" + std::to_string(i);
   }
@@ -84,8 +86,7 @@ fs::path create_unique_folder(const fs::path& root, const std::string& project_n
   return root / name;
 }
 
-RunFolder create_run_folder(const fs::path& root, const std::string& project_name,
-                            const std::string& requested_name) {
+RunFolder create_run_folder(const fs::path& root, const std::string& project_name, const std::string& requested_name) {
   const fs::path dir = create_unique_folder(root, project_name, requested_name, "run");
   std::error_code ec;
   fs::create_directories(dir / "checkpoints", ec);
@@ -99,7 +100,8 @@ std::vector<RunFolder> list_runs(const fs::path& root) {
   if (!fs::is_directory(root, ec)) return runs;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
     if (!entry.is_directory()) continue;
-    if (fs::exists(entry.path() / "config.json")) runs.emplace_back(entry.path());
+    if (fs::exists(entry.path() / "config.json"))
+      runs.emplace_back(entry.path());
     else if (fs::exists(entry.path() / "sweep.json"))  // a sweep: its points are runs too
       for (const auto& point : fs::directory_iterator(entry.path(), ec))
         if (point.is_directory() && fs::exists(point.path() / "config.json")) runs.emplace_back(point.path());

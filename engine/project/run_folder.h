@@ -11,7 +11,7 @@
 namespace simclr {
 
 class RunFolder {
-public:
+ public:
   explicit RunFolder(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
   const std::filesystem::path& dir() const { return dir_; }
@@ -30,7 +30,7 @@ public:
   // Reads it back; throws ConfigError when missing or invalid.
   ProjectConfig read_config() const;
 
-private:
+ private:
   std::filesystem::path dir_;
 };
 

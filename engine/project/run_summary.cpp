@@ -52,7 +52,8 @@ RunSummary read_run_summary(const RunFolder& run) {
     s.state = status.value("state", "incomplete");
     s.steps_done = status.value("steps_done", int64_t{0});
     s.total_steps = status.value("total_steps", int64_t{0});
-    if (status.contains("final_loss") && status["final_loss"].is_number()) s.final_loss = status["final_loss"].get<double>();
+    if (status.contains("final_loss") && status["final_loss"].is_number())
+      s.final_loss = status["final_loss"].get<double>();
     if (status.contains("final_monitor") && status["final_monitor"].is_object())
       s.knn_top1 = status["final_monitor"].value("knn_top1", 0.0);
     s.device = status.value("device", "");

@@ -13,7 +13,7 @@ namespace simclr {
 struct RunSummary {
   std::string name;
   std::filesystem::path dir;
-  std::string state;  // "completed", "stopped", or "incomplete" (no status.json yet)
+  std::string state;        // "completed", "stopped", or "incomplete" (no status.json yet)
   int64_t steps_done = 0;   // incomplete runs: the latest checkpoint's step
   int64_t total_steps = 0;  // 0 when unknown
   std::optional<double> final_loss;
@@ -25,7 +25,7 @@ struct RunSummary {
   std::string device;
   double train_seconds = 0;
   int64_t parameters = 0;  // encoder + projection head; 0 for runs from before it was recorded
-  std::string dataset;  // from config.json
+  std::string dataset;     // from config.json
   std::string encoder;
   int64_t batch_size = 0;
 };

@@ -21,8 +21,8 @@ struct ContrastiveStepSettings {
 };
 
 struct ContrastiveForward {
-  torch::Tensor z1, z2;  // float [B, P]: projections of view 0 and view 1
-  torch::Tensor loss;    // scalar, with the graph for backward()
+  torch::Tensor z1, z2;   // float [B, P]: projections of view 0 and view 1
+  torch::Tensor loss;     // scalar, with the graph for backward()
   double augment_ms = 0;  // time spent making the views
 };
 

@@ -43,8 +43,8 @@ MonitorMetrics KnnMonitor::evaluate(SimCLRModel& model, int64_t step, double epo
   knn.ks = {config_.knn_k, 10};
   knn.temperature = config_.knn_temperature;
   knn.num_classes = static_cast<int64_t>(bank_.class_names.size());
-  const auto accuracy = knn_accuracy(bank.h, bank_.labels.to(bank.h.device()), queries.h,
-                                     queries_.labels.to(bank.h.device()), knn);
+  const auto accuracy =
+      knn_accuracy(bank.h, bank_.labels.to(bank.h.device()), queries.h, queries_.labels.to(bank.h.device()), knn);
 
   MonitorMetrics m;
   m.step = step;

@@ -11,7 +11,7 @@
 namespace simclr {
 
 class KnnMonitor {
-public:
+ public:
   // embed: batch size, device, channel statistics and input size of the model.
   KnnMonitor(const DatasetSplits& data, const EvaluationConfig& config, const AugmentPipeline& pipeline,
              EmbedOptions embed, uint64_t seed);
@@ -20,7 +20,7 @@ public:
   int64_t bank_size() const { return bank_.size(); }
   int64_t query_size() const { return queries_.size(); }
 
-private:
+ private:
   ImageDataset bank_;
   ImageDataset queries_;
   torch::Tensor pair_views_[2];  // two fixed augmentations of the first queries, normalised later

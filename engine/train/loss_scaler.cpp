@@ -14,7 +14,9 @@ LossScaler::LossScaler(bool enabled, double initial_scale, int64_t growth_interv
     throw ConfigError("loss scaler: the initial scale must be > 0 and the growth interval >= 1");
 }
 
-torch::Tensor LossScaler::scale_loss(const torch::Tensor& loss) const { return enabled_ ? loss * scale_ : loss; }
+torch::Tensor LossScaler::scale_loss(const torch::Tensor& loss) const {
+  return enabled_ ? loss * scale_ : loss;
+}
 
 bool LossScaler::unscale_and_check(const std::vector<torch::Tensor>& parameters) {
   if (!enabled_) return true;

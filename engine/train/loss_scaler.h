@@ -12,7 +12,7 @@
 namespace simclr {
 
 class LossScaler {
-public:
+ public:
   explicit LossScaler(bool enabled, double initial_scale = 65536.0, int64_t growth_interval = 2000);
 
   bool enabled() const { return enabled_; }
@@ -28,7 +28,7 @@ public:
 
   int64_t skipped_steps() const { return skipped_; }
 
-private:
+ private:
   bool enabled_;
   double scale_;
   int64_t growth_interval_;

@@ -16,7 +16,9 @@ double scaled_learning_rate(double base_lr, int64_t batch_size, const std::strin
 }
 
 LrSchedule::LrSchedule(double peak_lr, int64_t warmup_steps, int64_t total_steps, std::string kind)
-    : peak_(peak_lr), warmup_(std::max<int64_t>(0, warmup_steps)), total_(std::max<int64_t>(1, total_steps)),
+    : peak_(peak_lr),
+      warmup_(std::max<int64_t>(0, warmup_steps)),
+      total_(std::max<int64_t>(1, total_steps)),
       kind_(std::move(kind)) {
   if (kind_ != "cosine" && kind_ != "constant")
     throw ConfigError("training.schedule: unknown schedule '" + kind_ + "' (cosine or constant)");

@@ -10,12 +10,12 @@ namespace simclr {
 double scaled_learning_rate(double base_lr, int64_t batch_size, const std::string& rule);
 
 class LrSchedule {
-public:
+ public:
   LrSchedule(double peak_lr, int64_t warmup_steps, int64_t total_steps, std::string kind);
   // Learning rate for the optimizer step with 0-based index `step`.
   double at(int64_t step) const;
 
-private:
+ private:
   double peak_;
   int64_t warmup_;
   int64_t total_;

@@ -11,14 +11,14 @@
 namespace simclr {
 
 class MetricsLog {
-public:
+ public:
   // Opens for appending. With keep_through_step >= 0, first drops the records of steps
   // after it (a resumed run repeats those steps).
   explicit MetricsLog(std::filesystem::path file, int64_t keep_through_step = -1);
   void write(const nlohmann::json& record);
   const std::filesystem::path& file() const { return file_; }
 
-private:
+ private:
   std::filesystem::path file_;
   std::ofstream out_;
 };

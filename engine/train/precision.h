@@ -17,13 +17,13 @@ torch::ScalarType autocast_dtype(const std::string& precision, const torch::Devi
 bool cpu_has_native_bf16();
 
 class AutocastGuard {
-public:
+ public:
   AutocastGuard(const torch::Device& device, torch::ScalarType dtype);
   ~AutocastGuard();
   AutocastGuard(const AutocastGuard&) = delete;
   AutocastGuard& operator=(const AutocastGuard&) = delete;
 
-private:
+ private:
   bool active_ = false;
   bool cuda_ = false;
 };

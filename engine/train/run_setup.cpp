@@ -16,8 +16,9 @@ EncoderConfig encoder_config(const ProjectConfig& project, int64_t channels, int
   if (project.model.encoder == "vit") {
     const VitConfig& v = project.model.vit;
     if (image_size <= 0)
-      throw ConfigError("model.encoder: a ViT is laid out for one image size, and build_model was not told "
-                        "the size of the images the model sees (the augmentation's output size)");
+      throw ConfigError(
+          "model.encoder: a ViT is laid out for one image size, and build_model was not told "
+          "the size of the images the model sees (the augmentation's output size)");
     encoder.type = "vit";
     encoder.vit.image_size = image_size;
     encoder.vit.in_channels = channels;
@@ -32,7 +33,8 @@ EncoderConfig encoder_config(const ProjectConfig& project, int64_t channels, int
     const ConfigIssues issues = encoder.vit.validate("model.vit");
     if (!issues.empty())
       throw ConfigError(join_issues(issues) + "\n(the ViT sees " + std::to_string(image_size) + "x" +
-                        std::to_string(image_size) + " images: the augmentation's output size; "
+                        std::to_string(image_size) +
+                        " images: the augmentation's output size; "
                         "set augmentation.image_size to change it)");
     return encoder;
   }
@@ -79,7 +81,8 @@ RunData load_run_data(const ProjectConfig& project, const fs::path& base_dir, co
   out.data.train = out.data.train.limited_to(project.dataset.train_limit);
   out.data.test = out.data.test.limited_to(project.dataset.test_limit);
   const std::string stats_name = channel_stats_name(name, out.data_dir, folder);
-  out.stats = load_or_compute_channel_stats(out.data.train, stats_name, channel_stats_cache_file(runs_root, stats_name));
+  out.stats =
+      load_or_compute_channel_stats(out.data.train, stats_name, channel_stats_cache_file(runs_root, stats_name));
   return out;
 }
 

@@ -28,13 +28,12 @@ SimCLRModel build_model(const ProjectConfig& project, int64_t channels, int64_t 
 void to_channels_last(torch::nn::Module& module);
 
 // Where the channel statistics of a dataset are cached for the runs under `runs_root`.
-std::filesystem::path channel_stats_cache_file(const std::filesystem::path& runs_root,
-                                               const std::string& dataset_name);
+std::filesystem::path channel_stats_cache_file(const std::filesystem::path& runs_root, const std::string& dataset_name);
 
 struct RunData {
-  std::filesystem::path data_dir;  // the folder the dataset was read from
-  DatasetSplits data;              // dataset.train_limit / test_limit applied
-  ChannelStats stats;              // of data.train
+  std::filesystem::path data_dir;     // the folder the dataset was read from
+  DatasetSplits data;                 // dataset.train_limit / test_limit applied
+  ChannelStats stats;                 // of data.train
   std::vector<std::string> warnings;  // for the run's log: image-folder files skipped as unreadable
 };
 

@@ -6,7 +6,8 @@ namespace simclr {
 
 namespace {
 // Each record's fields and JSON names, listed once for writing and reading.
-template <class M, class Visit> void fields(M& m, Visit&& v) {
+template <class M, class Visit>
+void fields(M& m, Visit&& v) {
   if constexpr (std::is_same_v<std::remove_const_t<M>, StepMetrics>) {
     v("step", m.step), v("epoch", m.epoch), v("loss", m.loss), v("lr", m.learning_rate);
     v("views_per_s", m.views_per_s), v("augment_ms", m.augment_ms), v("model_ms", m.model_ms);
@@ -18,13 +19,15 @@ template <class M, class Visit> void fields(M& m, Visit&& v) {
   }
 }
 
-template <class M> nlohmann::json write(const M& m, const char* type) {
+template <class M>
+nlohmann::json write(const M& m, const char* type) {
   nlohmann::json j{{"type", type}};
   fields(m, [&](const char* key, const auto& value) { j[key] = value; });
   return j;
 }
 
-template <class M> M read(const nlohmann::json& j) {
+template <class M>
+M read(const nlohmann::json& j) {
   M m;
   fields(m, [&](const char* key, auto& value) {
     if (j.is_object() && j.contains(key) && j[key].is_number()) value = j[key].get<std::decay_t<decltype(value)>>();
@@ -33,9 +36,17 @@ template <class M> M read(const nlohmann::json& j) {
 }
 }  // namespace
 
-nlohmann::json to_json(const StepMetrics& m) { return write(m, "step"); }
-nlohmann::json to_json(const MonitorMetrics& m) { return write(m, "monitor"); }
-StepMetrics step_metrics_from_json(const nlohmann::json& record) { return read<StepMetrics>(record); }
-MonitorMetrics monitor_metrics_from_json(const nlohmann::json& record) { return read<MonitorMetrics>(record); }
+nlohmann::json to_json(const StepMetrics& m) {
+  return write(m, "step");
+}
+nlohmann::json to_json(const MonitorMetrics& m) {
+  return write(m, "monitor");
+}
+StepMetrics step_metrics_from_json(const nlohmann::json& record) {
+  return read<StepMetrics>(record);
+}
+MonitorMetrics monitor_metrics_from_json(const nlohmann::json& record) {
+  return read<MonitorMetrics>(record);
+}
 
 }  // namespace simclr

@@ -11,9 +11,9 @@
 namespace simclr {
 
 struct StepMetrics {
-  int64_t step = 0;          // optimizer steps done (1-based after the first step)
-  double epoch = 0;          // fractional epochs done
-  double loss = 0;           // NT-Xent of this batch
+  int64_t step = 0;  // optimizer steps done (1-based after the first step)
+  double epoch = 0;  // fractional epochs done
+  double loss = 0;   // NT-Xent of this batch
   double learning_rate = 0;
   double views_per_s = 0;    // augmented views through forward + backward per second
   double augment_ms = 0;     // building both views of the batch
@@ -29,9 +29,9 @@ struct MonitorMetrics {
   double knn_top1_k10 = 0;  // same with k = 10
   double alignment = 0;     // Wang & Isola, positive pairs of the monitor set
   double uniformity = 0;
-  double z_std = 0;         // std of L2-normalised z; collapse -> 0
+  double z_std = 0;  // std of L2-normalised z; collapse -> 0
   double h_effective_rank = 0;
-  double seconds = 0;       // time the evaluation took
+  double seconds = 0;  // time the evaluation took
 };
 
 struct TrainCallbacks : JobCallbacks {

@@ -22,7 +22,8 @@ TrainOptimizer::TrainOptimizer(const TrainingConfig& config,
         all, torch::optim::AdamOptions(config.learning_rate).weight_decay(config.weight_decay));
   } else if (kind_ == "sgd") {
     inner_ = std::make_unique<torch::optim::SGD>(
-        all, torch::optim::SGDOptions(config.learning_rate).momentum(config.momentum).weight_decay(config.weight_decay));
+        all,
+        torch::optim::SGDOptions(config.learning_rate).momentum(config.momentum).weight_decay(config.weight_decay));
   } else if (kind_ == "lars") {
     // LARS = SGD with momentum on gradients rescaled per layer by the trust ratio
     // eta * ||w|| / ||g + wd * w||, decay folded into the adapted gradient, no decay for
@@ -49,8 +50,8 @@ void TrainOptimizer::apply_lars_trust_ratios() {
     const auto w_norm = w.norm();
     const auto g_norm = g.norm();
     // Trust ratio 1 where either norm is zero (fresh zero-initialised layers).
-    const auto trust = torch::where(w_norm.gt(0).logical_and(g_norm.gt(0)), lars_eta_ * w_norm / g_norm,
-                                    torch::ones_like(w_norm));
+    const auto trust =
+        torch::where(w_norm.gt(0).logical_and(g_norm.gt(0)), lars_eta_ * w_norm / g_norm, torch::ones_like(w_norm));
     g.mul_(trust);
   }
 }
@@ -64,9 +65,15 @@ void TrainOptimizer::set_learning_rate(double lr) {
   for (auto& group : inner_->param_groups()) group.options().set_lr(lr);
 }
 
-double TrainOptimizer::learning_rate() const { return inner_->param_groups().front().options().get_lr(); }
+double TrainOptimizer::learning_rate() const {
+  return inner_->param_groups().front().options().get_lr();
+}
 
-void TrainOptimizer::save(torch::serialize::OutputArchive& archive) const { inner_->save(archive); }
-void TrainOptimizer::load(torch::serialize::InputArchive& archive) { inner_->load(archive); }
+void TrainOptimizer::save(torch::serialize::OutputArchive& archive) const {
+  inner_->save(archive);
+}
+void TrainOptimizer::load(torch::serialize::InputArchive& archive) {
+  inner_->load(archive);
+}
 
 }  // namespace simclr

@@ -13,7 +13,7 @@
 namespace simclr {
 
 class TrainOptimizer {
-public:
+ public:
   // named_parameters: the model's, so LARS can tell biases and norm parameters apart.
   TrainOptimizer(const TrainingConfig& config, const torch::OrderedDict<std::string, torch::Tensor>& named_parameters);
 
@@ -25,7 +25,7 @@ public:
   void load(torch::serialize::InputArchive& archive);
   const std::string& kind() const { return kind_; }
 
-private:
+ private:
   void apply_lars_trust_ratios();
 
   std::string kind_;

@@ -44,9 +44,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // Settings that may change between a run and its resumption without changing its result.
 bool non_binding(const std::string& path) {
-  static const char* free[] = {"/name", "/description", "/dataset/path", "/training/max_steps",
-                               "/training/checkpoint_every_steps", "/training/device", "/training/threads",
-                               "/evaluation", "/sweep", "/profiles"};
+  static const char* free[] = {"/name",
+                               "/description",
+                               "/dataset/path",
+                               "/training/max_steps",
+                               "/training/checkpoint_every_steps",
+                               "/training/device",
+                               "/training/threads",
+                               "/evaluation",
+                               "/sweep",
+                               "/profiles"};
   for (const char* prefix : free)
     if (path.rfind(prefix, 0) == 0) return true;
   return false;
@@ -62,13 +69,10 @@ std::vector<std::string> binding_differences(const json& a, const json& b) {
 }
 
 void write_status(const RunFolder& run, const TrainResult& result) {
-  json status = {{"state", result.state},
-                 {"steps_done", result.steps_done},
-                 {"total_steps", result.total_steps},
-                 {"final_loss", result.final_loss},
-                 {"train_seconds", result.train_seconds},
-                 {"parameters", result.parameters},
-                 {"device", result.device}};
+  json status = {
+      {"state", result.state},           {"steps_done", result.steps_done},       {"total_steps", result.total_steps},
+      {"final_loss", result.final_loss}, {"train_seconds", result.train_seconds}, {"parameters", result.parameters},
+      {"device", result.device}};
   if (result.initial_monitor) status["initial_monitor"] = to_json(*result.initial_monitor);
   if (result.final_monitor) status["final_monitor"] = to_json(*result.final_monitor);
   write_file_atomically(run.status_file(), status.dump(2) + "\n");
@@ -163,8 +167,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   embed.image_size = pipeline.output_size(data.train.height());
   embed.channels_last = cfg.channels_last;
   std::optional<KnnMonitor> monitor;
-  if (project.evaluation.knn_every_epochs > 0)
-    monitor.emplace(data, project.evaluation, pipeline, embed, cfg.seed);
+  if (project.evaluation.knn_every_epochs > 0) monitor.emplace(data, project.evaluation, pipeline, embed, cfg.seed);
 
   TrainResult result;
   result.run_dir = run->dir();
@@ -181,7 +184,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
     metrics.write(to_json(m));
     if (callbacks.on_monitor) callbacks.on_monitor(m);
     char line[200];
-    std::snprintf(line, sizeof line, "step %lld: kNN top-1 %.2f%% (k=%lld), %.2f%% (k=10), alignment %.3f, "
+    std::snprintf(line, sizeof line,
+                  "step %lld: kNN top-1 %.2f%% (k=%lld), %.2f%% (k=10), alignment %.3f, "
                   "uniformity %.3f, z std %.4f, effective rank %.1f",
                   static_cast<long long>(at_step), 100 * m.knn_top1, static_cast<long long>(m.knn_k),
                   100 * m.knn_top1_k10, m.alignment, m.uniformity, m.z_std, m.h_effective_rank);
@@ -239,23 +243,28 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
     const auto images = data.train.images.index_select(0, permutation.slice(0, offset, offset + batch)).to(device);
     const double lr = schedule.at(step);
     optimizer.set_learning_rate(lr);
-    const ContrastiveForward forward = contrastive_forward(model, pipeline, stats, images, step, step_settings, loss_fn);
+    const ContrastiveForward forward =
+        contrastive_forward(model, pipeline, stats, images, step, step_settings, loss_fn);
     const auto& z1 = forward.z1;
     const auto& z2 = forward.z2;
     const auto& loss = forward.loss;
     const double loss_value = loss.item<double>();
     if (!std::isfinite(loss_value)) {
       const fs::path good = run->latest_checkpoint();
-      throw TrainingError("step " + std::to_string(step + 1) + ": the loss is " + std::to_string(loss_value) +
-                          "; training stopped (lower training.learning_rate or raise training.temperature). " +
-                          (good.empty() ? "No checkpoint was written yet."
-                                        : "The last good checkpoint is " + good.string()));
+      throw TrainingError(
+          "step " + std::to_string(step + 1) + ": the loss is " + std::to_string(loss_value) +
+          "; training stopped (lower training.learning_rate or raise training.temperature). " +
+          (good.empty() ? "No checkpoint was written yet." : "The last good checkpoint is " + good.string()));
     }
     optimizer.zero_grad();
     scaler.scale_loss(loss).backward();
-    if (scaler.unscale_and_check(parameters)) optimizer.step();
-    else callbacks.log(LogLevel::Warning, "step " + std::to_string(step + 1) + ": float16 gradients overflowed; step "
-                                          "skipped, loss scale lowered to " + std::to_string(scaler.scale()));
+    if (scaler.unscale_and_check(parameters))
+      optimizer.step();
+    else
+      callbacks.log(LogLevel::Warning, "step " + std::to_string(step + 1) +
+                                           ": float16 gradients overflowed; step "
+                                           "skipped, loss scale lowered to " +
+                                           std::to_string(scaler.scale()));
     ++step;
     last_loss = loss_value;
     const double step_seconds = seconds_since(start);
@@ -279,8 +288,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
 
     if (step % cfg.checkpoint_every_steps == 0) checkpoint();
     const bool epoch_end = step % steps_per_epoch == 0;
-    if (monitor && epoch_end && ((step / steps_per_epoch) % project.evaluation.knn_every_epochs == 0 ||
-                                 step == total_steps))
+    if (monitor && epoch_end &&
+        ((step / steps_per_epoch) % project.evaluation.knn_every_epochs == 0 || step == total_steps))
       result.final_monitor = run_monitor(step);
   }
 

@@ -55,17 +55,25 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&] { return bench::option_value(argc, argv, i); };
-    if (arg == "--batch") a.batch = std::stoll(value());
+    if (arg == "--batch")
+      a.batch = std::stoll(value());
     else if (arg == "--sizes") {
       a.sizes.clear();
       for (const auto& s : split(value())) a.sizes.push_back(std::stoll(s));
-    } else if (arg == "--presets") a.presets = split(value());
-    else if (arg == "--pipeline") a.presets = {value()};
-    else if (arg == "--warmup") a.warmup = std::stoi(value());
-    else if (arg == "--repeats") a.repeats = std::stoi(value());
-    else if (arg == "--threads") a.threads = std::stoi(value());
-    else if (arg == "--json") a.json_file = value();
-    else throw ConfigError("unknown argument " + arg);
+    } else if (arg == "--presets")
+      a.presets = split(value());
+    else if (arg == "--pipeline")
+      a.presets = {value()};
+    else if (arg == "--warmup")
+      a.warmup = std::stoi(value());
+    else if (arg == "--repeats")
+      a.repeats = std::stoi(value());
+    else if (arg == "--threads")
+      a.threads = std::stoi(value());
+    else if (arg == "--json")
+      a.json_file = value();
+    else
+      throw ConfigError("unknown argument " + arg);
   }
   if (a.batch < 1 || a.repeats < 1 || a.warmup < 0 || a.threads < 1 || a.sizes.empty())
     throw ConfigError("--batch, --repeats, --threads >= 1, --warmup >= 0, --sizes not empty");
@@ -94,9 +102,10 @@ int main(int argc, char** argv) try {
   // CIFAR-10's training-set statistics (what the trainer normalises with).
   const std::vector<double> mean{0.4914, 0.4822, 0.4465}, std{0.2470, 0.2435, 0.2616};
 
-  nlohmann::json report = {{"benchmark", "augmentation"}, {"build", build_summary()},
-                                                          {"blas_core", blas_core_name()}, {"batch_size", args.batch},
-                           {"threads", args.threads}, {"images", source}, {"cases", nlohmann::json::array()}};
+  nlohmann::json report = {{"benchmark", "augmentation"},     {"build", build_summary()},
+                           {"blas_core", blas_core_name()},   {"batch_size", args.batch},
+                           {"threads", args.threads},         {"images", source},
+                           {"cases", nlohmann::json::array()}};
   std::printf("augmentation of %lld images (%s), %d threads, images/s median (IQR, n)\n",
               static_cast<long long>(args.batch), source.c_str(), args.threads);
   for (const int64_t size : args.sizes) {
@@ -113,8 +122,11 @@ int main(int argc, char** argv) try {
       const auto rate = bench::per_second(ms, static_cast<double>(args.batch));
       const std::string name = (preset.front() == '{' ? "custom" : preset) + " " + std::to_string(size) + "px";
       std::printf("  %-24s %s\n", name.c_str(), bench::describe(rate, 0).c_str());
-      report["cases"].push_back({{"name", name}, {"preset", preset}, {"image_size", size},
-                                 {"images_per_s", bench::to_json(rate)}, {"ms_per_batch", bench::to_json(ms)}});
+      report["cases"].push_back({{"name", name},
+                                 {"preset", preset},
+                                 {"image_size", size},
+                                 {"images_per_s", bench::to_json(rate)},
+                                 {"ms_per_batch", bench::to_json(ms)}});
     }
   }
   bench::finish_report(report, args.json_file);

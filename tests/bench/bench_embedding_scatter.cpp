@@ -68,8 +68,10 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   int points = 10000, repeats = 200;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--points")) points = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--repeats")) repeats = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--points"))
+      points = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--repeats"))
+      repeats = std::atoi(argv[i + 1]);
   }
 
   // A t-SNE-like layout: 10 classes as Gaussian blobs on a circle, a little overlap.

@@ -46,15 +46,24 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&] { return bench::option_value(argc, argv, i); };
-    if (arg == "--images") a.images = std::stoll(value());
-    else if (arg == "--batch") a.batch = std::stoll(value());
-    else if (arg == "--only") a.only = value();
-    else if (arg == "--warmup") a.warmup = std::stoi(value());
-    else if (arg == "--repeats") a.repeats = std::stoi(value());
-    else if (arg == "--knn-repeats") a.knn_repeats = std::stoi(value());
-    else if (arg == "--threads") a.threads = std::stoi(value());
-    else if (arg == "--json") a.json_file = value();
-    else throw ConfigError("unknown argument " + arg);
+    if (arg == "--images")
+      a.images = std::stoll(value());
+    else if (arg == "--batch")
+      a.batch = std::stoll(value());
+    else if (arg == "--only")
+      a.only = value();
+    else if (arg == "--warmup")
+      a.warmup = std::stoi(value());
+    else if (arg == "--repeats")
+      a.repeats = std::stoi(value());
+    else if (arg == "--knn-repeats")
+      a.knn_repeats = std::stoi(value());
+    else if (arg == "--threads")
+      a.threads = std::stoi(value());
+    else if (arg == "--json")
+      a.json_file = value();
+    else
+      throw ConfigError("unknown argument " + arg);
   }
   if (a.images < 1 || a.batch < 1 || a.repeats < 1 || a.knn_repeats < 1 || a.warmup < 0 || a.threads < 1)
     throw ConfigError("--images, --batch, --repeats, --knn-repeats, --threads >= 1, --warmup >= 0");
@@ -83,9 +92,8 @@ int main(int argc, char** argv) try {
   const std::string source = data ? "cifar10" : "random pixels and labels (CIFAR-10 not found)";
   const std::vector<double> mean{0.4914, 0.4822, 0.4465}, std{0.2470, 0.2435, 0.2616};
 
-  nlohmann::json report = {{"benchmark", "evaluation"}, {"build", build_summary()},
-                                                        {"blas_core", blas_core_name()}, {"threads", args.threads},
-                           {"data", source}, {"cases", nlohmann::json::array()}};
+  nlohmann::json report = {{"benchmark", "evaluation"}, {"build", build_summary()}, {"blas_core", blas_core_name()},
+                           {"threads", args.threads},   {"data", source},           {"cases", nlohmann::json::array()}};
   std::printf("evaluation, %d threads, data: %s\n", args.threads, source.c_str());
 
   // Feature extraction.
@@ -118,8 +126,12 @@ int main(int argc, char** argv) try {
     const std::string name = "features " + c.name + " (w=" + std::to_string(c.width) + ")";
     std::printf("  %-30s %s images/s (%lld images, batch %lld)\n", name.c_str(), bench::describe(rate, 0).c_str(),
                 static_cast<long long>(images.size(0)), static_cast<long long>(args.batch));
-    report["cases"].push_back({{"name", name}, {"model", c.name}, {"width", c.width}, {"images", images.size(0)},
-                               {"images_per_s", bench::to_json(rate)}, {"ms", bench::to_json(ms)}});
+    report["cases"].push_back({{"name", name},
+                               {"model", c.name},
+                               {"width", c.width},
+                               {"images", images.size(0)},
+                               {"images_per_s", bench::to_json(rate)},
+                               {"ms", bench::to_json(ms)}});
   }
 
   // kNN over the full test split.
@@ -139,10 +151,15 @@ int main(int argc, char** argv) try {
     });
     std::printf("  %-30s %s ms (%lld queries x %lld bank x %lld-d, k = %lld; top-1 %.3f)\n", "kNN full test split",
                 bench::describe(ms, 0).c_str(), static_cast<long long>(queries.size(0)),
-                static_cast<long long>(bank.size(0)), static_cast<long long>(args.dim),
-                static_cast<long long>(args.k), top1);
-    report["cases"].push_back({{"name", "knn"}, {"queries", queries.size(0)}, {"bank", bank.size(0)},
-                               {"dim", args.dim}, {"k", args.k}, {"top1", top1}, {"ms", bench::to_json(ms)}});
+                static_cast<long long>(bank.size(0)), static_cast<long long>(args.dim), static_cast<long long>(args.k),
+                top1);
+    report["cases"].push_back({{"name", "knn"},
+                               {"queries", queries.size(0)},
+                               {"bank", bank.size(0)},
+                               {"dim", args.dim},
+                               {"k", args.k},
+                               {"top1", top1},
+                               {"ms", bench::to_json(ms)}});
   }
   bench::finish_report(report, args.json_file);
   return 0;

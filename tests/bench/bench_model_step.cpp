@@ -47,19 +47,27 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&] { return bench::option_value(argc, argv, i); };
-    if (arg == "--batch") a.batch = std::stoll(value());
-    else if (arg == "--only") a.only = value();
-    else if (arg == "--optimizer") a.optimizer = value();
+    if (arg == "--batch")
+      a.batch = std::stoll(value());
+    else if (arg == "--only")
+      a.only = value();
+    else if (arg == "--optimizer")
+      a.optimizer = value();
     else if (arg == "--variants") {
       const std::string v = value();
       a.variants.clear();
       if (v.find("fp32") != std::string::npos) a.variants.push_back("fp32");
       if (v.find("trainer") != std::string::npos) a.variants.push_back("trainer");
-    } else if (arg == "--warmup") a.warmup = std::stoi(value());
-    else if (arg == "--repeats") a.repeats = std::stoi(value());
-    else if (arg == "--threads") a.threads = std::stoi(value());
-    else if (arg == "--json") a.json_file = value();
-    else throw ConfigError("unknown argument " + arg);
+    } else if (arg == "--warmup")
+      a.warmup = std::stoi(value());
+    else if (arg == "--repeats")
+      a.repeats = std::stoi(value());
+    else if (arg == "--threads")
+      a.threads = std::stoi(value());
+    else if (arg == "--json")
+      a.json_file = value();
+    else
+      throw ConfigError("unknown argument " + arg);
   }
   if (a.batch < 2 || a.repeats < 1 || a.warmup < 0 || a.threads < 1 || a.variants.empty())
     throw ConfigError("--batch >= 2, --repeats and --threads >= 1, --warmup >= 0, --variants fp32 and/or trainer");
@@ -76,10 +84,10 @@ int main(int argc, char** argv) try {
   const ProjectConfig quickstart = load_project(fs::path(SIMCLR_SOURCE_DIR) / "projects" / "quickstart.json");
   const torch::Device cpu(torch::kCPU);
 
-  nlohmann::json report = {{"benchmark", "model_step"}, {"build", build_summary()},
-                                                        {"blas_core", blas_core_name()}, {"batch_size", args.batch},
-                           {"views", 2 * args.batch}, {"threads", args.threads}, {"optimizer", args.optimizer},
-                           {"cases", nlohmann::json::array()}};
+  nlohmann::json report = {{"benchmark", "model_step"},     {"build", build_summary()},
+                           {"blas_core", blas_core_name()}, {"batch_size", args.batch},
+                           {"views", 2 * args.batch},       {"threads", args.threads},
+                           {"optimizer", args.optimizer},   {"cases", nlohmann::json::array()}};
   std::printf("model step (forward + NT-Xent + backward + %s step), batch %lld = %lld views of 32x32, %d threads\n",
               args.optimizer.c_str(), static_cast<long long>(args.batch), static_cast<long long>(2 * args.batch),
               args.threads);
@@ -130,10 +138,15 @@ int main(int argc, char** argv) try {
                                               (channels_last ? ", channels-last" : "")
                                         : std::string("fp32"));
       std::printf("  %-44s %s ms/step, %.1f views/s\n", name.c_str(), bench::describe(ms, 0).c_str(), views.median);
-      report["cases"].push_back({{"name", name}, {"model", c.name}, {"width", c.width}, {"variant", variant},
+      report["cases"].push_back({{"name", name},
+                                 {"model", c.name},
+                                 {"width", c.width},
+                                 {"variant", variant},
                                  {"autocast", dtype == torch::kBFloat16 ? "bf16" : "fp32"},
-                                 {"channels_last", channels_last}, {"step_ms", bench::to_json(ms)},
-                                 {"views_per_s", bench::to_json(views)}, {"losses", losses}});
+                                 {"channels_last", channels_last},
+                                 {"step_ms", bench::to_json(ms)},
+                                 {"views_per_s", bench::to_json(views)},
+                                 {"losses", losses}});
     }
   }
   bench::finish_report(report, args.json_file);

@@ -35,14 +35,22 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&] { return bench::option_value(argc, argv, i); };
-    if (arg == "--bank") a.bank = std::stoll(value());
-    else if (arg == "--dim") a.dim = std::stoll(value());
-    else if (arg == "--k") a.k = std::stoll(value());
-    else if (arg == "--batch") a.batch = std::stoll(value());
-    else if (arg == "--threads") a.threads = std::stoi(value());
-    else if (arg == "--repeats") a.repeats = std::stoi(value());
-    else if (arg == "--json") a.json_file = value();
-    else throw ConfigError("unknown argument " + arg);
+    if (arg == "--bank")
+      a.bank = std::stoll(value());
+    else if (arg == "--dim")
+      a.dim = std::stoll(value());
+    else if (arg == "--k")
+      a.k = std::stoll(value());
+    else if (arg == "--batch")
+      a.batch = std::stoll(value());
+    else if (arg == "--threads")
+      a.threads = std::stoi(value());
+    else if (arg == "--repeats")
+      a.repeats = std::stoi(value());
+    else if (arg == "--json")
+      a.json_file = value();
+    else
+      throw ConfigError("unknown argument " + arg);
   }
   if (a.bank < 2 || a.dim < 1 || a.k < 1 || a.k >= a.bank || a.threads < 1 || a.repeats < 1 || a.batch < 1)
     throw ConfigError("--bank >= 2, 1 <= --k < --bank, --dim, --threads, --repeats, --batch >= 1");
@@ -75,8 +83,9 @@ int main(int argc, char** argv) try {
   const auto centres = at::randn({10, args.dim}, generator);
   const auto labels = torch::arange(args.bank) % 10;
   const auto bank = (centres.index_select(0, labels) + at::randn({args.bank, args.dim}, generator)).relu();
-  const auto queries = (centres.index_select(0, torch::arange(args.repeats) % 10) +
-                        at::randn({args.repeats, args.dim}, generator)).relu();
+  const auto queries =
+      (centres.index_select(0, torch::arange(args.repeats) % 10) + at::randn({args.repeats, args.dim}, generator))
+          .relu();
 
   const auto build_start = std::chrono::steady_clock::now();
   const NeighbourIndex index(bank, labels);
@@ -93,7 +102,8 @@ int main(int argc, char** argv) try {
     const auto top = sim.topk(args.k);
     (void)std::get<1>(top).data_ptr<int64_t>()[0];
   });
-  const auto batch_queries = queries.repeat({(args.batch + args.repeats - 1) / args.repeats, 1}).slice(0, 0, args.batch);
+  const auto batch_queries =
+      queries.repeat({(args.batch + args.repeats - 1) / args.repeats, 1}).slice(0, 0, args.batch);
   const auto batch = time_ms(3, [&] { index.search(batch_queries, args.k); });
 
   std::printf("nearest neighbours: bank %lld x %lld, k = %lld, %d threads (median, IQR over %d queries)\n",
@@ -109,12 +119,19 @@ int main(int argc, char** argv) try {
               batch.median / static_cast<double>(args.batch));
 
   if (!args.json_file.empty()) {
-    const nlohmann::json report = {{"benchmark", "neighbours"}, {"build", build_summary()},
-                                                                {"blas_core", blas_core_name()}, {"bank", args.bank},
-                                   {"dim", args.dim}, {"k", args.k}, {"threads", args.threads},
-                                   {"index_build_ms", build_ms}, {"query_ms", bench::to_json(ours)},
-                                   {"row_query_ms", bench::to_json(ours_row)}, {"naive_ms", bench::to_json(naive)},
-                                   {"batch", args.batch}, {"batch_ms", bench::to_json(batch)},
+    const nlohmann::json report = {{"benchmark", "neighbours"},
+                                   {"build", build_summary()},
+                                   {"blas_core", blas_core_name()},
+                                   {"bank", args.bank},
+                                   {"dim", args.dim},
+                                   {"k", args.k},
+                                   {"threads", args.threads},
+                                   {"index_build_ms", build_ms},
+                                   {"query_ms", bench::to_json(ours)},
+                                   {"row_query_ms", bench::to_json(ours_row)},
+                                   {"naive_ms", bench::to_json(naive)},
+                                   {"batch", args.batch},
+                                   {"batch_ms", bench::to_json(batch)},
                                    {"peak_rss_mb", bench::peak_rss_mb()}};
     std::ofstream(args.json_file) << report.dump(2) << '\n';
   }

@@ -60,7 +60,9 @@ Summary per_second(const Summary& ms, double units) {
 void finish_report(nlohmann::json& report, const std::string& json_file) {
   const TensorMemoryCacheStats cache = tensor_memory_cache_stats();
   report["peak_rss_mb"] = peak_rss_mb();
-  report["tensor_cache"] = {{"installed", cache.installed}, {"hits", cache.hits}, {"misses", cache.misses},
+  report["tensor_cache"] = {{"installed", cache.installed},
+                            {"hits", cache.hits},
+                            {"misses", cache.misses},
                             {"evictions", cache.evictions},
                             {"peak_live_mb", static_cast<double>(cache.peak_live_bytes) / (1 << 20)}};
   std::printf("peak RSS %.0f MB\n", peak_rss_mb());

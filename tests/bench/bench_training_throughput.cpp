@@ -43,14 +43,22 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&] { return bench::option_value(argc, argv, i); };
-    if (arg == "--steps") a.steps = std::stoi(value());
-    else if (arg == "--warmup") a.warmup = std::stoi(value());
-    else if (arg == "--threads") a.threads = std::stoi(value());
-    else if (arg == "--batch") a.batch = std::stoll(value());
-    else if (arg == "--json") a.json_file = value();
-    else if (arg == "--only") a.only = value();
-    else if (arg == "--precision") a.precision = value();
-    else throw ConfigError("unknown argument " + arg);
+    if (arg == "--steps")
+      a.steps = std::stoi(value());
+    else if (arg == "--warmup")
+      a.warmup = std::stoi(value());
+    else if (arg == "--threads")
+      a.threads = std::stoi(value());
+    else if (arg == "--batch")
+      a.batch = std::stoll(value());
+    else if (arg == "--json")
+      a.json_file = value();
+    else if (arg == "--only")
+      a.only = value();
+    else if (arg == "--precision")
+      a.precision = value();
+    else
+      throw ConfigError("unknown argument " + arg);
   }
   if (a.steps < 1 || a.warmup < 0) throw ConfigError("--steps must be >= 1 and --warmup >= 0");
   return a;
@@ -64,11 +72,12 @@ int main(int argc, char** argv) try {
   const fs::path scratch = fs::temp_directory_path() / ("simclr-bench-" + std::to_string(std::random_device{}()));
   const fs::path project_file = fs::path(SIMCLR_SOURCE_DIR) / "projects" / "quickstart.json";
 
-  nlohmann::json report = {{"benchmark", "training_throughput"}, {"build", build_summary()},
-                                                                 {"blas_core", blas_core_name()},
-                           {"batch_size", args.batch}, {"cases", nlohmann::json::array()}};
-  std::printf("%-22s %-30s %-26s %-26s\n", "model",
-              "views/s", "augment ms/step", "model ms/step");
+  nlohmann::json report = {{"benchmark", "training_throughput"},
+                           {"build", build_summary()},
+                           {"blas_core", blas_core_name()},
+                           {"batch_size", args.batch},
+                           {"cases", nlohmann::json::array()}};
+  std::printf("%-22s %-30s %-26s %-26s\n", "model", "views/s", "augment ms/step", "model ms/step");
   for (const Case& c : {Case{"quickstart (w=16)", 16}, Case{"resnet18 (w=64)", 64}}) {
     if (!args.only.empty() && c.name.rfind(args.only, 0) != 0) continue;
     ProjectConfig project = load_project(project_file);
@@ -93,8 +102,11 @@ int main(int argc, char** argv) try {
     const auto v = bench::summarize(views), a = bench::summarize(augment), m = bench::summarize(model);
     std::printf("%-22s %-30s %-26s %-26s\n", c.name.c_str(), bench::describe(v).c_str(), bench::describe(a).c_str(),
                 bench::describe(m).c_str());
-    report["cases"].push_back({{"name", c.name}, {"width", c.width}, {"views_per_s", bench::to_json(v)},
-                               {"augment_ms", bench::to_json(a)}, {"model_ms", bench::to_json(m)}});
+    report["cases"].push_back({{"name", c.name},
+                               {"width", c.width},
+                               {"views_per_s", bench::to_json(v)},
+                               {"augment_ms", bench::to_json(a)},
+                               {"model_ms", bench::to_json(m)}});
   }
   std::error_code ec;
   fs::remove_all(scratch, ec);

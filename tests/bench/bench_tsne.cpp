@@ -62,19 +62,32 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&] { return bench::option_value(argc, argv, i); };
-    if (arg == "--data") a.data = value();
-    else if (arg == "--n") a.n = std::stoll(value());
-    else if (arg == "--dim") a.dim = std::stoll(value());
-    else if (arg == "--clusters") a.clusters = std::stoll(value());
-    else if (arg == "--iterations") a.iterations = std::stoll(value());
-    else if (arg == "--perplexity") a.perplexity = std::stod(value());
-    else if (arg == "--threads") a.threads = std::stoi(value());
-    else if (arg == "--repeats") a.repeats = std::stoi(value());
-    else if (arg == "--seed") a.seed = std::stoull(value());
-    else if (arg == "--json") a.json_file = value();
-    else if (arg == "--python") a.python = value();
-    else if (arg == "--no-sklearn") a.sklearn = false;
-    else throw ConfigError("unknown argument " + arg);
+    if (arg == "--data")
+      a.data = value();
+    else if (arg == "--n")
+      a.n = std::stoll(value());
+    else if (arg == "--dim")
+      a.dim = std::stoll(value());
+    else if (arg == "--clusters")
+      a.clusters = std::stoll(value());
+    else if (arg == "--iterations")
+      a.iterations = std::stoll(value());
+    else if (arg == "--perplexity")
+      a.perplexity = std::stod(value());
+    else if (arg == "--threads")
+      a.threads = std::stoi(value());
+    else if (arg == "--repeats")
+      a.repeats = std::stoi(value());
+    else if (arg == "--seed")
+      a.seed = std::stoull(value());
+    else if (arg == "--json")
+      a.json_file = value();
+    else if (arg == "--python")
+      a.python = value();
+    else if (arg == "--no-sklearn")
+      a.sklearn = false;
+    else
+      throw ConfigError("unknown argument " + arg);
   }
   if (a.n < 2 || a.dim < 1 || a.clusters < 1 || a.threads < 1 || a.repeats < 1)
     throw ConfigError("--n >= 2, --dim, --clusters, --threads and --repeats >= 1");
@@ -88,7 +101,8 @@ torch::Tensor clustered_data(const Args& a) {
   auto generator = make_generator(derive_seed(a.seed, {0xB7}));
   const auto centres = at::randn({a.clusters, a.dim}, generator);
   const auto labels = torch::arange(a.n) % a.clusters;
-  const auto spread = 0.6 + 0.5 * labels.to(torch::kFloat).unsqueeze(1) / std::max<int64_t>(a.clusters - 1, 1);  // [N, 1]
+  const auto spread =
+      0.6 + 0.5 * labels.to(torch::kFloat).unsqueeze(1) / std::max<int64_t>(a.clusters - 1, 1);  // [N, 1]
   return (centres.index_select(0, labels) + spread * at::randn({a.n, a.dim}, generator)).contiguous();
 }
 
@@ -103,8 +117,8 @@ torch::Tensor cifar10_data(const Args& a) {
   if (a.dim > x.size(1)) throw ConfigError("--dim: at most " + std::to_string(x.size(1)) + " for cifar10");
   x = x - x.mean(0);
   const auto covariance = x.t().mm(x).to(torch::kDouble) / static_cast<double>(n - 1);  // [3072, 3072]
-  const auto eigenvectors = std::get<1>(at::linalg_eigh(covariance));                  // ascending eigenvalues
-  const auto top = eigenvectors.flip({1}).slice(1, 0, a.dim).to(torch::kFloat);        // [3072, dim]
+  const auto eigenvectors = std::get<1>(at::linalg_eigh(covariance));                   // ascending eigenvalues
+  const auto top = eigenvectors.flip({1}).slice(1, 0, a.dim).to(torch::kFloat);         // [3072, dim]
   return x.mm(top).contiguous();                                                        // [N, dim]
 }
 
@@ -168,13 +182,12 @@ int main(int argc, char** argv) try {
     std::fprintf(stderr, "repeat %d: simclr %.2f s, KL %.4f (exact %.4f)\n", r, ours.seconds, ours.kl_divergence,
                  ours_exact.back());
     if (!args.sklearn) continue;
-    const std::string command = "OMP_NUM_THREADS=" + std::to_string(args.threads) + " OPENBLAS_NUM_THREADS=" +
-                                std::to_string(args.threads) + " '" + args.python + "' '" + script.string() + "' '" +
-                                (scratch / "data.npy").string() + "' --json '" + (scratch / "sklearn.json").string() +
-                                "' --embedding '" + (scratch / "sklearn_layout.npy").string() + "' --threads " +
-                                std::to_string(args.threads) + " --perplexity " + std::to_string(args.perplexity) +
-                                " --iterations " + std::to_string(args.iterations) + " --seed " +
-                                std::to_string(options.seed) + " > /dev/null";
+    const std::string command =
+        "OMP_NUM_THREADS=" + std::to_string(args.threads) + " OPENBLAS_NUM_THREADS=" + std::to_string(args.threads) +
+        " '" + args.python + "' '" + script.string() + "' '" + (scratch / "data.npy").string() + "' --json '" +
+        (scratch / "sklearn.json").string() + "' --embedding '" + (scratch / "sklearn_layout.npy").string() +
+        "' --threads " + std::to_string(args.threads) + " --perplexity " + std::to_string(args.perplexity) +
+        " --iterations " + std::to_string(args.iterations) + " --seed " + std::to_string(options.seed) + " > /dev/null";
     if (std::system(command.c_str()) != 0) throw Error("scikit-learn reference failed: " + command);
     std::ifstream(scratch / "sklearn.json") >> sk;
     sk_s.push_back(sk["seconds"].get<double>());
@@ -188,8 +201,8 @@ int main(int argc, char** argv) try {
   const double ratio = args.sklearn ? sk_t.median / ours_t.median : NAN;
   auto median = [](const std::vector<double>& v) { return bench::summarize(v).median; };
   std::printf("t-SNE of %s data, %lld x %lld, %lld iterations, %d threads, %d repeat(s)\n",
-              args.data == "cifar10" ? "CIFAR-10 test pixels, PCA" : ("clustered (" + std::to_string(args.clusters) +
-                                                                        " clusters)").c_str(),
+              args.data == "cifar10" ? "CIFAR-10 test pixels, PCA"
+                                     : ("clustered (" + std::to_string(args.clusters) + " clusters)").c_str(),
               static_cast<long long>(data.size(0)), static_cast<long long>(data.size(1)),
               static_cast<long long>(args.iterations), args.threads, args.repeats);
   std::printf("%-14s %-32s %-10s %-18s %-12s\n", "", "wall s", "KL (own)", "KL (exact, our P)", "peak RSS MB");
@@ -203,16 +216,25 @@ int main(int argc, char** argv) try {
                 median(ours_exact) - median(sk_exact));
   }
 
-  nlohmann::json report = {{"benchmark", "tsne"}, {"build", build_summary()},
-                                                  {"blas_core", blas_core_name()}, {"data", args.data},
-                           {"n", data.size(0)}, {"dim", data.size(1)},
-                           {"clusters", args.clusters}, {"iterations", args.iterations},
-                           {"perplexity", args.perplexity}, {"threads", args.threads}, {"seed", args.seed},
-                           {"simclr", {{"seconds", bench::to_json(ours_t)}, {"kl_divergence", ours_kl},
-                                       {"kl_exact_our_p", ours_exact}, {"peak_rss_mb", ours_rss}}}};
+  nlohmann::json report = {{"benchmark", "tsne"},
+                           {"build", build_summary()},
+                           {"blas_core", blas_core_name()},
+                           {"data", args.data},
+                           {"n", data.size(0)},
+                           {"dim", data.size(1)},
+                           {"clusters", args.clusters},
+                           {"iterations", args.iterations},
+                           {"perplexity", args.perplexity},
+                           {"threads", args.threads},
+                           {"seed", args.seed},
+                           {"simclr",
+                            {{"seconds", bench::to_json(ours_t)},
+                             {"kl_divergence", ours_kl},
+                             {"kl_exact_our_p", ours_exact},
+                             {"peak_rss_mb", ours_rss}}}};
   if (args.sklearn) {
-    report["sklearn"] = {{"seconds", bench::to_json(sk_t)}, {"kl_divergence", sk_kl},
-                         {"kl_exact_our_p", sk_exact}, {"peak_rss_mb", sk["peak_rss_mb"]},
+    report["sklearn"] = {{"seconds", bench::to_json(sk_t)},      {"kl_divergence", sk_kl},
+                         {"kl_exact_our_p", sk_exact},           {"peak_rss_mb", sk["peak_rss_mb"]},
                          {"learning_rate", sk["learning_rate"]}, {"version", sk["sklearn_version"]}};
     report["speedup"] = ratio;
   }

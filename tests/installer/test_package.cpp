@@ -33,7 +33,9 @@ Outcome run(const QString& program, const QStringList& args, const QProcessEnvir
           QString::fromUtf8(p.readAllStandardError())};
 }
 
-QString describe(const Outcome& o) { return QStringLiteral("exit %1\n%2\n%3").arg(o.code).arg(o.out, o.err); }
+QString describe(const Outcome& o) {
+  return QStringLiteral("exit %1\n%2\n%3").arg(o.code).arg(o.out, o.err);
+}
 }  // namespace
 
 class TestPackage : public QObject {
@@ -44,12 +46,13 @@ class TestPackage : public QObject {
 
   QString installed(const QString& path) const { return root_ + QStringLiteral("/usr/") + path; }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     for (const char* tool : {"dpkg", "dpkg-deb", "dpkg-shlibdeps"})
       if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty())
         QSKIP(qPrintable(QStringLiteral("%1 not found: the Debian package cannot be built or unpacked here "
-                                        "(apt-get install dpkg-dev)").arg(QLatin1String(tool))));
+                                        "(apt-get install dpkg-dev)")
+                             .arg(QLatin1String(tool))));
     if (!QFileInfo::exists(QStringLiteral(SIMCLR_CPACK)))
       QSKIP("cpack not found: the Debian package cannot be built here");
 
@@ -77,10 +80,11 @@ private Q_SLOTS:
 
   void installsUnderUsr_data() {
     QTest::addColumn<QString>("path");
-    for (const char* path : {"bin/simclr-cli", "bin/simclr-workbench", "share/simclr-workbench/projects/quickstart.json",
-                             "share/applications/simclr-workbench.desktop",
-                             "share/metainfo/io.github.simclr_workbench.SimCLRWorkbench.metainfo.xml",
-                             "share/icons/hicolor/scalable/apps/simclr-workbench.svg"})
+    for (const char* path :
+         {"bin/simclr-cli", "bin/simclr-workbench", "share/simclr-workbench/projects/quickstart.json",
+          "share/applications/simclr-workbench.desktop",
+          "share/metainfo/io.github.simclr_workbench.SimCLRWorkbench.metainfo.xml",
+          "share/icons/hicolor/scalable/apps/simclr-workbench.svg"})
       QTest::newRow(path) << QString::fromLatin1(path);
   }
   void installsUnderUsr() {
@@ -94,7 +98,7 @@ private Q_SLOTS:
       const QImage icon(file);
       QVERIFY2(!icon.isNull(), qPrintable(file));
       QCOMPARE(icon.size(), QSize(size, size));
-      QVERIFY(qAlpha(icon.pixel(0, 0)) < 32);                // rounded corner: transparent
+      QVERIFY(qAlpha(icon.pixel(0, 0)) < 32);                 // rounded corner: transparent
       QVERIFY(qAlpha(icon.pixel(size / 2, size / 2)) > 200);  // the drawing: opaque
     }
   }
@@ -102,8 +106,9 @@ private Q_SLOTS:
   void metadataValidates() {
     const QString appstream = QStandardPaths::findExecutable(QStringLiteral("appstreamcli"));
     if (appstream.isEmpty()) QSKIP("appstreamcli not found (apt-get install appstream)");
-    const Outcome o = run(appstream, {"validate", "--no-net",
-                                      installed("share/metainfo/io.github.simclr_workbench.SimCLRWorkbench.metainfo.xml")});
+    const Outcome o = run(
+        appstream,
+        {"validate", "--no-net", installed("share/metainfo/io.github.simclr_workbench.SimCLRWorkbench.metainfo.xml")});
     QVERIFY2(o.code == 0, qPrintable(describe(o)));
     const QString desktop = QStandardPaths::findExecutable(QStringLiteral("desktop-file-validate"));
     if (!desktop.isEmpty()) {
@@ -147,7 +152,8 @@ private Q_SLOTS:
     QVERIFY2(o.code == 0, qPrintable(describe(o)));
     const QImage image(shot);
     QVERIFY2(!image.isNull(), qPrintable(shot));
-    QVERIFY2(image.width() >= 400 && image.height() >= 300, qPrintable(QStringLiteral("%1x%2").arg(image.width()).arg(image.height())));
+    QVERIFY2(image.width() >= 400 && image.height() >= 300,
+             qPrintable(QStringLiteral("%1x%2").arg(image.width()).arg(image.height())));
     QSet<QRgb> colours;
     for (int y = 0; y < image.height(); y += 4)
       for (int x = 0; x < image.width(); x += 4) colours.insert(image.pixel(x, y));

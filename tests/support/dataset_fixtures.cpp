@@ -73,12 +73,15 @@ std::string idx_labels_bytes(const torch::Tensor& labels) {
   put_be32(out, 0x00000801);
   put_be32(out, static_cast<uint32_t>(labels.size(0)));
   const torch::Tensor l = labels.to(torch::kLong).contiguous();
-  for (int64_t i = 0; i < l.numel(); ++i) out.push_back(static_cast<char>(static_cast<uint8_t>(l.data_ptr<int64_t>()[i])));
+  for (int64_t i = 0; i < l.numel(); ++i)
+    out.push_back(static_cast<char>(static_cast<uint8_t>(l.data_ptr<int64_t>()[i])));
   return out;
 }
 
 #ifdef SIMCLR_HAVE_ZLIB
-bool have_gzip() { return true; }
+bool have_gzip() {
+  return true;
+}
 std::string gzip_bytes(const std::string& raw) {
   z_stream zs{};
   if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -95,8 +98,12 @@ std::string gzip_bytes(const std::string& raw) {
   return out;
 }
 #else
-bool have_gzip() { return false; }
-std::string gzip_bytes(const std::string&) { throw std::runtime_error("gzip_bytes: built without zlib"); }
+bool have_gzip() {
+  return false;
+}
+std::string gzip_bytes(const std::string&) {
+  throw std::runtime_error("gzip_bytes: built without zlib");
+}
 #endif
 
 void write_bytes(const fs::path& path, const std::string& bytes) {
@@ -182,7 +189,9 @@ DatasetSplits write_idx_folder(const fs::path& dir, int64_t train_count, int64_t
 }
 
 #ifdef SIMCLR_HAVE_DOWNLOAD
-bool have_archive_writer() { return true; }
+bool have_archive_writer() {
+  return true;
+}
 
 std::string make_tar_gz(const std::vector<ArchiveEntry>& entries) {
   std::string out;
@@ -213,7 +222,9 @@ std::string make_tar_gz(const std::vector<ArchiveEntry>& entries) {
   return out;
 }
 #else
-bool have_archive_writer() { return false; }
+bool have_archive_writer() {
+  return false;
+}
 std::string make_tar_gz(const std::vector<ArchiveEntry>&) {
   throw std::runtime_error("make_tar_gz: built without libarchive");
 }

@@ -87,13 +87,15 @@ void LocalHttpServer::answer(int client) {
 
   if (mode_ == Mode::NotFound) {
     const std::string text = "not found\n";
-    const std::string head = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: " +
-                             std::to_string(text.size()) + "\r\nConnection: close\r\n\r\n";
+    const std::string head =
+        "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(text.size()) +
+        "\r\nConnection: close\r\n\r\n";
     if (send_all(client, head.data(), head.size()) && !head_only) send_all(client, text.data(), text.size());
     return;
   }
-  const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nContent-Length: " +
-                           std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n";
+  const std::string head =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/gzip\r\nContent-Length: " + std::to_string(body_.size()) +
+      "\r\nConnection: close\r\n\r\n";
   if (!send_all(client, head.data(), head.size()) || head_only) return;
   switch (mode_) {
     case Mode::Normal:

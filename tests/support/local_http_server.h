@@ -9,7 +9,7 @@
 namespace simclr::test {
 
 class LocalHttpServer {
-public:
+ public:
   enum class Mode {
     Normal,     // 200, the whole body
     Truncated,  // 200, Content-Length of the whole body, then half of it and close
@@ -27,7 +27,7 @@ public:
   std::string url(const std::string& path = "cifar-10-binary.tar.gz") const;
   int requests_served() const { return served_.load(); }
 
-private:
+ private:
   void serve();
   void answer(int client);
 

@@ -6,7 +6,7 @@
 namespace simclr::test {
 
 class TempDir {
-public:
+ public:
   explicit TempDir(const std::string& prefix = "simclr-test");
   ~TempDir();
   TempDir(const TempDir&) = delete;
@@ -14,7 +14,7 @@ public:
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+ private:
   std::filesystem::path path_;
 };
 

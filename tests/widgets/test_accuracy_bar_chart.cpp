@@ -18,8 +18,8 @@ namespace {
 const double kNaN = std::nan("");
 
 // Figure 10's layout: our accuracies and the paper's, one paper value unknown.
-const QStringList kCategories = {QStringLiteral("Raw pixels"), QStringLiteral("SimCLR h"),
-                                 QStringLiteral("PCA"), QStringLiteral("t-SNE, 2-D")};
+const QStringList kCategories = {QStringLiteral("Raw pixels"), QStringLiteral("SimCLR h"), QStringLiteral("PCA"),
+                                 QStringLiteral("t-SNE, 2-D")};
 QVector<AccuracySeries> figure10Series() {
   return {{QStringLiteral("Ours"), QColor(), {51.23, 51.3, 49.7, 31.26}},
           {QStringLiteral("Paper"), QColor(Qt::gray), {35.77, kNaN, 39.67, 28.72}}};
@@ -63,8 +63,7 @@ class TestAccuracyBarChart : public QObject {
     QCOMPARE(values(chart.bars(0)), (QVector<double>{51.23, 51.3, 49.7, 31.26}));
     // The paper has no number for "SimCLR h": no bar there, the others in order.
     QCOMPARE(values(chart.bars(1)), (QVector<double>{35.77, 39.67, 28.72}));
-    QCOMPARE(keys(chart.bars(1)),
-             (QVector<double>{chart.barKey(1, 0), chart.barKey(1, 2), chart.barKey(1, 3)}));
+    QCOMPARE(keys(chart.bars(1)), (QVector<double>{chart.barKey(1, 0), chart.barKey(1, 2), chart.barKey(1, 3)}));
     // Two bars side by side, centred on their category, not overlapping.
     QCOMPARE(chart.barKey(0, 2) + chart.barKey(1, 2), 4.0);
     QVERIFY(chart.barKey(1, 2) - chart.barKey(0, 2) >= chart.bars(0)->width());
@@ -91,8 +90,7 @@ class TestAccuracyBarChart : public QObject {
   void shortSeriesArePaddedAndDataReplaced() {
     AccuracyBarChart chart;
     chart.setData(kCategories, figure10Series());
-    chart.setData({QStringLiteral("ViT 6/6"), QStringLiteral("ViT 8/8")},
-                  {{QStringLiteral("Ours"), QColor(), {41.0}}});
+    chart.setData({QStringLiteral("ViT 6/6"), QStringLiteral("ViT 8/8")}, {{QStringLiteral("Ours"), QColor(), {41.0}}});
     QCOMPARE(chart.plot()->plottableCount(), 1);
     QCOMPARE(chart.bars(0)->dataCount(), 1);
     QCOMPARE(chart.valueLabels().size(), 1);
@@ -213,8 +211,8 @@ class TestAccuracyBarChart : public QObject {
     AccuracyBarChart chart;
     chart.resize(820, 480);
     chart.setTitle(QStringLiteral("MLP test top-1 by representation (Figure 10)"));
-    chart.setData({QStringLiteral("Raw pixels"), QStringLiteral("SimCLR embeddings (h)"),
-                   QStringLiteral("PCA of h"), QStringLiteral("t-SNE of h")},
+    chart.setData({QStringLiteral("Raw pixels"), QStringLiteral("SimCLR embeddings (h)"), QStringLiteral("PCA of h"),
+                   QStringLiteral("t-SNE of h")},
                   figure10Series());
     chart.show();
     QVERIFY(QTest::qWaitForWindowExposed(&chart));

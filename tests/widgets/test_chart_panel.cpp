@@ -100,8 +100,8 @@ class TestChartPanel : public QObject {
     MetricChart* chart = m_panel->chart();
     chart->flush();
     const QPoint centre = chart->plot()->axisRect()->rect().center();
-    QWheelEvent wheel(centre, chart->plot()->mapToGlobal(centre), QPoint(), QPoint(0, 120),
-                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QWheelEvent wheel(centre, chart->plot()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(chart->plot(), &wheel);
     QVERIFY(!chart->isFollowing());
     QTest::mouseClick(child<QToolButton>(*m_panel, "resetViewButton"), Qt::LeftButton);

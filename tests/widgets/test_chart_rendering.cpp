@@ -28,8 +28,7 @@ class TestChartRendering : public QObject {
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("figure10.png"));
     QString error;
-    QVERIFY2(renderAccuracyChart(file, QStringLiteral("Figure 10"),
-                                 {QStringLiteral("Raw pixels"), QStringLiteral("h")},
+    QVERIFY2(renderAccuracyChart(file, QStringLiteral("Figure 10"), {QStringLiteral("Raw pixels"), QStringLiteral("h")},
                                  {{QStringLiteral("Ours"), QColor(), {51.2, 48.6}},
                                   {QStringLiteral("Paper"), QColor(), {35.77, std::nan("")}}},
                                  QSize(600, 360), &error),
@@ -51,8 +50,8 @@ class TestChartRendering : public QObject {
     const QString file = dir.filePath(QStringLiteral("sweep.png"));
     QString error;
     QVERIFY2(renderSweepChart(file, QStringLiteral("Figure 11"),
-                              {{QStringLiteral("kNN top-1"), QColor(), {64, 128, 256}, {40, 45, 47}}},
-                              QSize(500, 300), &error, QStringLiteral("views/s"), {64, 128}, {300, 500}),
+                              {{QStringLiteral("kNN top-1"), QColor(), {64, 128, 256}, {40, 45, 47}}}, QSize(500, 300),
+                              &error, QStringLiteral("views/s"), {64, 128}, {300, 500}),
              qPrintable(error));
     const QImage image(file);
     QCOMPARE(image.size(), QSize(500, 300));
@@ -61,8 +60,7 @@ class TestChartRendering : public QObject {
 
   void errorsAreNamed() {
     QString error;
-    QVERIFY(!renderSweepChart(QStringLiteral("/nonexistent-simclr-dir/s.png"), QString(), {},
-                              QSize(500, 300), &error));
+    QVERIFY(!renderSweepChart(QStringLiteral("/nonexistent-simclr-dir/s.png"), QString(), {}, QSize(500, 300), &error));
     QVERIFY2(error.contains(QStringLiteral("nonexistent-simclr-dir")), qPrintable(error));
   }
 };

@@ -92,8 +92,8 @@ class TestEmbeddingScatter : public QObject {
     const QCPRange before = plot->xAxis->range();
     const QPoint start = m_scatter->pixelOf(0);
     QTest::mousePress(plot, Qt::LeftButton, Qt::NoModifier, start);
-    QMouseEvent move(QEvent::MouseMove, start + QPoint(60, 0), plot->mapToGlobal(start + QPoint(60, 0)),
-                     Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, start + QPoint(60, 0), plot->mapToGlobal(start + QPoint(60, 0)), Qt::NoButton,
+                     Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(plot, &move);
     QTest::mouseRelease(plot, Qt::LeftButton, Qt::NoModifier, start + QPoint(60, 0));
     QCOMPARE(activated.count(), 0);
@@ -227,8 +227,7 @@ class TestEmbeddingScatter : public QObject {
   void exportsImagesAndCsv() {
     QTemporaryDir dir;
     QString error;
-    QVERIFY2(m_scatter->exportImage(dir.filePath(QStringLiteral("s.png")), &error, QSize(400, 300)),
-             qPrintable(error));
+    QVERIFY2(m_scatter->exportImage(dir.filePath(QStringLiteral("s.png")), &error, QSize(400, 300)), qPrintable(error));
     const QImage png(dir.filePath(QStringLiteral("s.png")));
     QCOMPARE(png.size(), QSize(800, 600));  // rendered at twice the size for high-DPI
     for (const QString& name : {QStringLiteral("s.svg"), QStringLiteral("s.pdf")}) {
@@ -236,8 +235,7 @@ class TestEmbeddingScatter : public QObject {
       QFile file(dir.filePath(name));
       QVERIFY(file.open(QIODevice::ReadOnly));
       const QByteArray head = file.read(4096);
-      QVERIFY2(name.endsWith(QLatin1String("pdf")) ? head.startsWith("%PDF") : head.contains("<svg"),
-               qPrintable(name));
+      QVERIFY2(name.endsWith(QLatin1String("pdf")) ? head.startsWith("%PDF") : head.contains("<svg"), qPrintable(name));
     }
     QVERIFY(!m_scatter->exportImage(dir.filePath(QStringLiteral("s.bmpx")), &error));
     QVERIFY(error.contains(QStringLiteral("unknown image format")));

@@ -16,14 +16,14 @@ QImage sampleImage(int index, int size = 32) {
   QImage image(size, size, QImage::Format_RGB32);
   for (int y = 0; y < size; ++y)
     for (int x = 0; x < size; ++x)
-      image.setPixel(x, y, qRgb((index * 37 + x * 5) % 256, (index * 91 + y * 6) % 256,
-                                (index * 53 + (x + y) * 3) % 256));
+      image.setPixel(x, y,
+                     qRgb((index * 37 + x * 5) % 256, (index * 91 + y * 6) % 256, (index * 53 + (x + y) * 3) % 256));
   return image;
 }
 
 QVector<ImageGridItem> sampleItems(int n) {
-  static const char* const classes[] = {"airplane", "automobile", "bird", "cat", "deer",
-                                        "dog", "frog", "horse", "ship", "truck"};
+  static const char* const classes[] = {"airplane", "automobile", "bird",  "cat",  "deer",
+                                        "dog",      "frog",       "horse", "ship", "truck"};
   QVector<ImageGridItem> items;
   for (int i = 0; i < n; ++i) {
     ImageGridItem item;

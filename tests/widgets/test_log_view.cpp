@@ -105,12 +105,10 @@ class TestLogView : public QObject {
     addOneOfEach(log);
     log.show();
     QVERIFY(QTest::qWaitForWindowExposed(&log));
-    log.view()->selectionModel()->select(
-        log.view()->model()->index(2, 0),
-        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    log.view()->selectionModel()->select(log.view()->model()->index(2, 0),
+                                         QItemSelectionModel::Select | QItemSelectionModel::Rows);
     log.copyToClipboard();
-    QCOMPARE(QApplication::clipboard()->text(),
-             QStringLiteral("2024-05-01 12:30:15.250  WARNING  loss is NaN\n"));
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("2024-05-01 12:30:15.250  WARNING  loss is NaN\n"));
     log.view()->clearSelection();
     log.copyToClipboard();  // nothing selected: every shown line
     QCOMPARE(QApplication::clipboard()->text().count(QLatin1Char('\n')), 4);
@@ -144,12 +142,19 @@ class TestLogView : public QObject {
     log.resize(720, 300);
     const QDateTime start(QDate(2024, 5, 1), QTime(9, 0, 0));
     log.appendMessage(LogSeverity::Info, QStringLiteral("Project \"quickstart\" opened"), start);
-    log.appendMessage(LogSeverity::Debug, QStringLiteral("CIFAR-10: 50000 training images, 10000 test images"), start.addSecs(1));
-    log.appendMessage(LogSeverity::Info, QStringLiteral("Training ResNet-18 (width 64) on cpu, batch 256"), start.addSecs(2));
+    log.appendMessage(LogSeverity::Debug, QStringLiteral("CIFAR-10: 50000 training images, 10000 test images"),
+                      start.addSecs(1));
+    log.appendMessage(LogSeverity::Info, QStringLiteral("Training ResNet-18 (width 64) on cpu, batch 256"),
+                      start.addSecs(2));
     for (int e = 1; e <= 4; ++e)
-      log.appendMessage(LogSeverity::Info, QStringLiteral("Epoch %1/100: loss 5.%2, kNN top-1 %3 %").arg(e).arg(9 - e).arg(20 + 6 * e), start.addSecs(60 * e));
-    log.appendMessage(LogSeverity::Warning, QStringLiteral("Loss spiked to 8.31 at step 1210; lowering the learning rate may help"), start.addSecs(300));
-    log.appendMessage(LogSeverity::Error, QStringLiteral("Cannot write checkpoint \"/runs/a/ckpt.pt\": disk full"), start.addSecs(310));
+      log.appendMessage(LogSeverity::Info,
+                        QStringLiteral("Epoch %1/100: loss 5.%2, kNN top-1 %3 %").arg(e).arg(9 - e).arg(20 + 6 * e),
+                        start.addSecs(60 * e));
+    log.appendMessage(LogSeverity::Warning,
+                      QStringLiteral("Loss spiked to 8.31 at step 1210; lowering the learning rate may help"),
+                      start.addSecs(300));
+    log.appendMessage(LogSeverity::Error, QStringLiteral("Cannot write checkpoint \"/runs/a/ckpt.pt\": disk full"),
+                      start.addSecs(310));
     log.show();
     QVERIFY(QTest::qWaitForWindowExposed(&log));
     QTest::qWait(20);

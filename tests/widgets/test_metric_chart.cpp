@@ -34,8 +34,7 @@ QVector<double> keys(const QCPGraph* graph) {
 
 QVector<double> values(const QCPGraph* graph) {
   QVector<double> out;
-  for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
-    out << it->value;
+  for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) out << it->value;
   return out;
 }
 
@@ -46,8 +45,8 @@ double analyticEma(const QVector<MetricPoint>& x, int n, double w) {
 }
 
 void sendWheel(QWidget* target, QPoint pos, int delta) {
-  QWheelEvent event(pos, target->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton,
-                    Qt::NoModifier, Qt::NoScrollPhase, false);
+  QWheelEvent event(pos, target->mapToGlobal(pos), QPoint(), QPoint(0, delta), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
   QApplication::sendEvent(target, &event);
 }
 
@@ -295,8 +294,7 @@ class TestMetricChart : public QObject {
     QTemporaryDir dir;
     error.clear();
     QVERIFY(!chart.exportImage(dir.filePath(QStringLiteral("chart.bmp")), &error));
-    QVERIFY2(error.contains(QStringLiteral(".bmp")) && error.contains(QStringLiteral(".svg")),
-             qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral(".bmp")) && error.contains(QStringLiteral(".svg")), qPrintable(error));
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("chart.bmp"))));
   }
 

@@ -89,16 +89,15 @@ class TestSweepChart : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&chart));
     chart.setData(sweep());
     chart.plot()->replot();
-    const QPoint at(int(chart.plot()->xAxis->coordToPixel(128)) + 2,
-                    int(chart.plot()->yAxis->coordToPixel(50.5)) - 2);
+    const QPoint at(int(chart.plot()->xAxis->coordToPixel(128)) + 2, int(chart.plot()->yAxis->coordToPixel(50.5)) - 2);
     QTest::mouseMove(chart.plot(), at);
     QTRY_VERIFY(QToolTip::isVisible());
     QVERIFY2(QToolTip::text().contains(QStringLiteral("Linear probe")), qPrintable(QToolTip::text()));
     QVERIFY(QToolTip::text().contains(QStringLiteral("batch 128")));
     QVERIFY(QToolTip::text().contains(QStringLiteral("50.50 %")));
     // Far from every point: no read-out.
-    QTest::mouseMove(chart.plot(), QPoint(int(chart.plot()->xAxis->coordToPixel(512)),
-                                          int(chart.plot()->yAxis->coordToPixel(42))));
+    QTest::mouseMove(chart.plot(),
+                     QPoint(int(chart.plot()->xAxis->coordToPixel(512)), int(chart.plot()->yAxis->coordToPixel(42))));
     QTRY_VERIFY(!QToolTip::isVisible());
   }
 

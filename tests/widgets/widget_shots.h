@@ -10,7 +10,9 @@
 
 namespace simclr::widgets::testing {
 
-inline QString shotsDir() { return qEnvironmentVariable("SIMCLR_WIDGET_SHOTS"); }
+inline QString shotsDir() {
+  return qEnvironmentVariable("SIMCLR_WIDGET_SHOTS");
+}
 
 inline bool saveShot(QWidget& widget, const QString& name) {
   const QString dir = shotsDir();
@@ -20,8 +22,8 @@ inline bool saveShot(QWidget& widget, const QString& name) {
 
 }  // namespace simclr::widgets::testing
 
-#define SIMCLR_SKIP_WITHOUT_SHOTS()                                        \
-  do {                                                                     \
-    if (simclr::widgets::testing::shotsDir().isEmpty())                    \
-      QSKIP("set SIMCLR_WIDGET_SHOTS to a folder to save screenshots");    \
+#define SIMCLR_SKIP_WITHOUT_SHOTS()                                     \
+  do {                                                                  \
+    if (simclr::widgets::testing::shotsDir().isEmpty())                 \
+      QSKIP("set SIMCLR_WIDGET_SHOTS to a folder to save screenshots"); \
   } while (false)

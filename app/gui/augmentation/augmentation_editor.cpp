@@ -31,8 +31,12 @@ json presetOps(const std::string& preset) {
 }  // namespace
 
 AugmentationEditor::AugmentationEditor(std::string path)
-    : SettingEditor(std::move(path)), preset_(new QComboBox), imageSize_(new QSpinBox), ops_(new QPlainTextEdit),
-      opsHint_(new QLabel), apply_(new QPushButton(QObject::tr("Apply"))),
+    : SettingEditor(std::move(path)),
+      preset_(new QComboBox),
+      imageSize_(new QSpinBox),
+      ops_(new QPlainTextEdit),
+      opsHint_(new QLabel),
+      apply_(new QPushButton(QObject::tr("Apply"))),
       revert_(new QPushButton(QObject::tr("Revert"))) {
   for (const auto& name : AugmentPipeline::preset_names()) preset_->addItem(QString::fromStdString(name));
   preset_->addItem(kCustom);
@@ -97,7 +101,8 @@ void AugmentationEditor::show(const json& value) {
   {
     const QSignalBlocker block(preset_);
     const QString preset = currentPreset();
-    while (preset_->count() > int(AugmentPipeline::preset_names().size()) + 1) preset_->removeItem(preset_->count() - 1);
+    while (preset_->count() > int(AugmentPipeline::preset_names().size()) + 1)
+      preset_->removeItem(preset_->count() - 1);
     int index = preset_->findText(preset);
     if (index < 0) {  // an unknown preset typed in the JSON: shown as is, flagged by the validator
       preset_->addItem(preset);
@@ -132,8 +137,10 @@ void AugmentationEditor::choosePreset(int index) {
 
 void AugmentationEditor::changeImageSize(int size) {
   json next = spec();
-  if (size == 0) next.erase("image_size");
-  else next["image_size"] = size;
+  if (size == 0)
+    next.erase("image_size");
+  else
+    next["image_size"] = size;
   commit(next);
 }
 

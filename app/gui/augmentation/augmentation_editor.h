@@ -14,11 +14,11 @@ class QSpinBox;
 namespace simclr::gui {
 
 class AugmentationEditor : public SettingEditor {
-public:
+ public:
   explicit AugmentationEditor(std::string path);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   void choosePreset(int index);
   void changeImageSize(int size);
   void applyOps();

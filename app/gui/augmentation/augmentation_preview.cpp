@@ -48,7 +48,9 @@ QColor branchColour(int branch) {
 }  // namespace
 
 AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), loader_(new DatasetLoader(this)),
+    : QWidget(parent),
+      document_(document),
+      loader_(new DatasetLoader(this)),
       runner_(new AugmentationViewsRunner(this)),
       editor_(std::make_unique<AugmentationEditor>("augmentation")) {
   presets_ = new QButtonGroup(this);
@@ -77,8 +79,9 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   bar->addWidget(shuffle_);
   openImages_ = new QPushButton(tr("Open Images…"));
   openImages_->setObjectName(QStringLiteral("previewOpenImages"));
-  openImages_->setToolTip(tr("Preview the augmentations on image files from disk, resized to the dataset's "
-                             "image size"));
+  openImages_->setToolTip(
+      tr("Preview the augmentations on image files from disk, resized to the dataset's "
+         "image size"));
   bar->addWidget(openImages_);
   datasetSamples_ = new QPushButton(tr("Dataset samples"));
   datasetSamples_->setObjectName(QStringLiteral("previewDatasetSamples"));
@@ -106,8 +109,9 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   message_->setWordWrap(true);
   message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   message_->hide();
-  legend_ = new QLabel(tr("Frames: blue = the \"then\" branch of a random choice, orange = \"else\". "
-                          "Algorithm 1: then = crop + flip, else = flip + colour jitter."));
+  legend_ =
+      new QLabel(tr("Frames: blue = the \"then\" branch of a random choice, orange = \"else\". "
+                    "Algorithm 1: then = crop + flip, else = flip + colour jitter."));
   legend_->setObjectName(QStringLiteral("previewLegend"));
   legend_->setWordWrap(true);
   legend_->setEnabled(false);
@@ -159,7 +163,9 @@ AugmentationPreview::~AugmentationPreview() {
   delete editor_->container();
 }
 
-int AugmentationPreview::sampleCount() const { return count_->value(); }
+int AugmentationPreview::sampleCount() const {
+  return count_->value();
+}
 
 void AugmentationPreview::setSampleCount(int count) {
   if (count_->value() != count) return count_->setValue(count);  // comes back here
@@ -201,20 +207,26 @@ void AugmentationPreview::usePreset(const QString& name) {
   document_->setValue("/augmentation", next);
 }
 
-bool AugmentationPreview::isBusy() const { return loader_->isBusy() || runner_->isBusy(); }
+bool AugmentationPreview::isBusy() const {
+  return loader_->isBusy() || runner_->isBusy();
+}
 
-QString AugmentationPreview::messageText() const { return message_->isHidden() ? QString() : message_->text(); }
+QString AugmentationPreview::messageText() const {
+  return message_->isHidden() ? QString() : message_->text();
+}
 
 int AugmentationPreview::fileImageSize() const {
   if (summary_.state != DatasetSummary::State::Found || summary_.height <= 0) return 32;
   return std::max(summary_.height, summary_.width);
 }
 
-int AugmentationPreview::fileChannels() const { return summary_.channels == 1 ? 1 : 3; }
+int AugmentationPreview::fileChannels() const {
+  return summary_.channels == 1 ? 1 : 3;
+}
 
 void AugmentationPreview::openImages() {
-  const QString dir = document_->filePath().isEmpty() ? QDir::currentPath()
-                                                      : QFileInfo(document_->filePath()).absolutePath();
+  const QString dir =
+      document_->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(document_->filePath()).absolutePath();
   const QStringList paths = QFileDialog::getOpenFileNames(
       this, tr("Open Images"), dir,
       tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.ppm *.pgm *.pbm *.pnm *.jp2);;All files (*)"));
@@ -318,7 +330,8 @@ void AugmentationPreview::onDocumentChanged() {
   const json preset = specObject(spec).value("preset", json());
   for (QAbstractButton* button : presets_->buttons())
     button->setChecked(preset.is_string() &&
-                       button->objectName() == QStringLiteral("preset-") + QString::fromStdString(preset.get<std::string>()));
+                       button->objectName() ==
+                           QStringLiteral("preset-") + QString::fromStdString(preset.get<std::string>()));
 
   // The project's seed, unless it is unchanged (then a re-rolled seed stays).
   const json seed = document_->value("/training/seed");
@@ -374,7 +387,8 @@ void AugmentationPreview::pickDefaultSamples() {
 
 void AugmentationPreview::updateViews() {
   QVector<QImage> images;
-  if (showFiles_) images = files_.images;
+  if (showFiles_)
+    images = files_.images;
   else
     for (int index : picked_) images << summary_.samples.value(index);
   shownSpec_ = document_->isOpen() ? document_->value("/augmentation") : json();
@@ -383,8 +397,10 @@ void AugmentationPreview::updateViews() {
 
 void AugmentationPreview::onComputed() {
   views_ = runner_->result();
-  if (!views_.error.isEmpty()) showMessage(tr("The augmentation setting is not valid:\n%1").arg(views_.error));
-  else if (summary_.state == DatasetSummary::State::Found) showMessage({});
+  if (!views_.error.isEmpty())
+    showMessage(tr("The augmentation setting is not valid:\n%1").arg(views_.error));
+  else if (summary_.state == DatasetSummary::State::Found)
+    showMessage({});
   const int n = int(views_.originals.size());
   status_->setText(n > 0 && views_.error.isEmpty() ? tr("%1 images, %2 ms").arg(n).arg(views_.milliseconds, 0, 'f', 1)
                                                    : QString());

@@ -35,7 +35,7 @@ class ProjectDocument;
 
 class AugmentationPreview : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit AugmentationPreview(ProjectDocument* document, QWidget* parent = nullptr);
   ~AugmentationPreview() override;
 
@@ -61,7 +61,7 @@ public:
   // Grid cell of an image's original (view -1) or view 0/1; -1 when not shown.
   int gridIndex(int sample, int view) const;
 
-public Q_SLOTS:
+ public Q_SLOTS:
   void reroll();   // a new random seed
   void shuffle();  // other sample images from the dataset
   // Sets augmentation.preset (keeping image_size): "paper" is Algorithm 1.
@@ -72,13 +72,13 @@ public Q_SLOTS:
   void openImageFiles(const QStringList& paths);
   void showDatasetSamples();  // back from opened files to the dataset's images
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void viewsChanged();
 
-protected:
+ protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
 
-private:
+ private:
   void onDocumentChanged();
   void onLoaded(const DatasetSummary& summary);
   void pickDefaultSamples();

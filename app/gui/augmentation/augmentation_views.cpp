@@ -41,13 +41,15 @@ QVector<QImage> imagesFromViews(const torch::Tensor& views) {
   QVector<QImage> out;
   for (int64_t b = 0; b < bytes.size(0); ++b) {
     const auto image = bytes[b];
-    out.push_back(imageFromPlanar(image.data_ptr<uint8_t>(), int(image.size(0)), int(image.size(1)),
-                                  int(image.size(2))));
+    out.push_back(
+        imageFromPlanar(image.data_ptr<uint8_t>(), int(image.size(0)), int(image.size(1)), int(image.size(2))));
   }
   return out;
 }
 
-bool flag(const torch::Tensor& t, int64_t b) { return t.defined() && t[b].item<bool>(); }
+bool flag(const torch::Tensor& t, int64_t b) {
+  return t.defined() && t[b].item<bool>();
+}
 
 QString describe(const AugmentTrace& trace, int64_t b) {
   QStringList ops;
@@ -82,8 +84,7 @@ DecodedImageFiles decodeImageFiles(const QStringList& paths, int size, int chann
   return out;
 }
 
-AugmentedViews augmentImages(const QVector<QImage>& images, const nlohmann::json& spec, uint64_t seed,
-                             int64_t step) {
+AugmentedViews augmentImages(const QVector<QImage>& images, const nlohmann::json& spec, uint64_t seed, int64_t step) {
   const auto start = std::chrono::steady_clock::now();
   AugmentedViews out;
   out.originals = images;

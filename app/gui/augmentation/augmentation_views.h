@@ -15,14 +15,14 @@
 namespace simclr::gui {
 
 struct AugmentedViews {
-  QVector<QImage> originals;           // the input images, as given
+  QVector<QImage> originals;             // the input images, as given
   std::array<QVector<QImage>, 2> views;  // view 0 and view 1 of each image
   // Per view and image: what the pipeline did, from its trace ("then: crop, flip"); the
   // branch of a random_choice (Algorithm 1) comes first when the pipeline has one.
   std::array<QStringList, 2> notes;
   std::array<QVector<int>, 2> branches;  // -1 no random_choice, 0 "then", 1 "else"
-  QString error;                       // an invalid spec or unusable images; views empty
-  double milliseconds = 0;             // time spent augmenting and converting
+  QString error;                         // an invalid spec or unusable images; views empty
+  double milliseconds = 0;               // time spent augmenting and converting
 };
 
 // Image files from disk for the preview (issue #6): each decoded by the engine

@@ -27,8 +27,9 @@ void AugmentationViewsRunner::request(QVector<QImage> images, nlohmann::json spe
         if (id < latest->load()) return;  // superseded while queued
         AugmentedViews views = augmentImages(images, spec, seed);
         // Posted to this object on the GUI thread; dropped if it is gone by then.
-        QMetaObject::invokeMethod(this, [this, id, views = std::move(views)]() mutable { deliver(id, std::move(views)); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id, views = std::move(views)]() mutable { deliver(id, std::move(views)); },
+            Qt::QueuedConnection);
       },
       Qt::QueuedConnection);
 }

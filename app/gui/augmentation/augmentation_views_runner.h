@@ -15,7 +15,7 @@ namespace simclr::gui {
 
 class AugmentationViewsRunner : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit AugmentationViewsRunner(QObject* parent = nullptr);
   ~AugmentationViewsRunner() override;  // skips what is queued, waits for the one running
 
@@ -26,11 +26,11 @@ public:
   const AugmentedViews& result() const { return result_; }  // the newest delivered
   const DecodedImageFiles& decoded() const { return decoded_; }
 
-Q_SIGNALS:
-  void computed();  // result() changed
+ Q_SIGNALS:
+  void computed();      // result() changed
   void decodedReady();  // decoded() changed
 
-private:
+ private:
   void deliver(int id, AugmentedViews views);
   void deliverDecoded(int id, DecodedImageFiles files);
 

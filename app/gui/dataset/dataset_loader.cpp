@@ -28,7 +28,8 @@ int DatasetLoader::request(DatasetRequest request) {
   request.id = latest_->load() + 1;
   latest_->store(request.id);
   DatasetLoadWorker* worker = worker_;
-  QMetaObject::invokeMethod(worker, [worker, request] { worker->load(request); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      worker, [worker, request] { worker->load(request); }, Qt::QueuedConnection);
   Q_EMIT started();
   return request.id;
 }

@@ -15,23 +15,23 @@ namespace simclr::gui {
 // Lives on the loader thread.
 class DatasetLoadWorker : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit DatasetLoadWorker(std::shared_ptr<std::atomic<int>> latest) : latest_(std::move(latest)) {}
 
-public Q_SLOTS:
+ public Q_SLOTS:
   void load(const simclr::gui::DatasetRequest& request);
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void loaded(const simclr::gui::DatasetSummary& summary);
 
-private:
+ private:
   std::shared_ptr<std::atomic<int>> latest_;
 };
 
 // Owned by the GUI thread: starts the thread, numbers requests, drops stale answers.
 class DatasetLoader : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit DatasetLoader(QObject* parent = nullptr);
   ~DatasetLoader() override;  // waits for a load in progress (at most a fraction of a second)
 
@@ -39,12 +39,12 @@ public:
   int request(DatasetRequest request);
   bool isBusy() const { return delivered_ != latest_->load(); }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void started();
   // Only the answer to the newest request is delivered.
   void loaded(const simclr::gui::DatasetSummary& summary);
 
-private:
+ private:
   void onLoaded(const DatasetSummary& summary);
 
   // Declared before worker_, which is constructed with it.

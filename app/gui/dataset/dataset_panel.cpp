@@ -31,7 +31,9 @@ namespace {
 
 enum Page { NoProjectPage, LoadingPage, FoundPage, MissingPage, FailedPage };
 
-QString number(qint64 n) { return QLocale().toString(n); }
+QString number(qint64 n) {
+  return QLocale().toString(n);
+}
 
 QLabel* selectableLabel() {
   auto* label = new QLabel;
@@ -215,14 +217,17 @@ DatasetRequest DatasetPanel::currentRequest() const {
   r.imageSize = count("/dataset/image_size");
   if (const QString policy = text("/dataset/on_unreadable"); !policy.isEmpty()) r.onUnreadable = policy;
   // Relative paths resolve against the project's folder, as the engine does.
-  r.baseDir = document_->filePath().isEmpty() ? QDir::currentPath()
-                                              : QFileInfo(document_->filePath()).absolutePath();
+  r.baseDir = document_->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(document_->filePath()).absolutePath();
   return r;
 }
 
-void DatasetPanel::onDocumentChanged() { requestLoad(false); }
+void DatasetPanel::onDocumentChanged() {
+  requestLoad(false);
+}
 
-void DatasetPanel::reload() { requestLoad(true); }
+void DatasetPanel::reload() {
+  requestLoad(true);
+}
 
 void DatasetPanel::requestLoad(bool force) {
   if (!document_->isOpen()) {
@@ -270,14 +275,17 @@ void DatasetPanel::onLoaded(const DatasetSummary& summary) {
 void DatasetPanel::showFound(const DatasetSummary& s) {
   folder_->setText(QDir::toNativeSeparators(s.folder));
   sizes_->setText(tr("%1 for training, %2 for testing").arg(number(s.trainSize), number(s.testSize)));
-  const QString colour = s.channels == 1 ? tr("grayscale") : s.channels == 3 ? tr("RGB") : tr("%1 channels").arg(s.channels);
+  const QString colour = s.channels == 1   ? tr("grayscale")
+                         : s.channels == 3 ? tr("RGB")
+                                           : tr("%1 channels").arg(s.channels);
   const int classes = int(s.classNames.size());
   shape_->setText(tr("%1 × %2 pixels, %3").arg(s.width).arg(s.height).arg(colour) +
                   (classes == 1 ? tr(", 1 class") : tr(", %1 classes").arg(classes)));
   const bool limited = s.trainUsed != s.trainSize || s.testUsed != s.testSize;
-  usage_->setText(limited ? tr("%1 for training, %2 for testing (the project's limits)")
-                                .arg(number(s.trainUsed), number(s.testUsed))
-                          : tr("all of them"));
+  usage_->setText(
+      limited
+          ? tr("%1 for training, %2 for testing (the project's limits)").arg(number(s.trainUsed), number(s.testUsed))
+          : tr("all of them"));
   if (!s.skippedFiles.isEmpty()) {
     usage_->setText(usage_->text() + QLatin1String("; ") +
                     tr("%n unreadable file(s) left out", nullptr, int(s.skippedFiles.size())));
@@ -323,7 +331,8 @@ void DatasetPanel::showFound(const DatasetSummary& s) {
 void DatasetPanel::showMissing(const DatasetSummary& s) {
   missingTitle_->setText(tr("%1 was not found").arg(s.title));
   QStringList lines;
-  for (const QString& dir : s.searched) lines << QStringLiteral("&nbsp;&nbsp;") + QDir::toNativeSeparators(dir).toHtmlEscaped();
+  for (const QString& dir : s.searched)
+    lines << QStringLiteral("&nbsp;&nbsp;") + QDir::toNativeSeparators(dir).toHtmlEscaped();
   QString text = tr("Searched, in order:") + QStringLiteral("<br><tt>") + lines.join(QStringLiteral("<br>")) +
                  QStringLiteral("</tt><br><br>");
   text += s.downloadable ? tr("Download it, choose the folder that holds it, or set SIMCLR_DATA_DIR.")

@@ -26,7 +26,7 @@ class ProjectDocument;
 
 class DatasetPanel : public QWidget {
   Q_OBJECT
-public:
+ public:
   enum class State { NoProject, Loading, Found, NotFound, Failed };
   Q_ENUM(State)
 
@@ -41,7 +41,7 @@ public:
   simclr::widgets::ImageGrid* sampleGrid() const { return grid_; }
   QPushButton* downloadButton() const { return download_; }
 
-public Q_SLOTS:
+ public Q_SLOTS:
   // Loads again even when the settings did not change (files added on disk).
   void reload();
   // Opens the download dialog (window-modal, returns at once); the panel reloads, and
@@ -50,12 +50,12 @@ public Q_SLOTS:
   // Lets the user pick the dataset folder; writes dataset.path.
   void chooseFolder();
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void stateChanged(simclr::gui::DatasetPanel::State state);
   // A dataset was found and loaded (or is missing, or failed): the new summary.
   void datasetChanged(const simclr::gui::DatasetSummary& summary);
 
-private:
+ private:
   void onDocumentChanged();
   void requestLoad(bool force);
   void onLoaded(const DatasetSummary& summary);

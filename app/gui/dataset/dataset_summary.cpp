@@ -23,7 +23,9 @@ void registerDatasetSummaryTypes() {
 
 namespace {
 
-QVector<qint64> toVector(const std::vector<int64_t>& v) { return QVector<qint64>(v.begin(), v.end()); }
+QVector<qint64> toVector(const std::vector<int64_t>& v) {
+  return QVector<qint64>(v.begin(), v.end());
+}
 
 // The first `perClass` training images of each class, in class order: the same grid every
 // time for the same data.

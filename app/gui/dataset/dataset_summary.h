@@ -13,13 +13,13 @@ namespace simclr::gui {
 
 // What to look at: the project's dataset settings.
 struct DatasetRequest {
-  int id = 0;              // echoed in the summary, so stale answers can be told apart
-  QString name;            // dataset.name as written in the project
-  QString path;            // dataset.path (may be empty or relative)
-  QString baseDir;         // the project's folder, for a relative path
-  qint64 trainLimit = 0;   // dataset.train_limit
-  qint64 testLimit = 0;    // dataset.test_limit
-  qint64 imageSize = 0;    // dataset.image_size (image-folder; 0 = the reader's default)
+  int id = 0;                                     // echoed in the summary, so stale answers can be told apart
+  QString name;                                   // dataset.name as written in the project
+  QString path;                                   // dataset.path (may be empty or relative)
+  QString baseDir;                                // the project's folder, for a relative path
+  qint64 trainLimit = 0;                          // dataset.train_limit
+  qint64 testLimit = 0;                           // dataset.test_limit
+  qint64 imageSize = 0;                           // dataset.image_size (image-folder; 0 = the reader's default)
   QString onUnreadable = QStringLiteral("skip");  // dataset.on_unreadable (image-folder)
   int samplesPerClass = 4;
 };
@@ -32,12 +32,12 @@ struct DatasetSummary {
 
   int requestId = 0;
   State state = State::Failed;
-  QString name;            // canonical ("cifar10") when known, else as requested
-  QString title;           // "CIFAR-10"
-  QString folder;          // where it was found
-  QStringList searched;    // NotFound: every place tried, in order
+  QString name;               // canonical ("cifar10") when known, else as requested
+  QString title;              // "CIFAR-10"
+  QString folder;             // where it was found
+  QStringList searched;       // NotFound: every place tried, in order
   bool downloadable = false;  // NotFound and the engine can download it (CIFAR-10)
-  QString error;           // NotFound and Failed: the engine's message
+  QString error;              // NotFound and Failed: the engine's message
 
   qint64 trainSize = 0, testSize = 0;
   qint64 trainUsed = 0, testUsed = 0;  // after the project's limits

@@ -23,7 +23,9 @@ namespace simclr::gui {
 namespace {
 constexpr int kBarSteps = 1000;  // QProgressBar holds an int: map bytes onto 0..1000
 
-QString dataSize(qint64 bytes) { return QLocale().formattedDataSize(bytes, 1); }
+QString dataSize(qint64 bytes) {
+  return QLocale().formattedDataSize(bytes, 1);
+}
 
 QString duration(double seconds) {
   if (seconds < 60) return QObject::tr("%1 s").arg(int(seconds + 0.5));
@@ -36,15 +38,17 @@ DownloadDialog::DownloadDialog(QWidget* parent) : QDialog(parent) {
   setMinimumWidth(560);
   thread_.setObjectName(QStringLiteral("download"));
 
-  auto* intro = new QLabel(tr("<b>CIFAR-10</b> has 60 000 colour images of 32 × 32 pixels in 10 classes. "
-                              "The archive is about 160 MB; it is checked and unpacked after the download."));
+  auto* intro =
+      new QLabel(tr("<b>CIFAR-10</b> has 60 000 colour images of 32 × 32 pixels in 10 classes. "
+                    "The archive is about 160 MB; it is checked and unpacked after the download."));
   intro->setWordWrap(true);
 
   const simclr::DownloadOptions defaults;
   destination_ = new QLineEdit(QString::fromStdString(simclr::default_download_dir().string()));
   destination_->setObjectName(QStringLiteral("downloadDestination"));
-  destination_->setToolTip(tr("The dataset goes into a cifar-10-batches-bin folder here. The default folder "
-                              "is one the workbench searches, so projects find it without a path."));
+  destination_->setToolTip(
+      tr("The dataset goes into a cifar-10-batches-bin folder here. The default folder "
+         "is one the workbench searches, so projects find it without a path."));
   browse_ = new QPushButton(tr("Browse…"));
   auto* destinationRow = new QHBoxLayout;
   destinationRow->addWidget(destination_, 1);
@@ -126,13 +130,27 @@ DownloadDialog::~DownloadDialog() {
   thread_.wait();
 }
 
-void DownloadDialog::setDestinationDir(const QString& dir) { destination_->setText(dir); }
-QString DownloadDialog::destinationDir() const { return destination_->text().trimmed(); }
-void DownloadDialog::setSourceUrl(const QString& url) { url_->setText(url); }
-QString DownloadDialog::sourceUrl() const { return url_->text().trimmed(); }
-void DownloadDialog::setExpectedMd5(const QString& md5) { md5_->setText(md5); }
-QString DownloadDialog::statusText() const { return status_->text(); }
-QString DownloadDialog::errorText() const { return error_->isHidden() ? QString() : error_->text(); }
+void DownloadDialog::setDestinationDir(const QString& dir) {
+  destination_->setText(dir);
+}
+QString DownloadDialog::destinationDir() const {
+  return destination_->text().trimmed();
+}
+void DownloadDialog::setSourceUrl(const QString& url) {
+  url_->setText(url);
+}
+QString DownloadDialog::sourceUrl() const {
+  return url_->text().trimmed();
+}
+void DownloadDialog::setExpectedMd5(const QString& md5) {
+  md5_->setText(md5);
+}
+QString DownloadDialog::statusText() const {
+  return status_->text();
+}
+QString DownloadDialog::errorText() const {
+  return error_->isHidden() ? QString() : error_->text();
+}
 
 void DownloadDialog::start() {
   if (state_ == State::Running || state_ == State::Cancelling) return;
@@ -147,8 +165,8 @@ void DownloadDialog::start() {
   error_->hide();
   progress_->setRange(0, kBarSteps);
   progress_->setValue(0);
-  status_->setText(tr("Connecting to %1…").arg(QUrl(sourceUrl()).host().isEmpty() ? sourceUrl()
-                                                                                 : QUrl(sourceUrl()).host()));
+  status_->setText(
+      tr("Connecting to %1…").arg(QUrl(sourceUrl()).host().isEmpty() ? sourceUrl() : QUrl(sourceUrl()).host()));
 
   auto* worker = new DownloadWorker(options, stop_);
   worker->moveToThread(&thread_);
@@ -243,8 +261,10 @@ void DownloadDialog::setState(State state) {
   browse_->setEnabled(!busy);
   url_->setEnabled(!busy);
   md5_->setEnabled(!busy);
-  if (!busy && state != State::Succeeded) startButton_->setDefault(true);
-  else if (state == State::Succeeded) closeButton_->setDefault(true);
+  if (!busy && state != State::Succeeded)
+    startButton_->setDefault(true);
+  else if (state == State::Succeeded)
+    closeButton_->setDefault(true);
   Q_EMIT stateChanged(state);
 }
 

@@ -22,7 +22,7 @@ namespace simclr::gui {
 
 class DownloadDialog : public QDialog {
   Q_OBJECT
-public:
+ public:
   enum class State { Idle, Running, Cancelling, Succeeded, Failed, Cancelled };
   Q_ENUM(State)
 
@@ -41,19 +41,19 @@ public:
   QString errorText() const;
   QString datasetFolder() const { return datasetFolder_; }
 
-public Q_SLOTS:
+ public Q_SLOTS:
   void start();
   void cancel();
   // Esc, Close or the window's close button: while a download runs, cancels it and closes
   // once the worker has stopped.
   void reject() override;
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void stateChanged(simclr::gui::DownloadDialog::State state);
   // The dataset is in place (dest/cifar-10-batches-bin).
   void downloaded(const QString& datasetFolder);
 
-private:
+ private:
   void setState(State state);
   void onProgress(const QString& stage, qint64 done, qint64 total, double elapsed, double eta);
   void onSucceeded(const QString& folder);

@@ -22,8 +22,10 @@ void DownloadWorker::run() {
   } catch (const CancelledError&) {
     Q_EMIT cancelled();
   } catch (const std::exception& e) {
-    if (stop_.stop_requested()) Q_EMIT cancelled();  // the abort surfaced as a transfer error
-    else Q_EMIT failed(QString::fromUtf8(e.what()));
+    if (stop_.stop_requested())
+      Q_EMIT cancelled();  // the abort surfaced as a transfer error
+    else
+      Q_EMIT failed(QString::fromUtf8(e.what()));
   } catch (...) {
     Q_EMIT failed(tr("The download failed for an unknown reason."));
   }

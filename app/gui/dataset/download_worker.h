@@ -13,15 +13,15 @@ namespace simclr::gui {
 
 class DownloadWorker : public QObject {
   Q_OBJECT
-public:
+ public:
   DownloadWorker(simclr::DownloadOptions options, simclr::StopToken stop, QObject* parent = nullptr);
 
-public Q_SLOTS:
+ public Q_SLOTS:
   // Blocks this thread until the download ends; emits exactly one of succeeded, failed or
   // cancelled, then finished.
   void run();
 
-Q_SIGNALS:
+ Q_SIGNALS:
   // stage: "download" (bytes) or "unpack" (compressed bytes); total 0 when unknown.
   void progress(const QString& stage, qint64 done, qint64 total, double elapsedSeconds, double etaSeconds);
   void logMessage(int level, const QString& text);  // level: simclr::LogLevel
@@ -30,7 +30,7 @@ Q_SIGNALS:
   void cancelled();
   void finished();
 
-private:
+ private:
   simclr::DownloadOptions options_;
   simclr::StopToken stop_;
 };

@@ -29,7 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path toPath(const QString& s) { return fs::path(s.toStdString()); }
+fs::path toPath(const QString& s) {
+  return fs::path(s.toStdString());
+}
 
 std::vector<int64_t> toVector(const torch::Tensor& t) {
   const auto c = t.to(torch::kCPU, torch::kLong).contiguous();
@@ -40,8 +42,8 @@ std::vector<int64_t> toVector(const torch::Tensor& t) {
 // wrapped for the panel.
 // `raw`, when given, receives the split's unnormalised features [N, D] (the layout's input).
 std::shared_ptr<EmbeddingSplitData> loadSplit(const QString& runDir, const LayoutSettings& s,
-                                               const JobCallbacks& callbacks, const StopToken& stop,
-                                               torch::Tensor* raw = nullptr) {
+                                              const JobCallbacks& callbacks, const StopToken& stop,
+                                              torch::Tensor* raw = nullptr) {
   TrainedRun run = open_trained_run(toPath(runDir));
   FeatureOptions options;
   options.batch_size = run.config.evaluation.batch_size;
@@ -156,10 +158,12 @@ EmbeddingLayout openLayout(const QString& file, const JobCallbacks& callbacks, c
   if (xy.dim() != 2 || xy.size(1) != 2 || xy.size(0) != indices.size(0))
     throw DataError(file.toStdString() + ": expected a [" + std::to_string(indices.size(0)) +
                     ", 2] layout as its sidecar lists");
-  if (indices.numel() > 0 && (indices.min().item<int64_t>() < 0 || indices.max().item<int64_t>() >= data->labels.size(0)))
+  if (indices.numel() > 0 &&
+      (indices.min().item<int64_t>() < 0 || indices.max().item<int64_t>() >= data->labels.size(0)))
     throw DataError(sidecar.string() + ": indices outside the " + s.split.toStdString() + " split");
   fillFromSplit(out, *data, indices);
-  if (j.contains("labels") && j["labels"].get<std::vector<int64_t>>() != toVector(data->labels.index_select(0, indices)))
+  if (j.contains("labels") &&
+      j["labels"].get<std::vector<int64_t>>() != toVector(data->labels.index_select(0, indices)))
     throw DataError(sidecar.string() + ": its labels differ from the run's " + s.split.toStdString() +
                     " split (was the dataset changed?)");
   if (j.value("step", data->step) != data->step)
@@ -193,18 +197,14 @@ QString LayoutSettings::validate() const {
 
 bool LayoutSettings::operator==(const LayoutSettings& o) const {
   const bool tsne = method == QLatin1String("tsne");
-  return method == o.method && features == o.features && split == o.split && points == o.points &&
-         seed == o.seed &&
+  return method == o.method && features == o.features && split == o.split && points == o.points && seed == o.seed &&
          (!tsne || (perplexity == o.perplexity && iterations == o.iterations && theta == o.theta));
 }
 
 QString EmbeddingLayout::description() const {
   const QString method = settings.method == QLatin1String("pca") ? QStringLiteral("PCA") : QStringLiteral("t-SNE");
-  QString text = QStringLiteral("%1 of %2 of %3 %4 points")
-                     .arg(method)
-                     .arg(indices.size())
-                     .arg(splitSize)
-                     .arg(settings.split);
+  QString text =
+      QStringLiteral("%1 of %2 of %3 %4 points").arg(method).arg(indices.size()).arg(splitSize).arg(settings.split);
   text += isSubset() ? QStringLiteral(" (class-balanced subset)") : QStringLiteral(" (the whole split)");
   text += QStringLiteral(", %1 features, step %2").arg(settings.features).arg(step);
   if (settings.method == QLatin1String("tsne"))
@@ -326,6 +326,8 @@ bool EmbeddingJob::start(const QString& runDir,
       [this](const EmbeddingLayout& layout) { Q_EMIT finished(layout); });
 }
 
-void EmbeddingJob::cancel() { job_.cancel(); }
+void EmbeddingJob::cancel() {
+  job_.cancel();
+}
 
 }  // namespace simclr::gui

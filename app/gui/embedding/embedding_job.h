@@ -71,7 +71,7 @@ QStringList savedLayouts(const QString& runDir);
 
 class EmbeddingJob : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit EmbeddingJob(QObject* parent = nullptr);
   // Cancels a running job and waits for it.
   ~EmbeddingJob() override;
@@ -83,12 +83,12 @@ public:
   void cancel();
   bool isBusy() const { return job_.isBusy(); }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void progressReported(const simclr::gui::JobProgress& progress);
   void logMessage(int level, const QString& text);
   void finished(const simclr::gui::EmbeddingLayout& layout);
 
-private:
+ private:
   bool start(const QString& runDir, const std::function<EmbeddingLayout(const JobCallbacks&, const StopToken&)>& work);
 
   JobThread job_{this, /*releaseTensorMemory=*/true};

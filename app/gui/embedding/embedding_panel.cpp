@@ -231,7 +231,9 @@ bool EmbeddingPanel::openLayout(const QString& layoutFile) {
   return true;
 }
 
-void EmbeddingPanel::cancel() { job_->cancel(); }
+void EmbeddingPanel::cancel() {
+  job_->cancel();
+}
 
 void EmbeddingPanel::setBusy(bool busy) {
   computeButton_->setEnabled(!busy && !runDir_.isEmpty());
@@ -319,7 +321,8 @@ bool EmbeddingPanel::showNeighbours(qint64 splitRow) {
     item.caption = className(n.label);
     item.subcaption = tr("sim %1").arg(double(n.similarity), 0, 'f', 3);
     item.frame = n.label == queryLabel ? kMatch : kMismatch;
-    item.toolTip = tr("#%1, %2, cosine similarity %3").arg(n.index).arg(item.caption).arg(double(n.similarity), 0, 'f', 4);
+    item.toolTip =
+        tr("#%1, %2, cosine similarity %3").arg(n.index).arg(item.caption).arg(double(n.similarity), 0, 'f', 4);
     items.append(item);
     neighbourRows_.append(n.index);
     if (const auto it = layoutIndexOfRow_.constFind(n.index); it != layoutIndexOfRow_.constEnd())
@@ -329,15 +332,20 @@ bool EmbeddingPanel::showNeighbours(qint64 splitRow) {
   precision_ = precision_at_k(found, queryLabel);
   const int matches = int(std::lround(precision_ * double(found.size())));
   precisionLabel_->setText(tr("precision@%1 = %2").arg(found.size()).arg(precision_, 0, 'f', 2));
-  precisionLabel_->setToolTip(tr("%1 of the %2 nearest neighbours share the query's class").arg(matches).arg(found.size()));
+  precisionLabel_->setToolTip(
+      tr("%1 of the %2 nearest neighbours share the query's class").arg(matches).arg(found.size()));
   scatter_->setSelectedIndex(layoutIndexOfRow_.value(splitRow, -1));
   scatter_->setHighlighted(highlighted);
   Q_EMIT queryChanged(splitRow);
   return true;
 }
 
-void EmbeddingPanel::setNeighbourCount(int k) { k_->setValue(k); }
-int EmbeddingPanel::neighbourCount() const { return k_->value(); }
+void EmbeddingPanel::setNeighbourCount(int k) {
+  k_->setValue(k);
+}
+int EmbeddingPanel::neighbourCount() const {
+  return k_->value();
+}
 
 void EmbeddingPanel::onNeighbourActivated(int gridIndex) {
   if (gridIndex >= 0 && gridIndex < neighbourRows_.size()) showNeighbours(neighbourRows_[gridIndex]);
@@ -352,9 +360,9 @@ void EmbeddingPanel::refreshSavedLayouts() {
 
 void EmbeddingPanel::exportView() {
   const QString base = QFileInfo(layout_.file).completeBaseName();
-  const QString file = QFileDialog::getSaveFileName(
-      this, tr("Export layout"), QDir(runDir_).filePath(QStringLiteral("layouts/%1.png").arg(base)),
-      tr("Images (*.png *.svg *.pdf);;Coordinates (*.csv)"));
+  const QString file = QFileDialog::getSaveFileName(this, tr("Export layout"),
+                                                    QDir(runDir_).filePath(QStringLiteral("layouts/%1.png").arg(base)),
+                                                    tr("Images (*.png *.svg *.pdf);;Coordinates (*.csv)"));
   if (file.isEmpty()) return;
   QString error;
   const bool ok = file.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? scatter_->exportCsv(file, &error)

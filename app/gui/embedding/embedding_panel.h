@@ -28,7 +28,7 @@ namespace simclr::gui {
 
 class EmbeddingPanel : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit EmbeddingPanel(QWidget* parent = nullptr);
   ~EmbeddingPanel() override;
 
@@ -58,12 +58,12 @@ public:
   QLabel* precisionLabel() const { return precisionLabel_; }
   QComboBox* savedLayoutsBox() const { return saved_; }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void logMessage(int level, const QString& text);
   void layoutShown(const QString& description);  // after a compute or open succeeded
   void queryChanged(qint64 splitRow);
 
-private:
+ private:
   void onFinished(const simclr::gui::EmbeddingLayout& layout);
   void onProgress(const simclr::gui::JobProgress& progress);
   void onNeighbourActivated(int gridIndex);

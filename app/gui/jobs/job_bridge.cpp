@@ -14,12 +14,13 @@ JobCallbacks queuedCallbacks(QObject* receiver, std::function<void(const JobProg
   JobCallbacks callbacks;
   callbacks.on_progress = [receiver, onProgress](const Progress& p) {
     const JobProgress progress{QString::fromStdString(p.stage), p.step, p.total, p.elapsed_s, p.eta_s};
-    QMetaObject::invokeMethod(receiver, [onProgress, progress] { onProgress(progress); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        receiver, [onProgress, progress] { onProgress(progress); }, Qt::QueuedConnection);
   };
   callbacks.on_log = [receiver, onLog](LogLevel level, const std::string& text) {
     const QString message = QString::fromStdString(text);
-    QMetaObject::invokeMethod(receiver, [onLog, level, message] { onLog(int(level), message); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        receiver, [onLog, level, message] { onLog(int(level), message); }, Qt::QueuedConnection);
   };
   return callbacks;
 }

@@ -31,7 +31,7 @@ QString jobErrorMessage(const std::exception_ptr& error, bool* badInput = nullpt
 // on the owner's thread. Destroying it (with its owner) stops the job and waits for it; the
 // result still queued then dies with the owner's posted events.
 class JobThread {
-public:
+ public:
   // releaseTensorMemory: hand the tensor memory cache back after each job, for jobs that
   // work through a whole dataset; not for the quick, frequent ones (a neighbour query) whose
   // blocks the next job reuses.
@@ -54,17 +54,20 @@ public:
     thread_ = QThread::create([this, work, done, stop] {
       const Result result = work(stop);
       if (releaseTensorMemory_) simclr::release_cached_tensor_memory();
-      QMetaObject::invokeMethod(owner_, [this, done, result] {
-        finish();
-        done(result);
-      }, Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          owner_,
+          [this, done, result] {
+            finish();
+            done(result);
+          },
+          Qt::QueuedConnection);
     });
     thread_->setObjectName(name);
     thread_->start(QThread::LowPriority);
     return true;
   }
 
-private:
+ private:
   void finish();  // waits for the ended thread and deletes it
 
   QObject* owner_;

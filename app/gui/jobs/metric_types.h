@@ -16,7 +16,7 @@ struct TrainingOutcome {
   qint64 totalSteps = 0;
   double finalLoss = 0;
   double trainSeconds = 0;
-  QString error;  // the engine's message when state == "failed"
+  QString error;          // the engine's message when state == "failed"
   bool badInput = false;  // the error is about the project or data, not a runtime failure
 };
 

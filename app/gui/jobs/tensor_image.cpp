@@ -34,8 +34,7 @@ QImage imageFromDataset(const simclr::ImageDataset& dataset, int64_t index) {
 
 QImage upscaledNearest(const QImage& image, int factor) {
   if (image.isNull() || factor <= 1) return image;
-  return image.scaled(image.width() * factor, image.height() * factor, Qt::IgnoreAspectRatio,
-                      Qt::FastTransformation);
+  return image.scaled(image.width() * factor, image.height() * factor, Qt::IgnoreAspectRatio, Qt::FastTransformation);
 }
 
 }  // namespace simclr::gui

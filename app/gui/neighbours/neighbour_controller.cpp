@@ -64,9 +64,9 @@ struct NeighbourBank {
 namespace {
 
 QStringList featureSpaces(const QString& features) {
-  return features == QLatin1String("both") ? QStringList{QStringLiteral("h"), QStringLiteral("z")}
-                                           : QStringList{features == QLatin1String("z") ? QStringLiteral("z")
-                                                                                        : QStringLiteral("h")};
+  return features == QLatin1String("both")
+             ? QStringList{QStringLiteral("h"), QStringLiteral("z")}
+             : QStringList{features == QLatin1String("z") ? QStringLiteral("z") : QStringLiteral("h")};
 }
 
 NeighbourResult search(NeighbourBank& bank, const NeighbourRequest& r, const JobCallbacks& callbacks,
@@ -153,8 +153,8 @@ void NeighbourController::request(const NeighbourRequest& r) {
     const MeanKey key{r.querySplit, r.searchSplit, features, r.k};
     if (const auto it = means_.constFind(key.text()); it != means_.constEnd())
       Q_EMIT meanPrecisionReady(key.querySplit, key.searchSplit, key.features, key.k, *it);
-    else if (meanRunning_ != key.text() &&
-             std::none_of(meanQueue_.begin(), meanQueue_.end(), [&](const MeanKey& m) { return m.text() == key.text(); }))
+    else if (meanRunning_ != key.text() && std::none_of(meanQueue_.begin(), meanQueue_.end(),
+                                                        [&](const MeanKey& m) { return m.text() == key.text(); }))
       meanQueue_.append(key);
   }
   if (query_.isBusy())

@@ -24,7 +24,7 @@ struct NeighbourBank;  // the run's features, labels and images (neighbour_contr
 
 class NeighbourController : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit NeighbourController(QObject* parent = nullptr);
   ~NeighbourController() override;  // stops and waits for its jobs
 
@@ -38,7 +38,7 @@ public:
   // The cached split mean, -1 when not computed (yet).
   double meanPrecision(const QString& querySplit, const QString& searchSplit, const QString& features, int k) const;
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void resultReady(const simclr::widgets::NeighbourResult& result);
   void meanPrecisionReady(const QString& querySplit, const QString& searchSplit, const QString& features, int k,
                           double value);
@@ -46,7 +46,7 @@ Q_SIGNALS:
   void busyChanged(bool busy);
   void logMessage(int level, const QString& text);
 
-private:
+ private:
   struct MeanKey {
     QString querySplit, searchSplit, features;
     int k = 0;

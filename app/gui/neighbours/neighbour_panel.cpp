@@ -36,9 +36,8 @@ NeighbourPanel::NeighbourPanel(QWidget* parent)
 
   connect(pairView_, &PositivePairView::requested, pairJob_, &PositivePairJob::request);
   connect(pairView_, &PositivePairView::cancelRequested, pairJob_, &PositivePairJob::cancel);
-  connect(pairView_, &PositivePairView::negativeActivated, this, [this](qint64 trainRow) {
-    openQuery(QStringLiteral("train"), trainRow);
-  });
+  connect(pairView_, &PositivePairView::negativeActivated, this,
+          [this](qint64 trainRow) { openQuery(QStringLiteral("train"), trainRow); });
   connect(pairJob_, &PositivePairJob::resultReady, pairView_, &PositivePairView::showResult);
   connect(pairJob_, &PositivePairJob::busyChanged, pairView_, &PositivePairView::setBusy);
   connect(pairJob_, &PositivePairJob::progressReported, pairView_,

@@ -20,7 +20,7 @@ class PositivePairJob;
 
 class NeighbourPanel : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit NeighbourPanel(QWidget* parent = nullptr);
   ~NeighbourPanel() override;
 
@@ -37,10 +37,10 @@ public:
   PositivePairJob* pairJob() const { return pairJob_; }
   QTabWidget* tabs() const { return tabs_; }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void logMessage(int level, const QString& text);
 
-private:
+ private:
   QString runDir_;
   QTabWidget* tabs_;
   widgets::NeighbourBrowser* browser_;

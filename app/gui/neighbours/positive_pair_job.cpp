@@ -34,7 +34,8 @@ namespace {
 
 // float [C, H, W] in [0, 1] -> QImage.
 QImage toImage(const torch::Tensor& view) {
-  const torch::Tensor bytes = (view.to(torch::kCPU, torch::kFloat) * 255).round().clamp(0, 255).to(torch::kByte).contiguous();
+  const torch::Tensor bytes =
+      (view.to(torch::kCPU, torch::kFloat) * 255).round().clamp(0, 255).to(torch::kByte).contiguous();
   return imageFromPlanar(bytes.data_ptr<uint8_t>(), int(bytes.size(0)), int(bytes.size(1)), int(bytes.size(2)));
 }
 

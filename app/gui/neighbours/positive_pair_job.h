@@ -19,7 +19,7 @@ struct PairRun;  // the opened run (positive_pair_job.cpp)
 
 class PositivePairJob : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit PositivePairJob(QObject* parent = nullptr);
   ~PositivePairJob() override;  // stops and waits
 
@@ -29,13 +29,13 @@ public:
   void cancel();
   bool isBusy() const { return job_.isBusy(); }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void resultReady(const simclr::widgets::PositivePairResult& result);
   void progressReported(const simclr::gui::JobProgress& progress);
   void busyChanged(bool busy);
   void logMessage(int level, const QString& text);
 
-private:
+ private:
   void start(const widgets::PositivePairRequest& request);
 
   QString runDir_;

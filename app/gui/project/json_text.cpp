@@ -32,10 +32,8 @@ JsonParseResult parseJsonText(const QString& text) {
     result.line = 1 + int(before.count('\n'));
     const qsizetype lineStart = before.lastIndexOf('\n') + 1;
     result.column = 1 + int(QString::fromUtf8(before.mid(lineStart)).size());
-    result.message = QStringLiteral("Line %1, column %2: %3")
-                         .arg(result.line)
-                         .arg(result.column)
-                         .arg(describeParseError(e.what()));
+    result.message =
+        QStringLiteral("Line %1, column %2: %3").arg(result.line).arg(result.column).arg(describeParseError(e.what()));
   }
   return result;
 }

@@ -10,9 +10,9 @@ namespace simclr::gui {
 struct JsonParseResult {
   bool ok = false;
   nlohmann::json value;
-  int line = 0;    // 1-based position of a syntax error
-  int column = 0;  // 1-based, in characters
-  QString message; // "Line 3, column 5: unexpected '}'; expected string literal"
+  int line = 0;     // 1-based position of a syntax error
+  int column = 0;   // 1-based, in characters
+  QString message;  // "Line 3, column 5: unexpected '}'; expected string literal"
 };
 
 JsonParseResult parseJsonText(const QString& text);

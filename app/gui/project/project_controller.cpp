@@ -116,10 +116,10 @@ void ProjectController::rebuildRecentMenu() {
   const QStringList recent = settings_.value(settings::RecentProjects);
   for (int i = 0; i < recent.size(); ++i) {
     const QString file = recent[i];
-    QAction* action = recentMenu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(file).fileName()), this,
-                                             [this, file] {
-                                               if (maybeSave()) openFile(file);
-                                             });
+    QAction* action =
+        recentMenu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(file).fileName()), this, [this, file] {
+          if (maybeSave()) openFile(file);
+        });
     action->setToolTip(file);
   }
   recentMenu_->setEnabled(!recent.isEmpty());

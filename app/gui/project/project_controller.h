@@ -14,13 +14,13 @@ class ProjectDocument;
 
 class ProjectController : public QObject {
   Q_OBJECT
-public:
+ public:
   ProjectController(ProjectDocument& document, AppSettings& settings, QWidget* dialogParent);
 
   // Each returns false when the user cancelled or it failed (the failure was shown).
   bool newFromTemplate(const QString& templateFile);
-  bool open();                           // asks for a file
-  bool openFile(const QString& file);    // shows errors in a dialog
+  bool open();                         // asks for a file
+  bool openFile(const QString& file);  // shows errors in a dialog
   bool save();
   bool saveAs();
   // Before the document is replaced or the window closes: Save / Discard / Cancel.
@@ -32,10 +32,10 @@ public:
   // Fills `menu` with one entry per bundled project template.
   void fillTemplateMenu(QMenu* menu);
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void projectOpened(const QString& file);
 
-private:
+ private:
   void rememberFile(const QString& file);
   void rebuildRecentMenu();
   void showError(const QString& title, const QString& message);

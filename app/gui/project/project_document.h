@@ -16,7 +16,7 @@ namespace simclr::gui {
 
 class ProjectDocument : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit ProjectDocument(QObject* parent = nullptr);
 
   // Opens a project file. A file that parses as JSON opens even with invalid settings (they
@@ -47,12 +47,12 @@ public:
   // The parsed project (file set, so relative paths resolve). Throws ConfigError when invalid.
   ProjectConfig config() const;
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void changed();  // the document or its issues changed
   void modifiedChanged(bool modified);
   void filePathChanged(const QString& file);
 
-private:
+ private:
   void setDocument(nlohmann::json document, bool modified);
   void setModified(bool modified);
   bool write(const QString& file, QString* error);

@@ -11,7 +11,10 @@
 namespace simclr::gui {
 
 ProjectEditor::ProjectEditor(ProjectDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), tabs_(new QTabWidget), form_(new ProjectForm(document)),
+    : QWidget(parent),
+      document_(document),
+      tabs_(new QTabWidget),
+      form_(new ProjectForm(document)),
       json_(new ProjectJsonView(document)) {
   tabs_->setDocumentMode(true);
   tabs_->addTab(form_, tr("Settings"));
@@ -24,8 +27,12 @@ ProjectEditor::ProjectEditor(ProjectDocument* document, QWidget* parent)
   updateTabs();
 }
 
-void ProjectEditor::showForm() { tabs_->setCurrentWidget(form_); }
-void ProjectEditor::showJson() { tabs_->setCurrentWidget(json_); }
+void ProjectEditor::showForm() {
+  tabs_->setCurrentWidget(form_);
+}
+void ProjectEditor::showJson() {
+  tabs_->setCurrentWidget(json_);
+}
 
 void ProjectEditor::updateTabs() {
   const int problems = document_->isOpen() ? int(document_->issues().size()) : 0;

@@ -14,7 +14,7 @@ class ProjectJsonView;
 
 class ProjectEditor : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit ProjectEditor(ProjectDocument* document, QWidget* parent = nullptr);
 
   ProjectForm* form() const { return form_; }
@@ -23,7 +23,7 @@ public:
   void showForm();
   void showJson();
 
-private:
+ private:
   void updateTabs();
 
   ProjectDocument* document_;

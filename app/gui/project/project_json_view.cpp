@@ -16,8 +16,7 @@
 
 namespace simclr::gui {
 
-ProjectJsonView::ProjectJsonView(ProjectDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document) {
+ProjectJsonView::ProjectJsonView(ProjectDocument* document, QWidget* parent) : QWidget(parent), document_(document) {
   text_ = new QPlainTextEdit;
   text_->setObjectName(QStringLiteral("projectJsonText"));
   text_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -57,9 +56,13 @@ ProjectJsonView::ProjectJsonView(ProjectDocument* document, QWidget* parent)
   revert();
 }
 
-QString ProjectJsonView::messageText() const { return message_->isHidden() ? QString() : message_->text(); }
+QString ProjectJsonView::messageText() const {
+  return message_->isHidden() ? QString() : message_->text();
+}
 
-bool ProjectJsonView::hasPendingEdits() const { return text_->document()->isModified(); }
+bool ProjectJsonView::hasPendingEdits() const {
+  return text_->document()->isModified();
+}
 
 bool ProjectJsonView::apply() {
   const JsonParseResult parsed = parseJsonText(text_->toPlainText());

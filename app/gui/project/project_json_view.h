@@ -16,7 +16,7 @@ class ProjectDocument;
 
 class ProjectJsonView : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit ProjectJsonView(ProjectDocument* document, QWidget* parent = nullptr);
 
   QPlainTextEdit* editor() const { return text_; }
@@ -24,15 +24,15 @@ public:
   QString messageText() const;
   bool hasPendingEdits() const;
 
-public Q_SLOTS:
+ public Q_SLOTS:
   // Returns whether the text was valid and is now the document.
   bool apply();
   void revert();
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void pendingEditsChanged(bool pending);
 
-private:
+ private:
   void onDocumentChanged();
   void showMessage(const QString& text, bool error);
   void updateButtons();

@@ -125,8 +125,9 @@ void ProjectForm::showIssues() {
     // Under the setting itself, the path is implied; deeper paths keep their remainder.
     const std::string rest = issue.path.substr(owner->path().size());
     const QString message = QString::fromStdString(issue.message);
-    const size_t index = size_t(std::find_if(editors_.begin(), editors_.end(),
-                                             [&](const auto& e) { return e.get() == owner; }) - editors_.begin());
+    const size_t index =
+        size_t(std::find_if(editors_.begin(), editors_.end(), [&](const auto& e) { return e.get() == owner; }) -
+               editors_.begin());
     messages[index] << (rest.empty() ? sentence(message)
                                      : QString::fromStdString(rest.substr(rest[0] == '.' ? 1 : 0)) +
                                            QStringLiteral(": ") + message);
@@ -138,9 +139,8 @@ void ProjectForm::showIssues() {
   const int count = int(issues.size());
   summary_->setVisible(count > 0);
   if (count == 0) return;
-  summaryTitle_->setText(
-      (count == 1 ? tr("<b>1 problem</b>") : tr("<b>%1 problems</b>").arg(count)) +
-      tr(" — the project cannot be saved or run until it is fixed."));
+  summaryTitle_->setText((count == 1 ? tr("<b>1 problem</b>") : tr("<b>%1 problems</b>").arg(count)) +
+                         tr(" — the project cannot be saved or run until it is fixed."));
   // As tall as its rows, up to five; longer lists scroll.
   const int rows = std::min(count, 5);
   summaryList_->setFixedHeight(rows * summaryList_->sizeHintForRow(0) + 2 * summaryList_->frameWidth() + 4);
@@ -149,8 +149,7 @@ void ProjectForm::showIssues() {
 SettingEditor* ProjectForm::ownerOf(const std::string& issuePath) const {
   SettingEditor* best = nullptr;
   for (const auto& editor : editors_)
-    if (owns(editor->path(), issuePath) && (!best || editor->path().size() > best->path().size()))
-      best = editor.get();
+    if (owns(editor->path(), issuePath) && (!best || editor->path().size() > best->path().size())) best = editor.get();
   return best;
 }
 

@@ -24,7 +24,7 @@ class SettingEditor;
 
 class ProjectForm : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit ProjectForm(ProjectDocument* document, QWidget* parent = nullptr);
   ~ProjectForm() override;
 
@@ -35,11 +35,11 @@ public:
   // Issues listed in the summary that no setting owns ("path: message").
   QStringList unplacedIssues() const { return unplaced_; }
 
-public Q_SLOTS:
+ public Q_SLOTS:
   // Scrolls to a setting and gives it the keyboard focus.
   void focusSetting(const QString& path);
 
-private:
+ private:
   void refresh();
   void showIssues();
   SettingEditor* ownerOf(const std::string& issuePath) const;

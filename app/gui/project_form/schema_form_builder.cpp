@@ -41,7 +41,9 @@ QString placeholder(const std::string& path) {
   return {};
 }
 
-ValueRange toRange(const schema::Range& r) { return {r.min, r.max}; }
+ValueRange toRange(const schema::Range& r) {
+  return {r.min, r.max};
+}
 
 QFormLayout* makeForm(QWidget* parent) {
   auto* form = new QFormLayout(parent);
@@ -52,7 +54,7 @@ QFormLayout* makeForm(QWidget* parent) {
 }
 
 class FormBuilder {
-public:
+ public:
   using Editors = std::vector<std::unique_ptr<SettingEditor>>;
 
   // Top level: sections go into `sections`, plain fields into a "Project" box made on first use.
@@ -83,7 +85,8 @@ public:
     add(key, std::make_unique<NumberEditor>(join(key), toRange(range), value));
   }
 
-  template <class Section> void section(const char* key, Section& value) {
+  template <class Section>
+  void section(const char* key, Section& value) {
     const std::string path = join(key);
     auto* box = new QGroupBox(sectionTitle(path));
     box->setObjectName(QString::fromStdString(path) + QStringLiteral(".box"));
@@ -114,7 +117,7 @@ public:
     placeBox(box);
   }
 
-private:
+ private:
   std::string join(const char* key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
 
   void add(const char* key, std::unique_ptr<SettingEditor> editor) {
@@ -131,8 +134,10 @@ private:
     editors_.push_back(std::move(editor));
   }
   void placeBox(QGroupBox* box) {
-    if (sections_) sections_->addWidget(box);
-    else form_->addRow(box);
+    if (sections_)
+      sections_->addWidget(box);
+    else
+      form_->addRow(box);
   }
 
   Editors& editors_;

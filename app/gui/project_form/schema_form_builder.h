@@ -13,7 +13,7 @@ class QWidget;
 namespace simclr::gui {
 
 struct SchemaForm {
-  QWidget* widget = nullptr;  // group boxes top to bottom (unowned until laid out)
+  QWidget* widget = nullptr;                            // group boxes top to bottom (unowned until laid out)
   std::vector<std::unique_ptr<SettingEditor>> editors;  // sections' editors included
 };
 

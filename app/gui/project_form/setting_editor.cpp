@@ -51,7 +51,9 @@ void SettingEditor::setIssues(const QStringList& messages) {
   updateIssueLabel();
 }
 
-QString SettingEditor::issueText() const { return issueLabel_->isHidden() ? QString() : issueLabel_->text(); }
+QString SettingEditor::issueText() const {
+  return issueLabel_->isHidden() ? QString() : issueLabel_->text();
+}
 
 void SettingEditor::commit(const nlohmann::json& value) {
   setLocalIssue({});
@@ -74,9 +76,12 @@ void SettingEditor::updateIssueLabel() {
 QString settingLabel(const std::string& key) {
   QStringList words = QString::fromStdString(key).split(QLatin1Char('_'), Qt::SkipEmptyParts);
   for (QString& word : words) {
-    if (word == QLatin1String("knn")) word = QStringLiteral("kNN");
-    else if (word == QLatin1String("lr")) word = QStringLiteral("LR");
-    else if (word == QLatin1String("dim")) word = QStringLiteral("dimension");
+    if (word == QLatin1String("knn"))
+      word = QStringLiteral("kNN");
+    else if (word == QLatin1String("lr"))
+      word = QStringLiteral("LR");
+    else if (word == QLatin1String("dim"))
+      word = QStringLiteral("dimension");
   }
   QString label = words.join(QLatin1Char(' '));
   if (!label.isEmpty() && label[0].isLower()) label[0] = label[0].toUpper();

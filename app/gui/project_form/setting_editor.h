@@ -17,7 +17,7 @@ class QWidget;
 namespace simclr::gui {
 
 class SettingEditor {
-public:
+ public:
   using Commit = std::function<void(const nlohmann::json& value)>;
 
   // `path` is the dotted path the validator reports ("training.batch_size").
@@ -41,7 +41,7 @@ public:
   void setIssues(const QStringList& messages);
   QString issueText() const;
 
-protected:
+ protected:
   // Called once by the subclass's constructor: `input` is the widget that takes focus and
   // the red frame, `field` what the form lays out (the input itself, or a row holding it
   // and its buttons). The issue label goes under `field`.
@@ -49,7 +49,7 @@ protected:
   void commit(const nlohmann::json& value);
   void setLocalIssue(const QString& message);
 
-private:
+ private:
   void updateIssueLabel();
 
   std::string path_;

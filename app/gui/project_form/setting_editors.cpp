@@ -61,7 +61,9 @@ QWidget* withButtons(QWidget* input, std::initializer_list<QWidget*> buttons) {
   return row;
 }
 
-QFont monospace() { return QFontDatabase::systemFont(QFontDatabase::FixedFont); }
+QFont monospace() {
+  return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+}
 
 }  // namespace
 
@@ -123,8 +125,8 @@ void UnsignedEditor::onEdited() {
 
 NumberEditor::NumberEditor(std::string path, ValueRange range, double defaultValue)
     : SettingEditor(std::move(path)), edit_(new QLineEdit), default_(defaultValue) {
-  edit_->setToolTip(tooltip(this->path(), describeRange(range, false) + QObject::tr(" (3e-4 is fine)"),
-                            formatNumber(default_)));
+  edit_->setToolTip(
+      tooltip(this->path(), describeRange(range, false) + QObject::tr(" (3e-4 is fine)"), formatNumber(default_)));
   QObject::connect(edit_, &QLineEdit::editingFinished, edit_, [this] { onEdited(); });
   setWidgets(edit_, edit_);
 }
@@ -132,9 +134,12 @@ NumberEditor::NumberEditor(std::string path, ValueRange range, double defaultVal
 void NumberEditor::show(const json& value) {
   const QSignalBlocker block(edit_);
   shown_ = value;
-  if (value.is_number()) edit_->setText(formatNumber(value.get<double>()));
-  else if (value.is_null()) edit_->setText(formatNumber(default_));
-  else edit_->setText(prettyJson(value));
+  if (value.is_number())
+    edit_->setText(formatNumber(value.get<double>()));
+  else if (value.is_null())
+    edit_->setText(formatNumber(default_));
+  else
+    edit_->setText(prettyJson(value));
 }
 
 void NumberEditor::onEdited() {
@@ -155,7 +160,9 @@ void NumberEditor::onEdited() {
 // ---- ChoiceEditor
 
 ChoiceEditor::ChoiceEditor(std::string path, std::vector<std::string> choices, std::string defaultValue)
-    : SettingEditor(std::move(path)), combo_(new QComboBox), choices_(std::move(choices)),
+    : SettingEditor(std::move(path)),
+      combo_(new QComboBox),
+      choices_(std::move(choices)),
       default_(std::move(defaultValue)) {
   QStringList names;
   for (const auto& c : choices_) {
@@ -208,19 +215,25 @@ TextEditor::TextEditor(std::string path, std::string defaultValue, const QString
 
 void TextEditor::show(const json& value) {
   const QSignalBlocker block(edit_);
-  if (value.is_string()) edit_->setText(QString::fromStdString(value.get<std::string>()));
-  else if (value.is_null()) edit_->setText(QString::fromStdString(default_));
-  else edit_->setText(prettyJson(value));
+  if (value.is_string())
+    edit_->setText(QString::fromStdString(value.get<std::string>()));
+  else if (value.is_null())
+    edit_->setText(QString::fromStdString(default_));
+  else
+    edit_->setText(prettyJson(value));
 }
 
-void TextEditor::onEdited() { commit(json(edit_->text().toStdString())); }
+void TextEditor::onEdited() {
+  commit(json(edit_->text().toStdString()));
+}
 
 // ---- IntegerListEditor
 
 IntegerListEditor::IntegerListEditor(std::string path, ValueRange range, const QString& placeholder)
     : SettingEditor(std::move(path)), edit_(new QLineEdit) {
   edit_->setPlaceholderText(placeholder);
-  edit_->setToolTip(tooltip(this->path(), QObject::tr("Integers separated by commas, each %1").arg(describeRange(range, true)),
+  edit_->setToolTip(tooltip(this->path(),
+                            QObject::tr("Integers separated by commas, each %1").arg(describeRange(range, true)),
                             QObject::tr("none")));
   QObject::connect(edit_, &QLineEdit::editingFinished, edit_, [this] { onEdited(); });
   setWidgets(edit_, edit_);
@@ -233,7 +246,8 @@ void IntegerListEditor::show(const json& value) {
     return;
   }
   QStringList items;
-  for (const auto& item : value) items << (item.is_number_integer() ? QString::number(item.get<int64_t>()) : prettyJson(item));
+  for (const auto& item : value)
+    items << (item.is_number_integer() ? QString::number(item.get<int64_t>()) : prettyJson(item));
   edit_->setText(items.join(QStringLiteral(", ")));
 }
 
@@ -242,7 +256,8 @@ void IntegerListEditor::onEdited() {
   for (const QString& part : edit_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
     bool ok = false;
     const qlonglong v = part.trimmed().toLongLong(&ok);
-    if (!ok) return setLocalIssue(QObject::tr("'%1' is not a whole number; separate numbers with commas").arg(part.trimmed()));
+    if (!ok)
+      return setLocalIssue(QObject::tr("'%1' is not a whole number; separate numbers with commas").arg(part.trimmed()));
     list.push_back(int64_t(v));
   }
   commit(list);
@@ -252,8 +267,8 @@ void IntegerListEditor::onEdited() {
 
 BoolEditor::BoolEditor(std::string path, const QString& text, bool defaultValue)
     : SettingEditor(std::move(path)), check_(new QCheckBox(text)), default_(defaultValue) {
-  check_->setToolTip(tooltip(this->path(), QObject::tr("On or off"),
-                             default_ ? QObject::tr("on") : QObject::tr("off")));
+  check_->setToolTip(
+      tooltip(this->path(), QObject::tr("On or off"), default_ ? QObject::tr("on") : QObject::tr("off")));
   QObject::connect(check_, &QCheckBox::clicked, check_, [this](bool on) { commit(json(on)); });
   setWidgets(check_, check_);
 }
@@ -266,7 +281,9 @@ void BoolEditor::show(const json& value) {
 // ---- JsonObjectEditor
 
 JsonObjectEditor::JsonObjectEditor(std::string path, const QString& help)
-    : SettingEditor(std::move(path)), text_(new QPlainTextEdit), apply_(new QPushButton(QObject::tr("Apply"))),
+    : SettingEditor(std::move(path)),
+      text_(new QPlainTextEdit),
+      apply_(new QPushButton(QObject::tr("Apply"))),
       revert_(new QPushButton(QObject::tr("Revert"))) {
   text_->setFont(monospace());
   text_->setLineWrapMode(QPlainTextEdit::NoWrap);

@@ -29,24 +29,24 @@ struct ValueRange {
 QString describeRange(const ValueRange& range, bool integer);
 
 class IntegerEditor : public SettingEditor {
-public:
+ public:
   IntegerEditor(std::string path, ValueRange range, int64_t defaultValue);
   void show(const nlohmann::json& value) override;
   // Shown instead of 0 where 0 means something ("all", "off").
   void setZeroText(const QString& text);
 
-private:
+ private:
   QSpinBox* spin_;
   int64_t default_;
 };
 
 // uint64 (the seed): a line edit, since a QSpinBox holds only an int.
 class UnsignedEditor : public SettingEditor {
-public:
+ public:
   UnsignedEditor(std::string path, uint64_t defaultValue);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   void onEdited();
   QLineEdit* edit_;
   uint64_t default_;
@@ -54,11 +54,11 @@ private:
 
 // A double as text, so 3e-4 and 1e-6 are typed and shown as such.
 class NumberEditor : public SettingEditor {
-public:
+ public:
   NumberEditor(std::string path, ValueRange range, double defaultValue);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   void onEdited();
   QLineEdit* edit_;
   double default_;
@@ -66,11 +66,11 @@ private:
 };
 
 class ChoiceEditor : public SettingEditor {
-public:
+ public:
   ChoiceEditor(std::string path, std::vector<std::string> choices, std::string defaultValue);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   QComboBox* combo_;
   std::vector<std::string> choices_;
   std::string default_;
@@ -78,11 +78,11 @@ private:
 
 // Free text; `browseFolder` adds a "Browse…" button that picks a folder.
 class TextEditor : public SettingEditor {
-public:
+ public:
   TextEditor(std::string path, std::string defaultValue, const QString& placeholder, bool browseFolder);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   void onEdited();
   QLineEdit* edit_;
   std::string default_;
@@ -90,32 +90,32 @@ private:
 
 // A list of integers typed as "32, 64, 128" (the sweep's batch sizes); empty = [].
 class IntegerListEditor : public SettingEditor {
-public:
+ public:
   IntegerListEditor(std::string path, ValueRange range, const QString& placeholder);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   void onEdited();
   QLineEdit* edit_;
 };
 
 class BoolEditor : public SettingEditor {
-public:
+ public:
   BoolEditor(std::string path, const QString& text, bool defaultValue);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   QCheckBox* check_;
   bool default_;
 };
 
 // A free-form JSON object (profiles) in a text editor with Apply and Revert.
 class JsonObjectEditor : public SettingEditor {
-public:
+ public:
   explicit JsonObjectEditor(std::string path, const QString& help);
   void show(const nlohmann::json& value) override;
 
-private:
+ private:
   void apply();
   void revert();
   void updateButtons();
@@ -128,7 +128,7 @@ private:
 // A section's group box: no value of its own, only a place for messages about the section
 // as a whole (unknown keys, wrong type).
 class SectionEditor : public SettingEditor {
-public:
+ public:
   SectionEditor(std::string path, QGroupBox* box);
   void show(const nlohmann::json&) override {}
 };

@@ -55,6 +55,8 @@ bool EvaluationController::evaluate(const QString& runDir, int k) {
       [this](const EvaluationOutcome& out) { Q_EMIT finished(out); });
 }
 
-void EvaluationController::cancel() { job_.cancel(); }
+void EvaluationController::cancel() {
+  job_.cancel();
+}
 
 }  // namespace simclr::gui

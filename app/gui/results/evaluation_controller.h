@@ -26,7 +26,7 @@ struct EvaluationOutcome {
 
 class EvaluationController : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit EvaluationController(QObject* parent = nullptr);
   // Cancels a running evaluation and waits for it.
   ~EvaluationController() override;
@@ -36,12 +36,12 @@ public:
   void cancel();
   bool isBusy() const { return job_.isBusy(); }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void progressReported(const simclr::gui::JobProgress& progress);
   void logMessage(int level, const QString& text);
   void finished(const simclr::gui::EvaluationOutcome& outcome);
 
-private:
+ private:
   JobThread job_{this, /*releaseTensorMemory=*/true};
 };
 

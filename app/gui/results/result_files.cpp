@@ -16,7 +16,9 @@ namespace {
 
 const double kNaN = std::nan("");
 
-[[noreturn]] void fail(const QString& message) { throw DataError(message.toStdString()); }
+[[noreturn]] void fail(const QString& message) {
+  throw DataError(message.toStdString());
+}
 
 QString readText(const QString& file) {
   QFile f(file);
@@ -27,7 +29,7 @@ QString readText(const QString& file) {
 
 // Column positions by name; required ones must be there.
 class Columns {
-public:
+ public:
   Columns(const QStringList& header, const QString& file) : header_(header), file_(file) {}
   int require(const QString& name) const {
     const int i = int(header_.indexOf(name));
@@ -38,7 +40,7 @@ public:
   }
   int optional(const QString& name) const { return int(header_.indexOf(name)); }
 
-private:
+ private:
   QStringList header_;
   QString file_;
 };
@@ -59,7 +61,9 @@ double number(const QStringList& record, int column, const QString& name, int li
   return v;
 }
 
-qint64 integer(double v) { return std::isnan(v) ? 0 : qint64(std::llround(v)); }
+qint64 integer(double v) {
+  return std::isnan(v) ? 0 : qint64(std::llround(v));
+}
 
 QString text(const QStringList& record, int column) {
   return column >= 0 && column < record.size() ? record[column] : QString();
@@ -192,8 +196,13 @@ Figure10Table readFigure10Csv(const QString& file) {
 }
 
 SweepRow::SweepRow()
-    : learningRate(kNaN), finalLoss(kNaN), knnTop1(kNaN), linearTop1(kNaN), viewsPerSecond(kNaN),
-      trainSeconds(kNaN), wallSeconds(kNaN) {}
+    : learningRate(kNaN),
+      finalLoss(kNaN),
+      knnTop1(kNaN),
+      linearTop1(kNaN),
+      viewsPerSecond(kNaN),
+      trainSeconds(kNaN),
+      wallSeconds(kNaN) {}
 
 SweepTable readSweepCsv(const QString& file) {
   const QVector<QStringList> records = parseCsv(readText(file), file);
@@ -205,10 +214,10 @@ SweepTable readSweepCsv(const QString& file) {
   const Columns columns(table.header, file);
   const int batch = columns.require(QStringLiteral("batch_size"));
   auto column = [&](const char* name) { return columns.optional(QLatin1String(name)); };
-  const int lr = column("learning_rate"), epochs = column("epochs"), steps = column("steps"),
-            status = column("status"), loss = column("final_loss"), knn = column("knn_top1"),
-            linear = column("linear_top1"), vps = column("views_per_second"), train = column("train_seconds"),
-            wall = column("wall_seconds"), run = column("run");
+  const int lr = column("learning_rate"), epochs = column("epochs"), steps = column("steps"), status = column("status"),
+            loss = column("final_loss"), knn = column("knn_top1"), linear = column("linear_top1"),
+            vps = column("views_per_second"), train = column("train_seconds"), wall = column("wall_seconds"),
+            run = column("run");
   for (int r = 1; r < records.size(); ++r) {
     const QStringList& rec = records[r];
     const int line = r + 1;

@@ -41,9 +41,15 @@ QLabel* makeText(QWidget* parent, const char* objectName) {
   return label;
 }
 
-QString percent(double v) { return QStringLiteral("%1 %").arg(v, 0, 'f', 2); }
-QString runName(const QString& runDir) { return QFileInfo(runDir).fileName(); }
-QString code(const QString& text) { return QStringLiteral("<code>%1</code>").arg(text.toHtmlEscaped()); }
+QString percent(double v) {
+  return QStringLiteral("%1 %").arg(v, 0, 'f', 2);
+}
+QString runName(const QString& runDir) {
+  return QFileInfo(runDir).fileName();
+}
+QString code(const QString& text) {
+  return QStringLiteral("<code>%1</code>").arg(text.toHtmlEscaped());
+}
 
 }  // namespace
 
@@ -169,7 +175,9 @@ void ResultsPanel::refreshFigure10() {
   widgets::AccuracySeries ours{tr("Ours"), QColor(), {}};
   widgets::AccuracySeries paper{tr("Paper"), kPaperColor, {}};
   // The split sizes of the first row, and those of any row that differs (t-SNE's subset).
-  const auto sizeOf = [](const Figure10Row& row) { return QStringLiteral("%1 / %2").arg(row.trainSize).arg(row.testSize); };
+  const auto sizeOf = [](const Figure10Row& row) {
+    return QStringLiteral("%1 / %2").arg(row.trainSize).arg(row.testSize);
+  };
   QString sizes = sizeOf(table.rows.first());
   QStringList differing;
   for (const Figure10Row& row : table.rows) {
@@ -184,10 +192,8 @@ void ResultsPanel::refreshFigure10() {
   figure10Label_->setText(tr("Run <b>%1</b>, checkpoint step %2: MLP test top-1 per representation "
                              "(train / test images: %3). Paper: the down-scaled SimCLR study's Figure 10. "
                              "<br><small>%4</small>")
-                              .arg(name.toHtmlEscaped(),
-                                   table.step >= 0 ? QString::number(table.step) : tr("unknown"),
-                                   sizes.toHtmlEscaped(),
-                                   QDir::toNativeSeparators(file).toHtmlEscaped()));
+                              .arg(name.toHtmlEscaped(), table.step >= 0 ? QString::number(table.step) : tr("unknown"),
+                                   sizes.toHtmlEscaped(), QDir::toNativeSeparators(file).toHtmlEscaped()));
 }
 
 bool ResultsPanel::showSweepFolder(const QString& sweepDir) {
@@ -207,8 +213,7 @@ void ResultsPanel::refreshSweeps() {
   {
     const QSignalBlocker block(sweepBox_);
     sweepBox_->clear();
-    for (const QString& file : findSweepFiles(root_))
-      sweepBox_->addItem(QFileInfo(file).absoluteDir().dirName(), file);
+    for (const QString& file : findSweepFiles(root_)) sweepBox_->addItem(QFileInfo(file).absoluteDir().dirName(), file);
     const int again = sweepBox_->findData(current);
     if (again >= 0) sweepBox_->setCurrentIndex(again);
   }
@@ -232,9 +237,9 @@ void ResultsPanel::showSweep(int index) {
   } catch (const Error& e) {
     sweepChart_->setVisible(false);
     sweepTable_->setVisible(false);
-    sweepLabel_->setText(tr("Cannot show the sweep <b>%1</b>: %2")
-                             .arg(sweepBox_->itemText(index).toHtmlEscaped(),
-                                  QString::fromStdString(e.what()).toHtmlEscaped()));
+    sweepLabel_->setText(
+        tr("Cannot show the sweep <b>%1</b>: %2")
+            .arg(sweepBox_->itemText(index).toHtmlEscaped(), QString::fromStdString(e.what()).toHtmlEscaped()));
     return;
   }
   widgets::SweepSeries knn{tr("kNN top-1"), QColor(), {}, {}};
@@ -272,13 +277,13 @@ void ResultsPanel::showSweep(int index) {
   QStringList counts;
   for (auto it = statusCount.constBegin(); it != statusCount.constEnd(); ++it)
     counts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
-  sweepLabel_->setText(tr("Sweep <b>%1</b>: %2 batch sizes (%3). kNN and linear-probe top-1 on the "
-                          "test split; empty fields were not measured. Paper values are not available "
-                          "for this figure.<br><small>%4</small>")
-                           .arg(table.name.toHtmlEscaped())
-                           .arg(table.rows.size())
-                           .arg(counts.join(QStringLiteral(", ")).toHtmlEscaped(),
-                                QDir::toNativeSeparators(file).toHtmlEscaped()));
+  sweepLabel_->setText(
+      tr("Sweep <b>%1</b>: %2 batch sizes (%3). kNN and linear-probe top-1 on the "
+         "test split; empty fields were not measured. Paper values are not available "
+         "for this figure.<br><small>%4</small>")
+          .arg(table.name.toHtmlEscaped())
+          .arg(table.rows.size())
+          .arg(counts.join(QStringLiteral(", ")).toHtmlEscaped(), QDir::toNativeSeparators(file).toHtmlEscaped()));
 }
 
 void ResultsPanel::showRunsByBatchSize() {
@@ -373,19 +378,18 @@ void ResultsPanel::refreshVit() {
   }
   vitChart_->setData(categories, {ours});
   vitChart_->setVisible(true);
-  QString text = tr("Each run's best available top-1: the fine-tune probe where it was run, else kNN "
-                    "on the full test split, else the final kNN monitor. Paper values are not "
-                    "available for this figure.");
-  if (vitRuns == 0)
-    text += tr(" No ViT run yet: set model.encoder to \"vit\" in a project to add one.");
+  QString text =
+      tr("Each run's best available top-1: the fine-tune probe where it was run, else kNN "
+         "on the full test split, else the final kNN monitor. Paper values are not "
+         "available for this figure.");
+  if (vitRuns == 0) text += tr(" No ViT run yet: set model.encoder to \"vit\" in a project to add one.");
   vitLabel_->setText(text + QStringLiteral("<br>") + lines.join(QStringLiteral("<br>")));
 }
 
 bool ResultsPanel::exportCurrentChart(const QString& file, QString* error) {
   const int tab = tabs_->currentIndex();
   if (QFileInfo(file).suffix().compare(QLatin1String("csv"), Qt::CaseInsensitive) == 0) {
-    const QString csv = tab == SweepTab ? sweepChart_->toCsv()
-                                        : (tab == VitTab ? vitChart_ : figure10Chart_)->toCsv();
+    const QString csv = tab == SweepTab ? sweepChart_->toCsv() : (tab == VitTab ? vitChart_ : figure10Chart_)->toCsv();
     QSaveFile out(file);
     if (out.open(QIODevice::WriteOnly) && out.write(csv.toUtf8()) >= 0 && out.commit()) return true;
     if (error) *error = tr("Cannot write \"%1\": %2").arg(QDir::toNativeSeparators(file), out.errorString());
@@ -400,9 +404,9 @@ void ResultsPanel::exportWithDialog() {
   static const char* names[] = {"figure10", "batch-size-sweep", "encoders"};
   const QString start = QDir(runDir_.isEmpty() ? QDir::homePath() : runDir_)
                             .filePath(QLatin1String(names[tabs_->currentIndex()]) + QStringLiteral(".png"));
-  const QString file = QFileDialog::getSaveFileName(
-      this, tr("Export Chart"), start,
-      tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf);;CSV table (*.csv)"));
+  const QString file =
+      QFileDialog::getSaveFileName(this, tr("Export Chart"), start,
+                                   tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf);;CSV table (*.csv)"));
   if (file.isEmpty()) return;
   QString error;
   if (!exportCurrentChart(file, &error)) QMessageBox::warning(this, tr("Export Chart"), error);

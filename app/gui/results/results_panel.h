@@ -26,7 +26,7 @@ namespace simclr::gui {
 
 class ResultsPanel : public QWidget {
   Q_OBJECT
-public:
+ public:
   enum Tab { Figure10Tab, SweepTab, VitTab };
 
   explicit ResultsPanel(QWidget* parent = nullptr);
@@ -54,7 +54,7 @@ public:
   widgets::AccuracyBarChart* vitChart() const { return vitChart_; }
   QLabel* vitLabel() const { return vitLabel_; }
 
-private:
+ private:
   void refreshFigure10();
   void refreshSweeps();
   void showSweep(int index);

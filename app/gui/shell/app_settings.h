@@ -11,7 +11,8 @@
 
 namespace simclr::gui {
 
-template <class T> struct Setting {
+template <class T>
+struct Setting {
   const char* key;
   T defaultValue;
 };
@@ -28,7 +29,7 @@ inline const Setting<int> ThreadsOverride{"training/threads", -1};    // -1 = th
 }  // namespace settings
 
 class AppSettings {
-public:
+ public:
   static constexpr int kMaxRecentProjects = 10;
 
   // The application's settings (organisation and application names from QCoreApplication).
@@ -36,11 +37,13 @@ public:
   // Settings in an INI file, for tests.
   explicit AppSettings(const QString& iniFile);
 
-  template <class T> T value(const Setting<T>& setting) const {
+  template <class T>
+  T value(const Setting<T>& setting) const {
     const QVariant v = settings_->value(QString::fromLatin1(setting.key));
     return v.isValid() && v.canConvert<T>() ? v.value<T>() : setting.defaultValue;
   }
-  template <class T> void setValue(const Setting<T>& setting, const T& value) {
+  template <class T>
+  void setValue(const Setting<T>& setting, const T& value) {
     settings_->setValue(QString::fromLatin1(setting.key), QVariant::fromValue(value));
   }
 
@@ -49,7 +52,7 @@ public:
   void removeRecentProject(const QString& file);
   void sync() { settings_->sync(); }
 
-private:
+ private:
   std::unique_ptr<QSettings> settings_;
 };
 

@@ -17,7 +17,9 @@ void EventLoopLatency::start() {
   timer_.start();
 }
 
-void EventLoopLatency::stop() { timer_.stop(); }
+void EventLoopLatency::stop() {
+  timer_.stop();
+}
 
 void EventLoopLatency::onTimeout() {
   const qint64 now = clock_.nsecsElapsed();

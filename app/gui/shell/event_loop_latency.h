@@ -19,7 +19,7 @@ struct LatencySummary {
 
 class EventLoopLatency : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit EventLoopLatency(int intervalMs = 20, QObject* parent = nullptr);
 
   void start();  // clears the samples
@@ -27,10 +27,10 @@ public:
   bool isRunning() const { return timer_.isActive(); }
   LatencySummary summary() const;
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void measured(double lateMs);
 
-private:
+ private:
   void onTimeout();
 
   int intervalMs_;

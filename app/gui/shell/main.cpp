@@ -73,10 +73,11 @@ int main(int argc, char** argv) {
     QObject::connect(&window.training(), &simclr::gui::TrainingController::finished, &window,
                      [&window, file](const simclr::gui::TrainingOutcome& outcome) {
                        const simclr::gui::LatencySummary lat = window.latency().summary();
-                       qInfo("run %s after %lld steps; interface latency: median %.1f ms, p99 %.1f ms, "
-                             "max %.1f ms over %d samples",
-                             qPrintable(outcome.state), static_cast<long long>(outcome.stepsDone), lat.medianMs,
-                             lat.p99Ms, lat.maxMs, lat.samples);
+                       qInfo(
+                           "run %s after %lld steps; interface latency: median %.1f ms, p99 %.1f ms, "
+                           "max %.1f ms over %d samples",
+                           qPrintable(outcome.state), static_cast<long long>(outcome.stepsDone), lat.medianMs,
+                           lat.p99Ms, lat.maxMs, lat.samples);
                        // Let the charts' replot timer draw the last points first.
                        QTimer::singleShot(300, &window, [&window, file, outcome] {
                          const bool saved = window.grab().save(file, "PNG");

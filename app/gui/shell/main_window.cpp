@@ -107,7 +107,9 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
-QAction* MainWindow::action(const QString& objectName) const { return findChild<QAction*>(objectName); }
+QAction* MainWindow::action(const QString& objectName) const {
+  return findChild<QAction*>(objectName);
+}
 
 void MainWindow::createActions() {
   auto make = [this](const QString& text, const char* name, QKeySequence shortcut, const QString& tip) {
@@ -115,7 +117,8 @@ void MainWindow::createActions() {
     a->setObjectName(QString::fromLatin1(name));
     a->setShortcut(shortcut);
     a->setStatusTip(tip);
-    a->setToolTip(shortcut.isEmpty() ? tip : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
+    a->setToolTip(shortcut.isEmpty() ? tip
+                                     : QStringLiteral("%1 (%2)").arg(tip, shortcut.toString(QKeySequence::NativeText)));
     return a;
   };
   newAction_ = make(tr("&New Project from Quickstart…"), "newProject", QKeySequence::New,
@@ -140,8 +143,9 @@ void MainWindow::createActions() {
   connect(newAction_, &QAction::triggered, this, [this] {
     const QString quickstart = quickstartProject();
     if (quickstart.isEmpty())
-      QMessageBox::warning(this, tr("New Project"), tr("The bundled quickstart project was not found in:\n%1")
-                                                        .arg(projectTemplateDirs().join(QLatin1Char('\n'))));
+      QMessageBox::warning(this, tr("New Project"),
+                           tr("The bundled quickstart project was not found in:\n%1")
+                               .arg(projectTemplateDirs().join(QLatin1Char('\n'))));
     else
       projects_->newFromTemplate(quickstart);
   });
@@ -237,8 +241,7 @@ void MainWindow::createDocks() {
   neighbours_ = new NeighbourPanel(this);
   addDock(neighbours_, tr("Neighbours"), QStringLiteral("neighboursDock"), Qt::RightDockWidgetArea);
   results_ = new ResultsPanel(this);
-  QDockWidget* resultsDock =
-      addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
+  QDockWidget* resultsDock = addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
   QDockWidget* runsDock = findChild<QDockWidget*>(QStringLiteral("runsDock"));
   for (QDockWidget* dock : {logDock, augmentationsDock, embeddingsDock, resultsDock}) tabifyDockWidget(runsDock, dock);
   runsDock->raise();
@@ -293,7 +296,9 @@ void MainWindow::connectTraining() {
   });
 }
 
-bool MainWindow::openProject(const QString& file) { return projects_->openFile(file); }
+bool MainWindow::openProject(const QString& file) {
+  return projects_->openFile(file);
+}
 
 bool MainWindow::ensureRunnableProject() {
   if (!document_->isOpen()) {
@@ -301,9 +306,9 @@ bool MainWindow::ensureRunnableProject() {
     return false;
   }
   if (!document_->isValid()) {
-    QMessageBox::warning(this, tr("Start Training"),
-                         tr("The project has invalid settings:\n%1")
-                             .arg(QString::fromStdString(join_issues(document_->issues()))));
+    QMessageBox::warning(
+        this, tr("Start Training"),
+        tr("The project has invalid settings:\n%1").arg(QString::fromStdString(join_issues(document_->issues()))));
     return false;
   }
   // Runs are stored beside the project file, so a new project needs one.
@@ -350,8 +355,8 @@ bool MainWindow::evaluateRun(const QString& runDir) {
     onLog(int(LogLevel::Warning), tr("An evaluation is already running."));
     return false;
   }
-  onLog(int(LogLevel::Info), tr("Evaluating %1: kNN (k = 200) on the full training and test splits…")
-                                 .arg(QFileInfo(runDir).fileName()));
+  onLog(int(LogLevel::Info),
+        tr("Evaluating %1: kNN (k = 200) on the full training and test splits…").arg(QFileInfo(runDir).fileName()));
   evaluation_->evaluate(runDir);
   onTrainingState();
   return true;
@@ -378,8 +383,9 @@ void MainWindow::onEvaluationFinished(const EvaluationOutcome& outcome) {
 void MainWindow::onProjectOpened() {
   charts_->showRuns({});
   updateTitle();
-  onLog(int(LogLevel::Info), tr("Opened project %1").arg(document_->filePath().isEmpty() ? document_->displayName()
-                                                                                          : document_->filePath()));
+  onLog(
+      int(LogLevel::Info),
+      tr("Opened project %1").arg(document_->filePath().isEmpty() ? document_->displayName() : document_->filePath()));
 }
 
 void MainWindow::onDocumentChanged() {
@@ -448,7 +454,8 @@ void MainWindow::onLog(int level, const QString& text) {
 
 void MainWindow::updateTitle() {
   const QString name = document_->isOpen() ? document_->displayName() : tr("No project");
-  setWindowTitle(QStringLiteral("%1%2 — SimCLR Workbench").arg(name, document_->isModified() ? QStringLiteral("*") : QString()));
+  setWindowTitle(
+      QStringLiteral("%1%2 — SimCLR Workbench").arg(name, document_->isModified() ? QStringLiteral("*") : QString()));
   setWindowModified(document_->isModified());
 }
 
@@ -472,14 +479,15 @@ void MainWindow::updateDevice() {
 }
 
 void MainWindow::showAbout() {
-  QMessageBox::about(this, tr("About SimCLR Workbench"),
-                     tr("<h3>SimCLR Workbench %1</h3>"
-                        "<p>Train and understand self-supervised image encoders.</p>"
-                        "<table><tr><td>LibTorch</td><td>%2</td></tr>"
-                        "<tr><td>CUDA</td><td>%3</td></tr>"
-                        "<tr><td>Qt</td><td>%4</td></tr></table>")
-                         .arg(QString::fromStdString(engine_version()), QString::fromStdString(torch_version()),
-                              cuda_available() ? tr("available") : tr("not available"), QString::fromLatin1(qVersion())));
+  QMessageBox::about(
+      this, tr("About SimCLR Workbench"),
+      tr("<h3>SimCLR Workbench %1</h3>"
+         "<p>Train and understand self-supervised image encoders.</p>"
+         "<table><tr><td>LibTorch</td><td>%2</td></tr>"
+         "<tr><td>CUDA</td><td>%3</td></tr>"
+         "<tr><td>Qt</td><td>%4</td></tr></table>")
+          .arg(QString::fromStdString(engine_version()), QString::fromStdString(torch_version()),
+               cuda_available() ? tr("available") : tr("not available"), QString::fromLatin1(qVersion())));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -38,7 +38,7 @@ class TrainingStatus;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
-public:
+ public:
   // settings: the application's settings (tests pass an INI-backed one). Not owned.
   explicit MainWindow(AppSettings& settings, QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -74,10 +74,10 @@ public:
 
   QAction* action(const QString& objectName) const;
 
-protected:
+ protected:
   void closeEvent(QCloseEvent* event) override;
 
-private:
+ private:
   void createActions();
   void createMenus();
   void createToolBar();
@@ -131,8 +131,8 @@ private:
   QAction* aboutAction_ = nullptr;
 
   int maxStepsOverride_ = 0;
-  QString sweepStatus_;  // "sweep point i/N: batch B" while a sweep runs
-  int closeAnswer_ = -1;        // -1 ask, 0 keep training, 1 stop and close
+  QString sweepStatus_;   // "sweep point i/N: batch B" while a sweep runs
+  int closeAnswer_ = -1;  // -1 ask, 0 keep training, 1 stop and close
   bool closeAfterStop_ = false;
 };
 

@@ -125,7 +125,9 @@ void RunsPanel::selectRuns(const QStringList& runDirs) {
   Q_EMIT selectionChanged(selectedRuns());
 }
 
-int RunsPanel::runCount() const { return tree_->topLevelItemCount(); }
+int RunsPanel::runCount() const {
+  return tree_->topLevelItemCount();
+}
 
 void RunsPanel::showContextMenu(const QPoint& pos) {
   QTreeWidgetItem* item = tree_->itemAt(pos);

@@ -13,7 +13,7 @@ namespace simclr::gui {
 
 class RunsPanel : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit RunsPanel(QWidget* parent = nullptr);
 
   void setRunsRoot(const QString& root);  // empty: no project
@@ -27,12 +27,12 @@ public:
   int runCount() const;
   QTreeWidget* tree() const { return tree_; }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void selectionChanged(const QStringList& runDirs);
   void resumeRequested(const QString& runDir);
   void evaluateRequested(const QString& runDir);
 
-private:
+ private:
   void showContextMenu(const QPoint& pos);
 
   QString root_;

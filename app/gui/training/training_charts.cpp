@@ -19,21 +19,30 @@ struct ChartSpec {
   const char* label;
 };
 const ChartSpec kSpecs[TrainingCharts::ChartCount] = {
-    {"Contrastive loss", "NT-Xent loss"}, {"Learning rate", "learning rate"},
-    {"kNN top-1", "kNN top-1 (%)"},       {"Uniformity", "uniformity (lower is more uniform)"},
-    {"Alignment", "alignment (lower is closer)"}, {"z std", "std of normalised z"},
+    {"Contrastive loss", "NT-Xent loss"},
+    {"Learning rate", "learning rate"},
+    {"kNN top-1", "kNN top-1 (%)"},
+    {"Uniformity", "uniformity (lower is more uniform)"},
+    {"Alignment", "alignment (lower is closer)"},
+    {"z std", "std of normalised z"},
     {"Effective rank", "effective rank of h"},
 };
 
 // The values a monitor record contributes to each health chart.
 double monitorValue(TrainingCharts::Chart chart, const MonitorMetrics& m) {
   switch (chart) {
-    case TrainingCharts::KnnTop1: return 100 * m.knn_top1;
-    case TrainingCharts::Uniformity: return m.uniformity;
-    case TrainingCharts::Alignment: return m.alignment;
-    case TrainingCharts::ZStd: return m.z_std;
-    case TrainingCharts::EffectiveRank: return m.h_effective_rank;
-    default: return 0;
+    case TrainingCharts::KnnTop1:
+      return 100 * m.knn_top1;
+    case TrainingCharts::Uniformity:
+      return m.uniformity;
+    case TrainingCharts::Alignment:
+      return m.alignment;
+    case TrainingCharts::ZStd:
+      return m.z_std;
+    case TrainingCharts::EffectiveRank:
+      return m.h_effective_rank;
+    default:
+      return 0;
   }
 }
 constexpr TrainingCharts::Chart kMonitorCharts[] = {TrainingCharts::KnnTop1, TrainingCharts::Uniformity,
@@ -66,10 +75,16 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
   grid->setRowStretch(1, 2);
 }
 
-widgets::MetricChart* TrainingCharts::chart(Chart which) const { return panels_[which]->chart(); }
-widgets::ChartPanel* TrainingCharts::panel(Chart which) const { return panels_[which]; }
+widgets::MetricChart* TrainingCharts::chart(Chart which) const {
+  return panels_[which]->chart();
+}
+widgets::ChartPanel* TrainingCharts::panel(Chart which) const {
+  return panels_[which];
+}
 
-QString TrainingCharts::seriesName(const QString& runDir) { return QFileInfo(runDir).fileName(); }
+QString TrainingCharts::seriesName(const QString& runDir) {
+  return QFileInfo(runDir).fileName();
+}
 
 void TrainingCharts::beginLiveRun(const QString& runDir) {
   liveRun_ = runDir;

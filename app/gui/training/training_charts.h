@@ -21,7 +21,7 @@ namespace simclr::gui {
 
 class TrainingCharts : public QWidget {
   Q_OBJECT
-public:
+ public:
   enum Chart { Loss, LearningRate, KnnTop1, Uniformity, Alignment, ZStd, EffectiveRank, ChartCount };
 
   explicit TrainingCharts(QWidget* parent = nullptr);
@@ -36,11 +36,11 @@ public:
   widgets::MetricChart* chart(Chart which) const;
   widgets::ChartPanel* panel(Chart which) const;
 
-public Q_SLOTS:
+ public Q_SLOTS:
   void addStep(const simclr::StepMetrics& metrics);
   void addMonitor(const simclr::MonitorMetrics& metrics);
 
-private:
+ private:
   void loadRun(const QString& runDir);
   void removeRun(const QString& runDir);
   static QString seriesName(const QString& runDir);

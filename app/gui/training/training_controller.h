@@ -16,7 +16,7 @@ class TrainingWorker;
 
 class TrainingController : public QObject {
   Q_OBJECT
-public:
+ public:
   enum class State { Idle, Running, Paused, Stopping };
   Q_ENUM(State)
 
@@ -49,7 +49,7 @@ public:
   bool isSweep() const { return !sweepDir_.isEmpty(); }
   QString currentSweepDir() const { return sweepDir_; }
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void stateChanged(simclr::gui::TrainingController::State state);
   void runStarted(const QString& runDir);
   void sweepStarted(const QString& sweepDir, int pointCount);
@@ -63,7 +63,7 @@ Q_SIGNALS:
   void logMessage(int level, const QString& text);
   void finished(const simclr::gui::TrainingOutcome& outcome);
 
-private:
+ private:
   void setState(State state);
   QString uniqueFolder(const QString& root, const QString& base) const;
   // Logs a warning and returns true while a run or sweep is in progress.
@@ -78,7 +78,7 @@ private:
   simclr::StopToken stop_;
   State state_ = State::Idle;
   QString runDir_;
-  QString sweepDir_;   // empty unless a sweep is running
+  QString sweepDir_;  // empty unless a sweep is running
   int sweepPoints_ = 0;
 };
 

@@ -45,7 +45,9 @@ TrainingStatus::TrainingStatus(QWidget* parent) : QWidget(parent) {
   reset();
 }
 
-void TrainingStatus::setDevice(const QString& device) { device_->setText(device); }
+void TrainingStatus::setDevice(const QString& device) {
+  device_->setText(device);
+}
 
 void TrainingStatus::reset() {
   stage_->setText(tr("Idle"));
@@ -60,8 +62,12 @@ void TrainingStatus::reset() {
   latency_->clear();
 }
 
-QString TrainingStatus::stepText() const { return step_->text(); }
-QString TrainingStatus::speedText() const { return speed_->text(); }
+QString TrainingStatus::stepText() const {
+  return step_->text();
+}
+QString TrainingStatus::speedText() const {
+  return speed_->text();
+}
 
 void TrainingStatus::showStep(const StepMetrics& m) {
   speed_->setText(tr("%1 img/s").arg(m.views_per_s, 0, 'f', 0));

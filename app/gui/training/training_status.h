@@ -12,7 +12,7 @@ namespace simclr::gui {
 
 class TrainingStatus : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit TrainingStatus(QWidget* parent = nullptr);
 
   void setDevice(const QString& device);
@@ -20,12 +20,12 @@ public:
   QString stepText() const;
   QString speedText() const;
 
-public Q_SLOTS:
+ public Q_SLOTS:
   void showStep(const simclr::StepMetrics& metrics);
   void showProgress(const simclr::gui::JobProgress& progress);
   void showLatency(double lateMs);
 
-private:
+ private:
   QLabel* device_;
   QLabel* stage_;
   QProgressBar* progress_;

@@ -19,7 +19,9 @@ void registerMetricTypes() {
   qRegisterMetaType<JobProgress>();
 }
 
-TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) { registerMetricTypes(); }
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {
+  registerMetricTypes();
+}
 
 TrainCallbacks TrainingWorker::trainCallbacks() {
   TrainCallbacks callbacks;

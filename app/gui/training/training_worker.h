@@ -19,7 +19,7 @@ namespace simclr::gui {
 
 class TrainingWorker : public QObject {
   Q_OBJECT
-public:
+ public:
   explicit TrainingWorker(QObject* parent = nullptr);
 
   // Blocks this thread until the run ends. Always emits finished() exactly once.
@@ -29,17 +29,17 @@ public:
   // until the sweep ends; finished() carries the sweep folder as its runDir.
   void runSweep(const simclr::ProjectConfig& project, const simclr::SweepOptions& options, simclr::StopToken stop);
 
-Q_SIGNALS:
+ Q_SIGNALS:
   void stepReported(const simclr::StepMetrics& metrics);
   void monitorReported(const simclr::MonitorMetrics& metrics);
   void progressReported(const simclr::gui::JobProgress& progress);
   void checkpointSaved(const QString& file);
   void logMessage(int level, const QString& text);  // level: simclr::LogLevel
   void finished(const simclr::gui::TrainingOutcome& outcome);
-  void sweepPointStarted(int index, qint64 batchSize);  // index into the sweep's plan
+  void sweepPointStarted(int index, qint64 batchSize);           // index into the sweep's plan
   void sweepPointDone(qint64 batchSize, const QString& status);  // "done", "failed", "stopped"
 
-private:
+ private:
   simclr::TrainCallbacks trainCallbacks();
 };
 

@@ -21,7 +21,9 @@ inline ProcessOutcome run_process(const QString& program, const QStringList& arg
 }
 
 #ifdef SIMCLR_CLI_PATH
-inline ProcessOutcome cli(const QStringList& args) { return run_process(QStringLiteral(SIMCLR_CLI_PATH), args); }
+inline ProcessOutcome cli(const QStringList& args) {
+  return run_process(QStringLiteral(SIMCLR_CLI_PATH), args);
+}
 #endif
 
 }  // namespace simclr::test

@@ -30,7 +30,9 @@ void write_image_folder(const fs::path& root, int red) {
       }
 }
 
-QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
+QString q(const fs::path& p) {
+  return QString::fromStdString(p.string());
+}
 }  // namespace
 
 class TestDatasetCommand : public QObject {
@@ -42,7 +44,7 @@ class TestDatasetCommand : public QObject {
     return QDir(q(cache_ / "simclr-workbench")).entryList({QStringLiteral("channel-stats-*.json")}, QDir::Files);
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     write_image_folder(dir_ / "red", 220);
     write_image_folder(dir_ / "dark", 20);
@@ -100,8 +102,8 @@ private Q_SLOTS:
   void badOptionsExitWithTwo_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("policy") << QStringList{"dataset", "verify", "image-folder", "--path", q(dir_ / "dark"),
-                                           "--on-unreadable", "ignore"}
+    QTest::newRow("policy") << QStringList{"dataset",        "verify",          "image-folder", "--path",
+                                           q(dir_ / "dark"), "--on-unreadable", "ignore"}
                             << "skip";
     QTest::newRow("not a folder") << QStringList{"dataset", "info", "cifar10", "--image-size", "32"}
                                   << "image-folder only";

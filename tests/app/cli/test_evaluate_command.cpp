@@ -1,6 +1,5 @@
 #include <QtTest>
 
-
 #include "engine/core/job.h"
 #include "engine/train/trainer.h"
 #include "tests/app/cli/cli_process.h"
@@ -27,7 +26,7 @@ class TestEvaluateCommand : public QObject {
   test::TempDir dir_{"simclr-cli-evaluate"};
   QString run_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 40, 14);
     ProjectConfig p = test::tiny_project(dir_ / "data");

@@ -35,8 +35,7 @@ QString python_with_torchvision() {
   const QString onPath = QStandardPaths::findExecutable(QStringLiteral("python3"));
   if (!onPath.isEmpty()) candidates << onPath;
   for (const QString& python : candidates)
-    if (QFileInfo::exists(python) &&
-        run_process(python, {"-c", "import torch, torchvision"}, 60000).code == 0)
+    if (QFileInfo::exists(python) && run_process(python, {"-c", "import torch, torchvision"}, 60000).code == 0)
       return python;
   return {};
 }
@@ -61,7 +60,7 @@ class TestExportWeightsCommand : public QObject {
   test::TempDir dir_{"simclr-cli-export-weights"};
   fs::path run64_, run4_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 16, 21);
     run64_ = train_tiny(dir_.path(), "wide", 64);
@@ -84,8 +83,8 @@ private Q_SLOTS:
     QTest::newRow("no format") << QStringList{"export", "weights", "WIDE"} << "--format";
     QTest::newRow("missing run") << QStringList{"export", "weights", "/no/such/run", "--format", "pytorch"}
                                  << "no such run folder";
-    QTest::newRow("no checkpoint") << QStringList{"export", "weights", "WIDE", "--format", "pytorch",
-                                                  "--checkpoint", "9"}
+    QTest::newRow("no checkpoint") << QStringList{"export",  "weights",      "WIDE", "--format",
+                                                  "pytorch", "--checkpoint", "9"}
                                    << "does not exist";
   }
   void badInputExitsWithTwo() {
@@ -128,8 +127,8 @@ private Q_SLOTS:
     if (python.isEmpty())
       QSKIP("no python3 with torch and torchvision (Debian: apt-get install python3-torch python3-torchvision)");
     const fs::path weights = dir_ / "encoder.pt";
-    const Outcome o = cli({"-q", "export", "weights", QString::fromStdString(run64_.string()), "--format",
-                           "pytorch", "--out", QString::fromStdString(weights.string())});
+    const Outcome o = cli({"-q", "export", "weights", QString::fromStdString(run64_.string()), "--format", "pytorch",
+                           "--out", QString::fromStdString(weights.string())});
     QVERIFY2(o.code == 0, qPrintable(o.err));
 
     TrainedRun run = open_trained_run(run64_, "", "cpu");
@@ -144,8 +143,9 @@ private Q_SLOTS:
     QVERIFY(h.abs().max().item<double>() > 1e-3);  // not a trivially equal all-zero output
     write_pytorch_state_dict(dir_ / "reference.pt", {{"x", x}, {"h", h}});
 
-    const Outcome py = run_process(python, {QStringLiteral(SIMCLR_ROUNDTRIP_SCRIPT), "load", QString::fromStdString(weights.string()),
-                                            QString::fromStdString((dir_ / "reference.pt").string()), "1e-5"});
+    const Outcome py =
+        run_process(python, {QStringLiteral(SIMCLR_ROUNDTRIP_SCRIPT), "load", QString::fromStdString(weights.string()),
+                             QString::fromStdString((dir_ / "reference.pt").string()), "1e-5"});
     qInfo("%s", qPrintable(py.out.trimmed()));
     QVERIFY2(py.code == 0, qPrintable(py.out + py.err));
   }
@@ -158,7 +158,8 @@ private Q_SLOTS:
       QSKIP("no python3 with torch and torchvision (Debian: apt-get install python3-torch python3-torchvision)");
     const fs::path out = dir_ / "from-python";
     fs::create_directories(out);
-    const Outcome py = run_process(python, {QStringLiteral(SIMCLR_ROUNDTRIP_SCRIPT), "save", QString::fromStdString(out.string())});
+    const Outcome py =
+        run_process(python, {QStringLiteral(SIMCLR_ROUNDTRIP_SCRIPT), "save", QString::fromStdString(out.string())});
     QVERIFY2(py.code == 0, qPrintable(py.out + py.err));
 
     ResNetConfig config;

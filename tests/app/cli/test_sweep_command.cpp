@@ -31,7 +31,7 @@ class TestSweepCommand : public QObject {
   test::TempDir dir_{"simclr-cli-sweep"};
   QString project_, plain_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 40, 9);
     ProjectConfig p = test::tiny_project(dir_ / "data");
@@ -59,7 +59,8 @@ private Q_SLOTS:
     QTest::addColumn<QString>("message");
     QTest::newRow("no sweep") << QStringList{"sweep", plain_} << "sweep.batch_sizes is empty";
     QTest::newRow("bad size") << QStringList{"sweep", project_, "--batch-sizes", "8,1"} << "sweep.batch_sizes[1]";
-    QTest::newRow("too large") << QStringList{"sweep", project_, "--batch-sizes", "8,512"} << "larger than the training set";
+    QTest::newRow("too large") << QStringList{"sweep", project_, "--batch-sizes", "8,512"}
+                               << "larger than the training set";
     QTest::newRow("resume") << QStringList{"sweep", project_, "--resume", "/no/such/sweep"} << "not a sweep folder";
     QTest::newRow("report") << QStringList{"report", "/no/such/run", "--out", "OUT"} << "neither a run folder";
   }
@@ -84,9 +85,9 @@ private Q_SLOTS:
     QCOMPARE(csv.count(",done,"), 2);
 
     const fs::path out = dir_ / "report";
-    const Outcome r = cli({"report", QString::fromStdString(sweep.string()),
-                           QString::fromStdString((sweep / "bs-0008").string()), "--out",
-                           QString::fromStdString(out.string())});
+    const Outcome r =
+        cli({"report", QString::fromStdString(sweep.string()), QString::fromStdString((sweep / "bs-0008").string()),
+             "--out", QString::fromStdString(out.string())});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QString md = QString::fromStdString(read_file(out / "report.md"));
     QVERIFY(md.contains("## Batch-size sweep (paper Figure 11): s"));

@@ -25,7 +25,8 @@ inline QByteArray figure10Csv(int step, double rawTop1) {
          ",35.77,0.62,550.33," + s + ",512,20,0.001,256,0,50,10000,\"3x32x32 pixels, flattened\"\n" +
          "h,SimCLR embeddings (h),128,50000,10000,57.6600,51.3000,,0.00,18.24," + s +
          ",512,20,0.001,256,0,50,10000,\"backbone output, 128 dimensions\"\n" +
-         "pca,PCA of h,50,50000,10000,59.0560,49.7000,39.67,1.19,9.10," + s + ",512,20,0.001,256,0,50,10000,50 components\n" +
+         "pca,PCA of h,50,50000,10000,59.0560,49.7000,39.67,1.19,9.10," + s +
+         ",512,20,0.001,256,0,50,10000,50 components\n" +
          "tsne,t-SNE of h,2,8333,1667,30.1812,31.2537,28.72,22.03,0.94," + s +
          ",512,20,0.001,256,0,50,10000,\"2-D t-SNE, \"\"transductive\"\"\"\n";
 }
@@ -39,10 +40,12 @@ inline const QByteArray kSweepCsv =
     "1024,0.012,1,48,skipped-memory,,,,,,0.0,\n";
 
 inline void writeRun(const QString& dir, const QByteArray& model, int batch, double monitorKnn) {
-  writeFile(dir + "/config.json",
-            "{\"name\": \"t\", \"model\": " + model + ", \"training\": {\"batch_size\": " + QByteArray::number(batch) + "}}");
-  writeFile(dir + "/status.json", "{\"state\": \"completed\", \"steps_done\": 390, \"total_steps\": 390, "
-                                  "\"final_monitor\": {\"knn_top1\": " + QByteArray::number(monitorKnn) + "}}");
+  writeFile(dir + "/config.json", "{\"name\": \"t\", \"model\": " + model +
+                                      ", \"training\": {\"batch_size\": " + QByteArray::number(batch) + "}}");
+  writeFile(dir + "/status.json",
+            "{\"state\": \"completed\", \"steps_done\": 390, \"total_steps\": 390, "
+            "\"final_monitor\": {\"knn_top1\": " +
+                QByteArray::number(monitorKnn) + "}}");
 }
 
 }  // namespace simclr::test

@@ -20,10 +20,8 @@ class TestFinetuneProbe : public QObject {
   test::TempDir dir_{"simclr-finetune"};
   fs::path run_dir_;
 
-private Q_SLOTS:
-  void initTestCase() {
-    run_dir_ = test::train_tiny_run(dir_.path(), 12, /*epochs=*/1, /*monitor=*/false);
-  }
+ private Q_SLOTS:
+  void initTestCase() { run_dir_ = test::train_tiny_run(dir_.path(), 12, /*epochs=*/1, /*monitor=*/false); }
 
   // The encoder and the two-layer head train end to end (memorising 40 images lowers the
   // loss); the run's own model, batch-norm buffers included, stays bit-identical.

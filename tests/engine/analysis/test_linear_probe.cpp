@@ -37,7 +37,7 @@ LinearProbeOptions quick(LinearSolver solver) {
 
 class TestLinearProbe : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void separableDataIsSolved_data() {
     QTest::addColumn<int>("solver");
     QTest::newRow("adam") << int(LinearSolver::Adam);

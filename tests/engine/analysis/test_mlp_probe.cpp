@@ -35,7 +35,7 @@ MlpProbeOptions quick() {
 
 class TestMlpProbe : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   // The paper's architecture: flatten -> Linear(D, hidden) -> ReLU -> Linear(hidden, classes).
   void architecture() {
     MlpProbeNet net(3 * 4 * 4, 7, 5);
@@ -47,8 +47,9 @@ private Q_SLOTS:
     const auto logits = net(x);  // images are flattened
     QCOMPARE(logits.sizes().vec(), (std::vector<int64_t>{2, 5}));
     torch::NoGradGuard no_grad;
-    const auto expected = torch::relu(x.flatten(1).matmul(net->fc1->weight.t()) + net->fc1->bias)
-                              .matmul(net->fc2->weight.t()) + net->fc2->bias;
+    const auto expected =
+        torch::relu(x.flatten(1).matmul(net->fc1->weight.t()) + net->fc1->bias).matmul(net->fc2->weight.t()) +
+        net->fc2->bias;
     QVERIFY(torch::allclose(logits, expected, 1e-5, 1e-6));
     // Default-like initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), seeded.
     QVERIFY(net->fc1->weight.abs().max().item<double>() <= 1 / std::sqrt(48.0));

@@ -30,7 +30,7 @@ class TestPositivePair : public QObject {
     return z / z.norm(2, 1, true);
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { run_dir_ = test::train_tiny_run(dir_.path(), 13, 2, false); }
 
   void rangesAndOrder() {
@@ -75,7 +75,7 @@ private Q_SLOTS:
     PositivePairOptions options;
     options.batch_size = 12;
     options.seed = 5;
-    options.hardest = 1000;  // every negative
+    options.hardest = 1000;     // every negative
     options.forward_batch = 5;  // chunks of another size must not change anything
     const PositivePairResult r = positive_pair(run, 30, options);
     QCOMPARE(r.hardest.size(), size_t(22));
@@ -84,7 +84,8 @@ private Q_SLOTS:
     QVERIFY(std::abs(sim[1].item<double>() - r.positive_similarity) < 1e-4);
     int64_t beaten = 0;
     for (size_t i = 0; i < r.hardest.size(); ++i) {
-      QVERIFY2(std::abs(sim[int64_t(i) + 2].item<double>() - r.hardest[i].similarity) < 1e-4, qPrintable(QString::number(i)));
+      QVERIFY2(std::abs(sim[int64_t(i) + 2].item<double>() - r.hardest[i].similarity) < 1e-4,
+               qPrintable(QString::number(i)));
       beaten += r.hardest[i].similarity > r.positive_similarity;
     }
     QCOMPARE(r.rank, 1 + beaten);

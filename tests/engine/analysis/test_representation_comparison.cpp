@@ -44,10 +44,8 @@ class TestRepresentationComparison : public QObject {
   test::TempDir dir_{"simclr-figure10"};
   fs::path run_dir_;
 
-private Q_SLOTS:
-  void initTestCase() {
-    run_dir_ = test::train_tiny_run(dir_.path(), 13, /*epochs=*/1, /*monitor=*/false);
-  }
+ private Q_SLOTS:
+  void initTestCase() { run_dir_ = test::train_tiny_run(dir_.path(), 13, /*epochs=*/1, /*monitor=*/false); }
 
   void paperNumbers() {
     QCOMPARE(paper_figure10_accuracy("raw"), 0.3577);
@@ -82,7 +80,8 @@ private Q_SLOTS:
     QCOMPARE(r.markdown_file, run_dir_ / "evaluation" / "figure10-step-00000005.md");
     const auto csv = lines_of(r.csv_file);
     QCOMPARE(csv.size(), size_t{5});
-    QVERIFY(csv[0].rfind("representation,label,input_dim,train_size,test_size,train_top1,test_top1,paper_test_top1", 0) == 0);
+    QVERIFY(csv[0].rfind("representation,label,input_dim,train_size,test_size,train_top1,test_top1,paper_test_top1",
+                         0) == 0);
     QVERIFY(csv[1].rfind("raw,Raw pixels,3072,80,40,", 0) == 0);
     QVERIFY(csv[1].find(",35.77,") != std::string::npos);
     QVERIFY(csv[4].find(",28.72,") != std::string::npos);

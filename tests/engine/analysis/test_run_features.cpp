@@ -38,7 +38,7 @@ class TestRunFeatures : public QObject {
   test::TempDir dir_{"simclr-run-features"};
   fs::path run_dir_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 40, 11);
     ProjectConfig p = test::tiny_project(dir_ / "data");
@@ -150,7 +150,7 @@ private Q_SLOTS:
 
   void badInput() {
     QVERIFY_THROWS_EXCEPTION(DataError, open_trained_run(dir_ / "no-such-run"));
-    QVERIFY_THROWS_EXCEPTION(DataError, open_trained_run(run_dir_, "5", "cpu"));  // no checkpoint at step 5
+    QVERIFY_THROWS_EXCEPTION(DataError, open_trained_run(run_dir_, "5", "cpu"));      // no checkpoint at step 5
     QVERIFY_THROWS_EXCEPTION(DataError, open_trained_run(dir_ / "data", "", "cpu"));  // not a run folder
     QVERIFY_THROWS_EXCEPTION(ConfigError, open_trained_run(run_dir_, "", "tpu"));
     TrainedRun run = open_trained_run(run_dir_, "", "cpu");

@@ -44,9 +44,9 @@ inline double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
 
 }  // namespace simclr::test
 
-#define SIMCLR_VERIFY_RATE(hits, n, p)                                   \
-  do {                                                                   \
-    std::string why_;                                                    \
+#define SIMCLR_VERIFY_RATE(hits, n, p)                                       \
+  do {                                                                       \
+    std::string why_;                                                        \
     const bool ok_ = simclr::test::within_binomial((hits), (n), (p), &why_); \
-    QVERIFY2(ok_, why_.c_str());                                         \
+    QVERIFY2(ok_, why_.c_str());                                             \
   } while (false)

@@ -31,10 +31,11 @@ QString issues_text(const ConfigIssues& issues) {
 
 class TestAugmentPipeline : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void presetsRoundTrip_data() {
     QTest::addColumn<QString>("preset");
-    for (const auto& name : AugmentPipeline::preset_names()) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+    for (const auto& name : AugmentPipeline::preset_names())
+      QTest::newRow(name.c_str()) << QString::fromStdString(name);
   }
   void presetsRoundTrip() {
     QFETCH(QString, preset);
@@ -56,8 +57,9 @@ private Q_SLOTS:
   void presetSpecListsEveryKey() {
     const json ops = AugmentPipeline::preset_spec("simclr-cifar")["ops"];
     QCOMPARE(ops.size(), size_t(4));
-    QCOMPARE(ops[0], (json{{"op", "random_resized_crop"}, {"size", 0}, {"scale", {0.2, 1.0}},
-                           {"ratio", {3.0 / 4.0, 4.0 / 3.0}}}));
+    QCOMPARE(
+        ops[0],
+        (json{{"op", "random_resized_crop"}, {"size", 0}, {"scale", {0.2, 1.0}}, {"ratio", {3.0 / 4.0, 4.0 / 3.0}}}));
     QCOMPARE(ops[2]["p"].get<double>(), 0.8);
     QCOMPARE(ops[3], (json{{"op", "random_grayscale"}, {"p", 0.1}}));
     QVERIFY_THROWS_EXCEPTION(ConfigError, AugmentPipeline::preset_spec("bogus"));
@@ -216,27 +218,32 @@ private Q_SLOTS:
                                    "resize, solarize)";
     QTest::newRow("op not an object") << R"({"preset": "custom", "ops": [3]})"
                                       << "augmentation.ops[0]: must be an object with an \"op\" key";
-    QTest::newRow("scale range") << R"({"preset": "custom", "ops": [{"op": "random_resized_crop", "scale": [0.9, 0.2]}]})"
-                                 << "augmentation.ops[0].scale: must be [min, max] with min <= max, both in (0, 1] (got [0.9, 0.2])";
+    QTest::newRow("scale range")
+        << R"({"preset": "custom", "ops": [{"op": "random_resized_crop", "scale": [0.9, 0.2]}]})"
+        << "augmentation.ops[0].scale: must be [min, max] with min <= max, both in (0, 1] (got [0.9, 0.2])";
     QTest::newRow("ratio shape") << R"({"preset": "custom", "ops": [{"op": "random_resized_crop", "ratio": 1.0}]})"
                                  << "augmentation.ops[0].ratio: must be [min, max] with min <= max, both > 0";
     QTest::newRow("crop size") << R"({"preset": "custom", "ops": [{"op": "random_resized_crop", "size": 12.5}]})"
                                << "augmentation.ops[0].size: must be an integer in [0, 16384]";
     QTest::newRow("hue") << R"({"preset": "custom", "ops": [{"op": "color_jitter", "hue": 0.6}]})"
                          << "augmentation.ops[0].hue: must be in [0, 0.5] (got 0.6)";
-    QTest::newRow("negative brightness") << R"({"preset": "custom", "ops": [{"op": "color_jitter", "brightness": -0.1}]})"
-                                         << "augmentation.ops[0].brightness: must be in >= 0 (got -0.1)";
-    QTest::newRow("even kernel") << R"({"preset": "custom", "ops": [{"op": "gaussian_blur", "kernel_size": 4}]})"
-                                 << "augmentation.ops[0].kernel_size: must be odd, or 0 for about 10 % of the image side (got 4)";
+    QTest::newRow("negative brightness")
+        << R"({"preset": "custom", "ops": [{"op": "color_jitter", "brightness": -0.1}]})"
+        << "augmentation.ops[0].brightness: must be in >= 0 (got -0.1)";
+    QTest::newRow("even kernel")
+        << R"({"preset": "custom", "ops": [{"op": "gaussian_blur", "kernel_size": 4}]})"
+        << "augmentation.ops[0].kernel_size: must be odd, or 0 for about 10 % of the image side (got 4)";
     QTest::newRow("resize without size") << R"({"preset": "custom", "ops": [{"op": "resize"}]})"
                                          << "augmentation.ops[0].size: required (output side in pixels)";
-    QTest::newRow("nested") << R"({"preset": "custom", "ops": [{"op": "random_choice", "then": [{"op": "solarize", "threshold": 2}]}]})"
-                            << "augmentation.ops[0].then[0].threshold: must be in [0, 1] (got 2)";
+    QTest::newRow("nested")
+        << R"({"preset": "custom", "ops": [{"op": "random_choice", "then": [{"op": "solarize", "threshold": 2}]}]})"
+        << "augmentation.ops[0].then[0].threshold: must be in [0, 1] (got 2)";
     QTest::newRow("choice without then") << R"({"preset": "custom", "ops": [{"op": "random_choice", "else": []}]})"
                                          << "augmentation.ops[0].then: required (the ops taken with probability p)";
-    QTest::newRow("branch sizes") << R"({"preset": "custom", "ops": [{"op": "random_choice", "then": [{"op": "resize", "size": 32}], "else": []}]})"
-                                  << "augmentation.ops[0].else: must give the same image size as \"then\" for every "
-                                     "input size (a crop size of 0 follows the input)";
+    QTest::newRow("branch sizes")
+        << R"({"preset": "custom", "ops": [{"op": "random_choice", "then": [{"op": "resize", "size": 32}], "else": []}]})"
+        << "augmentation.ops[0].else: must give the same image size as \"then\" for every "
+           "input size (a crop size of 0 follows the input)";
     QTest::newRow("unknown preset") << R"({"preset": "simclr"})"
                                     << "augmentation.preset: unknown preset \"simclr\" (expected one of: none, paper, "
                                        "simclr-cifar, simclr-imagenet, custom)";

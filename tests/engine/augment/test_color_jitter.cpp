@@ -26,9 +26,12 @@ Hsv to_hsv(double r, double g, double b) {
   const double s = v > 0 ? c / v : 0.0;
   double h = 0.0;
   if (c > 0) {
-    if (v == r) h = (g - b) / c;
-    else if (v == g) h = 2.0 + (b - r) / c;
-    else h = 4.0 + (r - g) / c;
+    if (v == r)
+      h = (g - b) / c;
+    else if (v == g)
+      h = 2.0 + (b - r) / c;
+    else
+      h = 4.0 + (r - g) / c;
     h /= 6.0;
     h -= std::floor(h);
   }
@@ -41,12 +44,18 @@ std::array<double, 3> to_rgb(const Hsv& hsv) {
   const double f = h6 - std::floor(h6);
   const double p = hsv.v * (1 - hsv.s), q = hsv.v * (1 - hsv.s * f), t = hsv.v * (1 - hsv.s * (1 - f));
   switch (i) {
-    case 0: return {hsv.v, t, p};
-    case 1: return {q, hsv.v, p};
-    case 2: return {p, hsv.v, t};
-    case 3: return {p, q, hsv.v};
-    case 4: return {t, p, hsv.v};
-    default: return {hsv.v, p, q};
+    case 0:
+      return {hsv.v, t, p};
+    case 1:
+      return {q, hsv.v, p};
+    case 2:
+      return {p, hsv.v, t};
+    case 3:
+      return {p, q, hsv.v};
+    case 4:
+      return {t, p, hsv.v};
+    default:
+      return {hsv.v, p, q};
   }
 }
 
@@ -55,7 +64,9 @@ torch::Tensor ref_gray(const torch::Tensor& x) {
   if (x.size(0) == 1) return x.clone();
   return 0.299 * x[0] + 0.587 * x[1] + 0.114 * x[2];
 }
-torch::Tensor ref_brightness(const torch::Tensor& x, double f) { return (f * x).clamp(0, 1); }
+torch::Tensor ref_brightness(const torch::Tensor& x, double f) {
+  return (f * x).clamp(0, 1);
+}
 torch::Tensor ref_contrast(const torch::Tensor& x, double f) {
   return (f * x + (1 - f) * ref_gray(x).mean()).clamp(0, 1);
 }
@@ -82,10 +93,14 @@ torch::Tensor ref_hue(const torch::Tensor& x, double shift) {
 torch::Tensor ref_op(const torch::Tensor& x, int64_t op, const torch::Tensor& factors) {
   const double f = factors[op].item<double>();
   switch (op) {
-    case 0: return ref_brightness(x, f);
-    case 1: return ref_contrast(x, f);
-    case 2: return ref_saturation(x, f);
-    default: return ref_hue(x, f);
+    case 0:
+      return ref_brightness(x, f);
+    case 1:
+      return ref_contrast(x, f);
+    case 2:
+      return ref_saturation(x, f);
+    default:
+      return ref_hue(x, f);
   }
 }
 
@@ -114,8 +129,8 @@ double replay_error(const torch::Tensor& images, const torch::Tensor& out, const
 torch::Tensor hue_test_colours() {
   auto colours = random_images(4000, 3, 1, 1, 77);
   const std::vector<std::array<float, 3>> special = {
-      {0, 0, 0}, {1, 1, 1}, {0.5f, 0.5f, 0.5f}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1},
-      {1, 1, 0}, {0, 1, 1}, {1, 0, 1}, {0.7f, 0.7f, 0.2f}, {0.2f, 0.7f, 0.7f}, {0.7f, 0.2f, 0.7f}};
+      {0, 0, 0}, {1, 1, 1}, {0.5f, 0.5f, 0.5f}, {1, 0, 0},          {0, 1, 0},          {0, 0, 1},
+      {1, 1, 0}, {0, 1, 1}, {1, 0, 1},          {0.7f, 0.7f, 0.2f}, {0.2f, 0.7f, 0.7f}, {0.7f, 0.2f, 0.7f}};
   for (size_t i = 0; i < special.size(); ++i)
     for (int c = 0; c < 3; ++c) colours[i][c][0][0] = special[i][c];
   return colours;
@@ -133,7 +148,7 @@ double hue_error(const torch::Tensor& colours, const torch::Tensor& shifts, cons
 
 class TestColorJitter : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void zeroStrengthIsIdentity() {
     const auto images = random_images(16, 3, 8, 8);
     AugmentTrace trace;
@@ -179,7 +194,8 @@ private Q_SLOTS:
     auto gen = make_generator(4);
     const auto shifts = torch::rand({colours.size(0)}, gen).sub_(0.5);
     const auto out = adjust_hue(colours, shifts);
-    QVERIFY2(hue_error(colours, shifts, out) < 1e-5, qPrintable(QString("max error %1").arg(hue_error(colours, shifts, out))));
+    QVERIFY2(hue_error(colours, shifts, out) < 1e-5,
+             qPrintable(QString("max error %1").arg(hue_error(colours, shifts, out))));
     // A full turn and no turn leave colours alone.
     QVERIFY(max_abs_diff(adjust_hue(colours, torch::zeros({colours.size(0)})), colours) < 1e-5);
   }
@@ -195,7 +211,8 @@ private Q_SLOTS:
     const auto order = torch::tensor({3, 0, 1, 2}, torch::kLong).repeat({colours.size(0), 1});
     auto out = colours.clone();
     color_jitter_cpu(out, factors, order);
-    QVERIFY2(hue_error(colours, shifts, out) < 1e-5, qPrintable(QString("max error %1").arg(hue_error(colours, shifts, out))));
+    QVERIFY2(hue_error(colours, shifts, out) < 1e-5,
+             qPrintable(QString("max error %1").arg(hue_error(colours, shifts, out))));
   }
 
   // Kernel and tensor form agree on every op in a random order per image.
@@ -213,7 +230,7 @@ private Q_SLOTS:
       for (int64_t k = 0; k < 4; ++k) {
         const int64_t op = order[b][k].item<int64_t>();
         const auto f = factors.narrow(0, b, 1).select(1, op);
-        expected = op == 0 ? adjust_brightness(expected, f)
+        expected = op == 0   ? adjust_brightness(expected, f)
                    : op == 1 ? adjust_contrast(expected, f)
                    : op == 2 ? adjust_saturation(expected, f)
                              : adjust_hue(expected, f);

@@ -41,7 +41,7 @@ torch::Tensor reference_blur(const torch::Tensor& image, double sigma, int64_t k
 
 class TestGaussianBlur : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void matchesReference_data() {
     QTest::addColumn<int>("kernelSize");
     QTest::addColumn<double>("sigma");
@@ -75,8 +75,7 @@ private Q_SLOTS:
     const auto images = random_images(2, 1, 3, 3);
     const auto out = gaussian_blur(images, torch::tensor({1.0, 2.0}), 9);
     QCOMPARE(out.sizes(), images.sizes());
-    for (int64_t b = 0; b < 2; ++b)
-      QVERIFY(max_abs_diff(out[b], reference_blur(images[b], b ? 2.0 : 1.0, 5)) < 1e-5);
+    for (int64_t b = 0; b < 2; ++b) QVERIFY(max_abs_diff(out[b], reference_blur(images[b], b ? 2.0 : 1.0, 5)) < 1e-5);
   }
 
   void autoKernelSize_data() {

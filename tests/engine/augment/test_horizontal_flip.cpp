@@ -9,7 +9,7 @@ using simclr::test::run_op;
 
 class TestHorizontalFlip : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void probabilityZeroIsIdentity() {
     const auto images = random_images(16, 3, 8, 8);
     AugmentTrace trace;

@@ -10,13 +10,12 @@ using simclr::test::random_images;
 
 class TestNormalize : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void matchesFormula_data() {
     QTest::addColumn<int>("channels");
     QTest::addColumn<QVector<double>>("mean");
     QTest::addColumn<QVector<double>>("std");
-    QTest::newRow("cifar10") << 3 << QVector<double>{0.4914, 0.4822, 0.4465}
-                             << QVector<double>{0.2470, 0.2435, 0.2616};
+    QTest::newRow("cifar10") << 3 << QVector<double>{0.4914, 0.4822, 0.4465} << QVector<double>{0.2470, 0.2435, 0.2616};
     QTest::newRow("one value for all") << 3 << QVector<double>{0.5} << QVector<double>{0.25};
     QTest::newRow("fashion-mnist") << 1 << QVector<double>{0.2860} << QVector<double>{0.3530};
   }

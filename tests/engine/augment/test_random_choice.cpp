@@ -14,7 +14,7 @@ using simclr::test::run_op;
 
 class TestRandomChoice : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void branchRateAndRouting_data() {
     QTest::addColumn<double>("p");
     QTest::newRow("0.5") << 0.5;
@@ -56,11 +56,10 @@ private Q_SLOTS:
 
   void earlierOpsSurviveTheBranches() {
     const int64_t n = 300;
-    const AugmentOps ops = {
-        std::make_shared<RandomResizedCrop>(RandomResizedCropParams{0, 0.5, 1.0, 0.8, 1.2}),
-        std::make_shared<RandomChoice>(
-            0.5, AugmentOps{std::make_shared<HorizontalFlip>(1.0)},
-            AugmentOps{std::make_shared<ColorJitter>(ColorJitterParams{0.4, 0.0, 0.0, 0.0, 1.0})})};
+    const AugmentOps ops = {std::make_shared<RandomResizedCrop>(RandomResizedCropParams{0, 0.5, 1.0, 0.8, 1.2}),
+                            std::make_shared<RandomChoice>(
+                                0.5, AugmentOps{std::make_shared<HorizontalFlip>(1.0)},
+                                AugmentOps{std::make_shared<ColorJitter>(ColorJitterParams{0.4, 0.0, 0.0, 0.0, 1.0})})};
     AugmentTrace trace;
     trace.reset(n, 16, 16);
     AugmentBatch batch(random_images(n, 3, 16, 16), false);

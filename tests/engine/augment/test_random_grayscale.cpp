@@ -10,7 +10,7 @@ using simclr::test::run_op;
 
 class TestRandomGrayscale : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void lumaInEveryChannel() {
     const auto images = random_images(8, 3, 5, 7);
     const auto out = run_op(RandomGrayscale(1.0), images, 1);

@@ -14,8 +14,8 @@ namespace {
 
 // Crop then bilinear resize (align_corners = false, no antialias), one pixel at a time in
 // float64, as torchvision's crop + resize of a tensor does.
-double reference_pixel(const torch::Tensor& image, int64_t channel, double bx, double by, double bw,
-                       double bh, int64_t out_h, int64_t out_w, int64_t oy, int64_t ox) {
+double reference_pixel(const torch::Tensor& image, int64_t channel, double bx, double by, double bw, double bh,
+                       int64_t out_h, int64_t out_w, int64_t oy, int64_t ox) {
   auto axis = [](int64_t o, double length, int64_t out, int64_t& i0, int64_t& i1, double& lambda) {
     double s = (o + 0.5) * length / out - 0.5;
     if (s < 0) s = 0;
@@ -31,15 +31,14 @@ double reference_pixel(const torch::Tensor& image, int64_t channel, double bx, d
   auto at = [&](int64_t y, int64_t x) {
     return image[channel][y + static_cast<int64_t>(by)][x + static_cast<int64_t>(bx)].item<double>();
   };
-  return (1 - ly) * ((1 - lx) * at(y0, x0) + lx * at(y0, x1)) +
-         ly * ((1 - lx) * at(y1, x0) + lx * at(y1, x1));
+  return (1 - ly) * ((1 - lx) * at(y0, x0) + lx * at(y0, x1)) + ly * ((1 - lx) * at(y1, x0) + lx * at(y1, x1));
 }
 
 }  // namespace
 
 class TestRandomResizedCrop : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void fullScaleUnitRatioIsIdentity() {
     const auto images = random_images(8, 3, 32, 32);
     RandomResizedCrop crop({0, 1.0, 1.0, 1.0, 1.0});
@@ -124,7 +123,8 @@ private Q_SLOTS:
       QTest::newRow(qPrintable(QString("upscale") + form)) << QVector<double>{3, 5, 10, 7} << 16 << 12 << tensor_form;
       QTest::newRow(qPrintable(QString("downscale") + form)) << QVector<double>{0, 0, 20, 20} << 8 << 8 << tensor_form;
       QTest::newRow(qPrintable(QString("thin") + form)) << QVector<double>{17, 2, 3, 15} << 9 << 9 << tensor_form;
-      QTest::newRow(qPrintable(QString("same size") + form)) << QVector<double>{4, 4, 10, 10} << 10 << 10 << tensor_form;
+      QTest::newRow(qPrintable(QString("same size") + form))
+          << QVector<double>{4, 4, 10, 10} << 10 << 10 << tensor_form;
     }
   }
   void resizedCropMatchesReference() {
@@ -141,8 +141,7 @@ private Q_SLOTS:
       for (int64_t c = 0; c < 3; ++c)
         for (int64_t oy = 0; oy < outH; ++oy)
           for (int64_t ox = 0; ox < outW; ++ox) {
-            const double expected =
-                reference_pixel(images[b], c, box[0], box[1], box[2], box[3], outH, outW, oy, ox);
+            const double expected = reference_pixel(images[b], c, box[0], box[1], box[2], box[3], outH, outW, oy, ox);
             worst = std::max(worst, std::abs(out[b][c][oy][ox].item<double>() - expected));
           }
     QVERIFY2(worst < 1e-5, qPrintable(QString("max error %1").arg(worst)));

@@ -10,7 +10,7 @@ using simclr::test::run_op;
 
 class TestResize : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void sameSizeIsIdentity() {
     const auto images = random_images(4, 3, 32, 32);
     QVERIFY(resize_images(images, {32, 32}).is_same(images));

@@ -9,7 +9,7 @@ using simclr::test::run_op;
 
 class TestSolarize : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void invertsAtOrAboveThreshold_data() {
     QTest::addColumn<double>("threshold");
     QTest::newRow("0.5") << 0.5;

@@ -10,7 +10,7 @@ using namespace simclr;
 
 class TestAtomicFile : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void writesAndReplaces() {
     test::TempDir dir;
     const auto path = dir / "sub" / "file.json";
@@ -29,9 +29,9 @@ private Q_SLOTS:
     const auto path = dir / "file.txt";
     write_file_atomically(path, "good");
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, write_atomically_with(path, [](const std::filesystem::path& tmp) {
-      std::ofstream(tmp) << "half";
-      throw std::runtime_error("writer failed");
-    }));
+                               std::ofstream(tmp) << "half";
+                               throw std::runtime_error("writer failed");
+                             }));
     QCOMPARE(QString::fromStdString(read_file(path)), QStringLiteral("good"));
     int entries = 0;
     for (const auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++entries;

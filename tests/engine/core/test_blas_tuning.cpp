@@ -58,7 +58,7 @@ QProcessEnvironment clean_environment() {
 
 class TestBlasTuning : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   // Not a test of its own: the child process the other cases start. It calls
   // tune_blas_for_cpu with its own argv (which may re-execute it) and prints what it runs with.
   void childReport() {

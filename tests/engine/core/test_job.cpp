@@ -10,7 +10,7 @@ using namespace simclr;
 
 class TestJob : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void stopTokenCopiesShareState() {
     StopToken a;
     StopToken b = a;

@@ -13,13 +13,15 @@ namespace {
 
 constexpr int64_t kMiB = 1 << 20;
 
-torch::Tensor bytes(int64_t n) { return torch::empty({n / 4}, torch::kFloat); }
+torch::Tensor bytes(int64_t n) {
+  return torch::empty({n / 4}, torch::kFloat);
+}
 
 }  // namespace
 
 class TestTensorMemoryCache : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     qunsetenv("SIMCLR_NO_TENSOR_CACHE");
     QVERIFY(install_tensor_memory_cache());

@@ -46,7 +46,7 @@ Q_DECLARE_METATYPE(Change)
 
 class TestChannelStats : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void matchesFloat64Reference_data() {
     QTest::addColumn<int>("n");
     QTest::addColumn<int>("channels");
@@ -66,8 +66,8 @@ private Q_SLOTS:
   void skewedValuesMatchReference() {
     // Far from uniform: mostly dark with a few bright pixels, per channel different.
     ImageDataset ds = test::make_random_images(40, 3, 16, 16, 10, 5);
-    ds.images = (ds.images.to(torch::kFloat) / 37).to(torch::kByte) *
-                torch::tensor({1, 3, 7}, torch::kByte).view({1, 3, 1, 1});
+    ds.images =
+        (ds.images.to(torch::kFloat) / 37).to(torch::kByte) * torch::tensor({1, 3, 7}, torch::kByte).view({1, 3, 1, 1});
     ds.images = ds.images.contiguous();
     compare_stats(compute_channel_stats(ds), reference_stats(ds), 1e-12);
   }
@@ -126,16 +126,30 @@ private Q_SLOTS:
     std::string name = "cifar10";
     nlohmann::json j = nlohmann::json::parse(read_file(cache));
     switch (change) {
-      case Change::Subset: ds = original.subset(torch::arange(29, torch::kLong)); break;
-      case Change::OtherName: name = "cifar10-copy"; break;
+      case Change::Subset:
+        ds = original.subset(torch::arange(29, torch::kLong));
+        break;
+      case Change::OtherName:
+        name = "cifar10-copy";
+        break;
       case Change::Pixels:
         ds.images = original.images.clone();
         ds.images[0][0][0][0] = static_cast<uint8_t>(original.images[0][0][0][0].item<uint8_t>() ^ 0x80);
         break;
-      case Change::Garbage: write_file_atomically(cache, "{\"key\": [1, 2"); break;
-      case Change::WrongChannels: j["mean"] = {0.5}; write_file_atomically(cache, j.dump()); break;
-      case Change::EmptyFile: write_file_atomically(cache, ""); break;
-      case Change::NegativeStd: j["std"] = {0.1, -0.2, 0.3}; write_file_atomically(cache, j.dump()); break;
+      case Change::Garbage:
+        write_file_atomically(cache, "{\"key\": [1, 2");
+        break;
+      case Change::WrongChannels:
+        j["mean"] = {0.5};
+        write_file_atomically(cache, j.dump());
+        break;
+      case Change::EmptyFile:
+        write_file_atomically(cache, "");
+        break;
+      case Change::NegativeStd:
+        j["std"] = {0.1, -0.2, 0.3};
+        write_file_atomically(cache, j.dump());
+        break;
     }
     bool from_cache = true;
     const ChannelStats s = load_or_compute_channel_stats(ds, name, cache, &from_cache);

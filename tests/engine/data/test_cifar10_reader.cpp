@@ -23,7 +23,7 @@ Q_DECLARE_METATYPE(Damage)
 
 class TestCifar10Reader : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void readsBackFixtureExactly() {
     test::TempDir dir;
     const DatasetSplits want = test::write_cifar10_folder(dir.path(), 3, 4, 11);
@@ -109,12 +109,27 @@ private Q_SLOTS:
     const fs::path target = dir / file.toStdString();
     std::string bytes = read_all(target);
     switch (damage) {
-      case Damage::Remove: fs::remove(target); break;
-      case Damage::Truncate: bytes.pop_back(); test::write_bytes(target, bytes); break;
-      case Damage::BadLabel: bytes[kCifarRecordBytes] = char(10); test::write_bytes(target, bytes); break;
-      case Damage::Empty: test::write_bytes(target, ""); break;
-      case Damage::ShortMeta: test::write_bytes(target, "cat\ndog\nfrog\n"); break;
-      case Damage::Folder: fs::remove(target); fs::create_directory(target); break;
+      case Damage::Remove:
+        fs::remove(target);
+        break;
+      case Damage::Truncate:
+        bytes.pop_back();
+        test::write_bytes(target, bytes);
+        break;
+      case Damage::BadLabel:
+        bytes[kCifarRecordBytes] = char(10);
+        test::write_bytes(target, bytes);
+        break;
+      case Damage::Empty:
+        test::write_bytes(target, "");
+        break;
+      case Damage::ShortMeta:
+        test::write_bytes(target, "cat\ndog\nfrog\n");
+        break;
+      case Damage::Folder:
+        fs::remove(target);
+        fs::create_directory(target);
+        break;
     }
     try {
       load_cifar10(dir.path());

@@ -49,7 +49,7 @@ class TestDatasetDownload : public QObject {
   std::string archive_;
   DatasetSplits expected_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     if (!download_supported()) QSKIP("built without download support");
     archive_ = test::make_tar_gz(test::cifar10_archive_entries(3, 4, 42, &expected_));
@@ -132,7 +132,7 @@ private Q_SLOTS:
       QVERIFY2(m.contains(problem), qPrintable(m));
       QVERIFY2(m.contains(QString::fromStdString(opt.url)), qPrintable(m));
       if (!rightChecksum) {
-        QVERIFY2(m.contains(QString(32, '0')), qPrintable(m));                            // expected
+        QVERIFY2(m.contains(QString(32, '0')), qPrintable(m));                           // expected
         QVERIFY2(m.contains(QString::fromStdString(md5_hex(archive_))), qPrintable(m));  // actual
       }
     }
@@ -174,10 +174,14 @@ private Q_SLOTS:
   void unsafeOrUnexpectedArchivesAreRejected_data() {
     QTest::addColumn<QString>("member");
     QTest::addColumn<QString>("problem");
-    QTest::newRow("parent folder") << "../evil.txt" << "unsafe path";
-    QTest::newRow("parent folder inside") << "cifar-10-batches-bin/../../evil.txt" << "unsafe path";
-    QTest::newRow("absolute path") << "/tmp/simclr-evil.txt" << "unsafe";
-    QTest::newRow("no dataset folder") << "other/readme.txt" << "no cifar-10-batches-bin";
+    QTest::newRow("parent folder") << "../evil.txt"
+                                   << "unsafe path";
+    QTest::newRow("parent folder inside") << "cifar-10-batches-bin/../../evil.txt"
+                                          << "unsafe path";
+    QTest::newRow("absolute path") << "/tmp/simclr-evil.txt"
+                                   << "unsafe";
+    QTest::newRow("no dataset folder") << "other/readme.txt"
+                                       << "no cifar-10-batches-bin";
   }
   void unsafeOrUnexpectedArchivesAreRejected() {
     QFETCH(QString, member);

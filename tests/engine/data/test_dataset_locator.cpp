@@ -18,14 +18,16 @@ void make_marker(const fs::path& dir, const std::string& name) {
 
 // Saves an environment variable and puts it back when destroyed.
 class EnvGuard {
-public:
+ public:
   explicit EnvGuard(const char* name) : name_(name), had_(qEnvironmentVariableIsSet(name)), old_(qgetenv(name)) {}
   ~EnvGuard() {
-    if (had_) qputenv(name_, old_);
-    else qunsetenv(name_);
+    if (had_)
+      qputenv(name_, old_);
+    else
+      qunsetenv(name_);
   }
 
-private:
+ private:
   const char* name_;
   bool had_;
   QByteArray old_;
@@ -40,7 +42,7 @@ class TestDatasetLocator : public QObject {
 
   fs::path xdg_datasets() const { return tmp_->path() / "xdg" / "simclr-workbench" / "datasets"; }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   // Every test starts from a known environment: no SIMCLR_DATA_DIR, XDG in a scratch folder.
   void init() {
     tmp_ = std::make_unique<test::TempDir>("simclr-locator");
@@ -61,11 +63,16 @@ private Q_SLOTS:
   void namesAreCanonicalised_data() {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("canonical");
-    QTest::newRow("cifar10") << "cifar10" << "cifar10";
-    QTest::newRow("CIFAR-10") << "CIFAR-10" << "cifar10";
-    QTest::newRow("fashion_mnist") << "fashion_mnist" << "fashion-mnist";
-    QTest::newRow("FashionMNIST") << "FashionMNIST" << "fashion-mnist";
-    QTest::newRow("MNIST") << "MNIST" << "mnist";
+    QTest::newRow("cifar10") << "cifar10"
+                             << "cifar10";
+    QTest::newRow("CIFAR-10") << "CIFAR-10"
+                              << "cifar10";
+    QTest::newRow("fashion_mnist") << "fashion_mnist"
+                                   << "fashion-mnist";
+    QTest::newRow("FashionMNIST") << "FashionMNIST"
+                                  << "fashion-mnist";
+    QTest::newRow("MNIST") << "MNIST"
+                           << "mnist";
   }
   void namesAreCanonicalised() {
     QFETCH(QString, input);
@@ -94,7 +101,8 @@ private Q_SLOTS:
     QCOMPARE(locate_dataset("cifar10", configured.string(), tmp_->path()), configured);
     QCOMPARE(locate_dataset("cifar10", "", tmp_->path()), env / "cifar-10-batches-bin");
     // A configured path without the dataset falls through to the next place.
-    QCOMPARE(locate_dataset("cifar10", (tmp_->path() / "nowhere").string(), tmp_->path()), env / "cifar-10-batches-bin");
+    QCOMPARE(locate_dataset("cifar10", (tmp_->path() / "nowhere").string(), tmp_->path()),
+             env / "cifar-10-batches-bin");
     qunsetenv("SIMCLR_DATA_DIR");
     QCOMPARE(locate_dataset("cifar10", "", tmp_->path()), xdg_datasets() / "cifar-10-batches-bin");
   }
@@ -123,13 +131,20 @@ private Q_SLOTS:
   void acceptsDatasetFolderOrConventionalSubFolder_data() {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("sub");
-    QTest::newRow("cifar10 itself") << "cifar10" << "";
-    QTest::newRow("cifar10 sub-folder") << "cifar10" << "cifar-10-batches-bin";
-    QTest::newRow("fashion-mnist itself") << "fashion-mnist" << "";
-    QTest::newRow("fashion-mnist sub-folder") << "fashion-mnist" << "fashion-mnist";
-    QTest::newRow("fashion-mnist torchvision") << "fashion-mnist" << "FashionMNIST/raw";
-    QTest::newRow("mnist sub-folder") << "mnist" << "mnist";
-    QTest::newRow("mnist torchvision") << "mnist" << "MNIST/raw";
+    QTest::newRow("cifar10 itself") << "cifar10"
+                                    << "";
+    QTest::newRow("cifar10 sub-folder") << "cifar10"
+                                        << "cifar-10-batches-bin";
+    QTest::newRow("fashion-mnist itself") << "fashion-mnist"
+                                          << "";
+    QTest::newRow("fashion-mnist sub-folder") << "fashion-mnist"
+                                              << "fashion-mnist";
+    QTest::newRow("fashion-mnist torchvision") << "fashion-mnist"
+                                               << "FashionMNIST/raw";
+    QTest::newRow("mnist sub-folder") << "mnist"
+                                      << "mnist";
+    QTest::newRow("mnist torchvision") << "mnist"
+                                       << "MNIST/raw";
   }
   void acceptsDatasetFolderOrConventionalSubFolder() {
     QFETCH(QString, name);

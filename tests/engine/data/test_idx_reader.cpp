@@ -13,16 +13,16 @@ namespace fs = std::filesystem;
 
 namespace {
 enum class Damage {
-  Remove,        // delete the file
-  WrongMagic,    // a label file where images are expected
-  CutHeader,     // shorter than the header
-  CutData,       // fewer pixels than the header announces
-  TrailingBytes, // more bytes than announced
-  FewerLabels,   // label count differs from image count
-  LabelTooBig,   // label 10 with 10 classes
-  CorruptGzip,   // deflate data damaged
-  CutGzip,       // gzip stream cut in half
-  HugeSizes,     // header sizes whose product overflows
+  Remove,         // delete the file
+  WrongMagic,     // a label file where images are expected
+  CutHeader,      // shorter than the header
+  CutData,        // fewer pixels than the header announces
+  TrailingBytes,  // more bytes than announced
+  FewerLabels,    // label count differs from image count
+  LabelTooBig,    // label 10 with 10 classes
+  CorruptGzip,    // deflate data damaged
+  CutGzip,        // gzip stream cut in half
+  HugeSizes,      // header sizes whose product overflows
 };
 
 std::string read_all(const fs::path& p) {
@@ -34,7 +34,7 @@ Q_DECLARE_METATYPE(Damage)
 
 class TestIdxReader : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void readsBackFixtureExactly_data() {
     QTest::addColumn<bool>("gz");
     QTest::newRow("plain") << false;
@@ -82,7 +82,8 @@ private Q_SLOTS:
     QTest::addColumn<Damage>("damage");
     QTest::addColumn<QString>("problem");
     QTest::newRow("missing labels") << false << "t10k-labels-idx1-ubyte" << Damage::Remove << "missing file";
-    QTest::newRow("wrong magic") << false << "train-images-idx3-ubyte" << Damage::WrongMagic << "wrong IDX magic number";
+    QTest::newRow("wrong magic") << false << "train-images-idx3-ubyte" << Damage::WrongMagic
+                                 << "wrong IDX magic number";
     QTest::newRow("header cut") << false << "t10k-images-idx3-ubyte" << Damage::CutHeader << "truncated";
     QTest::newRow("pixels cut") << false << "train-images-idx3-ubyte" << Damage::CutData << "truncated";
     QTest::newRow("labels cut") << false << "train-labels-idx1-ubyte" << Damage::CutData << "truncated";
@@ -106,20 +107,34 @@ private Q_SLOTS:
     std::string bytes = read_all(target);
     auto rewrite = [&](const std::string& raw) { test::write_bytes(target, gz ? test::gzip_bytes(raw) : raw); };
     switch (damage) {
-      case Damage::Remove: fs::remove(target); break;
-      case Damage::WrongMagic: bytes[3] = char(0x01); rewrite(bytes); break;
-      case Damage::CutHeader: rewrite(bytes.substr(0, 10)); break;
+      case Damage::Remove:
+        fs::remove(target);
+        break;
+      case Damage::WrongMagic:
+        bytes[3] = char(0x01);
+        rewrite(bytes);
+        break;
+      case Damage::CutHeader:
+        rewrite(bytes.substr(0, 10));
+        break;
       case Damage::CutData: {
         // Cut the uncompressed content (re-created from the fixture for .gz files).
-        const std::string full = !gz ? bytes
+        const std::string full = !gz                       ? bytes
                                  : file.contains("images") ? test::idx_images_bytes(fixture.train.images)
                                                            : test::idx_labels_bytes(fixture.train.labels);
         rewrite(full.substr(0, full.size() - 3));
         break;
       }
-      case Damage::TrailingBytes: rewrite(bytes + "xyz"); break;
-      case Damage::FewerLabels: rewrite(test::idx_labels_bytes(fixture.train.labels.slice(0, 0, 5))); break;
-      case Damage::LabelTooBig: bytes[8 + 2] = char(10); rewrite(bytes); break;
+      case Damage::TrailingBytes:
+        rewrite(bytes + "xyz");
+        break;
+      case Damage::FewerLabels:
+        rewrite(test::idx_labels_bytes(fixture.train.labels.slice(0, 0, 5)));
+        break;
+      case Damage::LabelTooBig:
+        bytes[8 + 2] = char(10);
+        rewrite(bytes);
+        break;
       case Damage::CorruptGzip:
         for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 16; ++i) bytes[i] = char(~bytes[i]);
         test::write_bytes(target, bytes);
@@ -128,7 +143,9 @@ private Q_SLOTS:
         for (size_t i = 4; i < 16; ++i) bytes[i] = char(0xff);
         rewrite(bytes);
         break;
-      case Damage::CutGzip: test::write_bytes(target, bytes.substr(0, bytes.size() / 2)); break;
+      case Damage::CutGzip:
+        test::write_bytes(target, bytes.substr(0, bytes.size() / 2));
+        break;
     }
     try {
       load_idx_dataset(dir.path(), "mnist", mnist_class_names());

@@ -20,7 +20,7 @@ std::vector<int64_t> to_vector(const torch::Tensor& t) {
 
 class TestImageDataset : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void accessorsReportShape() {
     const ImageDataset ds = test::make_random_images(10, 3, 4, 5, 3, 1);
     QCOMPARE(ds.size(), 10);

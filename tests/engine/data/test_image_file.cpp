@@ -20,7 +20,8 @@ namespace {
 cv::Mat pattern_bgr(int height, int width) {
   cv::Mat m(height, width, CV_8UC3);
   for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(255 - 7 * x), uchar(100 + 3 * y), uchar(10 * x + y));
+    for (int x = 0; x < width; ++x)
+      m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(255 - 7 * x), uchar(100 + 3 * y), uchar(10 * x + y));
   return m;
 }
 
@@ -69,7 +70,7 @@ class TestImageFile : public QObject {
   Q_OBJECT
   test::TempDir tmp_{"simclr-image-file"};
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void buildHasOpenCv() { QVERIFY(image_files_supported()); }
 
   void decodesLosslessFilesExactly_data() {
@@ -154,11 +155,16 @@ private Q_SLOTS:
   void badFilesNameTheFile_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("problem");
-    QTest::newRow("random bytes as .jpg") << "random" << "not an image file";
-    QTest::newRow("truncated png") << "truncated" << "corrupt or truncated PNG";
-    QTest::newRow("empty file") << "empty" << "empty file";
-    QTest::newRow("missing file") << "missing" << "missing";
-    QTest::newRow("jpeg header, garbage body") << "garbage-jpeg" << "JPEG";
+    QTest::newRow("random bytes as .jpg") << "random"
+                                          << "not an image file";
+    QTest::newRow("truncated png") << "truncated"
+                                   << "corrupt or truncated PNG";
+    QTest::newRow("empty file") << "empty"
+                                << "empty file";
+    QTest::newRow("missing file") << "missing"
+                                  << "missing";
+    QTest::newRow("jpeg header, garbage body") << "garbage-jpeg"
+                                               << "JPEG";
   }
   void badFilesNameTheFile() {
     QFETCH(QString, kind);

@@ -19,7 +19,9 @@ namespace {
 const std::vector<std::string> kClasses = {"cat", "dog", "zebra"};
 
 // Class c's colour, shaded by image index i so every image differs: RGB.
-cv::Scalar rgb_of(int c, int i) { return cv::Scalar(40 + 80 * c, 10 + 20 * i, 200 - 60 * c); }
+cv::Scalar rgb_of(int c, int i) {
+  return cv::Scalar(40 + 80 * c, 10 + 20 * i, 200 - 60 * c);
+}
 
 // A constant image of an RGB colour (OpenCV writes BGR), h x w.
 void write_png(const fs::path& file, cv::Scalar rgb, int h, int w) {
@@ -34,8 +36,8 @@ void write_folder(const fs::path& root, const std::string& held_out = "val") {
   const int sizes[][2] = {{20, 30}, {24, 24}, {40, 16}};
   for (int c = 0; c < 3; ++c) {
     for (int i = 2; i >= 0; --i)
-      write_png(root / "train" / kClasses[size_t(c)] / ("img" + std::to_string(i) + ".png"), rgb_of(c, i),
-                sizes[i][0], sizes[i][1]);
+      write_png(root / "train" / kClasses[size_t(c)] / ("img" + std::to_string(i) + ".png"), rgb_of(c, i), sizes[i][0],
+                sizes[i][1]);
     for (int i = 0; i < 2; ++i)
       write_png(root / held_out / kClasses[size_t(c)] / ("img" + std::to_string(i) + ".png"), rgb_of(c, i), 16, 16);
   }
@@ -74,7 +76,7 @@ class TestImageFolderReader : public QObject {
   fs::path root_;
   ImageFolderOptions options_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void init() {
     tmp_ = std::make_unique<test::TempDir>("simclr-image-folder");
     root_ = tmp_->path() / "subset";
@@ -252,7 +254,7 @@ private Q_SLOTS:
   void foldersHaveTheirOwnIds() {
     const std::string a = image_folder_id(root_, options_);
     QCOMPARE(a.size(), size_t{16});
-    QCOMPARE(image_folder_id(root_ / "." , options_), a);
+    QCOMPARE(image_folder_id(root_ / ".", options_), a);
     QVERIFY(image_folder_id(tmp_->path() / "other", options_) != a);
     ImageFolderOptions bigger = options_;
     bigger.image_size = 32;

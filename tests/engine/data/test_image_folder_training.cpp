@@ -52,7 +52,7 @@ class TestImageFolderTraining : public QObject {
   Q_OBJECT
   test::TempDir tmp_{"simclr-image-folder-train"};
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     qputenv("XDG_CACHE_HOME", QByteArray::fromStdString((tmp_.path() / "cache").string()));
     write_noise_folder(tmp_ / "one", 12, 1);
@@ -93,8 +93,9 @@ private Q_SLOTS:
     QCOMPARE(result.steps_done, int64_t{2});
     QVERIFY(std::isfinite(result.final_loss) && result.final_loss > 0);
     // The unreadable file was skipped and said so in the run's log.
-    const auto skipped = std::count_if(warnings.begin(), warnings.end(),
-                                       [](const std::string& w) { return w.find("zz-broken.jpg") != std::string::npos; });
+    const auto skipped = std::count_if(warnings.begin(), warnings.end(), [](const std::string& w) {
+      return w.find("zz-broken.jpg") != std::string::npos;
+    });
     QCOMPARE(int(skipped), 1);
   }
 

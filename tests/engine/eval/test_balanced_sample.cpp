@@ -9,7 +9,7 @@ using namespace simclr;
 
 class TestBalancedSample : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void takesTheFirstOfEachClassInOrder() {
     const auto y = torch::tensor({2, 0, 1, 0, 2, 1, 0, 1, 2, 0}, torch::kLong);
     // 6 over 3 classes: 2 each, the first ones in split order, ascending indices.

@@ -28,8 +28,8 @@ std::vector<double> layout(int64_t n, uint64_t seed) {
 std::pair<torch::Tensor, double> exact(const std::vector<double>& points) {
   const int64_t n = static_cast<int64_t>(points.size() / 2);
   const auto y = torch::from_blob(const_cast<double*>(points.data()), {n, 2}, torch::kDouble).clone();
-  const auto diff = y.unsqueeze(1) - y.unsqueeze(0);                 // [N, N, 2], y_i - y_j
-  auto w = 1.0 / (1.0 + diff.pow(2).sum(2));                          // [N, N]
+  const auto diff = y.unsqueeze(1) - y.unsqueeze(0);  // [N, N, 2], y_i - y_j
+  auto w = 1.0 / (1.0 + diff.pow(2).sum(2));          // [N, N]
   w.fill_diagonal_(0.0);
   return {(w.pow(2).unsqueeze(2) * diff).sum(1), w.sum().item<double>()};
 }
@@ -56,7 +56,7 @@ double relative_error(const torch::Tensor& got, const torch::Tensor& want) {
 
 class TestBarnesHutTree : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void thetaZeroIsExact_data() {
     QTest::addColumn<int>("n");
     QTest::newRow("1 point") << 1;
@@ -80,7 +80,8 @@ private Q_SLOTS:
     // A textbook recursive quadtree with the same criterion gives, on data like these, a
     // largest error of 1.2 % of the largest force, a mean of 0.2 % and Z within 0.2 %.
     const double force_error = relative_error(bh.forces, forces);
-    const double mean_error = (bh.forces - forces).norm(2, 1).mean().item<double>() / forces.norm(2, 1).max().item<double>();
+    const double mean_error =
+        (bh.forces - forces).norm(2, 1).mean().item<double>() / forces.norm(2, 1).max().item<double>();
     const double z_error = std::abs(bh.z - z) / z;
     QVERIFY2(force_error < 2e-2, std::to_string(force_error).c_str());
     QVERIFY2(mean_error < 3e-3, std::to_string(mean_error).c_str());

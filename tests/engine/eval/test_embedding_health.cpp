@@ -10,7 +10,7 @@ using namespace simclr;
 
 class TestEmbeddingHealth : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void collapsedEmbeddings() {
     const auto z = torch::ones({64, 16});
     QCOMPARE(alignment(z, z * 3.0), 0.0);  // scale does not matter after normalisation

@@ -34,7 +34,7 @@ double brute_force_top1(const torch::Tensor& bank, const torch::Tensor& bank_y, 
 
 class TestKnnClassifier : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void matchesBruteForce_data() {
     QTest::addColumn<int>("k");
     QTest::addColumn<int>("chunk");
@@ -76,9 +76,9 @@ private Q_SLOTS:
 
   void mismatchedShapesAreRejected() {
     KnnOptions options;
-    QVERIFY_THROWS_EXCEPTION(std::exception, knn_accuracy(torch::zeros({4, 3}), torch::zeros({4}, torch::kLong),
-                                                          torch::zeros({2, 5}), torch::zeros({2}, torch::kLong),
-                                                          options));
+    QVERIFY_THROWS_EXCEPTION(std::exception,
+                             knn_accuracy(torch::zeros({4, 3}), torch::zeros({4}, torch::kLong), torch::zeros({2, 5}),
+                                          torch::zeros({2}, torch::kLong), options));
   }
 };
 

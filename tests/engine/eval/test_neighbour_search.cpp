@@ -70,7 +70,7 @@ void compare_with_reference(const std::vector<Neighbour>& got, const Ref& ref, d
 
 class TestNeighbourSearch : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void matchesBruteForce_data() {
     QTest::addColumn<int>("k");
     QTest::addColumn<int>("blockRows");

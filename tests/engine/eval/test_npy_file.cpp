@@ -42,13 +42,13 @@ QByteArray run_python(const QString& python, const QString& code) {
 std::vector<torch::Tensor> sample_tensors() {
   torch::manual_seed(1);
   return {
-      torch::randn({5, 7}),                                                   // float32 2-D
-      torch::randn({3, 2, 4}, torch::kDouble),                                // float64 3-D
-      torch::tensor({int64_t{-3}, int64_t{0}, (int64_t{1} << 40) + 3}),       // int64 1-D
-      torch::randint(0, 256, {2, 3, 4, 5}, torch::kByte),                     // uint8 4-D
-      torch::tensor(2.5f).reshape({}),                                        // 0-D
-      torch::zeros({0, 3}),                                                   // empty
-      torch::arange(12, torch::kFloat).reshape({3, 4}).t(),                   // non-contiguous
+      torch::randn({5, 7}),                                              // float32 2-D
+      torch::randn({3, 2, 4}, torch::kDouble),                           // float64 3-D
+      torch::tensor({int64_t{-3}, int64_t{0}, (int64_t{1} << 40) + 3}),  // int64 1-D
+      torch::randint(0, 256, {2, 3, 4, 5}, torch::kByte),                // uint8 4-D
+      torch::tensor(2.5f).reshape({}),                                   // 0-D
+      torch::zeros({0, 3}),                                              // empty
+      torch::arange(12, torch::kFloat).reshape({3, 4}).t(),              // non-contiguous
   };
 }
 
@@ -56,7 +56,7 @@ std::vector<torch::Tensor> sample_tensors() {
 
 class TestNpyFile : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void roundTrips() {
     test::TempDir dir;
     int i = 0;
@@ -98,11 +98,11 @@ private Q_SLOTS:
     for (size_t i = 0; i < tensors.size(); ++i) {
       const fs::path file = dir / ("t" + std::to_string(i) + ".npy");
       write_npy(file, tensors[i]);
-      const QByteArray out = run_python(
-          python, QString("import json, numpy; a = numpy.load(r'%1'); "
-                          "print(json.dumps({'dtype': a.dtype.str, 'shape': list(a.shape), "
-                          "'c': bool(a.flags.c_contiguous), 'values': a.ravel().tolist()}))")
-                      .arg(QString::fromStdString(file.string())));
+      const QByteArray out =
+          run_python(python, QString("import json, numpy; a = numpy.load(r'%1'); "
+                                     "print(json.dumps({'dtype': a.dtype.str, 'shape': list(a.shape), "
+                                     "'c': bool(a.flags.c_contiguous), 'values': a.ravel().tolist()}))")
+                                 .arg(QString::fromStdString(file.string())));
       const QJsonObject o = QJsonDocument::fromJson(out).object();
       QVERIFY2(!o.isEmpty(), out.constData());
       QCOMPARE(o["dtype"].toString(), QString(dtypes[i]));

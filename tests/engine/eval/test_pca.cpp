@@ -20,7 +20,7 @@ torch::Tensor gaussian(std::vector<int64_t> shape, uint64_t seed) {
 // [N, D] data with a clear spectral gap: `rank` strong directions (singular values 100..60)
 // plus weak isotropic noise, shifted away from the origin so centring matters.
 torch::Tensor gapped(int64_t n, int64_t d, int64_t rank, uint64_t seed) {
-  const auto basis = std::get<0>(at::linalg_qr(gaussian({d, rank}, seed)));            // [D, r]
+  const auto basis = std::get<0>(at::linalg_qr(gaussian({d, rank}, seed)));  // [D, r]
   const auto scores = gaussian({n, rank}, seed + 1) * torch::linspace(10, 6, rank, torch::kDouble);
   return scores.mm(basis.t()) + 0.01 * gaussian({n, d}, seed + 2) + 5.0;
 }
@@ -49,7 +49,7 @@ double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
 
 class TestPca : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void matchesFloat64Svd_data() {
     QTest::addColumn<PcaSolver>("solver");
     QTest::addColumn<bool>("float32");

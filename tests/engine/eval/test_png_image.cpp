@@ -42,7 +42,7 @@ void compare_pixels(const QImage& image, const torch::Tensor& hwc) {
 
 class TestPngImage : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void decodesToTheSamePixels_data() {
     QTest::addColumn<int>("channels");
     QTest::addColumn<int>("level");

@@ -31,13 +31,15 @@ std::vector<std::vector<std::string>> read_tsv(const fs::path& file) {
   return rows;
 }
 
-QImage load(const fs::path& file) { return QImage(QString::fromStdString(file.string())).convertToFormat(QImage::Format_RGB32); }
+QImage load(const fs::path& file) {
+  return QImage(QString::fromStdString(file.string())).convertToFormat(QImage::Format_RGB32);
+}
 
 }  // namespace
 
 class TestProjectorExport : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void writesAllFourFiles() {
     test::TempDir dir;
     torch::manual_seed(3);
@@ -95,8 +97,8 @@ private Q_SLOTS:
   void oneTensorIsTensorsTsvAndGreyImagesGiveAGreySprite() {
     test::TempDir dir;
     const auto images = torch::full({5, 1, 4, 4}, 77, torch::kByte);
-    const auto files = export_projector(dir.path(), {{"z", torch::ones({5, 2})}}, torch::zeros({5}, torch::kLong), {},
-                                        images);
+    const auto files =
+        export_projector(dir.path(), {{"z", torch::ones({5, 2})}}, torch::zeros({5}, torch::kLong), {}, images);
     QCOMPARE(files.tensors.front().filename().string(), std::string("tensors.tsv"));
     const auto meta = read_tsv(files.metadata);
     QCOMPARE(meta[5], (std::vector<std::string>{"4", "0", "0"}));  // no class names: the label
@@ -118,13 +120,18 @@ private Q_SLOTS:
     QCOMPARE(side, int64_t{4});
     QCOMPARE(sheet.sizes().vec(), (std::vector<int64_t>{20, 20, 3}));
     for (int64_t i = 0; i < 10; ++i)  // area averaging keeps uniform images uniform
-      QVERIFY(sheet.slice(0, (i / 4) * 5, (i / 4) * 5 + 5).slice(1, (i % 4) * 5, (i % 4) * 5 + 5).eq(20 * i).all().item<bool>());
+      QVERIFY(sheet.slice(0, (i / 4) * 5, (i / 4) * 5 + 5)
+                  .slice(1, (i % 4) * 5, (i % 4) * 5 + 5)
+                  .eq(20 * i)
+                  .all()
+                  .item<bool>());
     QVERIFY_THROWS_EXCEPTION(ConfigError, sprite_sheet(torch::zeros({10, 3, 8, 8}, torch::kByte), 3));
   }
 
   void noImagesNoSprite() {
     test::TempDir dir;
-    const auto files = export_projector(dir.path(), {{"h", torch::ones({3, 2})}}, torch::zeros({3}, torch::kLong), {}, {});
+    const auto files =
+        export_projector(dir.path(), {{"h", torch::ones({3, 2})}}, torch::zeros({3}, torch::kLong), {}, {});
     QVERIFY(files.sprite.empty());
     QVERIFY(!fs::exists(dir / "sprite.png"));
     QVERIFY(read_file(files.config).find("sprite") == std::string::npos);
@@ -135,8 +142,8 @@ private Q_SLOTS:
     const auto y = torch::zeros({4}, torch::kLong);
     QVERIFY_THROWS_EXCEPTION(ConfigError, export_projector(dir.path(), {}, y, {}, {}));
     QVERIFY_THROWS_EXCEPTION(ConfigError, export_projector(dir.path(), {{"h", torch::ones({3, 2})}}, y, {}, {}));
-    QVERIFY_THROWS_EXCEPTION(ConfigError, export_projector(dir.path(), {{"h", torch::ones({4, 2})}, {"z", torch::ones({5, 2})}},
-                                                           y, {}, {}));
+    QVERIFY_THROWS_EXCEPTION(
+        ConfigError, export_projector(dir.path(), {{"h", torch::ones({4, 2})}, {"z", torch::ones({5, 2})}}, y, {}, {}));
     QVERIFY_THROWS_EXCEPTION(ConfigError, export_projector(dir.path(), {{"h", torch::ones({4, 2})}}, y, {},
                                                            torch::zeros({3, 3, 4, 4}, torch::kByte)));
     QVERIFY_THROWS_EXCEPTION(ConfigError, sprite_sheet(torch::zeros({3, 2, 4, 4}, torch::kByte), 100));

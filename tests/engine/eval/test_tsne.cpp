@@ -46,7 +46,7 @@ TsneOptions quick_options() {
 
 class TestTsne : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void affinitiesAreCalibratedAndSymmetric() {
     const auto c = gaussian_clusters(3, 60, 20, 4);
     const double perplexity = 10;
@@ -85,7 +85,7 @@ private Q_SLOTS:
     // Every point's 5 nearest neighbours in the layout belong to its own cluster.
     auto d2 = torch::cdist(r.embedding, r.embedding);
     d2.fill_diagonal_(std::numeric_limits<float>::infinity());
-    const auto neighbours = std::get<1>(d2.topk(5, 1, /*largest=*/false));        // [N, 5]
+    const auto neighbours = std::get<1>(d2.topk(5, 1, /*largest=*/false));  // [N, 5]
     const auto same = c.labels.index_select(0, neighbours.reshape(-1)).view({400, 5}).eq(c.labels.unsqueeze(1));
     QVERIFY2(same.all().item<bool>(), std::to_string(same.logical_not().sum().item<int64_t>()).c_str());
   }
@@ -115,9 +115,9 @@ private Q_SLOTS:
     TsneOptions o = quick_options();
     o.iterations = 400;
     const TsneResult a = tsne(c.data, o), b = tsne(c.data, o);
-    QVERIFY(torch::equal(a.embedding, b.embedding));   // bit-identical
+    QVERIFY(torch::equal(a.embedding, b.embedding));  // bit-identical
     QCOMPARE(a.kl_divergence, b.kl_divergence);
-    o.threads = 1;                                      // the thread count does not matter
+    o.threads = 1;  // the thread count does not matter
     QVERIFY(torch::equal(tsne(c.data, o).embedding, a.embedding));
     o.seed = 2;
     QVERIFY(!torch::equal(tsne(c.data, o).embedding, a.embedding));

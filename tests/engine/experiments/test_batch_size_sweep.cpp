@@ -30,7 +30,7 @@ class TestBatchSizeSweep : public QObject {
     return o;
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 40, 3);  // 80 training images
     project_ = test::tiny_project(dir_ / "data");

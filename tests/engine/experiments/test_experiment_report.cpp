@@ -19,7 +19,7 @@ class TestExperimentReport : public QObject {
   test::TempDir dir_{"simclr-report"};
   fs::path run_, vit_run_, sweep_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     run_ = test::train_tiny_run(dir_.path(), 5, 1, false);
     write_file_atomically(run_ / "evaluation" / "figure10-step-00000005.csv",

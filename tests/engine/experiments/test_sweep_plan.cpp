@@ -26,7 +26,7 @@ ProjectConfig sweep_project() {
 class TestSweepPlan : public QObject {
   Q_OBJECT
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void pointsAscendWithTheirRunNames() {
     const SweepPlan plan = plan_sweep(sweep_project(), 1000);
     QCOMPARE(plan.points.size(), size_t{4});
@@ -106,10 +106,14 @@ private Q_SLOTS:
   void projectFilesValidateTheList_data() {
     QTest::addColumn<QString>("list");
     QTest::addColumn<QString>("message");
-    QTest::newRow("not a list") << "64" << "sweep.batch_sizes: must be an array";
-    QTest::newRow("not integers") << "[32, \"64\"]" << "sweep.batch_sizes[1]: must be an integer";
-    QTest::newRow("too small") << "[1, 64]" << "sweep.batch_sizes[0]: must be >= 2";
-    QTest::newRow("twice") << "[64, 64]" << "sweep.batch_sizes[1]: 64 is listed twice";
+    QTest::newRow("not a list") << "64"
+                                << "sweep.batch_sizes: must be an array";
+    QTest::newRow("not integers") << "[32, \"64\"]"
+                                  << "sweep.batch_sizes[1]: must be an integer";
+    QTest::newRow("too small") << "[1, 64]"
+                               << "sweep.batch_sizes[0]: must be >= 2";
+    QTest::newRow("twice") << "[64, 64]"
+                           << "sweep.batch_sizes[1]: 64 is listed twice";
   }
   void projectFilesValidateTheList() {
     QFETCH(QString, list);

@@ -89,13 +89,12 @@ torch::Tensor one_hot_rows(std::vector<int64_t> columns, int64_t d, double scale
 
 class TestNTXentLoss : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void collapsedEmbeddingsGiveLog2NMinus1_data() {
     QTest::addColumn<int>("n");
     QTest::addColumn<double>("temperature");
     for (int n : {1, 2, 5, 64})
-      for (double t : {0.05, 0.1, 0.5, 1.0, 3.0})
-        QTest::addRow("N=%d T=%g", n, t) << n << t;
+      for (double t : {0.05, 0.1, 0.5, 1.0, 3.0}) QTest::addRow("N=%d T=%g", n, t) << n << t;
   }
   void collapsedEmbeddingsGiveLog2NMinus1() {
     QFETCH(int, n);
@@ -189,15 +188,15 @@ private Q_SLOTS:
           plus[i][j] += h;
           minus[i][j] -= h;
           const bool first = param.is_same(a);
-          const double lp = first ? loss_value(plus, b.detach(), temperature)
-                                  : loss_value(a.detach(), plus, temperature);
-          const double lm = first ? loss_value(minus, b.detach(), temperature)
-                                  : loss_value(a.detach(), minus, temperature);
+          const double lp =
+              first ? loss_value(plus, b.detach(), temperature) : loss_value(a.detach(), plus, temperature);
+          const double lm =
+              first ? loss_value(minus, b.detach(), temperature) : loss_value(a.detach(), minus, temperature);
           const double numeric = (lp - lm) / (2 * h);
           const double analytic = grad[i][j].item<double>();
-          QVERIFY2(close(analytic, numeric, 1e-5, 1e-8),
-                   QByteArray("element [") + QByteArray::number(i) + "][" + QByteArray::number(j) +
-                       "]: " + describe(analytic, numeric));
+          QVERIFY2(close(analytic, numeric, 1e-5, 1e-8), QByteArray("element [") + QByteArray::number(i) + "][" +
+                                                             QByteArray::number(j) +
+                                                             "]: " + describe(analytic, numeric));
         }
     }
   }

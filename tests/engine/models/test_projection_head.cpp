@@ -41,7 +41,7 @@ ProjectionHeadConfig head_config(int64_t in, int64_t hidden, int64_t out, int la
 
 class TestProjectionHead : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { torch::manual_seed(0); }
 
   void shapesAndParameterCounts_data() {
@@ -51,10 +51,8 @@ private Q_SLOTS:
     QTest::addColumn<int>("layers");
     QTest::addColumn<bool>("bn");
     QTest::addColumn<qlonglong>("count");  // worked out by hand for the common heads
-    QTest::addRow("simclr resnet18") << 512LL << 512LL << 128LL << 2 << true
-                                     << 512LL * 512 + 2 * 512 + 512 * 128 + 128;
-    QTest::addRow("simclr no bn") << 512LL << 512LL << 128LL << 2 << false
-                                  << 512LL * 512 + 512 + 512 * 128 + 128;
+    QTest::addRow("simclr resnet18") << 512LL << 512LL << 128LL << 2 << true << 512LL * 512 + 2 * 512 + 512 * 128 + 128;
+    QTest::addRow("simclr no bn") << 512LL << 512LL << 128LL << 2 << false << 512LL * 512 + 512 + 512 * 128 + 128;
     QTest::addRow("simclr resnet50") << 2048LL << 2048LL << 128LL << 2 << true
                                      << 2048LL * 2048 + 2 * 2048 + 2048 * 128 + 128;
     QTest::addRow("linear") << 512LL << 512LL << 128LL << 1 << true << 512LL * 128 + 128;
@@ -93,15 +91,14 @@ private Q_SLOTS:
     std::set<std::string> names;
     for (const auto& p : head->named_parameters()) names.insert(p.key());
     // Linear (no bias: the BN's beta replaces it), BatchNorm1d, ReLU, Linear.
-    const std::set<std::string> expected = {"layers.0.weight", "layers.1.weight", "layers.1.bias",
-                                            "layers.3.weight", "layers.3.bias"};
+    const std::set<std::string> expected = {"layers.0.weight", "layers.1.weight", "layers.1.bias", "layers.3.weight",
+                                            "layers.3.bias"};
     QVERIFY(names == expected);
 
     ProjectionHead plain(head_config(32, 16, 8, 2, false));
     names.clear();
     for (const auto& p : plain->named_parameters()) names.insert(p.key());
-    QVERIFY(names == (std::set<std::string>{"layers.0.weight", "layers.0.bias", "layers.2.weight",
-                                             "layers.2.bias"}));
+    QVERIFY(names == (std::set<std::string>{"layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"}));
   }
 
   void hiddenLayersAreNonLinear() {
@@ -120,8 +117,8 @@ private Q_SLOTS:
              QStringLiteral("MLP head 512 -> 512 -> 128 (BN, ReLU)"));
     QCOMPARE(QString::fromStdString(ProjectionHead(head_config(512, 512, 64, 1, true))->describe()),
              QStringLiteral("linear head 512 -> 64"));
-    QVERIFY(QString::fromStdString(ProjectionHead(head_config(512, 512, 64, 0, true))->describe())
-                .contains("identity"));
+    QVERIFY(
+        QString::fromStdString(ProjectionHead(head_config(512, 512, 64, 0, true))->describe()).contains("identity"));
   }
 
   void invalidConfigThrows_data() {

@@ -30,11 +30,16 @@ struct Layout {
 
 Layout layout_of(int depth) {
   switch (depth) {
-    case 18: return {false, {2, 2, 2, 2}};
-    case 34: return {false, {3, 4, 6, 3}};
-    case 50: return {true, {3, 4, 6, 3}};
-    case 101: return {true, {3, 4, 23, 3}};
-    default: return {true, {3, 8, 36, 3}};
+    case 18:
+      return {false, {2, 2, 2, 2}};
+    case 34:
+      return {false, {3, 4, 6, 3}};
+    case 50:
+      return {true, {3, 4, 6, 3}};
+    case 101:
+      return {true, {3, 4, 23, 3}};
+    default:
+      return {true, {3, 8, 36, 3}};
   }
 }
 
@@ -63,8 +68,7 @@ int64_t closed_form_params(int depth, int64_t w, int64_t c, int64_t stem_kernel)
 // torchvision's state-dict keys for the same architecture without fc.
 std::set<std::string> torchvision_keys(int depth) {
   const Layout layout = layout_of(depth);
-  const std::vector<std::string> bn = {"weight", "bias", "running_mean", "running_var",
-                                       "num_batches_tracked"};
+  const std::vector<std::string> bn = {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"};
   std::set<std::string> keys = {"conv1.weight"};
   for (const auto& b : bn) keys.insert("bn1." + b);
   const int convs = layout.bottleneck ? 3 : 2;
@@ -96,7 +100,9 @@ torch::Tensor param(const torch::nn::Module& m, const std::string& name) {
   return t ? *t : torch::Tensor();
 }
 
-std::vector<int64_t> sizes(const torch::Tensor& t) { return t.sizes().vec(); }
+std::vector<int64_t> sizes(const torch::Tensor& t) {
+  return t.sizes().vec();
+}
 
 ResNetConfig config(int depth, const std::string& stem, int64_t width = 64, int64_t in_channels = 3) {
   ResNetConfig c;
@@ -111,7 +117,7 @@ ResNetConfig config(int depth, const std::string& stem, int64_t width = 64, int6
 
 class TestResNet : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { torch::manual_seed(0); }
 
   // Checked here: torchvision resnet18/34/50/101/152 counts (fc removed) for the ImageNet
@@ -125,13 +131,15 @@ private Q_SLOTS:
       int depth;
       int64_t torchvision;
       int64_t features;
-    } archs[] = {{18, kTorchvisionResnet18, 512},    {34, kTorchvisionResnet34, 512},
-                 {50, kTorchvisionResnet50, 2048},   {101, kTorchvisionResnet101, 2048},
+    } archs[] = {{18, kTorchvisionResnet18, 512},
+                 {34, kTorchvisionResnet34, 512},
+                 {50, kTorchvisionResnet50, 2048},
+                 {101, kTorchvisionResnet101, 2048},
                  {152, kTorchvisionResnet152, 2048}};
     for (const auto& a : archs) {
       const int64_t without_fc = a.torchvision - (a.features * 1000 + 1000);
-      QTest::addRow("resnet%d imagenet", a.depth) << a.depth << "imagenet" << qlonglong(without_fc)
-                                                  << qlonglong(a.features);
+      QTest::addRow("resnet%d imagenet", a.depth)
+          << a.depth << "imagenet" << qlonglong(without_fc) << qlonglong(a.features);
       QTest::addRow("resnet%d cifar", a.depth)
           << a.depth << "cifar" << qlonglong(without_fc - 3 * 64 * 49 + 3 * 64 * 9) << qlonglong(a.features);
     }
@@ -310,8 +318,8 @@ private Q_SLOTS:
     QTest::addRow("width 0") << 18 << "cifar" << 0LL << 3LL << QStringList{"encoder.resnet.width"};
     QTest::addRow("channels 0") << 18 << "cifar" << 64LL << 0LL << QStringList{"encoder.resnet.in_channels"};
     QTest::addRow("all at once") << 7 << "" << -1LL << -3LL
-                                 << QStringList{"encoder.resnet.depth", "encoder.resnet.stem",
-                                                "encoder.resnet.width", "encoder.resnet.in_channels"};
+                                 << QStringList{"encoder.resnet.depth", "encoder.resnet.stem", "encoder.resnet.width",
+                                                "encoder.resnet.in_channels"};
   }
   void invalidConfigThrows() {
     QFETCH(int, depth);
@@ -337,8 +345,7 @@ private Q_SLOTS:
 
   void validConfigHasNoIssues() {
     for (int depth : supported_resnet_depths())
-      for (const char* stem : {"cifar", "imagenet"})
-        QVERIFY(config(depth, stem, 16, 1).validate().empty());
+      for (const char* stem : {"cifar", "imagenet"}) QVERIFY(config(depth, stem, 16, 1).validate().empty());
   }
 
   void describeNamesTheArchitecture() {

@@ -20,13 +20,15 @@ EncoderConfig small_resnet(int depth = 18, int64_t width = 16) {
   return c;
 }
 
-std::vector<int64_t> sizes(const torch::Tensor& t) { return t.sizes().vec(); }
+std::vector<int64_t> sizes(const torch::Tensor& t) {
+  return t.sizes().vec();
+}
 
 }  // namespace
 
 class TestSimCLRModel : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { torch::manual_seed(0); }
 
   void forwardReturnsHAndZ_data() {
@@ -124,9 +126,7 @@ private Q_SLOTS:
     model->train();
     const torch::Tensor x1 = torch::randn({8, 3, 16, 16});
     const torch::Tensor x2 = x1 + 0.1 * torch::randn({8, 3, 16, 16});
-    auto loss_of = [&] {
-      return nt_xent_loss(model->forward(x1).z, model->forward(x2).z, 0.5);
-    };
+    auto loss_of = [&] { return nt_xent_loss(model->forward(x1).z, model->forward(x2).z, 0.5); };
     torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(1e-3));
     const torch::Tensor before = loss_of();
     QVERIFY(std::isfinite(before.item<double>()));

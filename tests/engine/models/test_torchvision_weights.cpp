@@ -17,7 +17,7 @@ using namespace simclr;
 class TestTorchvisionWeights : public QObject {
   Q_OBJECT
 
-private Q_SLOTS:
+ private Q_SLOTS:
   // Counts of torchvision's state dicts minus fc.weight and fc.bias (len(resnetN().state_dict())
   // is 122, 218, 320 in torchvision 0.14).
   void layoutHasTorchvisionsEntryCount_data() {

@@ -32,7 +32,9 @@ VisionTransformerConfig vit(int64_t image, int64_t patch, int64_t dim, int64_t h
   return c;
 }
 
-std::vector<int64_t> sizes(const torch::Tensor& t) { return t.sizes().vec(); }
+std::vector<int64_t> sizes(const torch::Tensor& t) {
+  return t.sizes().vec();
+}
 
 // Multi-head self-attention written head by head in float64, independently of the module's
 // batched reshapes: softmax(q_h k_h^T / sqrt(Dh)) v_h for each head h, concatenated, projected.
@@ -57,7 +59,7 @@ torch::Tensor reference_attention(SelfAttentionImpl& attn, const torch::Tensor& 
 
 class TestVisionTransformer : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { torch::manual_seed(0); }
 
   void outputIsBatchByDim_data() {
@@ -104,8 +106,8 @@ private Q_SLOTS:
     QTest::addColumn<int>("paper_millions");  // the paper's Table 1, 0 = not in it
     // 3*4*4*8+8 + cls 8 + pos 5*8 + block (32 + 216 + 72 + 280) + final LN 16 = 1056
     QTest::addRow("hand-computed") << 8LL << 4LL << 3LL << 8LL << 2LL << 1LL << 2.0 << "cls" << 1056LL << 0;
-    QTest::addRow("hand-computed mean") << 8LL << 4LL << 3LL << 8LL << 2LL << 1LL << 2.0 << "mean"
-                                        << 1056LL - 8 - 8 << 0;
+    QTest::addRow("hand-computed mean") << 8LL << 4LL << 3LL << 8LL << 2LL << 1LL << 2.0 << "mean" << 1056LL - 8 - 8
+                                        << 0;
     QTest::addRow("tiny cifar") << 32LL << 4LL << 3LL << 128LL << 4LL << 4LL << 4.0 << "cls" << 0LL << 0;
     QTest::addRow("grey mean") << 28LL << 7LL << 1LL << 64LL << 8LL << 3LL << 2.0 << "mean" << 0LL << 0;
     QTest::addRow("odd mlp") << 12LL << 3LL << 3LL << 30LL << 5LL << 2LL << 2.5 << "cls" << 0LL << 0;
@@ -224,8 +226,8 @@ private Q_SLOTS:
     QTest::newRow("pool") << "pool" << QStringList{"encoder.vit.pool"};
     QTest::newRow("image 0") << "image" << QStringList{"encoder.vit.image_size"};
     QTest::newRow("channels 0") << "channels" << QStringList{"encoder.vit.in_channels"};
-    QTest::newRow("several") << "several" << QStringList{"encoder.vit.patch_size", "encoder.vit.heads",
-                                                          "encoder.vit.pool"};
+    QTest::newRow("several") << "several"
+                             << QStringList{"encoder.vit.patch_size", "encoder.vit.heads", "encoder.vit.pool"};
   }
   void invalidConfigIsRefusedWithItsPath() {
     QFETCH(QString, field);

@@ -16,12 +16,14 @@ bool has_issue(const ConfigIssues& issues, const std::string& path, const std::s
     if (issue.path == path && issue.message.find(fragment) != std::string::npos) return true;
   return false;
 }
-std::string dump(const ConfigIssues& issues) { return join_issues(issues); }
+std::string dump(const ConfigIssues& issues) {
+  return join_issues(issues);
+}
 }  // namespace
 
 class TestProjectFile : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void emptyProjectTakesDefaults() {
     const ProjectConfig config = parse_project(json::object());
     QCOMPARE(config.training.batch_size, int64_t{256});
@@ -75,33 +77,63 @@ private Q_SLOTS:
     QTest::addColumn<QString>("document");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("fragment");
-    QTest::newRow("batch too small") << R"({"training": {"batch_size": 1}})" << "training.batch_size" << ">= 2";
-    QTest::newRow("batch wrong type") << R"({"training": {"batch_size": "big"}})" << "training.batch_size"
+    QTest::newRow("batch too small") << R"({"training": {"batch_size": 1}})"
+                                     << "training.batch_size"
+                                     << ">= 2";
+    QTest::newRow("batch wrong type") << R"({"training": {"batch_size": "big"}})"
+                                      << "training.batch_size"
                                       << "must be an integer, not a string";
-    QTest::newRow("temperature zero") << R"({"training": {"temperature": 0}})" << "training.temperature" << "> 0";
-    QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})" << "training.learning_rate" << "> 0";
-    QTest::newRow("unknown optimizer") << R"({"training": {"optimizer": "adamw"}})" << "training.optimizer"
+    QTest::newRow("temperature zero") << R"({"training": {"temperature": 0}})"
+                                      << "training.temperature"
+                                      << "> 0";
+    QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})"
+                                 << "training.learning_rate"
+                                 << "> 0";
+    QTest::newRow("unknown optimizer") << R"({"training": {"optimizer": "adamw"}})"
+                                       << "training.optimizer"
                                        << "did you mean 'adam'";
-    QTest::newRow("unknown key") << R"({"training": {"batchsize": 8}})" << "training.batchsize"
+    QTest::newRow("unknown key") << R"({"training": {"batchsize": 8}})"
+                                 << "training.batchsize"
                                  << "did you mean 'batch_size'";
-    QTest::newRow("unknown section") << R"({"modle": {}})" << "modle" << "did you mean 'model'";
-    QTest::newRow("bad device") << R"({"training": {"device": "tpu"}})" << "training.device" << "tpu";
-    QTest::newRow("section not object") << R"({"model": 3})" << "model" << "must be an object";
-    QTest::newRow("future version") << R"({"version": 99})" << "version" << "<= 1";
+    QTest::newRow("unknown section") << R"({"modle": {}})"
+                                     << "modle"
+                                     << "did you mean 'model'";
+    QTest::newRow("bad device") << R"({"training": {"device": "tpu"}})"
+                                << "training.device"
+                                << "tpu";
+    QTest::newRow("section not object") << R"({"model": 3})"
+                                        << "model"
+                                        << "must be an object";
+    QTest::newRow("future version") << R"({"version": 99})"
+                                    << "version"
+                                    << "<= 1";
     QTest::newRow("bool expected") << R"({"model": {"projection": {"batch_norm": 1}}})"
-                                   << "model.projection.batch_norm" << "true or false";
+                                   << "model.projection.batch_norm"
+                                   << "true or false";
     QTest::newRow("bad profile") << R"({"profiles": {"cuda": {"training": {"batch_size": 0}}}})"
-                                 << "profiles.cuda.training.batch_size" << ">= 2";
-    QTest::newRow("unknown profile") << R"({"profiles": {"tpu": {}}})" << "profiles.tpu" << "unknown profile";
-    QTest::newRow("vit pool") << R"({"model": {"encoder": "vit", "vit": {"pool": "max"}}})" << "model.vit.pool"
+                                 << "profiles.cuda.training.batch_size"
+                                 << ">= 2";
+    QTest::newRow("unknown profile") << R"({"profiles": {"tpu": {}}})"
+                                     << "profiles.tpu"
+                                     << "unknown profile";
+    QTest::newRow("vit pool") << R"({"model": {"encoder": "vit", "vit": {"pool": "max"}}})"
+                              << "model.vit.pool"
                               << "max";
-    QTest::newRow("vit dropout") << R"({"model": {"vit": {"dropout": 1.5}}})" << "model.vit.dropout" << "<= 0.99";
-    QTest::newRow("vit heads") << R"({"model": {"vit": {"heads": 0}}})" << "model.vit.heads" << ">= 1";
+    QTest::newRow("vit dropout") << R"({"model": {"vit": {"dropout": 1.5}}})"
+                                 << "model.vit.dropout"
+                                 << "<= 0.99";
+    QTest::newRow("vit heads") << R"({"model": {"vit": {"heads": 0}}})"
+                               << "model.vit.heads"
+                               << ">= 1";
     QTest::newRow("vit dim and heads") << R"({"model": {"encoder": "vit", "vit": {"dim": 100, "heads": 3}}})"
-                                       << "model.vit.dim" << "not a multiple of model.vit.heads (3)";
-    QTest::newRow("vit unknown key") << R"({"model": {"vit": {"depth": 6}}})" << "model.vit.depth" << "unknown";
+                                       << "model.vit.dim"
+                                       << "not a multiple of model.vit.heads (3)";
+    QTest::newRow("vit unknown key") << R"({"model": {"vit": {"depth": 6}}})"
+                                     << "model.vit.depth"
+                                     << "unknown";
     QTest::newRow("bad augmentation preset") << R"({"augmentation": {"preset": "strong"}})"
-                                             << "augmentation.preset" << "strong";
+                                             << "augmentation.preset"
+                                             << "strong";
   }
   void invalidValuesAreReportedByPath() {
     QFETCH(QString, document);
@@ -113,8 +145,8 @@ private Q_SLOTS:
   }
 
   void everyIssueIsReportedAtOnce() {
-    const auto issues = validate_project(json::parse(
-        R"({"training": {"batch_size": 0, "epochs": 0, "optimizr": "sgd"}, "model": {"width": 0}})"));
+    const auto issues = validate_project(
+        json::parse(R"({"training": {"batch_size": 0, "epochs": 0, "optimizr": "sgd"}, "model": {"width": 0}})"));
     QCOMPARE(issues.size(), size_t{4});
   }
 

@@ -10,7 +10,7 @@ using namespace simclr;
 
 class TestRunFolder : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void createsUniqueFoldersWithConfig() {
     test::TempDir dir;
     const RunFolder a = create_run_folder(dir.path(), "my project");

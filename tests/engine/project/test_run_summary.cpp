@@ -11,18 +11,21 @@ using namespace simclr;
 
 class TestRunSummary : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void finishedRunReadsStatusAndConfig() {
     test::TempDir dir("summary");
     RunFolder run(dir / "r1");
     ProjectConfig config;
     config.training.batch_size = 64;
     run.write_config(config);
-    write_file_atomically(run.status_file(), nlohmann::json{{"state", "completed"}, {"steps_done", 390}, {"total_steps", 390},
-                                                          {"final_loss", 4.25}, {"train_seconds", 93.5},
-                                                          {"device", "CPU (2 threads)"},
-                                                          {"final_monitor", {{"knn_top1", 0.4575}}}}
-                                                .dump());
+    write_file_atomically(run.status_file(), nlohmann::json{{"state", "completed"},
+                                                            {"steps_done", 390},
+                                                            {"total_steps", 390},
+                                                            {"final_loss", 4.25},
+                                                            {"train_seconds", 93.5},
+                                                            {"device", "CPU (2 threads)"},
+                                                            {"final_monitor", {{"knn_top1", 0.4575}}}}
+                                                 .dump());
     const RunSummary s = read_run_summary(run);
     QCOMPARE(s.name, std::string("r1"));
     QCOMPARE(s.state, std::string("completed"));

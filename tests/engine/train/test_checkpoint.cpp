@@ -21,7 +21,7 @@ SimCLRModel small_model() {
 
 class TestCheckpoint : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void roundTripRestoresWeightsBuffersAndState() {
     test::TempDir dir;
     torch::manual_seed(1);

@@ -21,7 +21,7 @@ torch::Tensor tiny_gradient_loss(const torch::Tensor& w) {
 class TestLossScaler : public QObject {
   Q_OBJECT
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void float16GradientsUnderflowWithoutScaling() {
     auto w = torch::ones({4}, torch::requires_grad());
     LossScaler off(false);

@@ -9,7 +9,7 @@ using namespace simclr;
 
 class TestLrSchedule : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void scalingRules_data() {
     QTest::addColumn<QString>("rule");
     QTest::addColumn<int>("batch");
@@ -30,9 +30,9 @@ private Q_SLOTS:
     const LrSchedule s(1.0, 10, 110, "cosine");
     QVERIFY(std::abs(s.at(0) - 0.1) < 1e-12);
     QVERIFY(std::abs(s.at(4) - 0.5) < 1e-12);
-    QVERIFY(std::abs(s.at(10) - 1.0) < 1e-12);       // peak right after warm-up
-    QVERIFY(std::abs(s.at(60) - 0.5) < 1e-12);       // half-way through the decay: cos(pi/2)
-    QVERIFY(std::abs(s.at(110)) < 1e-12);            // end of the decay
+    QVERIFY(std::abs(s.at(10) - 1.0) < 1e-12);  // peak right after warm-up
+    QVERIFY(std::abs(s.at(60) - 0.5) < 1e-12);  // half-way through the decay: cos(pi/2)
+    QVERIFY(std::abs(s.at(110)) < 1e-12);       // end of the decay
     for (int64_t i = 11; i < 110; ++i) QVERIFY(s.at(i) <= s.at(i - 1));
   }
 

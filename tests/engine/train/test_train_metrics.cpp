@@ -11,11 +11,10 @@ using namespace simclr;
 
 class TestTrainMetrics : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void csvTables() {
     const std::vector<nlohmann::json> records{
-        to_json(StepMetrics{1, 0.5, 5.25, 1e-3, 100, 1, 2, 0.25}),
-        to_json(MonitorMetrics{1, 0.5, 200, 0.4575}),
+        to_json(StepMetrics{1, 0.5, 5.25, 1e-3, 100, 1, 2, 0.25}), to_json(MonitorMetrics{1, 0.5, 200, 0.4575}),
         nlohmann::json{{"type", "step"}, {"step", 2}, {"loss", 4.5}},  // fields missing: defaults
         nlohmann::json{{"type", "other"}}};
     const QStringList steps = QString::fromStdString(metrics_csv(records, "step")).split('\n', Qt::SkipEmptyParts);
@@ -30,7 +29,8 @@ private Q_SLOTS:
     QCOMPARE(steps[2].split(',')[loss], QStringLiteral("4.5"));
     const QStringList monitor = QString::fromStdString(metrics_csv(records, "monitor")).split('\n', Qt::SkipEmptyParts);
     QCOMPARE(monitor.size(), 2);
-    QCOMPARE(monitor[1].split(',')[monitor[0].split(',').indexOf(QStringLiteral("knn_top1"))], QStringLiteral("0.4575"));
+    QCOMPARE(monitor[1].split(',')[monitor[0].split(',').indexOf(QStringLiteral("knn_top1"))],
+             QStringLiteral("0.4575"));
     QCOMPARE(QString::fromStdString(metrics_csv({}, "monitor")).count('\n'), 1);  // header only
     QVERIFY_THROWS_EXCEPTION(ConfigError, metrics_csv(records, "steps"));
   }

@@ -23,7 +23,7 @@ TORCH_MODULE(Tiny);
 
 class TestTrainOptimizer : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void larsExcludesBiasesAndNormParameters() {
     Tiny model;
     QVERIFY(!excluded_from_lars("fc.weight", model->fc->weight));

@@ -46,7 +46,7 @@ class TestTrainer : public QObject {
   Q_OBJECT
   test::TempDir data_{"simclr-trainer-data"};
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { test::write_cifar10_folder(data_.path(), 16, 40, 11); }
 
   void trainsAndFillsTheRunFolder() {
@@ -125,8 +125,9 @@ private Q_SLOTS:
     const TrainResult second = train(p, resume, timing, StopToken());
     QCOMPARE(QString::fromStdString(second.state), QStringLiteral("completed"));
     // The training time counts both parts.
-    QVERIFY2(std::abs(second.train_seconds - (first.train_seconds + resumed_seconds)) < 1e-6,
-             qPrintable(QString("%1 != %2 + %3").arg(second.train_seconds).arg(first.train_seconds).arg(resumed_seconds)));
+    QVERIFY2(
+        std::abs(second.train_seconds - (first.train_seconds + resumed_seconds)) < 1e-6,
+        qPrintable(QString("%1 != %2 + %3").arg(second.train_seconds).arg(first.train_seconds).arg(resumed_seconds)));
     QCOMPARE(second.steps_done, int64_t{10});
     QCOMPARE(second.final_loss, straight.final_loss);
 

@@ -20,9 +20,9 @@
 #include "widgets/image_grid.h"
 
 using namespace simclr;
+using nlohmann::json;
 using simclr::gui::AugmentationPreview;
 using simclr::gui::ProjectDocument;
-using nlohmann::json;
 
 // Views are made on the panel's thread: wait until the newest set is shown.
 #define SETTLE(panel) QTRY_VERIFY(!(panel).isBusy())
@@ -41,11 +41,12 @@ int64_t datasetIndex(const ImageDataset& ds, const QImage& image) {
 // float [C, H, W] in [0, 1] as the bytes a view image must hold.
 QImage expectedImage(const torch::Tensor& view) {
   const auto bytes = view.mul(255).round().clamp(0, 255).to(torch::kByte).contiguous();
-  return gui::imageFromPlanar(bytes.data_ptr<uint8_t>(), int(bytes.size(0)), int(bytes.size(1)),
-                              int(bytes.size(2)));
+  return gui::imageFromPlanar(bytes.data_ptr<uint8_t>(), int(bytes.size(0)), int(bytes.size(1)), int(bytes.size(2)));
 }
 
-QImage mirrored(const QImage& image) { return image.mirrored(true, false); }
+QImage mirrored(const QImage& image) {
+  return image.mirrored(true, false);
+}
 
 // RGB QImages of one size as the uint8 [B, 3, H, W] batch the trainer would augment.
 torch::Tensor batchOf(const QVector<QImage>& images) {
@@ -82,14 +83,13 @@ class TestAugmentationPreview : public QObject {
     return QString::fromStdString(file.string());
   }
 
-
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     dir_ = new test::TempDir("augpreview");
     qunsetenv("SIMCLR_DATA_DIR");
     qputenv("XDG_DATA_HOME", QByteArray::fromStdString((*dir_ / "xdg").string()));
     qputenv("XDG_CACHE_HOME", QByteArray::fromStdString((*dir_ / "xdg-cache").string()));  // image-folder caches
-    data_ = test::write_cifar10_folder(*dir_ / "cifar", 10, 10, 11);  // 50 training images
+    data_ = test::write_cifar10_folder(*dir_ / "cifar", 10, 10, 11);                       // 50 training images
   }
   void cleanupTestCase() { delete dir_; }
 
@@ -161,7 +161,8 @@ private Q_SLOTS:
           std::filesystem::create_directories(root / split / cls);
           QImage image(50, 30 + 10 * i, QImage::Format_RGB32);
           image.fill(QColor(cls[0] == 'a' ? 210 : 30, 60 * i, 120));
-          QVERIFY(image.save(QString::fromStdString((root / split / cls / ("img" + std::to_string(i) + ".png")).string())));
+          QVERIFY(
+              image.save(QString::fromStdString((root / split / cls / ("img" + std::to_string(i) + ".png")).string())));
         }
     json p = to_json(ProjectConfig{});
     p["dataset"] = {{"name", "image-folder"}, {"path", root.string()}, {"image_size", 28}};

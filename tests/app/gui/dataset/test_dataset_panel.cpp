@@ -19,9 +19,9 @@
 #include "widgets/image_grid.h"
 
 using namespace simclr;
+using nlohmann::json;
 using simclr::gui::DatasetPanel;
 using simclr::gui::ProjectDocument;
-using nlohmann::json;
 
 class TestDatasetPanel : public QObject {
   Q_OBJECT
@@ -37,7 +37,7 @@ class TestDatasetPanel : public QObject {
     return QString::fromStdString(file.string());
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     dir_ = new test::TempDir("datasetpanel");
     // Nothing outside the test's folder may be found: no real data dir, an empty XDG home.
@@ -163,7 +163,8 @@ private Q_SLOTS:
     QVERIFY(!panel.summary().samples.isEmpty());
     QCOMPARE(panel.summary().samples.first().size(), QSize(24, 24));
     QCOMPARE(panel.summary().skippedFiles.size(), 1);
-    QVERIFY2(panel.summary().skippedFiles.first().contains("broken.png"), qPrintable(panel.summary().skippedFiles.first()));
+    QVERIFY2(panel.summary().skippedFiles.first().contains("broken.png"),
+             qPrintable(panel.summary().skippedFiles.first()));
 
     doc.setValue("/dataset/image_size", 40);
     QTRY_COMPARE_WITH_TIMEOUT(panel.summary().width, 40, 20000);

@@ -25,10 +25,16 @@ using simclr::test::LocalHttpServer;
 namespace fs = std::filesystem;
 
 namespace {
-QString q(const fs::path& p) { return QString::fromStdString(p.string()); }
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const fs::path& p) {
+  return QString::fromStdString(p.string());
+}
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
-bool isEmptyOrMissing(const fs::path& dir) { return !fs::exists(dir) || fs::is_empty(dir); }
+bool isEmptyOrMissing(const fs::path& dir) {
+  return !fs::exists(dir) || fs::is_empty(dir);
+}
 }  // namespace
 
 class TestDownloadDialog : public QObject {
@@ -42,7 +48,7 @@ class TestDownloadDialog : public QObject {
     QTest::mouseClick(dialog.findChild<QPushButton*>("downloadStart"), Qt::LeftButton);
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     if (!download_supported() || !test::have_archive_writer()) QSKIP("built without download support");
     archive_ = test::make_tar_gz(test::cifar10_archive_entries(10, 10, 3));
@@ -167,7 +173,7 @@ private Q_SLOTS:
       dialog.setDestinationDir(q(*dir_ / "a"));
       startWithButton(dialog);
       QTRY_VERIFY(dialog.progressBar()->value() > 0);
-      dialog.reject();  // Esc or the window's close button
+      dialog.reject();              // Esc or the window's close button
       QVERIFY(dialog.isVisible());  // stays until the worker has stopped
       QTRY_VERIFY(!dialog.isVisible());
       QCOMPARE(dialog.state(), DownloadDialog::State::Cancelled);

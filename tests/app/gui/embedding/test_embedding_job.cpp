@@ -33,10 +33,8 @@ class TestEmbeddingJob : public QObject {
     return s;
   }
 
-private Q_SLOTS:
-  void initTestCase() {
-    runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string());
-  }
+ private Q_SLOTS:
+  void initTestCase() { runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string()); }
 
   void computesStatesAndSavesASubset() {
     EmbeddingJob job;

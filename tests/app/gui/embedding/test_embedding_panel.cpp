@@ -36,10 +36,8 @@ class TestEmbeddingPanel : public QObject {
     return nullptr;
   }
 
-private Q_SLOTS:
-  void initTestCase() {
-    runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string());
-  }
+ private Q_SLOTS:
+  void initTestCase() { runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string()); }
 
   void computeClickAndFollowNeighbours() {
     EmbeddingPanel panel;
@@ -85,7 +83,8 @@ private Q_SLOTS:
     scatter->resetView();
     const int point = 4;
     const qint64 row = panel.layout().indices[point];
-    QTest::mouseClick(scatter->findChild<QWidget*>(QStringLiteral("embeddingPlot")), Qt::LeftButton, Qt::NoModifier, scatter->pixelOf(point));
+    QTest::mouseClick(scatter->findChild<QWidget*>(QStringLiteral("embeddingPlot")), Qt::LeftButton, Qt::NoModifier,
+                      scatter->pixelOf(point));
     // Another point may be drawn at the same pixel; the click picks the nearest one.
     const int picked = scatter->selectedIndex();
     QVERIFY(picked >= 0);

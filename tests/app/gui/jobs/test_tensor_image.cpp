@@ -10,7 +10,7 @@ using namespace simclr;
 class TestTensorImage : public QObject {
   Q_OBJECT
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void rgbPlanesBecomePixels() {
     // 2 x 3 image; red plane 0..5, green 10..15, blue 20..25.
     std::vector<uint8_t> px(18);

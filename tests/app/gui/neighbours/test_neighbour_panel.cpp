@@ -33,8 +33,7 @@ class TestNeighbourPanel : public QObject {
   test::TempDir dir_{"gui-neighbour-panel"};
   QString runDir_;
 
-  static void compare(const widgets::NeighbourList& shown, const std::vector<Neighbour>& expected,
-                      int64_t queryLabel) {
+  static void compare(const widgets::NeighbourList& shown, const std::vector<Neighbour>& expected, int64_t queryLabel) {
     QCOMPARE(shown.neighbours.size(), qsizetype(expected.size()));
     for (size_t i = 0; i < expected.size(); ++i) {
       const auto& e = shown.neighbours[qsizetype(i)];
@@ -45,7 +44,7 @@ class TestNeighbourPanel : public QObject {
     }
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 9).string()); }
 
   void browsesNeighboursInTheBackground() {
@@ -75,7 +74,8 @@ private Q_SLOTS:
     QVERIFY(browser->sideLabel(0)->text().contains(QString::number(mean, 'f', 3)));
 
     // Click the second neighbour: it becomes the query.
-    QTest::mouseClick(browser->grid(0)->viewport(), Qt::LeftButton, Qt::NoModifier, browser->grid(0)->cellRect(1).center());
+    QTest::mouseClick(browser->grid(0)->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      browser->grid(0)->cellRect(1).center());
     const qint64 next = expected[1].index;
     QTRY_VERIFY_WITH_TIMEOUT(browser->result().request.index == next, 60000);
     QVERIFY(browser->canGoBack());
@@ -84,7 +84,8 @@ private Q_SLOTS:
     browser->setSearchSplit(QStringLiteral("train"));
     browser->setFeatures(QStringLiteral("both"));
     QTRY_VERIFY_WITH_TIMEOUT(browser->result().request.features == QLatin1String("both") &&
-                                 browser->result().request.searchSplit == QLatin1String("train"), 60000);
+                                 browser->result().request.searchSplit == QLatin1String("train"),
+                             60000);
     const NeighbourResult& both = browser->result();
     QCOMPARE(both.lists.size(), 2);
     const int64_t label = test.labels[next].item<int64_t>();
@@ -92,7 +93,8 @@ private Q_SLOTS:
     compare(both.lists[1], trainZ.query(NeighbourIndex(test.z).normalised_bank()[next], 5), label);
     const NeighbourIndex trainH(train.h, train.labels);
     compare(both.lists[0], trainH.query(NeighbourIndex(test.h).normalised_bank()[next], 5), label);
-    const double trainMeanZ = mean_precision_at_k(trainZ.search(NeighbourIndex(test.z).normalised_bank(), 5), test.labels);
+    const double trainMeanZ =
+        mean_precision_at_k(trainZ.search(NeighbourIndex(test.z).normalised_bank(), 5), test.labels);
     QTRY_VERIFY_WITH_TIMEOUT(browser->meanPrecision(QStringLiteral("z")) >= 0, 60000);
     QVERIFY(std::abs(browser->meanPrecision(QStringLiteral("z")) - trainMeanZ) < 1e-9);
 
@@ -120,7 +122,8 @@ private Q_SLOTS:
     options.hardest = 8;
     const PositivePairResult engine = positive_pair(run, 7, options);
     QCOMPARE(pair->result().rank, int(engine.rank));
-    QCOMPARE(pair->rankLabel()->text(), QStringLiteral("rank %1 of %2").arg(engine.rank).arg(2 * options.batch_size - 1));
+    QCOMPARE(pair->rankLabel()->text(),
+             QStringLiteral("rank %1 of %2").arg(engine.rank).arg(2 * options.batch_size - 1));
     QVERIFY(std::abs(pair->result().similarity - engine.positive_similarity) < 1e-5);
     QCOMPARE(pair->negativesGrid()->count(), 8);
     QCOMPARE(pair->result().hardest[0].index, qint64(engine.hardest[0].index));

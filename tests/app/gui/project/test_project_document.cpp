@@ -14,7 +14,7 @@ class TestProjectDocument : public QObject {
   Q_OBJECT
   static QString q(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void openEditSaveRoundTrip() {
     test::TempDir dir("doc");
     test::write_tiny_project(dir / "p.json", dir / "data");

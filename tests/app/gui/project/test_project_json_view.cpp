@@ -13,9 +13,9 @@
 #include "tests/support/temp_dir.h"
 
 using namespace simclr;
+using nlohmann::json;
 using simclr::gui::ProjectDocument;
 using simclr::gui::ProjectJsonView;
-using nlohmann::json;
 
 class TestProjectJsonView : public QObject {
   Q_OBJECT
@@ -29,7 +29,7 @@ class TestProjectJsonView : public QObject {
     edit->insertPlainText(text);  // typing it key by key would auto-repeat braces nowhere, but is slow
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void init() {
     dir_ = new test::TempDir("jsonview");
     json p = to_json(ProjectConfig{});
@@ -66,7 +66,7 @@ private Q_SLOTS:
     QCOMPARE(doc_->json(), before);
     QVERIFY(!doc_->isModified());
     QCOMPARE(view.editor()->textCursor().blockNumber(), 3);  // the cursor waits at the error
-    QVERIFY(view.hasPendingEdits());                          // the text is kept for fixing
+    QVERIFY(view.hasPendingEdits());                         // the text is kept for fixing
   }
 
   void validJsonReplacesTheDocument() {

@@ -20,13 +20,15 @@
 #include "tests/widgets/widget_shots.h"
 
 using namespace simclr;
+using nlohmann::json;
 using simclr::gui::ProjectDocument;
 using simclr::gui::ProjectForm;
-using nlohmann::json;
 
 namespace {
 
-QString q(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+QString q(const std::filesystem::path& p) {
+  return QString::fromStdString(p.string());
+}
 
 json sampleProject() {
   json p = to_json(ProjectConfig{});
@@ -71,7 +73,7 @@ class TestProjectForm : public QObject {
   test::TempDir* dir_ = nullptr;
   std::filesystem::path file_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void init() {
     dir_ = new test::TempDir("form");
     file_ = *dir_ / "project.json";
@@ -153,14 +155,29 @@ private Q_SLOTS:
 
   void invalidValuesShowMessagesNextToTheirSetting_data() {
     QTest::addColumn<QString>("path");
-    QTest::addColumn<QString>("bad");    // typed into the field
+    QTest::addColumn<QString>("bad");  // typed into the field
     QTest::addColumn<QString>("good");
     QTest::addColumn<QString>("message");
-    QTest::newRow("batch size 1") << "training.batch_size" << "1" << "32" << ">= 2";
-    QTest::newRow("temperature 0") << "training.temperature" << "0" << "0.2" << "> 0";
-    QTest::newRow("momentum 2") << "training.momentum" << "2" << "0.9" << "<= 1";
-    QTest::newRow("layers 12") << "model.projection.layers" << "12" << "3" << "<= 8";
-    QTest::newRow("device") << "training.device" << "gpu" << "cuda:1" << "not auto, cpu, cuda";
+    QTest::newRow("batch size 1") << "training.batch_size"
+                                  << "1"
+                                  << "32"
+                                  << ">= 2";
+    QTest::newRow("temperature 0") << "training.temperature"
+                                   << "0"
+                                   << "0.2"
+                                   << "> 0";
+    QTest::newRow("momentum 2") << "training.momentum"
+                                << "2"
+                                << "0.9"
+                                << "<= 1";
+    QTest::newRow("layers 12") << "model.projection.layers"
+                               << "12"
+                               << "3"
+                               << "<= 8";
+    QTest::newRow("device") << "training.device"
+                            << "gpu"
+                            << "cuda:1"
+                            << "not auto, cpu, cuda";
   }
   void invalidValuesShowMessagesNextToTheirSetting() {
     QFETCH(QString, path);
@@ -264,7 +281,8 @@ private Q_SLOTS:
     ops->selectAll();
     QTest::keyClicks(ops, "[{\"op\": }]");  // broken: stays in the editor, located
     QTest::mouseClick(apply, Qt::LeftButton);
-    QVERIFY2(form.issueTextFor("augmentation").contains("Line 1, column"), qPrintable(form.issueTextFor("augmentation")));
+    QVERIFY2(form.issueTextFor("augmentation").contains("Line 1, column"),
+             qPrintable(form.issueTextFor("augmentation")));
     QCOMPARE(doc.value("/augmentation/ops"), json::parse(R"([{"op": "horizontal_flip", "p": 0.25}])"));
 
     QTest::keyClick(preset, Qt::Key_Home);  // back to a preset: "none"

@@ -25,10 +25,8 @@ class TestEvaluationController : public QObject {
     return finished.isEmpty() ? EvaluationOutcome{} : finished.first().first().value<EvaluationOutcome>();
   }
 
-private Q_SLOTS:
-  void initTestCase() {
-    runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string());
-  }
+ private Q_SLOTS:
+  void initTestCase() { runDir_ = QString::fromStdString(test::train_tiny_run(dir_.path(), 5).string()); }
 
   void evaluatesARunOnItsFullSplits() {
     EvaluationController controller;

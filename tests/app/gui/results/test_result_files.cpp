@@ -17,18 +17,18 @@ using namespace simclr::test;
 class TestResultFiles : public QObject {
   Q_OBJECT
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void parseCsv_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QVector<QStringList>>("records");
     QTest::newRow("plain") << QStringLiteral("a,b\n1,2\n") << QVector<QStringList>{{"a", "b"}, {"1", "2"}};
-    QTest::newRow("no final newline, CRLF") << QStringLiteral("a,b\r\n1,2")
-                                            << QVector<QStringList>{{"a", "b"}, {"1", "2"}};
+    QTest::newRow("no final newline, CRLF")
+        << QStringLiteral("a,b\r\n1,2") << QVector<QStringList>{{"a", "b"}, {"1", "2"}};
     QTest::newRow("empty fields") << QStringLiteral("a,,c\n,\n") << QVector<QStringList>{{"a", "", "c"}, {"", ""}};
     QTest::newRow("quotes") << QStringLiteral("\"x, y\",\"say \"\"hi\"\"\"\n")
                             << QVector<QStringList>{{"x, y", "say \"hi\""}};
-    QTest::newRow("line break in quotes") << QStringLiteral("\"one\ntwo\",3\n")
-                                          << QVector<QStringList>{{"one\ntwo", "3"}};
+    QTest::newRow("line break in quotes")
+        << QStringLiteral("\"one\ntwo\",3\n") << QVector<QStringList>{{"one\ntwo", "3"}};
     QTest::newRow("blank lines skipped") << QStringLiteral("a\n\n\nb\n") << QVector<QStringList>{{"a"}, {"b"}};
   }
   void parseCsv() {
@@ -53,7 +53,8 @@ private Q_SLOTS:
     for (const char* name : {"figure10-step-999.csv", "figure10-step-1000.csv", "figure10-step-5000.json",
                              "figure10-step-x.csv", "knn-h-step-9999.csv"})
       writeFile(dir.filePath(QStringLiteral("evaluation/") + QLatin1String(name)), "x");
-    QCOMPARE(QFileInfo(newestEvaluationFile(dir.path(), QStringLiteral("figure10-step-"), QStringLiteral(".csv"))).fileName(),
+    QCOMPARE(QFileInfo(newestEvaluationFile(dir.path(), QStringLiteral("figure10-step-"), QStringLiteral(".csv")))
+                 .fileName(),
              QStringLiteral("figure10-step-1000.csv"));
   }
 
@@ -137,7 +138,8 @@ private Q_SLOTS:
   void encoderLabelsAndBestAccuracy() {
     QTemporaryDir dir;
     const QString vit = dir.filePath(QStringLiteral("vit"));
-    writeRun(vit, "{\"encoder\": \"vit\", \"vit\": {\"heads\": 8, \"layers\": 8, \"patch_size\": 4, \"dim\": 192}}", 512, 0.3);
+    writeRun(vit, "{\"encoder\": \"vit\", \"vit\": {\"heads\": 8, \"layers\": 8, \"patch_size\": 4, \"dim\": 192}}",
+             512, 0.3);
     const EncoderLabel v = readEncoderLabel(vit);
     QVERIFY(v.isVit);
     QCOMPARE(v.text, QStringLiteral("ViT 8/8 (patch 4, dim 192)"));
@@ -157,7 +159,8 @@ private Q_SLOTS:
     QCOMPARE(a.top1, 55.0);
     QCOMPARE(a.step, 100);
     QCOMPARE(a.metric, QStringLiteral("kNN top-1 (full test split)"));
-    writeFile(resnet + "/evaluation/finetune-step-00000100.json", "{\"results\": {\"test_top1\": 0.61}, \"step\": 100}");
+    writeFile(resnet + "/evaluation/finetune-step-00000100.json",
+              "{\"results\": {\"test_top1\": 0.61}, \"step\": 100}");
     a = readBestRunAccuracy(resnet);
     QCOMPARE(a.top1, 61.0);
     QCOMPARE(a.metric, QStringLiteral("fine-tune test top-1"));

@@ -24,7 +24,8 @@ using namespace simclr::test;
 
 namespace {
 const QByteArray kResNet = "{\"encoder\": \"resnet18\", \"width\": 16}";
-const QByteArray kVit = "{\"encoder\": \"vit\", \"vit\": {\"heads\": 6, \"layers\": 6, \"patch_size\": 16, \"dim\": 768}}";
+const QByteArray kVit =
+    "{\"encoder\": \"vit\", \"vit\": {\"heads\": 6, \"layers\": 6, \"patch_size\": 16, \"dim\": 768}}";
 
 QVector<double> values(const simclr::widgets::AccuracyBarChart* chart, int series) {
   return chart->series().value(series).values;
@@ -36,7 +37,7 @@ class TestResultsPanel : public QObject {
   QTemporaryDir dir_;
   QString root_, runA_, runVit_, runBad_;
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(dir_.isValid());
     root_ = dir_.filePath(QStringLiteral("runs"));
@@ -54,8 +55,9 @@ private Q_SLOTS:
     // Not a finished run: no status, no accuracy; its Figure 10 file is damaged.
     writeFile(runBad_ + "/config.json", "{\"model\": " + kResNet + "}");
     writeFile(runBad_ + "/evaluation/figure10-step-00000010.csv",
-              kFigure10Header + "raw,Raw pixels,3072,50000,10000,81.5,51.2,35.77,0,0,10,512,20,0.001,256,0,50,10000,x\n"
-                                "h,SimCLR h,128,50000,10000,57.6,fifty,,0,0,10,512,20,0.001,256,0,50,10000,x\n");
+              kFigure10Header +
+                  "raw,Raw pixels,3072,50000,10000,81.5,51.2,35.77,0,0,10,512,20,0.001,256,0,50,10000,x\n"
+                  "h,SimCLR h,128,50000,10000,57.6,fifty,,0,0,10,512,20,0.001,256,0,50,10000,x\n");
   }
 
   void figure10OfTheSelectedRun() {

@@ -8,7 +8,7 @@ using namespace simclr::gui;
 
 class TestAppSettings : public QObject {
   Q_OBJECT
-private Q_SLOTS:
+ private Q_SLOTS:
   void defaultsUntilSet() {
     simclr::test::TempDir dir("settings");
     AppSettings s(QString::fromStdString((dir / "s.ini").string()));
@@ -36,7 +36,8 @@ private Q_SLOTS:
   void recentProjectsAreUniqueNewestFirstAndCapped() {
     simclr::test::TempDir dir("settings");
     AppSettings s(QString::fromStdString((dir / "s.ini").string()));
-    for (int i = 0; i < AppSettings::kMaxRecentProjects + 3; ++i) s.addRecentProject(QStringLiteral("/p/%1.json").arg(i));
+    for (int i = 0; i < AppSettings::kMaxRecentProjects + 3; ++i)
+      s.addRecentProject(QStringLiteral("/p/%1.json").arg(i));
     s.addRecentProject(QStringLiteral("/p/5.json"));
     const QStringList recent = s.value(settings::RecentProjects);
     QCOMPARE(recent.size(), AppSettings::kMaxRecentProjects);

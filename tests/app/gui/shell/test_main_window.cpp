@@ -56,7 +56,7 @@ class TestMainWindow : public QObject {
     return dir_ / folder / "sweep.json";
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() {
     test::write_cifar10_folder(dir_ / "data", 16, 40, 3);
     ProjectConfig p = test::tiny_project(dir_ / "data");
@@ -74,7 +74,8 @@ private Q_SLOTS:
     QVERIFY(window.action(QStringLiteral("startTraining"))->isEnabled());
     QCOMPARE(settings->value(settings::RecentProjects).value(0), QFileInfo(projectFile_).absoluteFilePath());
     QCOMPARE(window.runsPanel()->runsRoot(), q(dir_ / "runs"));
-    for (const char* dock : {"projectDock", "datasetDock", "runsDock", "logDock", "augmentationsDock", "embeddingsDock"})
+    for (const char* dock :
+         {"projectDock", "datasetDock", "runsDock", "logDock", "augmentationsDock", "embeddingsDock"})
       QVERIFY2(window.findChild<QDockWidget*>(QString::fromLatin1(dock)), dock);
   }
 

@@ -32,7 +32,7 @@ class TestScreenshot : public QObject {
     return total ? double(best) / total : 1.0;
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void trainsAFewStepsAndSavesANonBlankWindow() {
     const QDir out(QStringLiteral(SIMCLR_SCREENSHOT_OUTPUT_DIR));
     QVERIFY(out.mkpath(QStringLiteral(".")));
@@ -72,9 +72,8 @@ private Q_SLOTS:
     QProcess app;
     app.setProcessEnvironment(env);
     app.setProcessChannelMode(QProcess::ForwardedChannels);
-    app.start(QStringLiteral(SIMCLR_WORKBENCH_EXE),
-              {project, QStringLiteral("--start"), QStringLiteral("--max-steps"), QStringLiteral("4"),
-               QStringLiteral("--screenshot"), png});
+    app.start(QStringLiteral(SIMCLR_WORKBENCH_EXE), {project, QStringLiteral("--start"), QStringLiteral("--max-steps"),
+                                                     QStringLiteral("4"), QStringLiteral("--screenshot"), png});
     QVERIFY2(app.waitForStarted(), qPrintable(app.errorString()));
     QVERIFY2(app.waitForFinished(20 * 60 * 1000), "the workbench did not finish its run");
     QCOMPARE(app.exitStatus(), QProcess::NormalExit);

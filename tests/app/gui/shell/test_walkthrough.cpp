@@ -100,7 +100,7 @@ class TestWalkthrough : public QObject {
 
   static QString q(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void newUserWalkthroughNeverBlocks() {
     const QByteArray data = qgetenv("SIMCLR_DATA_DIR");
     if (data.isEmpty() || !QFileInfo::exists(QString::fromLocal8Bit(data) + QStringLiteral("/cifar-10-batches-bin")))
@@ -267,8 +267,8 @@ private Q_SLOTS:
 
     latency.stop();
     const double median = log.quantile(0.5), p99 = log.quantile(0.99), worst = log.quantile(1.0);
-    qInfo("event-loop latency over the walkthrough: median %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)",
-          median, p99, worst, int(log.ms.size()));
+    qInfo("event-loop latency over the walkthrough: median %.1f ms, p99 %.1f ms, max %.1f ms (%d samples)", median, p99,
+          worst, int(log.ms.size()));
     QVERIFY(log.ms.size() > 50);
     QVERIFY2(worst < 1000, qPrintable(QStringLiteral("the interface stalled for %1 ms").arg(worst)));
   }

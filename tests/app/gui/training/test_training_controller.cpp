@@ -21,7 +21,7 @@ class TestTrainingController : public QObject {
     return finished.isEmpty() ? TrainingOutcome{} : finished.first().first().value<TrainingOutcome>();
   }
 
-private Q_SLOTS:
+ private Q_SLOTS:
   void initTestCase() { test::write_cifar10_folder(data_.path(), 16, 40, 5); }
 
   void completesAndReportsEveryStep() {
@@ -30,7 +30,8 @@ private Q_SLOTS:
     QSignalSpy steps(&controller, &TrainingController::stepReported);
     QSignalSpy monitors(&controller, &TrainingController::monitorReported);
     QSignalSpy finished(&controller, &TrainingController::finished);
-    const QString runDir = controller.start(test::tiny_project(data_.path()), {}, QString::fromStdString(runs.path().string()));
+    const QString runDir =
+        controller.start(test::tiny_project(data_.path()), {}, QString::fromStdString(runs.path().string()));
     QCOMPARE(controller.state(), TrainingController::State::Running);
     const TrainingOutcome outcome = waitForOutcome(finished);
     QCOMPARE(outcome.state, QStringLiteral("completed"));
