@@ -114,3 +114,45 @@ std::vector<RunFolder> list_runs(const fs::path& root) {
 }
 
 }  // namespace simclr
+
+namespace simclr {
+
+namespace {
+
+// Settings that may change between a run and its resumption without changing its result.
+bool non_binding(const std::string& path) {
+  static const char* free[] = {"/name",
+                               "/description",
+                               "/dataset/path",
+                               "/training/max_steps",
+                               "/training/checkpoint_every_steps",
+                               "/training/device",
+                               "/training/threads",
+                               "/evaluation",
+                               "/sweep",
+                               "/profiles"};
+  for (const char* prefix : free)
+    if (path.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> binding_differences(const ProjectConfig& saved, const ProjectConfig& project) {
+  std::vector<std::string> out;
+  for (const auto& op : nlohmann::json::diff(to_json(saved), to_json(project))) {
+    const std::string path = op.value("path", "");
+    if (!non_binding(path)) out.push_back(path);
+  }
+  return out;
+}
+
+void check_resumable(const RunFolder& run, const ProjectConfig& project) {
+  const auto differences = binding_differences(run.read_config(), project);
+  if (differences.empty()) return;
+  std::string list;
+  for (const auto& d : differences) list += (list.empty() ? "" : ", ") + d.substr(1);
+  throw ConfigError("cannot resume " + run.dir().string() + ": the project differs from the run's config in " + list);
+}
+
+}  // namespace simclr

@@ -34,6 +34,14 @@ class RunFolder {
   std::filesystem::path dir_;
 };
 
+// The settings in which `project` differs from a run's saved config that change what the
+// run computes (JSON pointers, "/training/batch_size"). Names, paths, step limits, the
+// device, thread count and evaluation may change between a run and its resumption.
+std::vector<std::string> binding_differences(const ProjectConfig& saved, const ProjectConfig& project);
+
+// Throws ConfigError naming every binding difference when `project` cannot resume `run`.
+void check_resumable(const RunFolder& run, const ProjectConfig& project);
+
 // The step a checkpoint's file name records ("step-00000040.pt" -> 40), or -1.
 int64_t checkpoint_step(const std::filesystem::path& file);
 

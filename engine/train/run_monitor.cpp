@@ -1,0 +1,40 @@
+#include "engine/train/run_monitor.h"
+
+#include <cstdio>
+
+namespace simclr {
+
+MonitorMetrics monitor_run(RunState& s, int64_t at_step, const TrainCallbacks& callbacks, const StopToken& stop) {
+  MonitorMetrics m = s.monitor->evaluate(s.model, at_step, double(at_step) / s.steps_per_epoch, callbacks, stop);
+  s.metrics->write(to_json(m));
+  if (callbacks.on_monitor) callbacks.on_monitor(m);
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "step %lld: kNN top-1 %.2f%% (k=%lld), %.2f%% (k=10), alignment %.3f, "
+                "uniformity %.3f, z std %.4f, effective rank %.1f",
+                static_cast<long long>(at_step), 100 * m.knn_top1, static_cast<long long>(m.knn_k),
+                100 * m.knn_top1_k10, m.alignment, m.uniformity, m.z_std, m.h_effective_rank);
+  callbacks.log(LogLevel::Info, line);
+  return m;
+}
+
+bool monitor_due(const RunState& s) {
+  if (!s.monitor || s.step % s.steps_per_epoch != 0) return false;
+  return (s.step / s.steps_per_epoch) % s.project.evaluation.knn_every_epochs == 0 || s.step == s.total_steps;
+}
+
+void measure_initial_monitor(RunState& s, const TrainCallbacks& callbacks, const StopToken& stop) {
+  if (s.monitor && s.project.evaluation.knn_at_start && s.step == 0)
+    s.result.initial_monitor = monitor_run(s, 0, callbacks, stop);
+  if (!s.opened.resuming()) return;
+  for (const auto& record : read_metrics(s.opened.folder.metrics_file()))
+    if (record.value("type", "") == "monitor" && record.value("step", int64_t{-1}) == 0) {
+      MonitorMetrics m;
+      m.knn_k = record.value("knn_k", int64_t{0});
+      m.knn_top1 = record.value("knn_top1", 0.0);
+      m.knn_top1_k10 = record.value("knn_top1_k10", 0.0);
+      s.result.initial_monitor = m;
+    }
+}
+
+}  // namespace simclr

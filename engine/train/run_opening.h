@@ -1,0 +1,23 @@
+#pragma once
+// The first step of a run: a new run folder holding the resolved config, or the folder of
+// the run being resumed, after checking that the project may continue it.
+#include <filesystem>
+
+#include "engine/project/project_config.h"
+#include "engine/project/run_folder.h"
+#include "engine/train/train_options.h"
+
+namespace simclr {
+
+struct OpenedRun {
+  RunFolder folder{std::filesystem::path{}};
+  std::filesystem::path runs_root;          // where the dataset statistics are cached
+  std::filesystem::path resume_checkpoint;  // empty for a new run
+  bool resuming() const { return !resume_checkpoint.empty(); }
+};
+
+// Throws ConfigError when the run to resume differs in a binding setting or has no
+// checkpoint, or when a new run's folder cannot be made.
+OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& options);
+
+}  // namespace simclr

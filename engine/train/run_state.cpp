@@ -1,0 +1,101 @@
+#include "engine/train/run_state.h"
+
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "engine/core/device.h"
+#include "engine/core/error.h"
+#include "engine/core/seeding.h"
+#include "engine/models/parameter_count.h"
+#include "engine/project/run_summary.h"
+#include "engine/train/checkpoint.h"
+#include "engine/train/precision.h"
+
+namespace simclr {
+
+namespace {
+
+void load_data(RunState& s, const TrainCallbacks& callbacks) {
+  s.run_data = load_run_data(s.project, s.project.base_dir(), s.opened.runs_root);
+  callbacks.log(LogLevel::Info, "dataset " + s.project.dataset.name + " from " + s.run_data.data_dir.string());
+  for (const auto& warning : s.run_data.warnings) callbacks.log(LogLevel::Warning, warning);
+  const int64_t n = s.data().train.size();
+  s.batch = s.training().batch_size;
+  s.steps_per_epoch = n / s.batch;
+  if (s.steps_per_epoch < 1)
+    throw ConfigError("training.batch_size: " + std::to_string(s.batch) + " is larger than the training set (" +
+                      std::to_string(n) + " images)");
+  s.total_steps = s.training().epochs * s.steps_per_epoch;
+  s.stop_at = s.training().max_steps > 0 ? std::min(s.training().max_steps, s.total_steps) : s.total_steps;
+}
+
+// Model, optimizer, schedule. Initialisation is seeded, so runs are reproducible.
+void build_model_and_optimizer(RunState& s) {
+  const TrainingConfig& cfg = s.training();
+  s.pipeline = AugmentPipeline::from_json(s.project.augmentation);
+  torch::manual_seed(derive_seed(cfg.seed, {0}));
+  const int64_t image_size = s.pipeline.output_size(s.data().train.height());
+  s.model = build_model(s.project, s.data().train.channels(), image_size);
+  s.model->to(s.device);
+  if (cfg.channels_last) to_channels_last(*s.model);
+  s.optimizer = std::make_unique<TrainOptimizer>(cfg, s.model->named_parameters());
+  const double peak_lr = scaled_learning_rate(cfg.learning_rate, s.batch, cfg.lr_scaling);
+  const auto warmup_steps = static_cast<int64_t>(std::llround(cfg.warmup_epochs * s.steps_per_epoch));
+  s.schedule = std::make_unique<LrSchedule>(peak_lr, warmup_steps, s.total_steps, cfg.schedule);
+}
+
+void restore_checkpoint(RunState& s, const TrainCallbacks& callbacks) {
+  if (!s.opened.resuming()) return;
+  const CheckpointInfo info = load_checkpoint(s.opened.resume_checkpoint, s.model, s.optimizer.get());
+  s.step = info.step;
+  s.last_loss = info.last_loss;
+  s.last_checkpoint_step = s.step;
+  s.train_seconds = read_run_summary(s.opened.folder).train_seconds;
+  callbacks.log(LogLevel::Info,
+                "resumed from " + s.opened.resume_checkpoint.string() + " at step " + std::to_string(s.step));
+}
+
+void build_monitor(RunState& s) {
+  if (s.project.evaluation.knn_every_epochs <= 0) return;
+  EmbedOptions embed;
+  embed.batch_size = s.project.evaluation.batch_size;
+  embed.device = s.device;
+  embed.mean = s.run_data.stats.mean;
+  embed.std = s.run_data.stats.std;
+  embed.image_size = s.pipeline.output_size(s.data().train.height());
+  embed.channels_last = s.training().channels_last;
+  s.monitor.emplace(s.data(), s.project.evaluation, s.pipeline, embed, s.training().seed);
+}
+
+}  // namespace
+
+std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, OpenedRun opened,
+                                          const TrainCallbacks& callbacks) {
+  auto s = std::make_unique<RunState>();
+  s->project = project;
+  s->device = resolve_device(project.training.device);
+  s->amp_dtype = autocast_dtype(project.training.precision, s->device);
+  s->opened = std::move(opened);
+  load_data(*s, callbacks);
+  build_model_and_optimizer(*s);
+  restore_checkpoint(*s, callbacks);
+  s->metrics = std::make_unique<MetricsLog>(s->opened.folder.metrics_file(), s->opened.resuming() ? s->step : -1);
+  build_monitor(*s);
+  s->loss_fn = NTXentLoss(s->training().temperature);
+  s->scaler = LossScaler(s->amp_dtype == torch::kHalf);  // float16 only
+  s->parameters = s->model->parameters();
+
+  TrainResult& result = s->result;
+  result.run_dir = s->opened.folder.dir();
+  result.total_steps = s->total_steps;
+  result.device = describe_device(s->device);
+  result.parameters = count_parameters(*s->model);
+  callbacks.log(LogLevel::Info, "device: " + result.device + ", " + std::to_string(s->data().train.size()) +
+                                    " training images, " + std::to_string(s->steps_per_epoch) +
+                                    " steps per epoch of batch " + std::to_string(s->batch) + ", " +
+                                    std::to_string(result.parameters) + " trainable parameters");
+  return s;
+}
+
+}  // namespace simclr
