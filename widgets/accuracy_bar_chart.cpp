@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "widgets/chart_style.h"
+#include "widgets/csv_writer.h"
 #include "widgets/plot_export.h"
 #include "widgets/qcustomplot_include.h"
 
@@ -26,31 +27,31 @@ QString formatPercent(double v) {
 }  // namespace
 
 AccuracyBarChart::AccuracyBarChart(QWidget* parent) : QWidget(parent) {
-  m_plot = makeTitledPlot(this, QStringLiteral("accuracyPlot"), &m_titleElement);
+  plot_ = makeTitledPlot(this, QStringLiteral("accuracyPlot"), &titleElement_);
 
-  m_plot->xAxis->grid()->setVisible(false);
-  m_plot->xAxis->setTickLength(0, 0);
-  m_plot->xAxis->setSubTicks(false);
-  m_plot->yAxis->setRange(0, 100);
+  plot_->xAxis->grid()->setVisible(false);
+  plot_->xAxis->setTickLength(0, 0);
+  plot_->xAxis->setSubTicks(false);
+  plot_->yAxis->setRange(0, 100);
 
-  connect(m_plot, &QCustomPlot::mouseMove, this, &AccuracyBarChart::onPlotMouseMove);
-  m_plot->installEventFilter(this);
+  connect(plot_, &QCustomPlot::mouseMove, this, &AccuracyBarChart::onPlotMouseMove);
+  plot_->installEventFilter(this);
   setValueLabel(tr("Top-1 accuracy (%)"));
   rebuild();
 }
 
 AccuracyBarChart::~AccuracyBarChart() {
-  m_plot->removeEventFilter(this);
-  disconnect(m_plot, nullptr, this, nullptr);
+  plot_->removeEventFilter(this);
+  disconnect(plot_, nullptr, this, nullptr);
 }
 
 void AccuracyBarChart::setData(const QStringList& categories, const QVector<AccuracySeries>& series) {
-  m_categories = categories;
-  m_series = series;
-  for (int i = 0; i < m_series.size(); ++i) {
-    AccuracySeries& s = m_series[i];
+  categories_ = categories;
+  series_ = series;
+  for (int i = 0; i < series_.size(); ++i) {
+    AccuracySeries& s = series_[i];
     if (!s.color.isValid()) s.color = chartPaletteColor(i);
-    s.values.resize(m_categories.size(), std::nan(""));  // pads with NaN, drops extras
+    s.values.resize(categories_.size(), std::nan(""));  // pads with NaN, drops extras
     for (int c = 0; c < s.values.size(); ++c)
       if (!std::isfinite(s.values[c])) s.values[c] = std::nan("");
   }
@@ -62,60 +63,60 @@ void AccuracyBarChart::clear() {
 }
 
 void AccuracyBarChart::setTitle(const QString& title) {
-  m_title = title;
-  setTitleText(m_titleElement, title);
-  m_plot->replot();
+  title_ = title;
+  setTitleText(titleElement_, title);
+  plot_->replot();
 }
 
 void AccuracyBarChart::setValueLabel(const QString& label) {
-  m_valueLabel = label;
-  m_plot->yAxis->setLabel(label);
-  m_plot->replot();
+  valueLabel_ = label;
+  plot_->yAxis->setLabel(label);
+  plot_->replot();
 }
 
 void AccuracyBarChart::setAutoRange(bool on) {
-  m_autoRange = on;
+  autoRange_ = on;
   updateRange();
-  m_plot->replot();
+  plot_->replot();
 }
 
 QCPBars* AccuracyBarChart::bars(int seriesIndex) const {
-  return seriesIndex >= 0 && seriesIndex < m_bars.size() ? m_bars[seriesIndex] : nullptr;
+  return seriesIndex >= 0 && seriesIndex < bars_.size() ? bars_[seriesIndex] : nullptr;
 }
 
 double AccuracyBarChart::barWidth() const {
-  const double n = double(std::max<qsizetype>(1, m_series.size()));
+  const double n = double(std::max<qsizetype>(1, series_.size()));
   return std::min(kGroupWidth / n, kMaxBarSlot);
 }
 
 double AccuracyBarChart::barKey(int seriesIndex, int category) const {
-  const double n = double(std::max<qsizetype>(1, m_series.size()));
+  const double n = double(std::max<qsizetype>(1, series_.size()));
   return category + (seriesIndex - (n - 1) / 2.0) * barWidth();
 }
 
 void AccuracyBarChart::rebuild() {
-  m_plot->clearPlottables();
-  for (QCPItemText* label : std::as_const(m_labels)) m_plot->removeItem(label);
-  m_bars.clear();
-  m_labels.clear();
+  plot_->clearPlottables();
+  for (QCPItemText* label : std::as_const(labels_)) plot_->removeItem(label);
+  bars_.clear();
+  labels_.clear();
 
   QFont labelFont = font();
   labelFont.setPointSizeF(labelFont.pointSizeF() * 0.85);
-  for (int s = 0; s < m_series.size(); ++s) {
-    const AccuracySeries& series = m_series[s];
-    auto* bars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
+  for (int s = 0; s < series_.size(); ++s) {
+    const AccuracySeries& series = series_[s];
+    auto* bars = new QCPBars(plot_->xAxis, plot_->yAxis);
     bars->setName(series.name);
     bars->setWidthType(QCPBars::wtPlotCoords);
     bars->setWidth(barWidth() * kBarFill);
     bars->setPen(QPen(series.color.darker(115), 1));
     bars->setBrush(series.color);
     bars->setSelectable(QCP::stNone);
-    for (int c = 0; c < m_categories.size(); ++c) {
+    for (int c = 0; c < categories_.size(); ++c) {
       const double v = series.values[c];
       if (std::isnan(v)) continue;  // no number from this source: no bar, no label
       const double key = barKey(s, c);
       bars->addData(key, v);
-      auto* label = new QCPItemText(m_plot);
+      auto* label = new QCPItemText(plot_);
       label->setClipToAxisRect(false);
       label->position->setType(QCPItemPosition::ptPlotCoords);
       label->position->setCoords(key, v);
@@ -124,64 +125,65 @@ void AccuracyBarChart::rebuild() {
       label->setFont(labelFont);
       label->setColor(chartTextColor());
       label->setText(formatPercent(v));
-      m_labels << label;
+      labels_ << label;
     }
-    m_bars << bars;
+    bars_ << bars;
   }
 
   auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-  for (int c = 0; c < m_categories.size(); ++c) ticker->addTick(c, wrapTickLabel(m_categories[c]));
-  m_plot->xAxis->setTicker(ticker);
-  m_plot->xAxis->setRange(-0.6, std::max<qsizetype>(1, m_categories.size()) - 0.4);
-  m_plot->legend->setVisible(!m_series.isEmpty());
+  for (int c = 0; c < categories_.size(); ++c) ticker->addTick(c, wrapTickLabel(categories_[c]));
+  plot_->xAxis->setTicker(ticker);
+  plot_->xAxis->setRange(-0.6, std::max<qsizetype>(1, categories_.size()) - 0.4);
+  plot_->legend->setVisible(!series_.isEmpty());
   updateRange();
-  m_plot->replot();
+  plot_->replot();
 }
 
 void AccuracyBarChart::updateRange() {
   double top = 0;
-  for (const AccuracySeries& s : std::as_const(m_series))
+  for (const AccuracySeries& s : std::as_const(series_))
     for (double v : s.values)
       if (!std::isnan(v)) top = std::max(top, v);
   double upper = 100;
-  if (m_autoRange)
+  if (autoRange_)
     upper = top > 0 ? top * 1.15 : 10;  // room for the value labels above the tallest bar
   else if (top > 92)
     upper = std::max(108.0, top * 1.08);
-  m_plot->yAxis->setRange(0, upper);
+  plot_->yAxis->setRange(0, upper);
 }
 
 bool AccuracyBarChart::savePng(const QString& file, int width, int height, double scale, QString* error) {
-  return exportPlot(m_plot, file, QSize(width, height), scale, m_title, error);
+  return exportPlot(plot_, file, QSize(width, height), scale, title_, error);
 }
 
 bool AccuracyBarChart::saveSvg(const QString& file, int width, int height, QString* error) {
-  return exportPlot(m_plot, file, QSize(width, height), 1.0, m_title, error);
+  return exportPlot(plot_, file, QSize(width, height), 1.0, title_, error);
 }
 
 bool AccuracyBarChart::savePdf(const QString& file, int width, int height, QString* error) {
-  return exportPlot(m_plot, file, QSize(width, height), 1.0, m_title, error);
+  return exportPlot(plot_, file, QSize(width, height), 1.0, title_, error);
 }
 
 bool AccuracyBarChart::saveImage(const QString& file, QSize size, QString* error) {
-  return exportPlot(m_plot, file, size, 1.0, m_title, error);
+  return exportPlot(plot_, file, size, 1.0, title_, error);
 }
 
 QString AccuracyBarChart::toCsv() const {
-  QString csv = QStringLiteral("category");
-  for (const AccuracySeries& s : m_series) csv += QLatin1Char(',') + csvField(s.name);
-  csv += QLatin1Char('\n');
-  for (int c = 0; c < m_categories.size(); ++c) {
-    csv += csvField(m_categories[c]);
-    for (const AccuracySeries& s : m_series) csv += QLatin1Char(',') + csvNumber(s.values[c]);
-    csv += QLatin1Char('\n');
+  CsvWriter csv;
+  csv.field(QStringLiteral("category"));
+  for (const AccuracySeries& s : series_) csv.field(s.name);
+  csv.endRecord();
+  for (int c = 0; c < categories_.size(); ++c) {
+    csv.field(categories_[c]);
+    for (const AccuracySeries& s : series_) csv.number(s.values[c]);
+    csv.endRecord();
   }
-  return csv;
+  return csv.text();
 }
 
 bool AccuracyBarChart::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == m_plot && event->type() == QEvent::Leave && m_tooltipShown) {
-    m_tooltipShown = false;
+  if (watched == plot_ && event->type() == QEvent::Leave && tooltipShown_) {
+    tooltipShown_ = false;
     QToolTip::hideText();
   }
   return QWidget::eventFilter(watched, event);
@@ -189,11 +191,11 @@ bool AccuracyBarChart::eventFilter(QObject* watched, QEvent* event) {
 
 void AccuracyBarChart::onPlotMouseMove(QMouseEvent* event) {
   const QPointF pos = event->position();
-  const QCPAxis* x = m_plot->xAxis;
-  const QCPAxis* y = m_plot->yAxis;
-  for (int s = 0; s < m_series.size(); ++s) {
-    for (int c = 0; c < m_categories.size(); ++c) {
-      const double v = m_series[s].values[c];
+  const QCPAxis* x = plot_->xAxis;
+  const QCPAxis* y = plot_->yAxis;
+  for (int s = 0; s < series_.size(); ++s) {
+    for (int c = 0; c < categories_.size(); ++c) {
+      const double v = series_[s].values[c];
       if (std::isnan(v)) continue;
       const double key = barKey(s, c);
       const double half = barWidth() * kBarFill / 2;
@@ -205,14 +207,14 @@ void AccuracyBarChart::onPlotMouseMove(QMouseEvent* event) {
       QToolTip::showText(
           event->globalPosition().toPoint(),
           QStringLiteral("<b>%1</b><br>%2: %3 %")
-              .arg(m_series[s].name.toHtmlEscaped(), m_categories[c].toHtmlEscaped(), QString::number(v, 'f', 2)),
-          m_plot);
-      m_tooltipShown = true;
+              .arg(series_[s].name.toHtmlEscaped(), categories_[c].toHtmlEscaped(), QString::number(v, 'f', 2)),
+          plot_);
+      tooltipShown_ = true;
       return;
     }
   }
-  if (m_tooltipShown) {
-    m_tooltipShown = false;
+  if (tooltipShown_) {
+    tooltipShown_ = false;
     QToolTip::hideText();
   }
 }

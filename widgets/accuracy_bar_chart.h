@@ -39,15 +39,15 @@ class AccuracyBarChart : public QWidget {
   // NaN; extra values are ignored.
   void setData(const QStringList& categories, const QVector<AccuracySeries>& series);
   void clear();
-  QStringList categories() const { return m_categories; }
-  QVector<AccuracySeries> series() const { return m_series; }  // colours resolved
+  QStringList categories() const { return categories_; }
+  QVector<AccuracySeries> series() const { return series_; }  // colours resolved
 
   void setTitle(const QString& title);  // empty: no title row
-  QString title() const { return m_title; }
+  QString title() const { return title_; }
   void setValueLabel(const QString& label);  // y-axis label, "Top-1 accuracy (%)" by default
-  QString valueLabel() const { return m_valueLabel; }
+  QString valueLabel() const { return valueLabel_; }
   void setAutoRange(bool on);
-  bool autoRange() const { return m_autoRange; }
+  bool autoRange() const { return autoRange_; }
 
   // Exports at width x height (device-independent pixels; PNG pixels are that times scale),
   // written atomically. False with *error set on failure.
@@ -60,13 +60,13 @@ class AccuracyBarChart : public QWidget {
   QString toCsv() const;
 
   // --- tests and diagnostics ----------------------------------------------------------
-  QCustomPlot* plot() const { return m_plot; }
+  QCustomPlot* plot() const { return plot_; }
   QCPBars* bars(int seriesIndex) const;  // nullptr when out of range
   // Key (x coordinate) of a series' bar inside a category: categories sit at 0, 1, 2, ...
   double barKey(int seriesIndex, int category) const;
   double barWidth() const;
   // The value labels drawn above the bars, in series-major order (NaN values have none).
-  QList<QCPItemText*> valueLabels() const { return m_labels; }
+  QList<QCPItemText*> valueLabels() const { return labels_; }
 
  private:
   void rebuild();
@@ -74,16 +74,16 @@ class AccuracyBarChart : public QWidget {
   void onPlotMouseMove(QMouseEvent* event);
   bool eventFilter(QObject* watched, QEvent* event) override;
 
-  QCustomPlot* m_plot = nullptr;
-  QCPTextElement* m_titleElement = nullptr;
-  QStringList m_categories;
-  QVector<AccuracySeries> m_series;
-  QList<QCPBars*> m_bars;
-  QList<QCPItemText*> m_labels;
-  QString m_title;
-  QString m_valueLabel;
-  bool m_autoRange = false;
-  bool m_tooltipShown = false;
+  QCustomPlot* plot_ = nullptr;
+  QCPTextElement* titleElement_ = nullptr;
+  QStringList categories_;
+  QVector<AccuracySeries> series_;
+  QList<QCPBars*> bars_;
+  QList<QCPItemText*> labels_;
+  QString title_;
+  QString valueLabel_;
+  bool autoRange_ = false;
+  bool tooltipShown_ = false;
 };
 
 }  // namespace simclr::widgets

@@ -30,92 +30,92 @@ QString weightText(double weight) {
 }  // namespace
 
 ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
-  m_chart = new MetricChart(this);
+  chart_ = new MetricChart(this);
 
   auto* smoothingCaption = new QLabel(tr("Smoothing"), this);
-  m_smoothing = new QSlider(Qt::Horizontal, this);
-  m_smoothing->setObjectName(QStringLiteral("smoothingSlider"));
-  m_smoothing->setRange(0, kSliderMax);
-  m_smoothing->setSingleStep(1);
-  m_smoothing->setPageStep(10);
-  m_smoothing->setMinimumWidth(100);
-  m_smoothing->setMaximumWidth(180);
-  m_smoothing->setToolTip(tr("Exponential moving average weight (0 = raw values)"));
-  smoothingCaption->setBuddy(m_smoothing);
-  m_smoothingValue = new QLabel(this);
-  m_smoothingValue->setObjectName(QStringLiteral("smoothingLabel"));
+  smoothing_ = new QSlider(Qt::Horizontal, this);
+  smoothing_->setObjectName(QStringLiteral("smoothingSlider"));
+  smoothing_->setRange(0, kSliderMax);
+  smoothing_->setSingleStep(1);
+  smoothing_->setPageStep(10);
+  smoothing_->setMinimumWidth(100);
+  smoothing_->setMaximumWidth(180);
+  smoothing_->setToolTip(tr("Exponential moving average weight (0 = raw values)"));
+  smoothingCaption->setBuddy(smoothing_);
+  smoothingValue_ = new QLabel(this);
+  smoothingValue_->setObjectName(QStringLiteral("smoothingLabel"));
   // Fixed width so the toolbar doesn't jitter while the slider moves.
-  m_smoothingValue->setMinimumWidth(m_smoothingValue->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 4);
+  smoothingValue_->setMinimumWidth(smoothingValue_->fontMetrics().horizontalAdvance(QStringLiteral("0.00")) + 4);
 
-  m_logScale = new QCheckBox(tr("Log scale"), this);
-  m_logScale->setObjectName(QStringLiteral("logScaleCheck"));
+  logScale_ = new QCheckBox(tr("Log scale"), this);
+  logScale_->setObjectName(QStringLiteral("logScaleCheck"));
 
   auto* axisCaption = new QLabel(tr("X axis"), this);
-  m_xAxis = new QComboBox(this);
-  m_xAxis->setObjectName(QStringLiteral("xAxisCombo"));
-  m_xAxis->addItem(tr("Step"), QVariant::fromValue(MetricChart::XAxis::Step));
-  m_xAxis->addItem(tr("Epoch"), QVariant::fromValue(MetricChart::XAxis::Epoch));
-  axisCaption->setBuddy(m_xAxis);
+  xAxis_ = new QComboBox(this);
+  xAxis_->setObjectName(QStringLiteral("xAxisCombo"));
+  xAxis_->addItem(tr("Step"), QVariant::fromValue(MetricChart::XAxis::Step));
+  xAxis_->addItem(tr("Epoch"), QVariant::fromValue(MetricChart::XAxis::Epoch));
+  axisCaption->setBuddy(xAxis_);
 
-  m_reset = new QToolButton(this);
-  m_reset->setObjectName(QStringLiteral("resetViewButton"));
-  m_reset->setText(tr("Reset view"));
-  m_reset->setToolTip(tr("Show all data and follow new points (also: double-click the chart)"));
-  m_export = new QToolButton(this);
-  m_export->setObjectName(QStringLiteral("exportButton"));
-  m_export->setText(tr("Export…"));
-  m_export->setToolTip(tr("Save the chart as PNG, SVG or PDF, or its data as CSV"));
+  reset_ = new QToolButton(this);
+  reset_->setObjectName(QStringLiteral("resetViewButton"));
+  reset_->setText(tr("Reset view"));
+  reset_->setToolTip(tr("Show all data and follow new points (also: double-click the chart)"));
+  export_ = new QToolButton(this);
+  export_->setObjectName(QStringLiteral("exportButton"));
+  export_->setText(tr("Export…"));
+  export_->setToolTip(tr("Save the chart as PNG, SVG or PDF, or its data as CSV"));
 
   auto* toolbar = new QHBoxLayout;
   toolbar->setContentsMargins(6, 4, 6, 0);
   toolbar->setSpacing(6);
   toolbar->addWidget(smoothingCaption);
-  toolbar->addWidget(m_smoothing);
-  toolbar->addWidget(m_smoothingValue);
+  toolbar->addWidget(smoothing_);
+  toolbar->addWidget(smoothingValue_);
   toolbar->addSpacing(12);
-  toolbar->addWidget(m_logScale);
+  toolbar->addWidget(logScale_);
   toolbar->addSpacing(12);
   toolbar->addWidget(axisCaption);
-  toolbar->addWidget(m_xAxis);
+  toolbar->addWidget(xAxis_);
   toolbar->addStretch(1);
-  toolbar->addWidget(m_reset);
-  toolbar->addWidget(m_export);
+  toolbar->addWidget(reset_);
+  toolbar->addWidget(export_);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(2);
   layout->addLayout(toolbar);
-  layout->addWidget(m_chart, 1);
+  layout->addWidget(chart_, 1);
 
-  connect(m_smoothing, &QSlider::valueChanged, this,
-          [this](int value) { m_chart->setSmoothing(value / double(kSliderScale)); });
-  connect(m_logScale, &QCheckBox::toggled, m_chart, &MetricChart::setLogScale);
-  connect(m_xAxis, qOverload<int>(&QComboBox::currentIndexChanged), this,
-          [this](int) { m_chart->setXAxis(m_xAxis->currentData().value<MetricChart::XAxis>()); });
-  connect(m_reset, &QToolButton::clicked, m_chart, &MetricChart::resetView);
-  connect(m_export, &QToolButton::clicked, this, &ChartPanel::chooseExportFile);
+  connect(smoothing_, &QSlider::valueChanged, this,
+          [this](int value) { chart_->setSmoothing(value / double(kSliderScale)); });
+  connect(logScale_, &QCheckBox::toggled, chart_, &MetricChart::setLogScale);
+  connect(xAxis_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this](int) { chart_->setXAxis(xAxis_->currentData().value<MetricChart::XAxis>()); });
+  connect(reset_, &QToolButton::clicked, chart_, &MetricChart::resetView);
+  connect(export_, &QToolButton::clicked, this, &ChartPanel::chooseExportFile);
 
   // The chart is the single source of truth; the controls mirror it.
-  connect(m_chart, &MetricChart::smoothingChanged, this, &ChartPanel::syncControls);
-  connect(m_chart, &MetricChart::logScaleChanged, this, &ChartPanel::syncControls);
-  connect(m_chart, &MetricChart::xAxisChanged, this, &ChartPanel::syncControls);
+  connect(chart_, &MetricChart::smoothingChanged, this, &ChartPanel::syncControls);
+  connect(chart_, &MetricChart::logScaleChanged, this, &ChartPanel::syncControls);
+  connect(chart_, &MetricChart::xAxisChanged, this, &ChartPanel::syncControls);
   syncControls();
 }
 
 void ChartPanel::syncControls() {
-  const QSignalBlocker blockSlider(m_smoothing);
-  const QSignalBlocker blockCheck(m_logScale);
-  const QSignalBlocker blockCombo(m_xAxis);
-  const double weight = m_chart->smoothing();
-  m_smoothing->setValue(int(std::lround(weight * kSliderScale)));
-  m_smoothingValue->setText(weightText(weight));
-  m_logScale->setChecked(m_chart->logScale());
-  m_xAxis->setCurrentIndex(m_chart->xAxis() == MetricChart::XAxis::Step ? 0 : 1);
+  const QSignalBlocker blockSlider(smoothing_);
+  const QSignalBlocker blockCheck(logScale_);
+  const QSignalBlocker blockCombo(xAxis_);
+  const double weight = chart_->smoothing();
+  smoothing_->setValue(int(std::lround(weight * kSliderScale)));
+  smoothingValue_->setText(weightText(weight));
+  logScale_->setChecked(chart_->logScale());
+  xAxis_->setCurrentIndex(chart_->xAxis() == MetricChart::XAxis::Step ? 0 : 1);
 }
 
 bool ChartPanel::exportTo(const QString& file, QString* error) {
   const bool csv = QFileInfo(file).suffix().compare(QLatin1String("csv"), Qt::CaseInsensitive) == 0;
-  const bool ok = csv ? m_chart->exportCsv(file, error) : m_chart->exportImage(file, error);
+  const bool ok = csv ? chart_->exportCsv(file, error) : chart_->exportImage(file, error);
   if (ok) Q_EMIT exported(file);
   return ok;
 }
@@ -126,7 +126,7 @@ void ChartPanel::chooseExportFile() {
   static const char* const suffixes[] = {"png", "svg", "pdf", "csv"};
   QString selected = filters.first();
   const QString start =
-      QDir(m_lastExportDir.isEmpty() ? QDir::homePath() : m_lastExportDir).filePath(QStringLiteral("chart.png"));
+      QDir(lastExportDir_.isEmpty() ? QDir::homePath() : lastExportDir_).filePath(QStringLiteral("chart.png"));
   QString file =
       QFileDialog::getSaveFileName(this, tr("Export Chart"), start, filters.join(QStringLiteral(";;")), &selected);
   if (file.isEmpty()) return;
@@ -135,7 +135,7 @@ void ChartPanel::chooseExportFile() {
     const int index = std::max(0, int(filters.indexOf(selected)));
     file += QLatin1Char('.') + QLatin1String(suffixes[index]);
   }
-  m_lastExportDir = QFileInfo(file).absolutePath();
+  lastExportDir_ = QFileInfo(file).absolutePath();
   QString error;
   if (!exportTo(file, &error)) QMessageBox::warning(this, tr("Export Failed"), error);
 }

@@ -25,7 +25,7 @@ class ChartPanel : public QWidget {
  public:
   explicit ChartPanel(QWidget* parent = nullptr);
 
-  MetricChart* chart() const { return m_chart; }
+  MetricChart* chart() const { return chart_; }
 
   // What the export button does once a file is chosen: PNG/SVG/PDF image or CSV data, by
   // the file's extension. No dialog, so tests and scripts can call it.
@@ -38,14 +38,14 @@ class ChartPanel : public QWidget {
   void syncControls();
   void chooseExportFile();
 
-  MetricChart* m_chart = nullptr;
-  QSlider* m_smoothing = nullptr;
-  QLabel* m_smoothingValue = nullptr;
-  QCheckBox* m_logScale = nullptr;
-  QComboBox* m_xAxis = nullptr;
-  QToolButton* m_reset = nullptr;
-  QToolButton* m_export = nullptr;
-  QString m_lastExportDir;
+  MetricChart* chart_ = nullptr;
+  QSlider* smoothing_ = nullptr;
+  QLabel* smoothingValue_ = nullptr;
+  QCheckBox* logScale_ = nullptr;
+  QComboBox* xAxis_ = nullptr;
+  QToolButton* reset_ = nullptr;
+  QToolButton* export_ = nullptr;
+  QString lastExportDir_;
 };
 
 }  // namespace simclr::widgets

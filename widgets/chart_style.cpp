@@ -21,7 +21,7 @@ QColor chartTextColor() {
   return kTextColor;
 }
 
-void styleCategoryPlot(QCustomPlot* plot) {
+void styleChartAxes(QCustomPlot* plot) {
   for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
     axis->setBasePen(QPen(kAxisColor));
     axis->setTickPen(QPen(kAxisColor));
@@ -88,7 +88,7 @@ QCustomPlot* makeTitledPlot(QWidget* owner, const QString& name, QCPTextElement*
   plot->setMinimumSize(240, 180);
   plot->setAutoAddPlottableToLegend(true);
   layout->addWidget(plot);
-  styleCategoryPlot(plot);
+  styleChartAxes(plot);
   *title = new QCPTextElement(plot, QString());
   plot->plotLayout()->insertRow(0);
   plot->plotLayout()->addElement(0, 0, *title);

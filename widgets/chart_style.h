@@ -1,8 +1,8 @@
 #pragma once
 
-// The look the QCustomPlot charts share (AccuracyBarChart, SweepChart): grey axes on white,
-// light grid, a bold title row above the plot and a one-line legend below it. Internal to
-// simclr_widgets.
+// The look the QCustomPlot charts share: grey axes on white and a light grid (MetricChart,
+// AccuracyBarChart, SweepChart), and for the titled charts (AccuracyBarChart, SweepChart) a
+// bold title row above the plot and a one-line legend below it. Internal to simclr_widgets.
 
 #include <QColor>
 #include <QFont>
@@ -18,9 +18,9 @@ namespace simclr::widgets {
 QColor chartPaletteColor(int index);
 QColor chartTextColor();
 
-// Axis pens, tick label colours and grid of both visible axes; the top and right axes only
-// close the frame.
-void styleCategoryPlot(QCustomPlot* plot);
+// The one axis style: pens, tick label colours and grid of the bottom and left axes; the top
+// and right axes only close the frame (no ticks, so they never need the data range).
+void styleChartAxes(QCustomPlot* plot);
 void styleTitle(QCPTextElement* title, const QFont& base);
 // Moves the legend out of the axis rect into a new last row of the plot layout, laid out in
 // one line, so it never covers bars or points.

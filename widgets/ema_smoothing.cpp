@@ -5,18 +5,18 @@
 
 namespace simclr::widgets {
 
-EmaSmoother::EmaSmoother(double weight) : m_weight(std::clamp(weight, 0.0, 0.999)) {}
+EmaSmoother::EmaSmoother(double weight) : weight_(std::clamp(weight, 0.0, 0.999)) {}
 
 double EmaSmoother::next(double value) {
   if (!std::isfinite(value)) return value;
-  m_last = m_last * m_weight + (1.0 - m_weight) * value;
-  m_debias *= m_weight;
-  return m_last / (1.0 - m_debias);
+  last_ = last_ * weight_ + (1.0 - weight_) * value;
+  debias_ *= weight_;
+  return last_ / (1.0 - debias_);
 }
 
 void EmaSmoother::reset() {
-  m_last = 0.0;
-  m_debias = 1.0;
+  last_ = 0.0;
+  debias_ = 1.0;
 }
 
 QVector<double> smoothEma(const QVector<double>& values, double weight) {

@@ -12,15 +12,15 @@ class EmaSmoother {
  public:
   explicit EmaSmoother(double weight = 0.0);
 
-  double weight() const { return m_weight; }
+  double weight() const { return weight_; }
   // Feeds the next raw value and returns its smoothed value.
   double next(double value);
   void reset();
 
  private:
-  double m_weight;
-  double m_last = 0.0;
-  double m_debias = 1.0;  // weight^n, updated incrementally instead of calling pow() per point
+  double weight_;
+  double last_ = 0.0;
+  double debias_ = 1.0;  // weight^n, updated incrementally instead of calling pow() per point
 };
 
 QVector<double> smoothEma(const QVector<double>& values, double weight);

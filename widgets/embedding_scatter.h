@@ -46,28 +46,28 @@ class EmbeddingScatter : public QWidget {
   // Returns false (and keeps the old data) when the lengths differ.
   bool setPoints(QVector<QPointF> points, QVector<int> labels, QStringList classNames);
   void clear();
-  int pointCount() const { return int(m_points.size()); }
-  QPointF point(int index) const { return m_points.value(index); }
-  int label(int index) const { return m_labels.value(index, -1); }
+  int pointCount() const { return int(points_.size()); }
+  QPointF point(int index) const { return points_.value(index); }
+  int label(int index) const { return labels_.value(index, -1); }
   QString className(int label) const;
-  int classCount() const { return int(m_graphs.size()); }
+  int classCount() const { return int(graphs_.size()); }
   QColor classColor(int label) const;
 
   // --- selection and highlights -------------------------------------------------------
   // -1 clears. Does not emit pointActivated (that is for the user's clicks).
   void setSelectedIndex(int index);
-  int selectedIndex() const { return m_selected; }
+  int selectedIndex() const { return selected_; }
   // Ringed points, e.g. the neighbours of the selected one. Out-of-range indices are dropped.
   void setHighlighted(const QVector<int>& indices);
-  QVector<int> highlighted() const { return m_highlighted; }
+  QVector<int> highlighted() const { return highlighted_; }
   // The rectangle selection (embedding_scatter_selection.cpp): visible points only, sorted.
   // Emits selectionChanged; an empty list hides the list under the plot.
   void setSelection(QVector<int> indices);
-  QVector<int> selection() const { return m_selection; }
+  QVector<int> selection() const { return selection_; }
   // Selects the visible points drawn inside `pixels` (plot widget coordinates), as Ctrl+drag does.
   void selectPointsIn(const QRect& pixels);
-  ImageGrid* selectionGrid() const { return m_selectionGrid; }
-  QLabel* selectionLabel() const { return m_selectionLabel; }
+  ImageGrid* selectionGrid() const { return selectionGrid_; }
+  QLabel* selectionLabel() const { return selectionLabel_; }
   static constexpr int kMaxListedSelection = 500;  // thumbnails listed; the count covers all
 
   // --- classes ------------------------------------------------------------------------
@@ -92,7 +92,7 @@ class EmbeddingScatter : public QWidget {
   // "index,x,y,label,class" rows, written atomically.
   bool exportCsv(const QString& file, QString* error = nullptr) const;
 
-  QCustomPlot* plot() const { return m_plot; }
+  QCustomPlot* plot() const { return plot_; }
 
  Q_SIGNALS:
   void pointActivated(int index);
@@ -109,24 +109,24 @@ class EmbeddingScatter : public QWidget {
   void buildSelectionList();  // the count, a Clear button and the thumbnail grid
   void updateSelectionList();
 
-  QCustomPlot* m_plot = nullptr;
-  QVector<QCPGraph*> m_graphs;  // one per class, index = label
-  QCPGraph* m_highlightGraph = nullptr;
-  QCPGraph* m_selectedGraph = nullptr;
-  QCPGraph* m_selectionGraph = nullptr;  // squares around the rectangle selection
-  QVector<QPointF> m_points;
-  QVector<int> m_labels;
-  QStringList m_classNames;
-  QVector<int> m_highlighted;
-  QVector<int> m_selection;
-  QWidget* m_selectionBar = nullptr;
-  QLabel* m_selectionLabel = nullptr;
-  ImageGrid* m_selectionGrid = nullptr;
-  int m_selected = -1;
-  int m_hovered = -1;
-  QPoint m_pressPos;
-  bool m_pressed = false;
-  std::function<QImage(int)> m_thumbnail;
+  QCustomPlot* plot_ = nullptr;
+  QVector<QCPGraph*> graphs_;  // one per class, index = label
+  QCPGraph* highlightGraph_ = nullptr;
+  QCPGraph* selectedGraph_ = nullptr;
+  QCPGraph* selectionGraph_ = nullptr;  // squares around the rectangle selection
+  QVector<QPointF> points_;
+  QVector<int> labels_;
+  QStringList classNames_;
+  QVector<int> highlighted_;
+  QVector<int> selection_;
+  QWidget* selectionBar_ = nullptr;
+  QLabel* selectionLabel_ = nullptr;
+  ImageGrid* selectionGrid_ = nullptr;
+  int selected_ = -1;
+  int hovered_ = -1;
+  QPoint pressPos_;
+  bool pressed_ = false;
+  std::function<QImage(int)> thumbnail_;
 };
 
 }  // namespace simclr::widgets

@@ -20,96 +20,96 @@ constexpr int kListHeight = 150;
 }  // namespace
 
 void EmbeddingScatter::buildSelectionList() {
-  m_selectionBar = new QWidget(this);
-  m_selectionBar->setObjectName(QStringLiteral("scatterSelection"));
-  m_selectionLabel = new QLabel;
-  m_selectionLabel->setObjectName(QStringLiteral("selectionCount"));
+  selectionBar_ = new QWidget(this);
+  selectionBar_->setObjectName(QStringLiteral("scatterSelection"));
+  selectionLabel_ = new QLabel;
+  selectionLabel_->setObjectName(QStringLiteral("selectionCount"));
   auto* clearButton = new QPushButton(tr("Clear selection"));
-  m_selectionGrid = new ImageGrid;
-  m_selectionGrid->setCellSize(40);
+  selectionGrid_ = new ImageGrid;
+  selectionGrid_->setCellSize(40);
   auto* header = new QHBoxLayout;
-  header->addWidget(m_selectionLabel, 1);
+  header->addWidget(selectionLabel_, 1);
   header->addWidget(clearButton);
-  auto* box = new QVBoxLayout(m_selectionBar);
+  auto* box = new QVBoxLayout(selectionBar_);
   box->setContentsMargins(0, 2, 0, 0);
   box->addLayout(header);
-  box->addWidget(m_selectionGrid, 1);
-  m_selectionBar->setFixedHeight(kListHeight);
-  m_selectionBar->hide();
-  layout()->addWidget(m_selectionBar);
+  box->addWidget(selectionGrid_, 1);
+  selectionBar_->setFixedHeight(kListHeight);
+  selectionBar_->hide();
+  layout()->addWidget(selectionBar_);
   connect(clearButton, &QPushButton::clicked, this, [this] { setSelection({}); });
-  connect(m_selectionGrid, &ImageGrid::activated, this, [this](int cell) {
-    if (cell < 0 || cell >= m_selection.size()) return;
-    setSelectedIndex(m_selection[cell]);
-    Q_EMIT pointActivated(m_selection[cell]);
+  connect(selectionGrid_, &ImageGrid::activated, this, [this](int cell) {
+    if (cell < 0 || cell >= selection_.size()) return;
+    setSelectedIndex(selection_[cell]);
+    Q_EMIT pointActivated(selection_[cell]);
   });
 }
 
 void EmbeddingScatter::selectPointsIn(const QRect& pixels) {
   if (pixels.width() + pixels.height() < kMinRectPx) return;
-  const QCPAxis* xa = m_plot->xAxis;
-  const QCPAxis* ya = m_plot->yAxis;
+  const QCPAxis* xa = plot_->xAxis;
+  const QCPAxis* ya = plot_->yAxis;
   // The rectangle in plot coordinates: one comparison per point instead of two conversions.
   const double x0 = xa->pixelToCoord(pixels.left()), x1 = xa->pixelToCoord(pixels.right());
   const double y0 = ya->pixelToCoord(pixels.top()), y1 = ya->pixelToCoord(pixels.bottom());
   const double xl = std::min(x0, x1), xh = std::max(x0, x1), yl = std::min(y0, y1), yh = std::max(y0, y1);
   QVector<int> inside;
-  for (int i = 0; i < m_points.size(); ++i) {
-    const QPointF& p = m_points[i];
-    if (p.x() >= xl && p.x() <= xh && p.y() >= yl && p.y() <= yh && m_graphs[m_labels[i]]->visible()) inside.append(i);
+  for (int i = 0; i < points_.size(); ++i) {
+    const QPointF& p = points_[i];
+    if (p.x() >= xl && p.x() <= xh && p.y() >= yl && p.y() <= yh && graphs_[labels_[i]]->visible()) inside.append(i);
   }
   setSelection(std::move(inside));
 }
 
 void EmbeddingScatter::setSelection(QVector<int> indices) {
-  indices.erase(std::remove_if(indices.begin(), indices.end(), [this](int i) { return i < 0 || i >= m_points.size(); }),
+  indices.erase(std::remove_if(indices.begin(), indices.end(), [this](int i) { return i < 0 || i >= points_.size(); }),
                 indices.end());
   std::sort(indices.begin(), indices.end());
   indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-  if (indices == m_selection) return;
-  m_selection = std::move(indices);
+  if (indices == selection_) return;
+  selection_ = std::move(indices);
   updateSelectionList();
-  Q_EMIT selectionChanged(m_selection);
+  Q_EMIT selectionChanged(selection_);
 }
 
 void EmbeddingScatter::updateSelectionList() {
-  if (!m_selectionBar) return;
-  if (m_selectionGraph) {
+  if (!selectionBar_) return;
+  if (selectionGraph_) {
     QVector<double> xs, ys;
-    for (int i : m_selection) {
-      xs.append(m_points[i].x());
-      ys.append(m_points[i].y());
+    for (int i : selection_) {
+      xs.append(points_[i].x());
+      ys.append(points_[i].y());
     }
-    m_selectionGraph->setData(xs, ys);
-    m_plot->replot();
+    selectionGraph_->setData(xs, ys);
+    plot_->replot();
   }
-  if (m_selection.isEmpty()) {
-    m_selectionGrid->clear();
-    m_selectionBar->hide();
+  if (selection_.isEmpty()) {
+    selectionGrid_->clear();
+    selectionBar_->hide();
     return;
   }
-  QVector<int> perClass(m_graphs.size(), 0);
-  for (int i : m_selection) ++perClass[m_labels[i]];
+  QVector<int> perClass(graphs_.size(), 0);
+  for (int i : selection_) ++perClass[labels_[i]];
   QStringList counts;
   for (int c = 0; c < perClass.size(); ++c)
     if (perClass[c] > 0) counts << QStringLiteral("%1 %2").arg(perClass[c]).arg(className(c));
-  const int listed = std::min<int>(int(m_selection.size()), kMaxListedSelection);
-  QString text = m_selection.size() == 1 ? tr("1 point selected") : tr("%1 points selected").arg(m_selection.size());
-  if (listed < m_selection.size()) text += tr(" (the first %1 listed)").arg(listed);
-  m_selectionLabel->setText(text + QStringLiteral(": ") + counts.join(QStringLiteral(", ")));
+  const int listed = std::min<int>(int(selection_.size()), kMaxListedSelection);
+  QString text = selection_.size() == 1 ? tr("1 point selected") : tr("%1 points selected").arg(selection_.size());
+  if (listed < selection_.size()) text += tr(" (the first %1 listed)").arg(listed);
+  selectionLabel_->setText(text + QStringLiteral(": ") + counts.join(QStringLiteral(", ")));
   QVector<ImageGridItem> items;
   items.reserve(listed);
   for (int n = 0; n < listed; ++n) {
-    const int i = m_selection[n];
+    const int i = selection_[n];
     ImageGridItem item;
-    if (m_thumbnail) item.image = m_thumbnail(i);
-    item.caption = className(m_labels[i]);
-    item.frame = classColor(m_labels[i]);
+    if (thumbnail_) item.image = thumbnail_(i);
+    item.caption = className(labels_[i]);
+    item.frame = classColor(labels_[i]);
     item.toolTip = toolTipText(i);
     items.append(item);
   }
-  m_selectionGrid->setItems(items);
-  m_selectionBar->show();
+  selectionGrid_->setItems(items);
+  selectionBar_->show();
 }
 
 }  // namespace simclr::widgets

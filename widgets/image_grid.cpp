@@ -37,33 +37,33 @@ ImageGrid::ImageGrid(QWidget* parent) : QAbstractScrollArea(parent) {
 }
 
 void ImageGrid::setItems(QVector<ImageGridItem> items) {
-  m_items = std::move(items);
-  m_baseSize = 0;
-  m_captionLines = 0;
+  items_ = std::move(items);
+  baseSize_ = 0;
+  captionLines_ = 0;
   bool caption = false, subcaption = false;
-  for (ImageGridItem& item : m_items) {
+  for (ImageGridItem& item : items_) {
     item.image = paintable(std::move(item.image));
-    m_baseSize = std::max({m_baseSize, item.image.width(), item.image.height()});
+    baseSize_ = std::max({baseSize_, item.image.width(), item.image.height()});
     caption = caption || !item.caption.isEmpty();
     subcaption = subcaption || !item.subcaption.isEmpty();
   }
-  if (m_baseSize == 0) m_baseSize = 32;
+  if (baseSize_ == 0) baseSize_ = 32;
   // Every cell reserves the same caption lines so rows stay aligned.
-  m_captionLines = int(caption) + int(subcaption);
-  m_hovered = -1;
+  captionLines_ = int(caption) + int(subcaption);
+  hovered_ = -1;
   // New content starts at its first cell (in the neighbour browser: the query image).
-  const int previous = m_current;
-  m_current = m_items.isEmpty() ? -1 : 0;
+  const int previous = current_;
+  current_ = items_.isEmpty() ? -1 : 0;
   verticalScrollBar()->setValue(0);
   updateLayout();
   viewport()->update();
-  if (m_current != previous) Q_EMIT currentChanged(m_current);
+  if (current_ != previous) Q_EMIT currentChanged(current_);
 }
 
 void ImageGrid::setItem(int index, ImageGridItem item) {
   if (index < 0 || index >= count()) return;
   item.image = paintable(std::move(item.image));
-  m_items[index] = std::move(item);
+  items_[index] = std::move(item);
   viewport()->update(cellRect(index));
 }
 
@@ -73,10 +73,10 @@ void ImageGrid::clear() {
 
 void ImageGrid::setCellSize(int pixels) {
   pixels = std::clamp(pixels, kMinCell, kMaxCell);
-  if (pixels == m_cellSize) return;
+  if (pixels == cellSize_) return;
   // Keep the current cell (or the top-left one) in view across the zoom.
-  const int anchor = m_current >= 0 ? m_current : indexAt(QPoint(gridLeft(), kMargin));
-  m_cellSize = pixels;
+  const int anchor = current_ >= 0 ? current_ : indexAt(QPoint(gridLeft(), kMargin));
+  cellSize_ = pixels;
   updateLayout();
   if (anchor >= 0) scrollTo(anchor);
   viewport()->update();
@@ -84,24 +84,24 @@ void ImageGrid::setCellSize(int pixels) {
 }
 
 void ImageGrid::setZoom(int factor) {
-  setCellSize(std::max(1, factor) * m_baseSize);
+  setCellSize(std::max(1, factor) * baseSize_);
 }
 
 int ImageGrid::zoom() const {
-  return std::max(1, int(std::lround(double(m_cellSize) / m_baseSize)));
+  return std::max(1, int(std::lround(double(cellSize_) / baseSize_)));
 }
 
 void ImageGrid::setPlaceholderText(const QString& text) {
-  m_placeholder = text;
-  if (m_items.isEmpty()) viewport()->update();
+  placeholder_ = text;
+  if (items_.isEmpty()) viewport()->update();
 }
 
 void ImageGrid::setCurrentIndex(int index) {
-  index = (index < 0 || m_items.isEmpty()) ? -1 : std::min(index, count() - 1);
-  if (index == m_current) return;
-  viewport()->update(cellRect(m_current));
-  m_current = index;
-  viewport()->update(cellRect(m_current));
+  index = (index < 0 || items_.isEmpty()) ? -1 : std::min(index, count() - 1);
+  if (index == current_) return;
+  viewport()->update(cellRect(current_));
+  current_ = index;
+  viewport()->update(cellRect(current_));
   scrollTo(index);
   Q_EMIT currentChanged(index);
 }
@@ -109,12 +109,12 @@ void ImageGrid::setCurrentIndex(int index) {
 // --- geometry ---------------------------------------------------------------------------
 
 int ImageGrid::cellWidth() const {
-  return m_cellSize + 2 * kPadding;
+  return cellSize_ + 2 * kPadding;
 }
 
 int ImageGrid::cellHeight() const {
-  const int lines = m_captionLines * (fontMetrics().height() + 1);
-  return m_cellSize + 2 * kPadding + (lines > 0 ? lines + kPadding : 0);
+  const int lines = captionLines_ * (fontMetrics().height() + 1);
+  return cellSize_ + 2 * kPadding + (lines > 0 ? lines + kPadding : 0);
 }
 
 int ImageGrid::columnCount() const {
@@ -144,11 +144,11 @@ QRect ImageGrid::cellRect(int index) const {
 QRect ImageGrid::imageRect(int index) const {
   const QRect cell = cellRect(index);
   if (cell.isNull()) return {};
-  return {cell.x() + kPadding, cell.y() + kPadding, m_cellSize, m_cellSize};
+  return {cell.x() + kPadding, cell.y() + kPadding, cellSize_, cellSize_};
 }
 
 int ImageGrid::indexAt(const QPoint& pos) const {
-  if (m_items.isEmpty()) return -1;
+  if (items_.isEmpty()) return -1;
   const int x = pos.x() - gridLeft();
   const int y = pos.y() + verticalScrollBar()->value() - kMargin;
   if (x < 0 || y < 0) return -1;
@@ -185,9 +185,9 @@ void ImageGrid::updateLayout() {
 
 void ImageGrid::paintEvent(QPaintEvent* event) {
   QPainter painter(viewport());
-  if (m_items.isEmpty()) {
+  if (items_.isEmpty()) {
     painter.setPen(palette().color(QPalette::PlaceholderText));
-    painter.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
+    painter.drawText(viewport()->rect(), Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
     return;
   }
   // Only the rows that intersect the dirty region are painted.
@@ -207,15 +207,15 @@ void ImageGrid::paintEvent(QPaintEvent* event) {
 }
 
 void ImageGrid::paintCell(QPainter& painter, int index) const {
-  const ImageGridItem& item = m_items[index];
+  const ImageGridItem& item = items_[index];
   const QRect cell = cellRect(index);
   const QRect area = imageRect(index);
   const QPalette& pal = palette();
 
-  if (index == m_current || index == m_hovered) {
+  if (index == current_ || index == hovered_) {
     QColor fill = pal.color(QPalette::Highlight);
-    fill.setAlpha(index == m_current ? (hasFocus() ? 60 : 35) : 22);
-    painter.setPen(index == m_current && hasFocus() ? QPen(pal.color(QPalette::Highlight), 1.5) : QPen(Qt::NoPen));
+    fill.setAlpha(index == current_ ? (hasFocus() ? 60 : 35) : 22);
+    painter.setPen(index == current_ && hasFocus() ? QPen(pal.color(QPalette::Highlight), 1.5) : QPen(Qt::NoPen));
     painter.setBrush(fill);
     painter.setRenderHint(QPainter::Antialiasing, true);
     painter.drawRoundedRect(QRectF(cell).adjusted(0.75, 0.75, -0.75, -0.75), 4, 4);
@@ -268,10 +268,10 @@ void ImageGrid::scrollContentsBy(int, int) {
 }
 
 void ImageGrid::setHovered(int index) {
-  if (index == m_hovered) return;
-  viewport()->update(cellRect(m_hovered));
-  m_hovered = index;
-  viewport()->update(cellRect(m_hovered));
+  if (index == hovered_) return;
+  viewport()->update(cellRect(hovered_));
+  hovered_ = index;
+  viewport()->update(cellRect(hovered_));
   Q_EMIT hovered(index);
 }
 
@@ -298,9 +298,9 @@ void ImageGrid::mouseMoveEvent(QMouseEvent* event) {
 }
 
 void ImageGrid::moveCurrent(int delta) {
-  if (m_items.isEmpty()) return;
-  if (m_current < 0) return setCurrentIndex(0);
-  setCurrentIndex(std::clamp(m_current + delta, 0, count() - 1));
+  if (items_.isEmpty()) return;
+  if (current_ < 0) return setCurrentIndex(0);
+  setCurrentIndex(std::clamp(current_ + delta, 0, count() - 1));
 }
 
 void ImageGrid::keyPressEvent(QKeyEvent* event) {
@@ -326,14 +326,14 @@ void ImageGrid::keyPressEvent(QKeyEvent* event) {
       moveCurrent(columns * visibleRows());
       break;
     case Qt::Key_Home:
-      if (!m_items.isEmpty()) setCurrentIndex(0);
+      if (!items_.isEmpty()) setCurrentIndex(0);
       break;
     case Qt::Key_End:
-      if (!m_items.isEmpty()) setCurrentIndex(count() - 1);
+      if (!items_.isEmpty()) setCurrentIndex(count() - 1);
       break;
     case Qt::Key_Return:
     case Qt::Key_Enter:
-      if (m_current >= 0) Q_EMIT activated(m_current);
+      if (current_ >= 0) Q_EMIT activated(current_);
       break;
     case Qt::Key_Backspace:
       Q_EMIT backRequested();
@@ -366,8 +366,8 @@ bool ImageGrid::viewportEvent(QEvent* event) {
   } else if (event->type() == QEvent::ToolTip) {
     auto* help = static_cast<QHelpEvent*>(event);
     const int index = indexAt(help->pos());
-    if (index >= 0 && !m_items[index].toolTip.isEmpty())
-      QToolTip::showText(help->globalPos(), m_items[index].toolTip, viewport(), cellRect(index));
+    if (index >= 0 && !items_[index].toolTip.isEmpty())
+      QToolTip::showText(help->globalPos(), items_[index].toolTip, viewport(), cellRect(index));
     else
       QToolTip::hideText();
     return true;

@@ -34,21 +34,21 @@ class ImageGrid : public QAbstractScrollArea {
   void setItems(QVector<ImageGridItem> items);
   // Replaces one item in place (e.g. a thumbnail that finished loading).
   void setItem(int index, ImageGridItem item);
-  const QVector<ImageGridItem>& items() const { return m_items; }
-  int count() const { return int(m_items.size()); }
+  const QVector<ImageGridItem>& items() const { return items_; }
+  int count() const { return int(items_.size()); }
   void clear();
 
   // Side of the square image area of a cell, in pixels (clamped to 8..1024).
   void setCellSize(int pixels);
-  int cellSize() const { return m_cellSize; }
+  int cellSize() const { return cellSize_; }
   // Integer magnification of the largest item image (32 px when there are none).
   void setZoom(int factor);
   int zoom() const;
 
   void setPlaceholderText(const QString& text);  // shown while the grid is empty
-  QString placeholderText() const { return m_placeholder; }
+  QString placeholderText() const { return placeholder_; }
 
-  int currentIndex() const { return m_current; }
+  int currentIndex() const { return current_; }
   void setCurrentIndex(int index);  // -1 clears; scrolls the cell into view
 
   // Geometry in viewport coordinates, for tests and for the owner's overlays.
@@ -86,13 +86,13 @@ class ImageGrid : public QAbstractScrollArea {
   void paintCell(QPainter& painter, int index) const;
   void moveCurrent(int delta);
 
-  QVector<ImageGridItem> m_items;
-  int m_cellSize = 96;
-  int m_baseSize = 32;
-  int m_captionLines = 0;
-  int m_current = -1;
-  int m_hovered = -1;
-  QString m_placeholder;
+  QVector<ImageGridItem> items_;
+  int cellSize_ = 96;
+  int baseSize_ = 32;
+  int captionLines_ = 0;
+  int current_ = -1;
+  int hovered_ = -1;
+  QString placeholder_;
 };
 
 }  // namespace simclr::widgets

@@ -55,35 +55,35 @@ QString severityName(LogSeverity severity) {
 
 LogModel::LogModel(QObject* parent) : QAbstractTableModel(parent) {
   // data() runs for every visible cell on every repaint: look the icons up once.
-  for (int i = 0; i < 4; ++i) m_icons[i] = severityIcon(LogSeverity(i));
+  for (int i = 0; i < 4; ++i) icons_[i] = severityIcon(LogSeverity(i));
 }
 
 void LogModel::append(LogEntry entry) {
   // When full, drop the oldest tenth at once: removing rows at the top costs the proxy and
   // the view O(rows) each time, so one row per message would make a full log quadratic.
-  if (int(m_entries.size()) >= m_capacity) trimTo(m_capacity - std::max(1, m_capacity / 10));
-  const int row = int(m_entries.size());
+  if (int(entries_.size()) >= capacity_) trimTo(capacity_ - std::max(1, capacity_ / 10));
+  const int row = int(entries_.size());
   beginInsertRows({}, row, row);
-  m_entries.push_back(std::move(entry));
+  entries_.push_back(std::move(entry));
   endInsertRows();
 }
 
 void LogModel::clear() {
   beginResetModel();
-  m_entries.clear();
+  entries_.clear();
   endResetModel();
 }
 
 void LogModel::setCapacity(int rows) {
-  m_capacity = std::max(1, rows);
-  trimTo(m_capacity);
+  capacity_ = std::max(1, rows);
+  trimTo(capacity_);
 }
 
 void LogModel::trimTo(int rows) {
-  const int excess = int(m_entries.size()) - rows;
+  const int excess = int(entries_.size()) - rows;
   if (excess <= 0) return;
   beginRemoveRows({}, 0, excess - 1);
-  m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
+  entries_.erase(entries_.begin(), entries_.begin() + excess);
   endRemoveRows();
 }
 
@@ -94,7 +94,7 @@ QString LogModel::formatLine(const LogEntry& entry) {
 }
 
 int LogModel::rowCount(const QModelIndex& parent) const {
-  return parent.isValid() ? 0 : int(m_entries.size());
+  return parent.isValid() ? 0 : int(entries_.size());
 }
 
 int LogModel::columnCount(const QModelIndex& parent) const {
@@ -121,7 +121,7 @@ QVariant LogModel::data(const QModelIndex& index, int role) const {
       if (index.column() == MessageColumn) return e.text;
       break;
     case Qt::DecorationRole:
-      if (index.column() == SeverityColumn) return m_icons[int(e.severity)];
+      if (index.column() == SeverityColumn) return icons_[int(e.severity)];
       break;
     case Qt::ForegroundRole: {
       const QColor color = severityColor(e.severity);
@@ -150,14 +150,14 @@ QVariant LogModel::headerData(int section, Qt::Orientation orientation, int role
 }
 
 void LogSeverityFilter::setMinimumSeverity(LogSeverity severity) {
-  if (severity == m_minimum) return;
-  m_minimum = severity;
+  if (severity == minimum_) return;
+  minimum_ = severity;
   invalidateFilter();
 }
 
 bool LogSeverityFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
   const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-  return index.data(LogModel::SeverityRole).toInt() >= int(m_minimum);
+  return index.data(LogModel::SeverityRole).toInt() >= int(minimum_);
 }
 
 }  // namespace simclr::widgets

@@ -36,8 +36,8 @@ class LogModel : public QAbstractTableModel {
   void append(LogEntry entry);
   void clear();
   void setCapacity(int rows);  // at least 1
-  int capacity() const { return m_capacity; }
-  const LogEntry& entry(int row) const { return m_entries[size_t(row)]; }
+  int capacity() const { return capacity_; }
+  const LogEntry& entry(int row) const { return entries_[size_t(row)]; }
   // "2024-05-01 12:00:00.123  WARNING  text": the form used for copying and saving.
   static QString formatLine(const LogEntry& entry);
 
@@ -49,9 +49,9 @@ class LogModel : public QAbstractTableModel {
  private:
   void trimTo(int rows);
 
-  std::deque<LogEntry> m_entries;  // cheap removal at the front when the cap is reached
-  int m_capacity = 10000;
-  QIcon m_icons[4];  // per severity
+  std::deque<LogEntry> entries_;  // cheap removal at the front when the cap is reached
+  int capacity_ = 10000;
+  QIcon icons_[4];  // per severity
 };
 
 // Lets through the rows at or above a minimum severity.
@@ -61,13 +61,13 @@ class LogSeverityFilter : public QSortFilterProxyModel {
  public:
   using QSortFilterProxyModel::QSortFilterProxyModel;
   void setMinimumSeverity(LogSeverity severity);
-  LogSeverity minimumSeverity() const { return m_minimum; }
+  LogSeverity minimumSeverity() const { return minimum_; }
 
  protected:
   bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
  private:
-  LogSeverity m_minimum = LogSeverity::Debug;
+  LogSeverity minimum_ = LogSeverity::Debug;
 };
 
 }  // namespace simclr::widgets

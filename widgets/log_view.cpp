@@ -22,38 +22,38 @@
 namespace simclr::widgets {
 
 LogView::LogView(QWidget* parent) : QWidget(parent) {
-  m_model = new LogModel(this);
-  m_filter = new LogSeverityFilter(this);
-  m_filter->setSourceModel(m_model);
+  model_ = new LogModel(this);
+  filter_ = new LogSeverityFilter(this);
+  filter_->setSourceModel(model_);
 
-  m_view = new QTreeView(this);
-  m_view->setObjectName(QStringLiteral("logTree"));
-  m_view->setModel(m_filter);
-  m_view->setRootIsDecorated(false);
-  m_view->setUniformRowHeights(true);  // lets the view lay out 10 000 rows cheaply
-  m_view->setAlternatingRowColors(true);
-  m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-  m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  m_view->setTextElideMode(Qt::ElideRight);
-  m_view->setIconSize(QSize(14, 14));
-  m_view->header()->setStretchLastSection(true);
-  m_view->header()->setSectionResizeMode(LogModel::TimeColumn, QHeaderView::ResizeToContents);
-  m_view->header()->setSectionResizeMode(LogModel::SeverityColumn, QHeaderView::ResizeToContents);
+  view_ = new QTreeView(this);
+  view_->setObjectName(QStringLiteral("logTree"));
+  view_->setModel(filter_);
+  view_->setRootIsDecorated(false);
+  view_->setUniformRowHeights(true);  // lets the view lay out 10 000 rows cheaply
+  view_->setAlternatingRowColors(true);
+  view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  view_->setTextElideMode(Qt::ElideRight);
+  view_->setIconSize(QSize(14, 14));
+  view_->header()->setStretchLastSection(true);
+  view_->header()->setSectionResizeMode(LogModel::TimeColumn, QHeaderView::ResizeToContents);
+  view_->header()->setSectionResizeMode(LogModel::SeverityColumn, QHeaderView::ResizeToContents);
 
   auto* showCaption = new QLabel(tr("Show"), this);
-  m_severity = new QComboBox(this);
-  m_severity->setObjectName(QStringLiteral("severityFilterCombo"));
+  severity_ = new QComboBox(this);
+  severity_->setObjectName(QStringLiteral("severityFilterCombo"));
   for (int i = 0; i <= int(LogSeverity::Error); ++i) {
     const auto severity = LogSeverity(i);
     const QString label =
         severity == LogSeverity::Debug ? tr("All messages") : tr("%1 and above").arg(severityName(severity));
-    m_severity->addItem(label, i);
+    severity_->addItem(label, i);
   }
-  showCaption->setBuddy(m_severity);
-  m_count = new QLabel(this);
-  m_count->setObjectName(QStringLiteral("messageCountLabel"));
-  m_count->setForegroundRole(QPalette::PlaceholderText);
+  showCaption->setBuddy(severity_);
+  count_ = new QLabel(this);
+  count_->setObjectName(QStringLiteral("messageCountLabel"));
+  count_->setForegroundRole(QPalette::PlaceholderText);
 
   auto makeButton = [this](const QString& name, const QString& text, const QString& tip) {
     auto* button = new QToolButton(this);
@@ -71,9 +71,9 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
   toolbar->setContentsMargins(6, 4, 6, 0);
   toolbar->setSpacing(6);
   toolbar->addWidget(showCaption);
-  toolbar->addWidget(m_severity);
+  toolbar->addWidget(severity_);
   toolbar->addSpacing(8);
-  toolbar->addWidget(m_count);
+  toolbar->addWidget(count_);
   toolbar->addStretch(1);
   toolbar->addWidget(copy);
   toolbar->addWidget(save);
@@ -83,16 +83,16 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(4);
   layout->addLayout(toolbar);
-  layout->addWidget(m_view, 1);
+  layout->addWidget(view_, 1);
 
   // The same actions in the view's context menu, with the platform's copy shortcut.
-  auto* copyAction = new QAction(tr("Copy"), m_view);
+  auto* copyAction = new QAction(tr("Copy"), view_);
   copyAction->setShortcut(QKeySequence::Copy);
   copyAction->setShortcutContext(Qt::WidgetShortcut);
-  auto* saveAction = new QAction(tr("Save…"), m_view);
-  auto* clearAction = new QAction(tr("Clear"), m_view);
-  m_view->addActions({copyAction, saveAction, clearAction});
-  m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+  auto* saveAction = new QAction(tr("Save…"), view_);
+  auto* clearAction = new QAction(tr("Clear"), view_);
+  view_->addActions({copyAction, saveAction, clearAction});
+  view_->setContextMenuPolicy(Qt::ActionsContextMenu);
 
   auto copySelection = [this] { copyToClipboard(); };
   connect(copy, &QToolButton::clicked, this, copySelection);
@@ -101,77 +101,77 @@ LogView::LogView(QWidget* parent) : QWidget(parent) {
   connect(saveAction, &QAction::triggered, this, &LogView::chooseSaveFile);
   connect(clearButton, &QToolButton::clicked, this, &LogView::clear);
   connect(clearAction, &QAction::triggered, this, &LogView::clear);
-  connect(m_severity, qOverload<int>(&QComboBox::currentIndexChanged), this,
-          [this](int index) { setMinimumSeverity(LogSeverity(m_severity->itemData(index).toInt())); });
+  connect(severity_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          [this](int index) { setMinimumSeverity(LogSeverity(severity_->itemData(index).toInt())); });
 
   // Follow the newest line while the user is at the bottom. Appends grow the range without
   // moving the value, so only the user's scrolling (or clamping) changes this.
-  QScrollBar* bar = m_view->verticalScrollBar();
-  connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) { m_follow = value >= bar->maximum() - 2; });
+  QScrollBar* bar = view_->verticalScrollBar();
+  connect(bar, &QScrollBar::valueChanged, this, [this, bar](int value) { follow_ = value >= bar->maximum() - 2; });
 
-  m_refreshTimer = new QTimer(this);
-  m_refreshTimer->setSingleShot(true);
-  m_refreshTimer->setInterval(0);
-  connect(m_refreshTimer, &QTimer::timeout, this, &LogView::refresh);
+  refreshTimer_ = new QTimer(this);
+  refreshTimer_->setSingleShot(true);
+  refreshTimer_->setInterval(0);
+  connect(refreshTimer_, &QTimer::timeout, this, &LogView::refresh);
   refresh();
 }
 
 void LogView::appendMessage(LogSeverity severity, const QString& text, const QDateTime& time) {
-  m_model->append(LogEntry{time, severity, text});
-  if (!m_refreshTimer->isActive()) m_refreshTimer->start();
+  model_->append(LogEntry{time, severity, text});
+  if (!refreshTimer_->isActive()) refreshTimer_->start();
 }
 
 void LogView::refresh() {
-  if (m_follow) m_view->scrollToBottom();
+  if (follow_) view_->scrollToBottom();
   const int total = messageCount();
   const int shown = visibleCount();
   const QString messages = total == 1 ? tr("1 message") : tr("%1 messages").arg(total);
-  m_count->setText(shown == total ? messages : tr("%1 of %2 shown").arg(shown).arg(messages));
+  count_->setText(shown == total ? messages : tr("%1 of %2 shown").arg(shown).arg(messages));
 }
 
 void LogView::clear() {
-  m_model->clear();
-  m_follow = true;
+  model_->clear();
+  follow_ = true;
   refresh();
 }
 
 int LogView::messageCount() const {
-  return m_model->rowCount();
+  return model_->rowCount();
 }
 
 int LogView::visibleCount() const {
-  return m_filter->rowCount();
+  return filter_->rowCount();
 }
 
 void LogView::setMinimumSeverity(LogSeverity severity) {
-  if (severity == m_filter->minimumSeverity()) return;
-  m_filter->setMinimumSeverity(severity);
-  m_severity->setCurrentIndex(int(severity));  // re-enters here only with an equal value
+  if (severity == filter_->minimumSeverity()) return;
+  filter_->setMinimumSeverity(severity);
+  severity_->setCurrentIndex(int(severity));  // re-enters here only with an equal value
   refresh();
   Q_EMIT minimumSeverityChanged(severity);
 }
 
 LogSeverity LogView::minimumSeverity() const {
-  return m_filter->minimumSeverity();
+  return filter_->minimumSeverity();
 }
 
 void LogView::setMaximumMessages(int count) {
-  m_model->setCapacity(count);
+  model_->setCapacity(count);
   refresh();
 }
 
 int LogView::maximumMessages() const {
-  return m_model->capacity();
+  return model_->capacity();
 }
 
 QString LogView::text(bool onlySelected) const {
   QModelIndexList rows;
-  if (onlySelected) rows = m_view->selectionModel()->selectedRows();
+  if (onlySelected) rows = view_->selectionModel()->selectedRows();
   std::sort(rows.begin(), rows.end());  // selection order is click order, not line order
   QStringList lines;
   if (rows.isEmpty()) {
-    for (int row = 0; row < m_filter->rowCount(); ++row)
-      lines << m_filter->index(row, 0).data(LogModel::EntryTextRole).toString();
+    for (int row = 0; row < filter_->rowCount(); ++row)
+      lines << filter_->index(row, 0).data(LogModel::EntryTextRole).toString();
   } else {
     for (const QModelIndex& index : rows) lines << index.data(LogModel::EntryTextRole).toString();
   }

@@ -36,7 +36,7 @@ class LogView : public QWidget {
   LogSeverity minimumSeverity() const;
   void setMaximumMessages(int count);
   int maximumMessages() const;
-  bool isFollowing() const { return m_follow; }
+  bool isFollowing() const { return follow_; }
 
   // Shown lines (selected ones, or all when onlySelected is false or nothing is selected),
   // one per line as "yyyy-MM-dd HH:mm:ss.zzz  LEVEL    text".
@@ -45,7 +45,7 @@ class LogView : public QWidget {
   // Writes all shown lines atomically; the filter applies, the selection does not.
   bool saveToFile(const QString& file, QString* error = nullptr) const;
 
-  QTreeView* view() const { return m_view; }
+  QTreeView* view() const { return view_; }
 
  public Q_SLOTS:
   void appendMessage(simclr::widgets::LogSeverity severity, const QString& text,
@@ -58,13 +58,13 @@ class LogView : public QWidget {
   void chooseSaveFile();
   void refresh();
 
-  LogModel* m_model = nullptr;
-  LogSeverityFilter* m_filter = nullptr;
-  QTreeView* m_view = nullptr;
-  QComboBox* m_severity = nullptr;
-  QLabel* m_count = nullptr;
-  QTimer* m_refreshTimer = nullptr;  // scroll + count once per burst, not per message
-  bool m_follow = true;
+  LogModel* model_ = nullptr;
+  LogSeverityFilter* filter_ = nullptr;
+  QTreeView* view_ = nullptr;
+  QComboBox* severity_ = nullptr;
+  QLabel* count_ = nullptr;
+  QTimer* refreshTimer_ = nullptr;  // scroll + count once per burst, not per message
+  bool follow_ = true;
 };
 
 }  // namespace simclr::widgets

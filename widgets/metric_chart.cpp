@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "widgets/chart_style.h"
 #include "widgets/ema_smoothing.h"
 #include "widgets/metric_chart_series.h"
 #include "widgets/narrow_range_log_ticker.h"
@@ -18,89 +19,67 @@ namespace {
 
 // ~22 frames per second is smooth to the eye and cheap even with many series.
 constexpr int kDefaultReplotMs = 45;
-const QColor kAxisColor(0x8a, 0x8a, 0x8a);
-const QColor kGridColor(0xe6, 0xe6, 0xe6);
-const QColor kTextColor(0x33, 0x33, 0x33);
 const QColor kHiddenTextColor(0xb0, 0xb0, 0xb0);
-
-void styleAxis(QCPAxis* axis) {
-  axis->setBasePen(QPen(kAxisColor));
-  axis->setTickPen(QPen(kAxisColor));
-  axis->setSubTickPen(QPen(kAxisColor));
-  axis->setTickLabelColor(kTextColor);
-  axis->setLabelColor(kTextColor);
-  axis->setPadding(6);
-  axis->grid()->setPen(QPen(kGridColor, 0, Qt::SolidLine));
-  axis->grid()->setZeroLinePen(Qt::NoPen);
-}
 
 }  // namespace
 
 MetricChart::MetricChart(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  m_plot = new QCustomPlot(this);
-  m_plot->setObjectName(QStringLiteral("metricPlot"));
-  layout->addWidget(m_plot);
+  plot_ = new QCustomPlot(this);
+  plot_->setObjectName(QStringLiteral("metricPlot"));
+  layout->addWidget(plot_);
 
-  m_plot->setAutoAddPlottableToLegend(false);  // only the solid curves get legend entries
-  m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-  m_plot->setNoAntialiasingOnDrag(true);  // keeps panning fluid with long runs
+  plot_->setAutoAddPlottableToLegend(false);  // only the solid curves get legend entries
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  plot_->setNoAntialiasingOnDrag(true);  // keeps panning fluid with long runs
   // Draws curves segment by segment. Stroking a noisy 1.8 px polyline as one path was ~20x
   // slower (4 x 200k noisy points: 3 s instead of 0.17 s per replot); round caps make the
   // segment joins look the same.
-  m_plot->setPlottingHint(QCP::phFastPolylines, true);
-  m_plot->setMinimumSize(200, 150);
-  styleAxis(m_plot->xAxis);
-  styleAxis(m_plot->yAxis);
-  // Top and right axes only close the frame: no ticks, so they never need the data range.
-  for (QCPAxis* frame : {m_plot->xAxis2, m_plot->yAxis2}) {
-    frame->setVisible(true);
-    frame->setTicks(false);
-    frame->setTickLabels(false);
-    frame->setBasePen(QPen(kGridColor));
-  }
+  plot_->setPlottingHint(QCP::phFastPolylines, true);
+  plot_->setMinimumSize(200, 150);
+  styleChartAxes(plot_);
 
   // Faint raw curves live on a layer below all solid curves so no smoothed line is hidden by
   // another series' noise. The hover marker goes on the buffered "overlay" layer so moving
   // the mouse repaints only that layer, not every curve.
-  m_plot->addLayer(QStringLiteral("raw"), m_plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
+  plot_->addLayer(QStringLiteral("raw"), plot_->layer(QStringLiteral("main")), QCustomPlot::limBelow);
   // QCustomPlot's own top layer "overlay" is already buffered (lmBuffered).
 
   QFont legendFont = font();
   legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
-  m_plot->legend->setFont(legendFont);
-  m_plot->legend->setBrush(QColor(255, 255, 255, 225));
-  m_plot->legend->setBorderPen(QPen(QColor(0xd0, 0xd0, 0xd0)));
-  m_plot->legend->setSelectableParts(QCPLegend::spNone);
-  m_plot->legend->setIconSize(18, 10);
-  m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  m_plot->legend->setVisible(false);
+  plot_->legend->setFont(legendFont);
+  plot_->legend->setBrush(QColor(255, 255, 255, 225));
+  plot_->legend->setBorderPen(QPen(QColor(0xd0, 0xd0, 0xd0)));
+  plot_->legend->setSelectableParts(QCPLegend::spNone);
+  plot_->legend->setIconSize(18, 10);
+  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  plot_->legend->setVisible(false);
 
-  m_tracer = new QCPItemTracer(m_plot);
-  m_tracer->setLayer(QStringLiteral("overlay"));
-  m_tracer->setStyle(QCPItemTracer::tsCircle);
-  m_tracer->setSize(8);
-  m_tracer->setBrush(Qt::white);
-  m_tracer->setVisible(false);
+  tracer_ = new QCPItemTracer(plot_);
+  tracer_->setLayer(QStringLiteral("overlay"));
+  tracer_->setStyle(QCPItemTracer::tsCircle);
+  tracer_->setSize(8);
+  tracer_->setBrush(Qt::white);
+  tracer_->setVisible(false);
 
-  m_replotTimer = new QTimer(this);
-  m_replotTimer->setSingleShot(true);
-  m_replotTimer->setInterval(kDefaultReplotMs);
-  connect(m_replotTimer, &QTimer::timeout, this, &MetricChart::flush);
+  replotTimer_ = new QTimer(this);
+  replotTimer_->setSingleShot(true);
+  replotTimer_->setInterval(kDefaultReplotMs);
+  connect(replotTimer_, &QTimer::timeout, this, &MetricChart::flush);
 
-  connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MetricChart::onRangeChanged);
-  connect(m_plot->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MetricChart::onRangeChanged);
-  connect(m_plot, &QCustomPlot::afterReplot, this, [this] { ++m_replotCount; });
-  connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
-  connect(m_plot, &QCustomPlot::mouseMove, this, &MetricChart::onPlotMouseMove);
-  connect(m_plot, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+  connect(plot_->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MetricChart::onRangeChanged);
+  connect(plot_->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, &MetricChart::onRangeChanged);
+  connect(plot_, &QCustomPlot::afterReplot, this, [this] { ++replotCount_; });
+  connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
+  connect(plot_, &QCustomPlot::mouseMove, this, &MetricChart::onPlotMouseMove);
+  connect(plot_, &QCustomPlot::legendClick, this, [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
     auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
     if (!entry) return;
-    for (const auto& s : m_series)
+    for (const auto& s : series_)
       if (s->line == entry->plottable()) setSeriesVisible(s->name, !s->visible);
   });
-  m_plot->installEventFilter(this);
+  plot_->installEventFilter(this);
 
   setValueLabel(tr("Value"));
   updateAxisLabels();
@@ -110,15 +89,15 @@ MetricChart::MetricChart(QWidget* parent) : QWidget(parent) {
 MetricChart::~MetricChart() {
   // The plot outlives this body (QWidget deletes children later): stop calling back into a
   // half-destroyed chart.
-  m_replotTimer->stop();
-  m_plot->removeEventFilter(this);
-  disconnect(m_plot, nullptr, this, nullptr);
+  replotTimer_->stop();
+  plot_->removeEventFilter(this);
+  disconnect(plot_, nullptr, this, nullptr);
 }
 
 // --- data -------------------------------------------------------------------------------
 
 MetricChart::Series* MetricChart::find(const QString& name) const {
-  for (const auto& s : m_series)
+  for (const auto& s : series_)
     if (s->name == name) return s.get();
   return nullptr;
 }
@@ -127,19 +106,19 @@ MetricChart::Series& MetricChart::findOrCreate(const QString& name) {
   if (Series* existing = find(name)) return *existing;
   auto s = std::make_unique<Series>();
   s->name = name;
-  s->color = seriesPaletteColor(m_nextColor++);
-  s->raw = m_plot->addGraph();
+  s->color = seriesPaletteColor(nextColor_++);
+  s->raw = plot_->addGraph();
   s->raw->setLayer(QStringLiteral("raw"));
   s->raw->setName(name);
-  s->line = m_plot->addGraph();
+  s->line = plot_->addGraph();
   s->line->setName(name);
   s->line->addToLegend();
   s->applyPens();
-  s->ema = EmaSmoother(m_smoothing);
+  s->ema = EmaSmoother(smoothing_);
   updateVisibility(*s);
-  m_series.push_back(std::move(s));
+  series_.push_back(std::move(s));
   updateLegend();
-  return *m_series.back();
+  return *series_.back();
 }
 
 void MetricChart::appendPoints(const QString& series, const QVector<MetricPoint>& points) {
@@ -163,23 +142,23 @@ void MetricChart::setSeries(const QString& series, QVector<MetricPoint> points) 
 }
 
 void MetricChart::removeSeries(const QString& series) {
-  auto it = std::find_if(m_series.begin(), m_series.end(), [&](const auto& s) { return s->name == series; });
-  if (it == m_series.end()) return;
-  m_plot->removeGraph((*it)->line);
-  m_plot->removeGraph((*it)->raw);
-  m_series.erase(it);
+  auto it = std::find_if(series_.begin(), series_.end(), [&](const auto& s) { return s->name == series; });
+  if (it == series_.end()) return;
+  plot_->removeGraph((*it)->line);
+  plot_->removeGraph((*it)->raw);
+  series_.erase(it);
   hideHover();
   updateLegend();
   scheduleReplot();
 }
 
 void MetricChart::clear() {
-  for (const auto& s : m_series) {
-    m_plot->removeGraph(s->line);
-    m_plot->removeGraph(s->raw);
+  for (const auto& s : series_) {
+    plot_->removeGraph(s->line);
+    plot_->removeGraph(s->raw);
   }
-  m_series.clear();
-  m_nextColor = 0;
+  series_.clear();
+  nextColor_ = 0;
   hideHover();
   updateLegend();
   setFollowing(true);
@@ -188,7 +167,7 @@ void MetricChart::clear() {
 
 QStringList MetricChart::seriesNames() const {
   QStringList names;
-  for (const auto& s : m_series) names << s->name;
+  for (const auto& s : series_) names << s->name;
   return names;
 }
 
@@ -220,40 +199,40 @@ QCPGraph* MetricChart::rawGraph(const QString& series) const {
 
 void MetricChart::scheduleReplot() {
   // Not restarted on every append: a steady stream of points must still replot regularly.
-  if (!m_replotTimer->isActive()) m_replotTimer->start();
+  if (!replotTimer_->isActive()) replotTimer_->start();
 }
 
 bool MetricChart::hasPendingReplot() const {
-  return m_replotTimer->isActive();
+  return replotTimer_->isActive();
 }
 
 void MetricChart::setReplotInterval(int ms) {
-  m_replotTimer->setInterval(std::max(0, ms));
+  replotTimer_->setInterval(std::max(0, ms));
 }
 
 int MetricChart::replotInterval() const {
-  return m_replotTimer->interval();
+  return replotTimer_->interval();
 }
 
 void MetricChart::flush() {
-  m_replotTimer->stop();
+  replotTimer_->stop();
   syncGraphs();
-  m_plot->replot();
+  plot_->replot();
 }
 
 void MetricChart::syncGraphs() {
-  for (const auto& s : m_series) {
-    if (m_rebuildAll || s->stale) {
+  for (const auto& s : series_) {
+    if (rebuildAll_ || s->stale) {
       s->line->data()->clear();
       s->raw->data()->clear();
-      s->ema = EmaSmoother(m_smoothing);
+      s->ema = EmaSmoother(smoothing_);
       s->drawn = 0;
       s->stale = false;
     }
     appendToGraphs(*s);
   }
-  m_rebuildAll = false;
-  if (m_follow) rescaleToData();
+  rebuildAll_ = false;
+  if (follow_) rescaleToData();
 }
 
 void MetricChart::appendToGraphs(Series& s) {
@@ -265,7 +244,7 @@ void MetricChart::appendToGraphs(Series& s) {
     keys[i] = keyOf(p);
     values[i] = p.value;
   }
-  if (m_smoothing > 0.0) {
+  if (smoothing_ > 0.0) {
     QVector<double> smoothed(n);
     for (int i = 0; i < n; ++i) smoothed[i] = s.ema.next(values[i]);
     s.line->addData(keys, smoothed);
@@ -277,33 +256,33 @@ void MetricChart::appendToGraphs(Series& s) {
 }
 
 double MetricChart::keyOf(const MetricPoint& p) const {
-  return m_xAxis == XAxis::Step ? p.step : p.epoch;
+  return xAxis_ == XAxis::Step ? p.step : p.epoch;
 }
 
 // --- appearance -------------------------------------------------------------------------
 
 void MetricChart::setSmoothing(double weight) {
   weight = std::clamp(weight, 0.0, 0.999);
-  if (weight == m_smoothing) return;
-  m_smoothing = weight;
-  for (const auto& s : m_series) updateVisibility(*s);
-  m_rebuildAll = true;
+  if (weight == smoothing_) return;
+  smoothing_ = weight;
+  for (const auto& s : series_) updateVisibility(*s);
+  rebuildAll_ = true;
   scheduleReplot();
   Q_EMIT smoothingChanged(weight);
 }
 
 void MetricChart::setLogScale(bool on) {
-  if (on == m_logScale) return;
-  m_logScale = on;
+  if (on == logScale_) return;
+  logScale_ = on;
   {
-    QScopedValueRollback<bool> guard(m_settingView, true);
-    m_plot->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    QScopedValueRollback<bool> guard(settingView_, true);
+    plot_->yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     if (on) {
       auto ticker = QSharedPointer<NarrowRangeLogTicker>::create();
       ticker->setSubTickCount(8);  // the 2..9 multiples, where loss curves usually live
-      m_plot->yAxis->setTicker(ticker);
+      plot_->yAxis->setTicker(ticker);
     } else {
-      m_plot->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+      plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
     }
   }
   // The old range means little on the other scale: show all data again.
@@ -313,9 +292,9 @@ void MetricChart::setLogScale(bool on) {
 }
 
 void MetricChart::setXAxis(XAxis axis) {
-  if (axis == m_xAxis) return;
-  m_xAxis = axis;
-  m_rebuildAll = true;
+  if (axis == xAxis_) return;
+  xAxis_ = axis;
+  rebuildAll_ = true;
   hideHover();
   updateAxisLabels();
   setFollowing(true);
@@ -324,13 +303,13 @@ void MetricChart::setXAxis(XAxis axis) {
 }
 
 void MetricChart::setValueLabel(const QString& label) {
-  m_valueLabel = label;
-  m_plot->yAxis->setLabel(label);
+  valueLabel_ = label;
+  plot_->yAxis->setLabel(label);
   scheduleReplot();
 }
 
 void MetricChart::updateAxisLabels() {
-  m_plot->xAxis->setLabel(m_xAxis == XAxis::Step ? tr("Step") : tr("Epoch"));
+  plot_->xAxis->setLabel(xAxis_ == XAxis::Step ? tr("Step") : tr("Epoch"));
 }
 
 void MetricChart::setSeriesVisible(const QString& series, bool visible) {
@@ -355,15 +334,15 @@ QColor MetricChart::seriesColor(const QString& series) const {
 
 void MetricChart::updateVisibility(Series& s) {
   s.line->setVisible(s.visible);
-  s.raw->setVisible(s.visible && m_smoothing > 0.0);
+  s.raw->setVisible(s.visible && smoothing_ > 0.0);
   // A hidden series keeps its legend entry, greyed out, so it can be clicked back on.
-  if (auto* item = m_plot->legend->itemWithPlottable(s.line))
-    item->setTextColor(s.visible ? kTextColor : kHiddenTextColor);
+  if (auto* item = plot_->legend->itemWithPlottable(s.line))
+    item->setTextColor(s.visible ? chartTextColor() : kHiddenTextColor);
 }
 
 void MetricChart::updateLegend() {
   // One curve needs no legend; from two on, the legend names them and toggles them.
-  m_plot->legend->setVisible(m_series.size() > 1);
+  plot_->legend->setVisible(series_.size() > 1);
 }
 
 // --- view -------------------------------------------------------------------------------
@@ -374,36 +353,36 @@ void MetricChart::resetView() {
 }
 
 void MetricChart::setFollowing(bool follow) {
-  if (follow == m_follow) return;
-  m_follow = follow;
+  if (follow == follow_) return;
+  follow_ = follow;
   Q_EMIT followingChanged(follow);
 }
 
 void MetricChart::onRangeChanged() {
-  // Only the user changes ranges outside m_settingView (drag or wheel): stop following.
-  if (!m_settingView) setFollowing(false);
+  // Only the user changes ranges outside settingView_ (drag or wheel): stop following.
+  if (!settingView_) setFollowing(false);
 }
 
 void MetricChart::rescaleToData() {
-  QScopedValueRollback<bool> guard(m_settingView, true);
-  const bool any = std::any_of(m_series.begin(), m_series.end(),
+  QScopedValueRollback<bool> guard(settingView_, true);
+  const bool any = std::any_of(series_.begin(), series_.end(),
                                [](const auto& s) { return s->visible && !s->line->data()->isEmpty(); });
   if (!any) {
-    m_plot->xAxis->setRange(0, 1);
-    m_plot->yAxis->setRange(m_logScale ? QCPRange(0.1, 10) : QCPRange(0, 1));
+    plot_->xAxis->setRange(0, 1);
+    plot_->yAxis->setRange(logScale_ ? QCPRange(0.1, 10) : QCPRange(0, 1));
     return;
   }
-  m_plot->rescaleAxes(true);
+  plot_->rescaleAxes(true);
   // A little headroom so extreme points don't sit on the frame.
-  const QCPRange y = m_plot->yAxis->range();
-  const double centre = m_logScale ? std::sqrt(y.lower * y.upper) : y.center();
-  m_plot->yAxis->scaleRange(1.08, centre);
+  const QCPRange y = plot_->yAxis->range();
+  const double centre = logScale_ ? std::sqrt(y.lower * y.upper) : y.center();
+  plot_->yAxis->scaleRange(1.08, centre);
   // A nearly constant curve (the learning rate during warm-up, say) would get ticks that
   // differ in the sixth digit: show at least +-1 % around its level instead.
-  if (!m_logScale) {
-    const QCPRange r = m_plot->yAxis->range();
+  if (!logScale_) {
+    const QCPRange r = plot_->yAxis->range();
     const double halfSpan = 0.01 * std::max(std::abs(r.lower), std::abs(r.upper));
-    if (r.size() < 2 * halfSpan) m_plot->yAxis->setRange(r.center() - halfSpan, r.center() + halfSpan);
+    if (r.size() < 2 * halfSpan) plot_->yAxis->setRange(r.center() - halfSpan, r.center() + halfSpan);
   }
 }
 

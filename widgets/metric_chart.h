@@ -54,13 +54,13 @@ class MetricChart : public QWidget {
   // --- appearance ---------------------------------------------------------------------
   // EMA weight in [0, 0.999]; 0 draws the raw curve only.
   void setSmoothing(double weight);
-  double smoothing() const { return m_smoothing; }
+  double smoothing() const { return smoothing_; }
   void setLogScale(bool on);
-  bool logScale() const { return m_logScale; }
+  bool logScale() const { return logScale_; }
   void setXAxis(XAxis axis);
-  XAxis xAxis() const { return m_xAxis; }
+  XAxis xAxis() const { return xAxis_; }
   void setValueLabel(const QString& label);  // y-axis label; the x label follows xAxis()
-  QString valueLabel() const { return m_valueLabel; }
+  QString valueLabel() const { return valueLabel_; }
   void setSeriesVisible(const QString& series, bool visible);
   bool isSeriesVisible(const QString& series) const;
   QColor seriesColor(const QString& series) const;
@@ -70,7 +70,7 @@ class MetricChart : public QWidget {
   // --- view ---------------------------------------------------------------------------
   // Rescales the axes to the visible data and follows new data again.
   void resetView();
-  bool isFollowing() const { return m_follow; }
+  bool isFollowing() const { return follow_; }
 
   // --- export -------------------------------------------------------------------------
   // Writes the chart as PNG, SVG or PDF, chosen by the file's extension. size defaults to
@@ -84,8 +84,8 @@ class MetricChart : public QWidget {
   // Draws pending points and replots now instead of waiting for the timer.
   void flush();
   bool hasPendingReplot() const;
-  int replotCount() const { return m_replotCount; }
-  QCustomPlot* plot() const { return m_plot; }
+  int replotCount() const { return replotCount_; }
+  QCustomPlot* plot() const { return plot_; }
   QCPGraph* graph(const QString& series) const;     // the solid curve (smoothed or raw)
   QCPGraph* rawGraph(const QString& series) const;  // the faint raw curve under it
 
@@ -125,19 +125,19 @@ class MetricChart : public QWidget {
   void hideHover();
   double keyOf(const MetricPoint& p) const;
 
-  QCustomPlot* m_plot = nullptr;
-  QTimer* m_replotTimer = nullptr;
-  QCPItemTracer* m_tracer = nullptr;
-  std::vector<std::unique_ptr<Series>> m_series;
-  double m_smoothing = 0.0;
-  bool m_logScale = false;
-  XAxis m_xAxis = XAxis::Step;
-  QString m_valueLabel;
-  bool m_follow = true;
-  bool m_settingView = false;  // true while the chart itself changes axis ranges
-  bool m_rebuildAll = false;   // smoothing or x axis changed: every graph is refilled
-  int m_replotCount = 0;
-  int m_nextColor = 0;
+  QCustomPlot* plot_ = nullptr;
+  QTimer* replotTimer_ = nullptr;
+  QCPItemTracer* tracer_ = nullptr;
+  std::vector<std::unique_ptr<Series>> series_;
+  double smoothing_ = 0.0;
+  bool logScale_ = false;
+  XAxis xAxis_ = XAxis::Step;
+  QString valueLabel_;
+  bool follow_ = true;
+  bool settingView_ = false;  // true while the chart itself changes axis ranges
+  bool rebuildAll_ = false;   // smoothing or x axis changed: every graph is refilled
+  int replotCount_ = 0;
+  int nextColor_ = 0;
 };
 
 }  // namespace simclr::widgets

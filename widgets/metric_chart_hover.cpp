@@ -17,29 +17,29 @@ constexpr double kHoverRadiusPx = 24.0;  // farther than this from every point: 
 }  // namespace
 
 bool MetricChart::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == m_plot && event->type() == QEvent::Leave) hideHover();
+  if (watched == plot_ && event->type() == QEvent::Leave) hideHover();
   return QWidget::eventFilter(watched, event);
 }
 
 void MetricChart::hideHover() {
   // Only a tooltip this chart showed: hideText() would close any widget's tooltip.
-  if (!m_tracer->visible()) return;
-  m_tracer->setVisible(false);
+  if (!tracer_->visible()) return;
+  tracer_->setVisible(false);
   QToolTip::hideText();
-  m_plot->layer(QStringLiteral("overlay"))->replot();
+  plot_->layer(QStringLiteral("overlay"))->replot();
 }
 
 void MetricChart::onPlotMouseMove(QMouseEvent* event) {
   const QPointF pos = event->position();
-  if (event->buttons() != Qt::NoButton || !m_plot->axisRect()->rect().contains(pos.toPoint())) {
+  if (event->buttons() != Qt::NoButton || !plot_->axisRect()->rect().contains(pos.toPoint())) {
     hideHover();
     return;
   }
-  const double key = m_plot->xAxis->pixelToCoord(pos.x());
+  const double key = plot_->xAxis->pixelToCoord(pos.x());
   const Series* best = nullptr;
   int bestIndex = -1;
   double bestDist = kHoverRadiusPx;
-  for (const auto& s : m_series) {
+  for (const auto& s : series_) {
     if (!s->visible) continue;
     const auto data = s->line->data();
     if (data->isEmpty()) continue;
@@ -47,8 +47,8 @@ void MetricChart::onPlotMouseMove(QMouseEvent* event) {
     const int first = int(data->findBegin(key) - data->constBegin());
     for (int i = first; i <= std::min(first + 1, data->size() - 1); ++i) {
       const auto it = data->constBegin() + i;
-      const double dx = m_plot->xAxis->coordToPixel(it->key) - pos.x();
-      const double dy = m_plot->yAxis->coordToPixel(it->value) - pos.y();
+      const double dx = plot_->xAxis->coordToPixel(it->key) - pos.x();
+      const double dy = plot_->yAxis->coordToPixel(it->value) - pos.y();
       const double dist = std::hypot(dx, dy);
       if (dist < bestDist) {
         bestDist = dist;
@@ -62,12 +62,12 @@ void MetricChart::onPlotMouseMove(QMouseEvent* event) {
     return;
   }
   const auto it = best->line->data()->constBegin() + bestIndex;
-  m_tracer->position->setCoords(it->key, it->value);
-  m_tracer->setPen(QPen(best->color, 2));
-  m_tracer->setVisible(true);
-  m_plot->layer(QStringLiteral("overlay"))->replot();
+  tracer_->position->setCoords(it->key, it->value);
+  tracer_->setPen(QPen(best->color, 2));
+  tracer_->setVisible(true);
+  plot_->layer(QStringLiteral("overlay"))->replot();
   QToolTip::showText(event->globalPosition().toPoint(),
-                     best->tooltip(bestIndex, it->value, m_xAxis == XAxis::Step, m_smoothing > 0), m_plot);
+                     best->tooltip(bestIndex, it->value, xAxis_ == XAxis::Step, smoothing_ > 0), plot_);
 }
 
 }  // namespace simclr::widgets

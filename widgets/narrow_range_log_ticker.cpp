@@ -9,8 +9,8 @@ constexpr int kMinTicksInside = 3;
 }  // namespace
 
 QVector<double> NarrowRangeLogTicker::createTickVector(double tickStep, const QCPRange& range) {
-  m_narrow = range.lower > 0 && range.upper > 0 && std::log10(range.upper / range.lower) < kNarrowDecades;
-  if (!m_narrow) return QCPAxisTickerLog::createTickVector(tickStep, range);
+  narrow_ = range.lower > 0 && range.upper > 0 && std::log10(range.upper / range.lower) < kNarrowDecades;
+  if (!narrow_) return QCPAxisTickerLog::createTickVector(tickStep, range);
   static const QVector<QVector<int>> mantissaSets = {{1, 2, 5}, {1, 2, 3, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}};
   const int firstDecade = int(std::floor(std::log10(range.lower)));
   const int lastDecade = int(std::floor(std::log10(range.upper)));
@@ -32,7 +32,7 @@ QVector<double> NarrowRangeLogTicker::createTickVector(double tickStep, const QC
 
 int NarrowRangeLogTicker::getSubTickCount(double tickStep) {
   // Uneven 1-2-5 steps have no sensible even subdivision.
-  return m_narrow ? 0 : QCPAxisTickerLog::getSubTickCount(tickStep);
+  return narrow_ ? 0 : QCPAxisTickerLog::getSubTickCount(tickStep);
 }
 
 }  // namespace simclr::widgets

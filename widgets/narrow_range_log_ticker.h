@@ -16,7 +16,7 @@ class NarrowRangeLogTicker : public QCPAxisTickerLog {
   int getSubTickCount(double tickStep) override;
 
  private:
-  bool m_narrow = false;  // set by createTickVector, which QCPAxisTicker calls first
+  bool narrow_ = false;  // set by createTickVector, which QCPAxisTicker calls first
 };
 
 }  // namespace simclr::widgets

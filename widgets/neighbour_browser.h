@@ -76,15 +76,15 @@ class NeighbourBrowser : public QWidget {
   void openQuery(const QString& split, qint64 index);
   bool back();
   bool forward();
-  bool canGoBack() const { return m_position > 0; }
-  bool canGoForward() const { return m_position + 1 < m_history.size(); }
+  bool canGoBack() const { return position_ > 0; }
+  bool canGoForward() const { return position_ + 1 < history_.size(); }
   // The request for the current query and controls (index -1 before the first query).
   NeighbourRequest currentRequest() const;
 
   // Returns false (and shows nothing) when `result` answers another request than the
   // current one.
   bool showResult(const NeighbourResult& result);
-  const NeighbourResult& result() const { return m_result; }
+  const NeighbourResult& result() const { return result_; }
   // The split-mean precision@k for queries of querySplit searched in searchSplit with
   // features "h" or "z"; shown while those are the settings.
   void setMeanPrecision(const QString& querySplit, const QString& searchSplit, const QString& features, int k,
@@ -100,22 +100,22 @@ class NeighbourBrowser : public QWidget {
   // Background work: a progress bar (total 0 = busy without a count) and a Cancel button.
   void setBusy(bool busy);
   void setProgress(qint64 step, qint64 total, const QString& stage);
-  bool isBusy() const { return m_busy; }
+  bool isBusy() const { return busy_; }
 
   // The neighbour the keys act on, in the side that was used last.
   int currentNeighbour() const;
-  int currentSide() const { return m_side; }
+  int currentSide() const { return side_; }
 
-  ImageGrid* grid(int side) const { return m_grids[side]; }
-  QLabel* sideLabel(int side) const { return m_sideLabels[side]; }
-  QLabel* queryCaption() const { return m_queryCaption; }
-  QLabel* currentCaption() const { return m_currentCaption; }
-  QPushButton* backButton() const { return m_back; }
-  QPushButton* forwardButton() const { return m_forward; }
-  QPushButton* inspectButton() const { return m_inspect; }
-  QSpinBox* kBox() const { return m_k; }
-  QComboBox* splitBox() const { return m_split; }
-  QComboBox* featuresBox() const { return m_features; }
+  ImageGrid* grid(int side) const { return grids_[side]; }
+  QLabel* sideLabel(int side) const { return sideLabels_[side]; }
+  QLabel* queryCaption() const { return queryCaption_; }
+  QLabel* currentCaption() const { return currentCaption_; }
+  QPushButton* backButton() const { return back_; }
+  QPushButton* forwardButton() const { return forward_; }
+  QPushButton* inspectButton() const { return inspect_; }
+  QSpinBox* kBox() const { return k_; }
+  QComboBox* splitBox() const { return split_; }
+  QComboBox* featuresBox() const { return features_; }
 
  Q_SIGNALS:
   void requested(const simclr::widgets::NeighbourRequest& request);
@@ -137,28 +137,28 @@ class NeighbourBrowser : public QWidget {
   void updateButtons();
   static QString meanKey(const QString& querySplit, const QString& searchSplit, const QString& features, int k);
 
-  QVector<Place> m_history;
-  int m_position = -1;
-  NeighbourResult m_result;
-  QHash<QString, double> m_means;
-  int m_side = 0;
-  bool m_busy = false;
-  bool m_settingControls = false;
+  QVector<Place> history_;
+  int position_ = -1;
+  NeighbourResult result_;
+  QHash<QString, double> means_;
+  int side_ = 0;
+  bool busy_ = false;
+  bool settingControls_ = false;
 
-  QPushButton* m_back;
-  QPushButton* m_forward;
-  QComboBox* m_split;
-  QComboBox* m_features;
-  QSpinBox* m_k;
-  QPushButton* m_inspect;
-  QLabel* m_queryImage;
-  QLabel* m_queryCaption;
-  QLabel* m_currentCaption;
-  QLabel* m_sideLabels[2];
-  ImageGrid* m_grids[2];
-  QWidget* m_sideBoxes[2];
-  QProgressBar* m_progress;
-  QPushButton* m_cancel;
+  QPushButton* back_;
+  QPushButton* forward_;
+  QComboBox* split_;
+  QComboBox* features_;
+  QSpinBox* k_;
+  QPushButton* inspect_;
+  QLabel* queryImage_;
+  QLabel* queryCaption_;
+  QLabel* currentCaption_;
+  QLabel* sideLabels_[2];
+  ImageGrid* grids_[2];
+  QWidget* sideBoxes_[2];
+  QProgressBar* progress_;
+  QPushButton* cancel_;
 };
 
 }  // namespace simclr::widgets

@@ -2,13 +2,10 @@
 
 #include <QDir>
 #include <QFileInfo>
-#include <QLocale>
 #include <QPageSize>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSvgGenerator>
-
-#include <cmath>
 
 #include "widgets/qcustomplot_include.h"
 
@@ -92,20 +89,6 @@ bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngSc
   if (!out.commit())
     return fail(error, QObject::tr("Cannot write \"%1\": %2").arg(nativePath(file), out.errorString()));
   return true;
-}
-
-QString csvField(const QString& text) {
-  if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) && !text.contains(QLatin1Char('\n')) &&
-      !text.contains(QLatin1Char('\r')))
-    return text;
-  QString quoted = text;
-  quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-  return QLatin1Char('"') + quoted + QLatin1Char('"');
-}
-
-QString csvNumber(double value) {
-  if (std::isnan(value)) return {};
-  return QString::number(value, 'g', QLocale::FloatingPointShortest);
 }
 
 }  // namespace simclr::widgets

@@ -1,9 +1,10 @@
 #pragma once
 
-// Exports shared by the chart widgets that draw with QCustomPlot (AccuracyBarChart,
-// SweepChart): a plot rendered to PNG, SVG or PDF through a QSaveFile, so a failed export
-// never leaves a truncated file or destroys an older one, and CSV field formatting.
-// Internal to simclr_widgets; consumers use the widgets' own save functions.
+// The image export shared by the widgets that draw with QCustomPlot (MetricChart,
+// EmbeddingScatter, AccuracyBarChart, SweepChart): a plot rendered to PNG, SVG or PDF through
+// a QSaveFile, so a failed export never leaves a truncated file or destroys an older one.
+// (Their CSV goes through CsvWriter, csv_writer.h.) Internal to simclr_widgets; consumers use
+// the widgets' own save functions.
 
 #include <QSize>
 #include <QString>
@@ -18,10 +19,5 @@ namespace simclr::widgets {
 // message naming the file.
 bool exportPlot(QCustomPlot* plot, const QString& file, QSize size, double pngScale, const QString& title,
                 QString* error);
-
-// RFC 4180: quotes a field only when it holds a separator, a quote or a line break.
-QString csvField(const QString& text);
-// Shortest text that reads back as the same double; empty for NaN (a value not measured).
-QString csvNumber(double value);
 
 }  // namespace simclr::widgets

@@ -28,112 +28,112 @@ QPixmap large(const QImage& image) {
 }  // namespace
 
 PositivePairView::PositivePairView(QWidget* parent) : QWidget(parent) {
-  m_title = new QLabel(tr("Choose \u201cInspect positive pair\u201d in the neighbour browser"));
-  m_title->setObjectName(QStringLiteral("positivePairTitle"));
-  m_title->setWordWrap(true);
+  title_ = new QLabel(tr("Choose \u201cInspect positive pair\u201d in the neighbour browser"));
+  title_->setObjectName(QStringLiteral("positivePairTitle"));
+  title_->setWordWrap(true);
   auto* viewsRow = new QHBoxLayout;
   for (int v = 0; v < 2; ++v) {
-    m_views[v] = new QLabel;
-    m_views[v]->setMinimumSize(kViewSide, kViewSide);
-    m_views[v]->setAlignment(Qt::AlignCenter);
-    m_views[v]->setFrameShape(QFrame::StyledPanel);
-    viewsRow->addWidget(m_views[v]);
+    views_[v] = new QLabel;
+    views_[v]->setMinimumSize(kViewSide, kViewSide);
+    views_[v]->setAlignment(Qt::AlignCenter);
+    views_[v]->setFrameShape(QFrame::StyledPanel);
+    viewsRow->addWidget(views_[v]);
   }
-  m_similarity = new QLabel;
-  m_similarity->setObjectName(QStringLiteral("positiveSimilarity"));
-  m_rank = new QLabel;
-  m_rank->setObjectName(QStringLiteral("positiveRank"));
+  similarity_ = new QLabel;
+  similarity_->setObjectName(QStringLiteral("positiveSimilarity"));
+  rank_ = new QLabel;
+  rank_->setObjectName(QStringLiteral("positiveRank"));
   auto* numbers = new QVBoxLayout;
-  numbers->addWidget(m_similarity);
-  numbers->addWidget(m_rank);
+  numbers->addWidget(similarity_);
+  numbers->addWidget(rank_);
   numbers->addStretch(1);
   viewsRow->addLayout(numbers, 1);
 
-  m_batch = new QSpinBox;
-  m_batch->setRange(2, 8192);
-  m_batch->setValue(m_request.batchSize);
-  m_batch->setToolTip(tr("B: the query and B-1 other training images, two views each"));
-  m_seed = new QSpinBox;
-  m_seed->setRange(0, std::numeric_limits<int>::max());
-  m_count = new QSpinBox;
-  m_count->setRange(1, 64);
-  m_count->setValue(m_request.hardest);
-  m_redraw = new QPushButton(tr("Redraw"));
-  m_redraw->setToolTip(tr("Compute again with this batch size, seed and count"));
+  batch_ = new QSpinBox;
+  batch_->setRange(2, 8192);
+  batch_->setValue(request_.batchSize);
+  batch_->setToolTip(tr("B: the query and B-1 other training images, two views each"));
+  seed_ = new QSpinBox;
+  seed_->setRange(0, std::numeric_limits<int>::max());
+  count_ = new QSpinBox;
+  count_->setRange(1, 64);
+  count_->setValue(request_.hardest);
+  redraw_ = new QPushButton(tr("Redraw"));
+  redraw_->setToolTip(tr("Compute again with this batch size, seed and count"));
   auto* controls = new QHBoxLayout;
   auto* form = new QFormLayout;
-  form->addRow(tr("Batch size"), m_batch);
-  form->addRow(tr("Seed"), m_seed);
-  form->addRow(tr("Hardest negatives"), m_count);
+  form->addRow(tr("Batch size"), batch_);
+  form->addRow(tr("Seed"), seed_);
+  form->addRow(tr("Hardest negatives"), count_);
   controls->addLayout(form);
-  controls->addWidget(m_redraw, 0, Qt::AlignBottom);
+  controls->addWidget(redraw_, 0, Qt::AlignBottom);
   controls->addStretch(1);
 
-  m_negatives = new ImageGrid;
-  m_negatives->setCellSize(64);
-  m_negatives->setPlaceholderText(tr("No pair inspected"));
-  QHBoxLayout* busyRow = makeProgressRow(&m_progress, &m_cancel);
+  negatives_ = new ImageGrid;
+  negatives_->setCellSize(64);
+  negatives_->setPlaceholderText(tr("No pair inspected"));
+  QHBoxLayout* busyRow = makeProgressRow(&progress_, &cancel_);
 
   auto* layout = new QVBoxLayout(this);
-  layout->addWidget(m_title);
+  layout->addWidget(title_);
   layout->addLayout(viewsRow);
   layout->addLayout(controls);
   layout->addWidget(new QLabel(tr("Hardest negatives of view 1 (most similar first)")));
-  layout->addWidget(m_negatives, 1);
+  layout->addWidget(negatives_, 1);
   layout->addLayout(busyRow);
 
-  connect(m_redraw, &QPushButton::clicked, this, &PositivePairView::request);
-  connect(m_cancel, &QPushButton::clicked, this, &PositivePairView::cancelRequested);
-  connect(m_negatives, &ImageGrid::activated, this, [this](int i) {
-    if (i >= 0 && i < m_result.hardest.size()) Q_EMIT negativeActivated(m_result.hardest[i].index);
+  connect(redraw_, &QPushButton::clicked, this, &PositivePairView::request);
+  connect(cancel_, &QPushButton::clicked, this, &PositivePairView::cancelRequested);
+  connect(negatives_, &ImageGrid::activated, this, [this](int i) {
+    if (i >= 0 && i < result_.hardest.size()) Q_EMIT negativeActivated(result_.hardest[i].index);
   });
   setBusy(false);
-  m_redraw->setEnabled(false);
+  redraw_->setEnabled(false);
 }
 
 void PositivePairView::inspect(const QString& split, qint64 index) {
   if (index < 0) return;
-  m_request.split = split;
-  m_request.index = index;
+  request_.split = split;
+  request_.index = index;
   request();
 }
 
 void PositivePairView::request() {
-  if (m_request.index < 0) return;
-  m_request.batchSize = m_batch->value();
-  m_request.seed = quint64(m_seed->value());
-  m_request.hardest = m_count->value();
-  m_redraw->setEnabled(true);
-  m_title->setText(tr("Positive pair of %1 #%2 \u2026").arg(m_request.split).arg(m_request.index));
-  Q_EMIT requested(m_request);
+  if (request_.index < 0) return;
+  request_.batchSize = batch_->value();
+  request_.seed = quint64(seed_->value());
+  request_.hardest = count_->value();
+  redraw_->setEnabled(true);
+  title_->setText(tr("Positive pair of %1 #%2 \u2026").arg(request_.split).arg(request_.index));
+  Q_EMIT requested(request_);
 }
 
 bool PositivePairView::showResult(const PositivePairResult& result) {
-  if (m_request.index < 0 || result.request != m_request) return false;
-  m_result = result;
+  if (request_.index < 0 || result.request != request_) return false;
+  result_ = result;
   const PositivePairRequest& r = result.request;
   if (!result.error.isEmpty()) {
-    m_title->setText(tr("Positive pair of %1 #%2: %3").arg(r.split).arg(r.index).arg(result.error));
-    for (QLabel* view : m_views) view->clear();
-    m_similarity->clear();
-    m_rank->clear();
-    m_negatives->clear();
+    title_->setText(tr("Positive pair of %1 #%2: %3").arg(r.split).arg(r.index).arg(result.error));
+    for (QLabel* view : views_) view->clear();
+    similarity_->clear();
+    rank_->clear();
+    negatives_->clear();
     return true;
   }
-  m_title->setText(tr("Positive pair of %1 #%2, %3, checkpoint step %4, batch of %5 (seed %6)")
-                       .arg(r.split)
-                       .arg(r.index)
-                       .arg(result.label)
-                       .arg(result.step)
-                       .arg(result.batchSize > 0 ? result.batchSize : r.batchSize)
-                       .arg(r.seed));
-  m_views[0]->setPixmap(large(result.view1));
-  m_views[1]->setPixmap(large(result.view2));
-  m_similarity->setText(tr("cosine similarity of the views' z: %1").arg(result.similarity, 0, 'f', 3));
-  m_rank->setText(tr("rank %1 of %2").arg(result.rank).arg(result.candidates));
-  m_rank->setToolTip(tr("Where the positive ranks among itself and the %1 negatives of the batch, by similarity to "
-                        "view 1 (1 = the positive is the most similar)")
-                         .arg(result.candidates - 1));
+  title_->setText(tr("Positive pair of %1 #%2, %3, checkpoint step %4, batch of %5 (seed %6)")
+                      .arg(r.split)
+                      .arg(r.index)
+                      .arg(result.label)
+                      .arg(result.step)
+                      .arg(result.batchSize > 0 ? result.batchSize : r.batchSize)
+                      .arg(r.seed));
+  views_[0]->setPixmap(large(result.view1));
+  views_[1]->setPixmap(large(result.view2));
+  similarity_->setText(tr("cosine similarity of the views' z: %1").arg(result.similarity, 0, 'f', 3));
+  rank_->setText(tr("rank %1 of %2").arg(result.rank).arg(result.candidates));
+  rank_->setToolTip(tr("Where the positive ranks among itself and the %1 negatives of the batch, by similarity to "
+                       "view 1 (1 = the positive is the most similar)")
+                        .arg(result.candidates - 1));
   QVector<ImageGridItem> items;
   for (const PositivePairNegative& n : result.hardest) {
     ImageGridItem item;
@@ -149,29 +149,29 @@ bool PositivePairView::showResult(const PositivePairResult& result) {
                        .arg(n.sameClass ? tr(" (same class as the query)") : QString());
     items.append(item);
   }
-  m_negatives->setItems(items);
+  negatives_->setItems(items);
   return true;
 }
 
 void PositivePairView::clear() {
-  m_request = PositivePairRequest{};
-  m_result = PositivePairResult{};
-  m_title->setText(tr("Choose \u201cInspect positive pair\u201d in the neighbour browser"));
-  for (QLabel* view : m_views) view->clear();
-  m_similarity->clear();
-  m_rank->clear();
-  m_negatives->clear();
-  m_redraw->setEnabled(false);
+  request_ = PositivePairRequest{};
+  result_ = PositivePairResult{};
+  title_->setText(tr("Choose \u201cInspect positive pair\u201d in the neighbour browser"));
+  for (QLabel* view : views_) view->clear();
+  similarity_->clear();
+  rank_->clear();
+  negatives_->clear();
+  redraw_->setEnabled(false);
 }
 
 void PositivePairView::setBusy(bool busy) {
-  m_busy = busy;
-  m_cancel->setEnabled(busy);
-  showBusy(m_progress, busy);
+  busy_ = busy;
+  cancel_->setEnabled(busy);
+  showBusy(progress_, busy);
 }
 
 void PositivePairView::setProgress(qint64 step, qint64 total, const QString& stage) {
-  if (m_busy) showProgress(m_progress, step, total, stage);
+  if (busy_) showProgress(progress_, step, total, stage);
 }
 
 }  // namespace simclr::widgets

@@ -65,24 +65,24 @@ class PositivePairView : public QWidget {
 
   // Inspects row `index` of `split` with the current batch size, seed and count.
   void inspect(const QString& split, qint64 index);
-  PositivePairRequest currentRequest() const { return m_request; }
+  PositivePairRequest currentRequest() const { return request_; }
   // False (and nothing shown) when it answers another request than the current one.
   bool showResult(const PositivePairResult& result);
-  const PositivePairResult& result() const { return m_result; }
+  const PositivePairResult& result() const { return result_; }
   void clear();
 
   void setBusy(bool busy);
   void setProgress(qint64 step, qint64 total, const QString& stage);
-  bool isBusy() const { return m_busy; }
+  bool isBusy() const { return busy_; }
 
-  QLabel* titleLabel() const { return m_title; }
-  QLabel* similarityLabel() const { return m_similarity; }
-  QLabel* rankLabel() const { return m_rank; }
-  QLabel* viewLabel(int view) const { return m_views[view]; }
-  ImageGrid* negativesGrid() const { return m_negatives; }
-  QSpinBox* batchBox() const { return m_batch; }
-  QSpinBox* seedBox() const { return m_seed; }
-  QPushButton* redrawButton() const { return m_redraw; }
+  QLabel* titleLabel() const { return title_; }
+  QLabel* similarityLabel() const { return similarity_; }
+  QLabel* rankLabel() const { return rank_; }
+  QLabel* viewLabel(int view) const { return views_[view]; }
+  ImageGrid* negativesGrid() const { return negatives_; }
+  QSpinBox* batchBox() const { return batch_; }
+  QSpinBox* seedBox() const { return seed_; }
+  QPushButton* redrawButton() const { return redraw_; }
 
  Q_SIGNALS:
   void requested(const simclr::widgets::PositivePairRequest& request);
@@ -92,20 +92,20 @@ class PositivePairView : public QWidget {
  private:
   void request();
 
-  PositivePairRequest m_request;
-  PositivePairResult m_result;
-  bool m_busy = false;
-  QLabel* m_title;
-  QLabel* m_views[2];
-  QLabel* m_similarity;
-  QLabel* m_rank;
-  QSpinBox* m_batch;
-  QSpinBox* m_seed;
-  QSpinBox* m_count;
-  QPushButton* m_redraw;
-  ImageGrid* m_negatives;
-  QProgressBar* m_progress;
-  QPushButton* m_cancel;
+  PositivePairRequest request_;
+  PositivePairResult result_;
+  bool busy_ = false;
+  QLabel* title_;
+  QLabel* views_[2];
+  QLabel* similarity_;
+  QLabel* rank_;
+  QSpinBox* batch_;
+  QSpinBox* seed_;
+  QSpinBox* count_;
+  QPushButton* redraw_;
+  ImageGrid* negatives_;
+  QProgressBar* progress_;
+  QPushButton* cancel_;
 };
 
 }  // namespace simclr::widgets

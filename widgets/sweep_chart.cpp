@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "widgets/chart_style.h"
+#include "widgets/csv_writer.h"
 #include "widgets/plot_export.h"
 #include "widgets/qcustomplot_include.h"
 
@@ -24,35 +25,35 @@ QString formatBatch(double b) {
 }  // namespace
 
 SweepChart::SweepChart(QWidget* parent) : QWidget(parent) {
-  m_plot = makeTitledPlot(this, QStringLiteral("sweepPlot"), &m_titleElement);
+  plot_ = makeTitledPlot(this, QStringLiteral("sweepPlot"), &titleElement_);
 
   // Batch sizes double from one run to the next: a log2 axis spaces them evenly.
-  m_plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-  m_plot->xAxis->setLabel(tr("Batch size"));
-  m_plot->xAxis->setSubTicks(false);
+  plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
+  plot_->xAxis->setLabel(tr("Batch size"));
+  plot_->xAxis->setSubTicks(false);
 
-  m_tracer = new QCPItemTracer(m_plot);
-  m_tracer->setLayer(QStringLiteral("overlay"));
-  m_tracer->setStyle(QCPItemTracer::tsCircle);
-  m_tracer->setSize(10);
-  m_tracer->setBrush(Qt::NoBrush);
-  m_tracer->setVisible(false);
+  tracer_ = new QCPItemTracer(plot_);
+  tracer_->setLayer(QStringLiteral("overlay"));
+  tracer_->setStyle(QCPItemTracer::tsCircle);
+  tracer_->setSize(10);
+  tracer_->setBrush(Qt::NoBrush);
+  tracer_->setVisible(false);
 
-  connect(m_plot, &QCustomPlot::mouseMove, this, &SweepChart::onPlotMouseMove);
-  m_plot->installEventFilter(this);
+  connect(plot_, &QCustomPlot::mouseMove, this, &SweepChart::onPlotMouseMove);
+  plot_->installEventFilter(this);
   setValueLabel(tr("Top-1 accuracy (%)"));
   rebuild();
 }
 
 SweepChart::~SweepChart() {
-  m_plot->removeEventFilter(this);
-  disconnect(m_plot, nullptr, this, nullptr);
+  plot_->removeEventFilter(this);
+  disconnect(plot_, nullptr, this, nullptr);
 }
 
 void SweepChart::setData(const QVector<SweepSeries>& series) {
-  m_series = series;
-  for (int i = 0; i < m_series.size(); ++i) {
-    SweepSeries& s = m_series[i];
+  series_ = series;
+  for (int i = 0; i < series_.size(); ++i) {
+    SweepSeries& s = series_[i];
     if (!s.color.isValid()) s.color = chartPaletteColor(i);
     s.values.resize(s.batchSizes.size(), std::nan(""));
   }
@@ -61,45 +62,45 @@ void SweepChart::setData(const QVector<SweepSeries>& series) {
 
 void SweepChart::setThroughput(const QString& label, const QVector<double>& batchSizes,
                                const QVector<double>& perSecond) {
-  m_throughputLabel = label;
-  m_throughputKeys = batchSizes;
-  m_throughputValues = perSecond;
-  m_throughputValues.resize(m_throughputKeys.size(), std::nan(""));
+  throughputLabel_ = label;
+  throughputKeys_ = batchSizes;
+  throughputValues_ = perSecond;
+  throughputValues_.resize(throughputKeys_.size(), std::nan(""));
   rebuild();
 }
 
 void SweepChart::clear() {
-  m_throughputKeys.clear();
-  m_throughputValues.clear();
+  throughputKeys_.clear();
+  throughputValues_.clear();
   setData({});
 }
 
 void SweepChart::setTitle(const QString& title) {
-  m_title = title;
-  setTitleText(m_titleElement, title);
-  m_plot->replot();
+  title_ = title;
+  setTitleText(titleElement_, title);
+  plot_->replot();
 }
 
 void SweepChart::setValueLabel(const QString& label) {
-  m_valueLabel = label;
-  m_plot->yAxis->setLabel(label);
-  m_plot->replot();
+  valueLabel_ = label;
+  plot_->yAxis->setLabel(label);
+  plot_->replot();
 }
 
 QCPGraph* SweepChart::graph(int seriesIndex) const {
-  return seriesIndex >= 0 && seriesIndex < m_graphs.size() ? m_graphs[seriesIndex] : nullptr;
+  return seriesIndex >= 0 && seriesIndex < graphs_.size() ? graphs_[seriesIndex] : nullptr;
 }
 
 void SweepChart::rebuild() {
-  m_plot->clearGraphs();
-  m_graphs.clear();
-  m_throughput = nullptr;
+  plot_->clearGraphs();
+  graphs_.clear();
+  throughput_ = nullptr;
   hideHover();
 
   QVector<double> ticks;
   double lo = INFINITY, hi = -INFINITY;
-  for (const SweepSeries& s : std::as_const(m_series)) {
-    QCPGraph* g = m_plot->addGraph(m_plot->xAxis, m_plot->yAxis);
+  for (const SweepSeries& s : std::as_const(series_)) {
+    QCPGraph* g = plot_->addGraph(plot_->xAxis, plot_->yAxis);
     g->setName(s.name);
     g->setPen(QPen(s.color, 2));
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, s.color, Qt::white, 8));
@@ -111,25 +112,25 @@ void SweepChart::rebuild() {
       lo = std::min(lo, v);
       hi = std::max(hi, v);
     }
-    m_graphs << g;
+    graphs_ << g;
   }
 
-  const bool haveThroughput = !m_throughputKeys.isEmpty();
-  QCPAxis* right = m_plot->yAxis2;
+  const bool haveThroughput = !throughputKeys_.isEmpty();
+  QCPAxis* right = plot_->yAxis2;
   right->setTicks(haveThroughput);
   right->setTickLabels(haveThroughput);
-  right->setLabel(haveThroughput ? m_throughputLabel : QString());
+  right->setLabel(haveThroughput ? throughputLabel_ : QString());
   if (haveThroughput) {
-    m_throughput = m_plot->addGraph(m_plot->xAxis, right);
-    m_throughput->setName(m_throughputLabel);
+    throughput_ = plot_->addGraph(plot_->xAxis, right);
+    throughput_->setName(throughputLabel_);
     QPen pen(kThroughputColor, 1.5, Qt::DashLine);
-    m_throughput->setPen(pen);
-    m_throughput->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, kThroughputColor, Qt::white, 6));
+    throughput_->setPen(pen);
+    throughput_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, kThroughputColor, Qt::white, 6));
     double top = 0;
-    for (int i = 0; i < m_throughputKeys.size(); ++i) {
-      const double b = m_throughputKeys[i], v = m_throughputValues[i];
+    for (int i = 0; i < throughputKeys_.size(); ++i) {
+      const double b = throughputKeys_[i], v = throughputValues_[i];
       if (!std::isfinite(v) || !(b > 0)) continue;
-      m_throughput->addData(b, v);
+      throughput_->addData(b, v);
       ticks << b;
       top = std::max(top, v);
     }
@@ -140,72 +141,73 @@ void SweepChart::rebuild() {
 
   std::sort(ticks.begin(), ticks.end());
   ticks.erase(std::unique(ticks.begin(), ticks.end()), ticks.end());
-  m_ticks = ticks;
+  ticks_ = ticks;
   auto ticker = QSharedPointer<QCPAxisTickerText>::create();
   for (double b : std::as_const(ticks)) ticker->addTick(b, formatBatch(b));
-  m_plot->xAxis->setTicker(ticker);
+  plot_->xAxis->setTicker(ticker);
   if (ticks.isEmpty())
-    m_plot->xAxis->setRange(16, 1024);
+    plot_->xAxis->setRange(16, 1024);
   else
-    m_plot->xAxis->setRange(ticks.first() / 1.5, ticks.last() * 1.5);
+    plot_->xAxis->setRange(ticks.first() / 1.5, ticks.last() * 1.5);
 
   if (lo > hi) {
-    m_plot->yAxis->setRange(0, 100);
+    plot_->yAxis->setRange(0, 100);
   } else {
     // Differences between batch sizes are often a few points: zoom to them, with room.
     const double pad = std::max(2.0, 0.12 * (hi - lo));
-    m_plot->yAxis->setRange(std::max(0.0, lo - pad), std::min(100.0, hi + pad));
+    plot_->yAxis->setRange(std::max(0.0, lo - pad), std::min(100.0, hi + pad));
   }
-  m_plot->legend->setVisible(m_plot->graphCount() > 0);
-  m_plot->replot();
+  plot_->legend->setVisible(plot_->graphCount() > 0);
+  plot_->replot();
 }
 
 bool SweepChart::savePng(const QString& file, int width, int height, double scale, QString* error) {
-  return exportPlot(m_plot, file, QSize(width, height), scale, m_title, error);
+  return exportPlot(plot_, file, QSize(width, height), scale, title_, error);
 }
 
 bool SweepChart::saveImage(const QString& file, QSize size, QString* error) {
-  return exportPlot(m_plot, file, size, 1.0, m_title, error);
+  return exportPlot(plot_, file, size, 1.0, title_, error);
 }
 
 QString SweepChart::toCsv() const {
-  QString csv = QStringLiteral("batch_size");
-  for (const SweepSeries& s : m_series) csv += QLatin1Char(',') + csvField(s.name);
-  const bool haveThroughput = !m_throughputKeys.isEmpty();
-  if (haveThroughput) csv += QLatin1Char(',') + csvField(m_throughputLabel);
-  csv += QLatin1Char('\n');
+  CsvWriter csv;
+  csv.field(QStringLiteral("batch_size"));
+  for (const SweepSeries& s : series_) csv.field(s.name);
+  const bool haveThroughput = !throughputKeys_.isEmpty();
+  if (haveThroughput) csv.field(throughputLabel_);
+  csv.endRecord();
   auto valueAt = [](const QVector<double>& keys, const QVector<double>& values, double b) {
     for (int i = 0; i < keys.size(); ++i)
       if (keys[i] == b && std::isfinite(values[i])) return values[i];
     return std::nan("");
   };
-  for (double b : m_ticks) {
-    csv += formatBatch(b);
-    for (const SweepSeries& s : m_series) csv += QLatin1Char(',') + csvNumber(valueAt(s.batchSizes, s.values, b));
-    if (haveThroughput) csv += QLatin1Char(',') + csvNumber(valueAt(m_throughputKeys, m_throughputValues, b));
-    csv += QLatin1Char('\n');
+  for (double b : ticks_) {
+    csv.field(formatBatch(b));
+    for (const SweepSeries& s : series_) csv.number(valueAt(s.batchSizes, s.values, b));
+    if (haveThroughput) csv.number(valueAt(throughputKeys_, throughputValues_, b));
+    csv.endRecord();
   }
-  return csv;
+  return csv.text();
 }
 
 bool SweepChart::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == m_plot && event->type() == QEvent::Leave) hideHover();
+  if (watched == plot_ && event->type() == QEvent::Leave) hideHover();
   return QWidget::eventFilter(watched, event);
 }
 
 void SweepChart::hideHover() {
-  if (!m_tracer->visible()) return;
-  m_tracer->setVisible(false);
+  if (!tracer_->visible()) return;
+  tracer_->setVisible(false);
   QToolTip::hideText();
-  m_plot->layer(QStringLiteral("overlay"))->replot();
+  plot_->layer(QStringLiteral("overlay"))->replot();
 }
 
 void SweepChart::onPlotMouseMove(QMouseEvent* event) {
   const QPointF pos = event->position();
   QCPGraph* best = nullptr;
   double bestKey = 0, bestValue = 0, bestDist = kHoverRadiusPx;
-  QList<QCPGraph*> graphs = m_graphs;
-  if (m_throughput) graphs << m_throughput;
+  QList<QCPGraph*> graphs = graphs_;
+  if (throughput_) graphs << throughput_;
   for (QCPGraph* g : std::as_const(graphs)) {
     for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
       const double dx = g->keyAxis()->coordToPixel(it->key) - pos.x();
@@ -223,19 +225,19 @@ void SweepChart::onPlotMouseMove(QMouseEvent* event) {
     hideHover();
     return;
   }
-  m_tracer->setGraph(nullptr);
-  m_tracer->position->setAxes(best->keyAxis(), best->valueAxis());
-  m_tracer->position->setCoords(bestKey, bestValue);
-  m_tracer->setPen(QPen(best->pen().color(), 2));
-  m_tracer->setVisible(true);
-  m_plot->layer(QStringLiteral("overlay"))->replot();
-  const bool isThroughput = best == m_throughput;
+  tracer_->setGraph(nullptr);
+  tracer_->position->setAxes(best->keyAxis(), best->valueAxis());
+  tracer_->position->setCoords(bestKey, bestValue);
+  tracer_->setPen(QPen(best->pen().color(), 2));
+  tracer_->setVisible(true);
+  plot_->layer(QStringLiteral("overlay"))->replot();
+  const bool isThroughput = best == throughput_;
   const QString value =
       isThroughput ? QString::number(bestValue, 'f', 0) : QStringLiteral("%1 %").arg(bestValue, 0, 'f', 2);
   QToolTip::showText(
       event->globalPosition().toPoint(),
       QStringLiteral("<b>%1</b><br>batch %2: %3").arg(best->name().toHtmlEscaped(), formatBatch(bestKey), value),
-      m_plot);
+      plot_);
 }
 
 }  // namespace simclr::widgets

@@ -37,14 +37,14 @@ class SweepChart : public QWidget {
   // A throughput curve on the right axis ("views/s"); an empty batchSizes removes it.
   void setThroughput(const QString& label, const QVector<double>& batchSizes, const QVector<double>& perSecond);
   void clear();
-  QVector<SweepSeries> series() const { return m_series; }  // colours resolved
+  QVector<SweepSeries> series() const { return series_; }  // colours resolved
   // The batch sizes on the x axis: every batch size of a drawn point, ascending.
-  QVector<double> batchSizes() const { return m_ticks; }
+  QVector<double> batchSizes() const { return ticks_; }
 
   void setTitle(const QString& title);
-  QString title() const { return m_title; }
+  QString title() const { return title_; }
   void setValueLabel(const QString& label);  // "Top-1 accuracy (%)" by default
-  QString valueLabel() const { return m_valueLabel; }
+  QString valueLabel() const { return valueLabel_; }
 
   // As AccuracyBarChart: written atomically, PNG pixels = size * scale.
   bool savePng(const QString& file, int width = 900, int height = 520, double scale = 1.0, QString* error = nullptr);
@@ -54,9 +54,9 @@ class SweepChart : public QWidget {
   QString toCsv() const;
 
   // --- tests and diagnostics ----------------------------------------------------------
-  QCustomPlot* plot() const { return m_plot; }
-  QCPGraph* graph(int seriesIndex) const;                     // nullptr when out of range
-  QCPGraph* throughputGraph() const { return m_throughput; }  // nullptr when none
+  QCustomPlot* plot() const { return plot_; }
+  QCPGraph* graph(int seriesIndex) const;                    // nullptr when out of range
+  QCPGraph* throughputGraph() const { return throughput_; }  // nullptr when none
 
  private:
   void rebuild();
@@ -64,17 +64,17 @@ class SweepChart : public QWidget {
   void hideHover();
   bool eventFilter(QObject* watched, QEvent* event) override;
 
-  QCustomPlot* m_plot = nullptr;
-  QCPTextElement* m_titleElement = nullptr;
-  QCPItemTracer* m_tracer = nullptr;
-  QVector<SweepSeries> m_series;
-  QList<QCPGraph*> m_graphs;
-  QCPGraph* m_throughput = nullptr;
-  QString m_throughputLabel;
-  QVector<double> m_throughputKeys, m_throughputValues;
-  QVector<double> m_ticks;
-  QString m_title;
-  QString m_valueLabel;
+  QCustomPlot* plot_ = nullptr;
+  QCPTextElement* titleElement_ = nullptr;
+  QCPItemTracer* tracer_ = nullptr;
+  QVector<SweepSeries> series_;
+  QList<QCPGraph*> graphs_;
+  QCPGraph* throughput_ = nullptr;
+  QString throughputLabel_;
+  QVector<double> throughputKeys_, throughputValues_;
+  QVector<double> ticks_;
+  QString title_;
+  QString valueLabel_;
 };
 
 }  // namespace simclr::widgets

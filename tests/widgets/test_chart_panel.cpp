@@ -40,101 +40,101 @@ class TestChartPanel : public QObject {
 
  private Q_SLOTS:
   void init() {
-    m_panel = std::make_unique<ChartPanel>();
-    m_panel->resize(820, 480);
-    m_panel->chart()->appendPoints(QStringLiteral("run-A"), curve(200));
-    m_panel->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_panel.get()));
+    panel_ = std::make_unique<ChartPanel>();
+    panel_->resize(820, 480);
+    panel_->chart()->appendPoints(QStringLiteral("run-A"), curve(200));
+    panel_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(panel_.get()));
   }
-  void cleanup() { m_panel.reset(); }
+  void cleanup() { panel_.reset(); }
 
   void sliderSetsSmoothing() {
-    auto* slider = child<QSlider>(*m_panel, "smoothingSlider");
-    auto* label = child<QLabel>(*m_panel, "smoothingLabel");
+    auto* slider = child<QSlider>(*panel_, "smoothingSlider");
+    auto* label = child<QLabel>(*panel_, "smoothingLabel");
     QCOMPARE(label->text(), QStringLiteral("0.00"));
     slider->setValue(60);
-    QCOMPARE(m_panel->chart()->smoothing(), 0.6);
+    QCOMPARE(panel_->chart()->smoothing(), 0.6);
     QCOMPARE(label->text(), QStringLiteral("0.60"));
     // Keyboard: PageUp moves one page step (0.10), End goes to the strongest smoothing.
     slider->setFocus();
     QTest::keyClick(slider, Qt::Key_PageUp);
-    QCOMPARE(m_panel->chart()->smoothing(), 0.7);
+    QCOMPARE(panel_->chart()->smoothing(), 0.7);
     QTest::keyClick(slider, Qt::Key_End);
-    QCOMPARE(m_panel->chart()->smoothing(), 0.99);
+    QCOMPARE(panel_->chart()->smoothing(), 0.99);
     QCOMPARE(label->text(), QStringLiteral("0.99"));
     QTest::keyClick(slider, Qt::Key_Home);
-    QCOMPARE(m_panel->chart()->smoothing(), 0.0);
+    QCOMPARE(panel_->chart()->smoothing(), 0.0);
   }
 
   void checkBoxTogglesLogScale() {
-    auto* check = child<QCheckBox>(*m_panel, "logScaleCheck");
+    auto* check = child<QCheckBox>(*panel_, "logScaleCheck");
     QTest::mouseClick(check, Qt::LeftButton, Qt::NoModifier, QPoint(8, check->height() / 2));
-    QVERIFY(m_panel->chart()->logScale());
-    m_panel->chart()->flush();
-    QCOMPARE(m_panel->chart()->plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(panel_->chart()->logScale());
+    panel_->chart()->flush();
+    QCOMPARE(panel_->chart()->plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
     check->setFocus();
     QTest::keyClick(check, Qt::Key_Space);
-    QVERIFY(!m_panel->chart()->logScale());
+    QVERIFY(!panel_->chart()->logScale());
   }
 
   void comboSwitchesXAxis() {
-    auto* combo = child<QComboBox>(*m_panel, "xAxisCombo");
+    auto* combo = child<QComboBox>(*panel_, "xAxisCombo");
     combo->setFocus();
     QTest::keyClick(combo, Qt::Key_Down);
-    QCOMPARE(m_panel->chart()->xAxis(), MetricChart::XAxis::Epoch);
+    QCOMPARE(panel_->chart()->xAxis(), MetricChart::XAxis::Epoch);
     QTest::keyClick(combo, Qt::Key_Up);
-    QCOMPARE(m_panel->chart()->xAxis(), MetricChart::XAxis::Step);
+    QCOMPARE(panel_->chart()->xAxis(), MetricChart::XAxis::Step);
   }
 
   void controlsFollowTheChart() {
-    m_panel->chart()->setSmoothing(0.25);
-    m_panel->chart()->setLogScale(true);
-    m_panel->chart()->setXAxis(MetricChart::XAxis::Epoch);
-    QCOMPARE(child<QSlider>(*m_panel, "smoothingSlider")->value(), 25);
-    QCOMPARE(child<QLabel>(*m_panel, "smoothingLabel")->text(), QStringLiteral("0.25"));
-    QVERIFY(child<QCheckBox>(*m_panel, "logScaleCheck")->isChecked());
-    QCOMPARE(child<QComboBox>(*m_panel, "xAxisCombo")->currentIndex(), 1);
+    panel_->chart()->setSmoothing(0.25);
+    panel_->chart()->setLogScale(true);
+    panel_->chart()->setXAxis(MetricChart::XAxis::Epoch);
+    QCOMPARE(child<QSlider>(*panel_, "smoothingSlider")->value(), 25);
+    QCOMPARE(child<QLabel>(*panel_, "smoothingLabel")->text(), QStringLiteral("0.25"));
+    QVERIFY(child<QCheckBox>(*panel_, "logScaleCheck")->isChecked());
+    QCOMPARE(child<QComboBox>(*panel_, "xAxisCombo")->currentIndex(), 1);
   }
 
   void resetButtonFollowsAgain() {
-    MetricChart* chart = m_panel->chart();
+    MetricChart* chart = panel_->chart();
     chart->flush();
     const QPoint centre = chart->plot()->axisRect()->rect().center();
     QWheelEvent wheel(centre, chart->plot()->mapToGlobal(centre), QPoint(), QPoint(0, 120), Qt::NoButton,
                       Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(chart->plot(), &wheel);
     QVERIFY(!chart->isFollowing());
-    QTest::mouseClick(child<QToolButton>(*m_panel, "resetViewButton"), Qt::LeftButton);
+    QTest::mouseClick(child<QToolButton>(*panel_, "resetViewButton"), Qt::LeftButton);
     QVERIFY(chart->isFollowing());
     QCOMPARE(chart->plot()->xAxis->range().upper, 199.0);
   }
 
   void exportToChoosesFormat() {
     QTemporaryDir dir;
-    QSignalSpy spy(m_panel.get(), &ChartPanel::exported);
-    QVERIFY(m_panel->exportTo(dir.filePath(QStringLiteral("a.csv"))));
-    QVERIFY(m_panel->exportTo(dir.filePath(QStringLiteral("a.PNG"))));
+    QSignalSpy spy(panel_.get(), &ChartPanel::exported);
+    QVERIFY(panel_->exportTo(dir.filePath(QStringLiteral("a.csv"))));
+    QVERIFY(panel_->exportTo(dir.filePath(QStringLiteral("a.PNG"))));
     QCOMPARE(spy.count(), 2);
     QFile csv(dir.filePath(QStringLiteral("a.csv")));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QVERIFY(csv.readLine().startsWith("series,step,epoch,value,smoothed"));
     QString error;
-    QVERIFY(!m_panel->exportTo(dir.filePath(QStringLiteral("a.txt")), &error));
+    QVERIFY(!panel_->exportTo(dir.filePath(QStringLiteral("a.txt")), &error));
     QVERIFY(!error.isEmpty());
     QCOMPARE(spy.count(), 2);
   }
 
   void screenshot() {
     SIMCLR_SKIP_WITHOUT_SHOTS();
-    m_panel->chart()->appendPoints(QStringLiteral("run-B"), curve(150, 0.8));
-    m_panel->chart()->setValueLabel(QStringLiteral("Loss"));
-    child<QSlider>(*m_panel, "smoothingSlider")->setValue(60);
-    m_panel->chart()->flush();
-    QVERIFY(simclr::widgets::testing::saveShot(*m_panel, QStringLiteral("chart_panel")));
+    panel_->chart()->appendPoints(QStringLiteral("run-B"), curve(150, 0.8));
+    panel_->chart()->setValueLabel(QStringLiteral("Loss"));
+    child<QSlider>(*panel_, "smoothingSlider")->setValue(60);
+    panel_->chart()->flush();
+    QVERIFY(simclr::widgets::testing::saveShot(*panel_, QStringLiteral("chart_panel")));
   }
 
  private:
-  std::unique_ptr<ChartPanel> m_panel;
+  std::unique_ptr<ChartPanel> panel_;
 };
 
 QTEST_MAIN(TestChartPanel)

@@ -43,95 +43,95 @@ class TestImageGrid : public QObject {
 
  private Q_SLOTS:
   void init() {
-    m_grid = std::make_unique<ImageGrid>();
-    m_grid->resize(500, 360);
-    m_grid->setCellSize(64);
-    m_grid->setItems(sampleItems(30));
-    m_grid->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_grid.get()));
+    grid_ = std::make_unique<ImageGrid>();
+    grid_->resize(500, 360);
+    grid_->setCellSize(64);
+    grid_->setItems(sampleItems(30));
+    grid_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(grid_.get()));
   }
-  void cleanup() { m_grid.reset(); }
+  void cleanup() { grid_.reset(); }
 
   void clickActivatesCell() {
-    QSignalSpy activated(m_grid.get(), &ImageGrid::activated);
-    const QRect cell = m_grid->cellRect(5);
-    QVERIFY(m_grid->viewport()->rect().contains(cell));
-    QTest::mouseClick(m_grid->viewport(), Qt::LeftButton, Qt::NoModifier, cell.center());
+    QSignalSpy activated(grid_.get(), &ImageGrid::activated);
+    const QRect cell = grid_->cellRect(5);
+    QVERIFY(grid_->viewport()->rect().contains(cell));
+    QTest::mouseClick(grid_->viewport(), Qt::LeftButton, Qt::NoModifier, cell.center());
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.first().first().toInt(), 5);
-    QCOMPARE(m_grid->currentIndex(), 5);
-    QCOMPARE(m_grid->indexAt(m_grid->imageRect(5).topLeft()), 5);
+    QCOMPARE(grid_->currentIndex(), 5);
+    QCOMPARE(grid_->indexAt(grid_->imageRect(5).topLeft()), 5);
     // The gap between two cells belongs to neither.
-    const QPoint gap(m_grid->cellRect(5).right() + 3, cell.center().y());
-    QCOMPARE(m_grid->indexAt(gap), -1);
-    QTest::mouseClick(m_grid->viewport(), Qt::LeftButton, Qt::NoModifier, gap);
+    const QPoint gap(grid_->cellRect(5).right() + 3, cell.center().y());
+    QCOMPARE(grid_->indexAt(gap), -1);
+    QTest::mouseClick(grid_->viewport(), Qt::LeftButton, Qt::NoModifier, gap);
     QCOMPARE(activated.count(), 1);
   }
 
   void hoverReportsCell() {
-    QSignalSpy hovered(m_grid.get(), &ImageGrid::hovered);
-    QTest::mouseMove(m_grid->viewport(), m_grid->cellRect(2).center());
+    QSignalSpy hovered(grid_.get(), &ImageGrid::hovered);
+    QTest::mouseMove(grid_->viewport(), grid_->cellRect(2).center());
     QTRY_COMPARE(hovered.count(), 1);
     QCOMPARE(hovered.last().first().toInt(), 2);
   }
 
   void arrowKeysMoveCurrent() {
-    const int columns = m_grid->columnCount();
+    const int columns = grid_->columnCount();
     QVERIFY(columns > 1);
-    QCOMPARE(m_grid->currentIndex(), 0);
-    m_grid->setFocus();
-    QTest::keyClick(m_grid.get(), Qt::Key_Right);
-    QCOMPARE(m_grid->currentIndex(), 1);
-    QTest::keyClick(m_grid.get(), Qt::Key_Down);
-    QCOMPARE(m_grid->currentIndex(), 1 + columns);
-    QTest::keyClick(m_grid.get(), Qt::Key_Left);
-    QCOMPARE(m_grid->currentIndex(), columns);
-    QTest::keyClick(m_grid.get(), Qt::Key_Up);
-    QCOMPARE(m_grid->currentIndex(), 0);
-    QTest::keyClick(m_grid.get(), Qt::Key_Left);  // clamped at the first cell
-    QCOMPARE(m_grid->currentIndex(), 0);
-    QTest::keyClick(m_grid.get(), Qt::Key_End);
-    QCOMPARE(m_grid->currentIndex(), 29);
-    QTest::keyClick(m_grid.get(), Qt::Key_Down);  // clamped at the last cell
-    QCOMPARE(m_grid->currentIndex(), 29);
+    QCOMPARE(grid_->currentIndex(), 0);
+    grid_->setFocus();
+    QTest::keyClick(grid_.get(), Qt::Key_Right);
+    QCOMPARE(grid_->currentIndex(), 1);
+    QTest::keyClick(grid_.get(), Qt::Key_Down);
+    QCOMPARE(grid_->currentIndex(), 1 + columns);
+    QTest::keyClick(grid_.get(), Qt::Key_Left);
+    QCOMPARE(grid_->currentIndex(), columns);
+    QTest::keyClick(grid_.get(), Qt::Key_Up);
+    QCOMPARE(grid_->currentIndex(), 0);
+    QTest::keyClick(grid_.get(), Qt::Key_Left);  // clamped at the first cell
+    QCOMPARE(grid_->currentIndex(), 0);
+    QTest::keyClick(grid_.get(), Qt::Key_End);
+    QCOMPARE(grid_->currentIndex(), 29);
+    QTest::keyClick(grid_.get(), Qt::Key_Down);  // clamped at the last cell
+    QCOMPARE(grid_->currentIndex(), 29);
     // The last row is scrolled into view.
-    QVERIFY(m_grid->viewport()->rect().contains(m_grid->cellRect(29)));
+    QVERIFY(grid_->viewport()->rect().contains(grid_->cellRect(29)));
   }
 
   void enterAndBackspaceSignal() {
-    QSignalSpy activated(m_grid.get(), &ImageGrid::activated);
-    QSignalSpy back(m_grid.get(), &ImageGrid::backRequested);
-    m_grid->setCurrentIndex(4);
-    m_grid->setFocus();
-    QTest::keyClick(m_grid.get(), Qt::Key_Return);
+    QSignalSpy activated(grid_.get(), &ImageGrid::activated);
+    QSignalSpy back(grid_.get(), &ImageGrid::backRequested);
+    grid_->setCurrentIndex(4);
+    grid_->setFocus();
+    QTest::keyClick(grid_.get(), Qt::Key_Return);
     QCOMPARE(activated.count(), 1);
     QCOMPARE(activated.first().first().toInt(), 4);
-    QTest::keyClick(m_grid.get(), Qt::Key_Enter);
+    QTest::keyClick(grid_.get(), Qt::Key_Enter);
     QCOMPARE(activated.count(), 2);
-    QTest::keyClick(m_grid.get(), Qt::Key_Backspace);
+    QTest::keyClick(grid_.get(), Qt::Key_Backspace);
     QCOMPARE(back.count(), 1);
   }
 
   void columnsFitWidthAndScroll() {
-    const int narrow = m_grid->columnCount();
-    m_grid->resize(900, 360);
-    QTRY_VERIFY(m_grid->columnCount() > narrow);
-    m_grid->setItems(sampleItems(500));
-    QVERIFY(m_grid->verticalScrollBar()->maximum() > 0);
-    m_grid->setCurrentIndex(480);
-    QVERIFY(m_grid->viewport()->rect().contains(m_grid->cellRect(480)));
-    QVERIFY(m_grid->verticalScrollBar()->value() > 0);
-    QCOMPARE(m_grid->indexAt(m_grid->cellRect(480).center()), 480);
+    const int narrow = grid_->columnCount();
+    grid_->resize(900, 360);
+    QTRY_VERIFY(grid_->columnCount() > narrow);
+    grid_->setItems(sampleItems(500));
+    QVERIFY(grid_->verticalScrollBar()->maximum() > 0);
+    grid_->setCurrentIndex(480);
+    QVERIFY(grid_->viewport()->rect().contains(grid_->cellRect(480)));
+    QVERIFY(grid_->verticalScrollBar()->value() > 0);
+    QCOMPARE(grid_->indexAt(grid_->cellRect(480).center()), 480);
   }
 
   void zoomScalesCells() {
-    m_grid->setZoom(3);
-    QCOMPARE(m_grid->cellSize(), 96);
-    QCOMPARE(m_grid->zoom(), 3);
-    QCOMPARE(m_grid->imageRect(0).size(), QSize(96, 96));
-    m_grid->setFocus();
-    QTest::keyClick(m_grid.get(), Qt::Key_Minus, Qt::ControlModifier);
-    QCOMPARE(m_grid->cellSize(), 64);
+    grid_->setZoom(3);
+    QCOMPARE(grid_->cellSize(), 96);
+    QCOMPARE(grid_->zoom(), 3);
+    QCOMPARE(grid_->imageRect(0).size(), QSize(96, 96));
+    grid_->setFocus();
+    QTest::keyClick(grid_.get(), Qt::Key_Minus, Qt::ControlModifier);
+    QCOMPARE(grid_->cellSize(), 64);
   }
 
   void enlargesWithNearestNeighbour() {
@@ -141,11 +141,11 @@ class TestImageGrid : public QObject {
     checker.setPixel(1, 0, qRgb(255, 255, 255));
     checker.setPixel(0, 1, qRgb(255, 255, 255));
     checker.setPixel(1, 1, qRgb(0, 0, 0));
-    m_grid->setItems({ImageGridItem{checker, {}, {}, {}, {}}});
-    m_grid->setCurrentIndex(-1);  // no highlight over the image
-    m_grid->setCellSize(64);
-    const QImage shot = m_grid->viewport()->grab().toImage();
-    const QRect area = m_grid->imageRect(0);
+    grid_->setItems({ImageGridItem{checker, {}, {}, {}, {}}});
+    grid_->setCurrentIndex(-1);  // no highlight over the image
+    grid_->setCellSize(64);
+    const QImage shot = grid_->viewport()->grab().toImage();
+    const QRect area = grid_->imageRect(0);
     QSet<QRgb> colours;
     for (int y = 0; y < 64; ++y)
       for (int x = 0; x < 64; ++x) {
@@ -158,27 +158,27 @@ class TestImageGrid : public QObject {
   }
 
   void emptyGridShowsPlaceholder() {
-    m_grid->setPlaceholderText(QStringLiteral("No images"));
-    m_grid->clear();
-    QCOMPARE(m_grid->count(), 0);
-    QCOMPARE(m_grid->currentIndex(), -1);
-    QCOMPARE(m_grid->indexAt(QPoint(20, 20)), -1);
-    QCOMPARE(m_grid->cellRect(0), QRect());
+    grid_->setPlaceholderText(QStringLiteral("No images"));
+    grid_->clear();
+    QCOMPARE(grid_->count(), 0);
+    QCOMPARE(grid_->currentIndex(), -1);
+    QCOMPARE(grid_->indexAt(QPoint(20, 20)), -1);
+    QCOMPARE(grid_->cellRect(0), QRect());
   }
 
   void screenshot() {
     SIMCLR_SKIP_WITHOUT_SHOTS();
-    m_grid->resize(620, 420);
-    m_grid->setCellSize(96);
-    m_grid->setItems(sampleItems(40));
-    m_grid->setCurrentIndex(6);
-    m_grid->setFocus();
-    QTest::mouseMove(m_grid->viewport(), m_grid->cellRect(2).center());
-    QVERIFY(simclr::widgets::testing::saveShot(*m_grid, QStringLiteral("image_grid")));
+    grid_->resize(620, 420);
+    grid_->setCellSize(96);
+    grid_->setItems(sampleItems(40));
+    grid_->setCurrentIndex(6);
+    grid_->setFocus();
+    QTest::mouseMove(grid_->viewport(), grid_->cellRect(2).center());
+    QVERIFY(simclr::widgets::testing::saveShot(*grid_, QStringLiteral("image_grid")));
   }
 
  private:
-  std::unique_ptr<ImageGrid> m_grid;
+  std::unique_ptr<ImageGrid> grid_;
 };
 
 QTEST_MAIN(TestImageGrid)

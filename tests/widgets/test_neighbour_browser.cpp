@@ -53,46 +53,46 @@ NeighbourResult answer(const NeighbourRequest& r) {
 class TestNeighbourBrowser : public QObject {
   Q_OBJECT
 
-  std::unique_ptr<NeighbourBrowser> m_browser;
-  std::unique_ptr<QSignalSpy> m_requests;
+  std::unique_ptr<NeighbourBrowser> browser_;
+  std::unique_ptr<QSignalSpy> requests_;
 
   // Answers the latest request, as the app does.
   void answerLast() {
-    QVERIFY(!m_requests->isEmpty());
-    const auto r = m_requests->last().first().value<NeighbourRequest>();
-    QVERIFY(m_browser->showResult(answer(r)));
+    QVERIFY(!requests_->isEmpty());
+    const auto r = requests_->last().first().value<NeighbourRequest>();
+    QVERIFY(browser_->showResult(answer(r)));
   }
-  NeighbourRequest last() const { return m_requests->last().first().value<NeighbourRequest>(); }
+  NeighbourRequest last() const { return requests_->last().first().value<NeighbourRequest>(); }
 
  private Q_SLOTS:
   void initTestCase() { qRegisterMetaType<NeighbourRequest>("simclr::widgets::NeighbourRequest"); }
 
   void init() {
-    m_browser = std::make_unique<NeighbourBrowser>();
-    m_browser->resize(900, 600);
-    m_browser->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_browser.get()));
-    m_requests = std::make_unique<QSignalSpy>(m_browser.get(), &NeighbourBrowser::requested);
+    browser_ = std::make_unique<NeighbourBrowser>();
+    browser_->resize(900, 600);
+    browser_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(browser_.get()));
+    requests_ = std::make_unique<QSignalSpy>(browser_.get(), &NeighbourBrowser::requested);
   }
   void cleanup() {
-    m_requests.reset();
-    m_browser.reset();
+    requests_.reset();
+    browser_.reset();
   }
 
   void openingAQueryRequestsAndShowsItsNeighbours() {
-    QVERIFY(!m_browser->inspectButton()->isEnabled());
-    m_browser->openQuery(QStringLiteral("test"), 5);
-    QCOMPARE(m_requests->count(), 1);
+    QVERIFY(!browser_->inspectButton()->isEnabled());
+    browser_->openQuery(QStringLiteral("test"), 5);
+    QCOMPARE(requests_->count(), 1);
     const NeighbourRequest r = last();
     QCOMPARE(r.querySplit, QStringLiteral("test"));
     QCOMPARE(r.index, qint64(5));
     QCOMPARE(r.searchSplit, QStringLiteral("test"));
     QCOMPARE(r.k, 10);
     QCOMPARE(r.features, QStringLiteral("h"));
-    m_browser->openQuery(QStringLiteral("test"), 5);  // already the query
-    QCOMPARE(m_requests->count(), 1);
+    browser_->openQuery(QStringLiteral("test"), 5);  // already the query
+    QCOMPARE(requests_->count(), 1);
     answerLast();
-    ImageGrid* grid = m_browser->grid(0);
+    ImageGrid* grid = browser_->grid(0);
     QCOMPARE(grid->count(), 10);
     QCOMPARE(grid->items()[0].subcaption, QStringLiteral("sim 0.900"));
     QCOMPARE(grid->items()[0].caption, QStringLiteral("cat"));
@@ -100,154 +100,154 @@ class TestNeighbourBrowser : public QObject {
     QCOMPARE(grid->items()[2].frame, QColor(0xd3, 0x2f, 0x2f));  // another class: red
     QVERIFY(grid->items()[1].frame != grid->items()[2].frame);
     QVERIFY(grid->items()[2].toolTip.contains(QStringLiteral("#5003")));
-    QVERIFY2(m_browser->sideLabel(0)->text().contains(QStringLiteral("label agreement 7/10")),
-             qPrintable(m_browser->sideLabel(0)->text()));
-    QVERIFY(m_browser->sideLabel(0)->text().contains(QStringLiteral("precision@10 0.70")));
-    QVERIFY(m_browser->sideLabel(0)->text().contains(QStringLiteral("computing")));
-    QVERIFY(m_browser->queryCaption()->text().contains(QStringLiteral("cat")));
-    QVERIFY(!m_browser->grid(1)->isVisible());
+    QVERIFY2(browser_->sideLabel(0)->text().contains(QStringLiteral("label agreement 7/10")),
+             qPrintable(browser_->sideLabel(0)->text()));
+    QVERIFY(browser_->sideLabel(0)->text().contains(QStringLiteral("precision@10 0.70")));
+    QVERIFY(browser_->sideLabel(0)->text().contains(QStringLiteral("computing")));
+    QVERIFY(browser_->queryCaption()->text().contains(QStringLiteral("cat")));
+    QVERIFY(!browser_->grid(1)->isVisible());
     // The split mean arrives later, for these settings only.
-    m_browser->setMeanPrecision(QStringLiteral("test"), QStringLiteral("test"), QStringLiteral("h"), 5, 0.111);
-    QVERIFY(!m_browser->sideLabel(0)->text().contains(QStringLiteral("0.111")));
-    m_browser->setMeanPrecision(QStringLiteral("test"), QStringLiteral("test"), QStringLiteral("h"), 10, 0.625);
-    QVERIFY(m_browser->sideLabel(0)->text().contains(QStringLiteral("mean over the test split 0.625")));
-    QCOMPARE(m_browser->meanPrecision(QStringLiteral("h")), 0.625);
+    browser_->setMeanPrecision(QStringLiteral("test"), QStringLiteral("test"), QStringLiteral("h"), 5, 0.111);
+    QVERIFY(!browser_->sideLabel(0)->text().contains(QStringLiteral("0.111")));
+    browser_->setMeanPrecision(QStringLiteral("test"), QStringLiteral("test"), QStringLiteral("h"), 10, 0.625);
+    QVERIFY(browser_->sideLabel(0)->text().contains(QStringLiteral("mean over the test split 0.625")));
+    QCOMPARE(browser_->meanPrecision(QStringLiteral("h")), 0.625);
 
     // An answer to another request (a stale one) is not shown.
     NeighbourRequest stale = r;
     stale.index = 4;
-    QVERIFY(!m_browser->showResult(answer(stale)));
+    QVERIFY(!browser_->showResult(answer(stale)));
     QVERIFY(grid->items()[2].toolTip.contains(QStringLiteral("#5003")));
   }
 
   void controlsRequestAgainAndBothShowsTwoSides() {
-    m_browser->openQuery(QStringLiteral("test"), 2);
+    browser_->openQuery(QStringLiteral("test"), 2);
     answerLast();
-    m_browser->kBox()->setFocus();
-    m_browser->kBox()->selectAll();
-    QTest::keyClicks(m_browser->kBox(), QStringLiteral("4"));
+    browser_->kBox()->setFocus();
+    browser_->kBox()->selectAll();
+    QTest::keyClicks(browser_->kBox(), QStringLiteral("4"));
     QCOMPARE(last().k, 4);
-    QVERIFY(!m_browser->showResult(answer(m_requests->first().first().value<NeighbourRequest>())));
+    QVERIFY(!browser_->showResult(answer(requests_->first().first().value<NeighbourRequest>())));
     answerLast();
-    QCOMPARE(m_browser->grid(0)->count(), 4);
-    QVERIFY(m_browser->sideLabel(0)->text().contains(QStringLiteral("label agreement 3/4")));
+    QCOMPARE(browser_->grid(0)->count(), 4);
+    QVERIFY(browser_->sideLabel(0)->text().contains(QStringLiteral("label agreement 3/4")));
 
-    m_browser->featuresBox()->setCurrentIndex(m_browser->featuresBox()->findData(QStringLiteral("both")));
+    browser_->featuresBox()->setCurrentIndex(browser_->featuresBox()->findData(QStringLiteral("both")));
     QCOMPARE(last().features, QStringLiteral("both"));
     answerLast();
-    QVERIFY(m_browser->grid(1)->isVisible());
-    QCOMPARE(m_browser->grid(1)->count(), 4);
-    QVERIFY(m_browser->sideLabel(0)->text().contains(QStringLiteral("h (backbone)")));
-    QVERIFY(m_browser->sideLabel(1)->text().contains(QStringLiteral("z (projection)")));
-    QVERIFY(m_browser->sideLabel(1)->text().contains(QStringLiteral("label agreement 3/4")));
-    QCOMPARE(m_browser->grid(1)->items()[0].subcaption, QStringLiteral("sim 0.800"));
+    QVERIFY(browser_->grid(1)->isVisible());
+    QCOMPARE(browser_->grid(1)->count(), 4);
+    QVERIFY(browser_->sideLabel(0)->text().contains(QStringLiteral("h (backbone)")));
+    QVERIFY(browser_->sideLabel(1)->text().contains(QStringLiteral("z (projection)")));
+    QVERIFY(browser_->sideLabel(1)->text().contains(QStringLiteral("label agreement 3/4")));
+    QCOMPARE(browser_->grid(1)->items()[0].subcaption, QStringLiteral("sim 0.800"));
 
-    m_browser->splitBox()->setCurrentIndex(m_browser->splitBox()->findData(QStringLiteral("train")));
+    browser_->splitBox()->setCurrentIndex(browser_->splitBox()->findData(QStringLiteral("train")));
     QCOMPARE(last().searchSplit, QStringLiteral("train"));
     QCOMPARE(last().querySplit, QStringLiteral("test"));  // the query stays a test image
     answerLast();
     // Following a neighbour found in the training split makes a training image the query.
-    QTest::mouseClick(m_browser->grid(1)->viewport(), Qt::LeftButton, Qt::NoModifier,
-                      m_browser->grid(1)->cellRect(3).center());
+    QTest::mouseClick(browser_->grid(1)->viewport(), Qt::LeftButton, Qt::NoModifier,
+                      browser_->grid(1)->cellRect(3).center());
     QCOMPARE(last().querySplit, QStringLiteral("train"));
     QCOMPARE(last().index, qint64(2000 + 100 + 3 + 1));
   }
 
   void clickingFollowsAndBackForwardWalkTheHistory() {
-    m_browser->openQuery(QStringLiteral("test"), 1);
+    browser_->openQuery(QStringLiteral("test"), 1);
     answerLast();
-    QVERIFY(!m_browser->backButton()->isEnabled());
-    ImageGrid* grid = m_browser->grid(0);
+    QVERIFY(!browser_->backButton()->isEnabled());
+    ImageGrid* grid = browser_->grid(0);
     QTest::mouseClick(grid->viewport(), Qt::LeftButton, Qt::NoModifier, grid->cellRect(1).center());
     QCOMPARE(last().index, qint64(1002));
     answerLast();
     QTest::mouseClick(grid->viewport(), Qt::LeftButton, Qt::NoModifier, grid->cellRect(0).center());
     QCOMPARE(last().index, qint64(1002001));
     answerLast();
-    QVERIFY(m_browser->backButton()->isEnabled());
-    QVERIFY(!m_browser->forwardButton()->isEnabled());
-    QTest::mouseClick(m_browser->backButton(), Qt::LeftButton);
+    QVERIFY(browser_->backButton()->isEnabled());
+    QVERIFY(!browser_->forwardButton()->isEnabled());
+    QTest::mouseClick(browser_->backButton(), Qt::LeftButton);
     QCOMPARE(last().index, qint64(1002));
-    QTest::mouseClick(m_browser->backButton(), Qt::LeftButton);
+    QTest::mouseClick(browser_->backButton(), Qt::LeftButton);
     QCOMPARE(last().index, qint64(1));
-    QVERIFY(!m_browser->backButton()->isEnabled());
-    QVERIFY(m_browser->forwardButton()->isEnabled());
-    QTest::mouseClick(m_browser->forwardButton(), Qt::LeftButton);
+    QVERIFY(!browser_->backButton()->isEnabled());
+    QVERIFY(browser_->forwardButton()->isEnabled());
+    QTest::mouseClick(browser_->forwardButton(), Qt::LeftButton);
     QCOMPARE(last().index, qint64(1002));
     answerLast();
     // A new query from the middle of the history drops the forward part.
     QTest::mouseClick(grid->viewport(), Qt::LeftButton, Qt::NoModifier, grid->cellRect(4).center());
     QCOMPARE(last().index, qint64(1002005));
-    QVERIFY(!m_browser->forwardButton()->isEnabled());
-    QVERIFY(!m_browser->forward());
+    QVERIFY(!browser_->forwardButton()->isEnabled());
+    QVERIFY(!browser_->forward());
   }
 
   void keyboardMovesFollowsAndGoesBack() {
-    m_browser->openQuery(QStringLiteral("test"), 7);
+    browser_->openQuery(QStringLiteral("test"), 7);
     answerLast();
-    m_browser->setFocus();
-    QCOMPARE(m_browser->currentNeighbour(), 0);
-    QTest::keyClick(m_browser.get(), Qt::Key_Right);
-    QTest::keyClick(m_browser.get(), Qt::Key_Right);
-    QCOMPARE(m_browser->currentNeighbour(), 2);
-    QVERIFY2(m_browser->currentCaption()->text().contains(QStringLiteral("#7003, dog")),
-             qPrintable(m_browser->currentCaption()->text()));
-    const int columns = m_browser->grid(0)->columnCount();
+    browser_->setFocus();
+    QCOMPARE(browser_->currentNeighbour(), 0);
+    QTest::keyClick(browser_.get(), Qt::Key_Right);
+    QTest::keyClick(browser_.get(), Qt::Key_Right);
+    QCOMPARE(browser_->currentNeighbour(), 2);
+    QVERIFY2(browser_->currentCaption()->text().contains(QStringLiteral("#7003, dog")),
+             qPrintable(browser_->currentCaption()->text()));
+    const int columns = browser_->grid(0)->columnCount();
     QVERIFY(columns >= 2);
-    QTest::keyClick(m_browser.get(), Qt::Key_Down);
+    QTest::keyClick(browser_.get(), Qt::Key_Down);
     const int below = std::min(2 + columns, 9);  // one row down, or the last cell
-    QCOMPARE(m_browser->currentNeighbour(), below);
-    QTest::keyClick(m_browser.get(), Qt::Key_Left);
+    QCOMPARE(browser_->currentNeighbour(), below);
+    QTest::keyClick(browser_.get(), Qt::Key_Left);
     const int current = below - 1;
-    QCOMPARE(m_browser->currentNeighbour(), current);
-    const int before = m_requests->count();
-    QTest::keyClick(m_browser.get(), Qt::Key_Return);
-    QCOMPARE(m_requests->count(), before + 1);
+    QCOMPARE(browser_->currentNeighbour(), current);
+    const int before = requests_->count();
+    QTest::keyClick(browser_.get(), Qt::Key_Return);
+    QCOMPARE(requests_->count(), before + 1);
     QCOMPARE(last().index, qint64(7000 + current + 1));
     answerLast();
-    QTest::keyClick(m_browser.get(), Qt::Key_Backspace);
+    QTest::keyClick(browser_.get(), Qt::Key_Backspace);
     QCOMPARE(last().index, qint64(7));
-    QTest::keyClick(m_browser.get(), Qt::Key_Right, Qt::AltModifier);
+    QTest::keyClick(browser_.get(), Qt::Key_Right, Qt::AltModifier);
     QCOMPARE(last().index, qint64(7000 + current + 1));
-    QTest::keyClick(m_browser.get(), Qt::Key_Left, Qt::AltModifier);
+    QTest::keyClick(browser_.get(), Qt::Key_Left, Qt::AltModifier);
     QCOMPARE(last().index, qint64(7));
     // The grid itself, focused by a click, answers the same keys.
     answerLast();
-    m_browser->grid(0)->setFocus();
-    QTest::keyClick(m_browser->grid(0), Qt::Key_End);
-    QTest::keyClick(m_browser->grid(0), Qt::Key_Enter);
+    browser_->grid(0)->setFocus();
+    QTest::keyClick(browser_->grid(0), Qt::Key_End);
+    QTest::keyClick(browser_->grid(0), Qt::Key_Enter);
     QCOMPARE(last().index, qint64(7010));
   }
 
   void busyCancelAndInspect() {
-    QSignalSpy cancel(m_browser.get(), &NeighbourBrowser::cancelRequested);
-    QSignalSpy inspect(m_browser.get(), &NeighbourBrowser::inspectRequested);
-    m_browser->setBusy(true);
-    m_browser->setProgress(3, 10, QStringLiteral("features"));
-    auto* progress = m_browser->findChild<QProgressBar*>();
+    QSignalSpy cancel(browser_.get(), &NeighbourBrowser::cancelRequested);
+    QSignalSpy inspect(browser_.get(), &NeighbourBrowser::inspectRequested);
+    browser_->setBusy(true);
+    browser_->setProgress(3, 10, QStringLiteral("features"));
+    auto* progress = browser_->findChild<QProgressBar*>();
     QVERIFY(progress);
     QCOMPARE(progress->value(), 3);
     QCOMPARE(progress->maximum(), 10);
-    for (QPushButton* b : m_browser->findChildren<QPushButton*>())
+    for (QPushButton* b : browser_->findChildren<QPushButton*>())
       if (b->text() == QStringLiteral("Cancel")) QTest::mouseClick(b, Qt::LeftButton);
     QCOMPARE(cancel.count(), 1);
-    m_browser->setBusy(false);
-    m_browser->openQuery(QStringLiteral("train"), 42);
-    QTest::mouseClick(m_browser->inspectButton(), Qt::LeftButton);
+    browser_->setBusy(false);
+    browser_->openQuery(QStringLiteral("train"), 42);
+    QTest::mouseClick(browser_->inspectButton(), Qt::LeftButton);
     QCOMPARE(inspect.count(), 1);
     QCOMPARE(inspect.first()[0].toString(), QStringLiteral("train"));
     QCOMPARE(inspect.first()[1].toLongLong(), qint64(42));
-    m_browser->clear();
-    QVERIFY(!m_browser->inspectButton()->isEnabled());
-    QCOMPARE(m_browser->grid(0)->count(), 0);
+    browser_->clear();
+    QVERIFY(!browser_->inspectButton()->isEnabled());
+    QCOMPARE(browser_->grid(0)->count(), 0);
   }
 
   void screenshot() {
     SIMCLR_SKIP_WITHOUT_SHOTS();
-    m_browser->setFeatures(QStringLiteral("both"));
-    m_browser->openQuery(QStringLiteral("test"), 3);
+    browser_->setFeatures(QStringLiteral("both"));
+    browser_->openQuery(QStringLiteral("test"), 3);
     answerLast();
-    QVERIFY(testing::saveShot(*m_browser, QStringLiteral("neighbour_browser")));
+    QVERIFY(testing::saveShot(*browser_, QStringLiteral("neighbour_browser")));
   }
 };
 
