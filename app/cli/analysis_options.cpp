@@ -1,6 +1,5 @@
 #include "app/cli/analysis_options.h"
 
-#include <csignal>
 #include <cstdio>
 #include <sstream>
 
@@ -8,13 +7,6 @@
 #include "engine/core/error.h"
 
 namespace simclr::cli {
-
-namespace {
-StopToken* g_stop = nullptr;
-extern "C" void on_analysis_interrupt(int) {
-  if (g_stop) g_stop->request_stop();  // only an atomic store: async-signal-safe
-}
-}  // namespace
 
 void add_run_args(CLI::App* cmd, RunArgs& args) {
   cmd->add_option("RUN", args.run, "Run folder (made by simclr-cli train)")->required();
@@ -50,18 +42,6 @@ SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::st
   options.batch_size = args.batch_size > 0 ? args.batch_size : run.config.evaluation.batch_size;
   options.use_cache = !args.no_cache;
   return run_features(run, split, options, callbacks, stop);
-}
-
-InterruptScope::InterruptScope(StopToken& stop) {
-  g_stop = &stop;
-  std::signal(SIGINT, on_analysis_interrupt);
-  std::signal(SIGTERM, on_analysis_interrupt);
-}
-
-InterruptScope::~InterruptScope() {
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
-  g_stop = nullptr;
 }
 
 }  // namespace simclr::cli

@@ -1,7 +1,7 @@
 #pragma once
 // What the analysis commands (tsne, neighbours, export) share: choosing a run, a checkpoint,
 // a device, a split and a feature kind; opening the run and its (cached) features with a
-// progress bar; stopping cleanly on Ctrl+C.
+// progress bar.
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -33,14 +33,5 @@ TrainedRun open_run(const RunArgs& args, bool quiet);
 // The split's features, from the run's cache or extracted with progress.
 SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::string& split,
                              const JobCallbacks& callbacks, const StopToken& stop);
-
-// Ctrl+C / SIGTERM request a stop of `stop` while this object lives (one at a time).
-class InterruptScope {
- public:
-  explicit InterruptScope(StopToken& stop);
-  ~InterruptScope();
-  InterruptScope(const InterruptScope&) = delete;
-  InterruptScope& operator=(const InterruptScope&) = delete;
-};
 
 }  // namespace simclr::cli

@@ -1,7 +1,6 @@
 // simclr-cli dataset {info, verify, download}: where a dataset is, what it holds, whether
 // every file reads, and fetching CIFAR-10.
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +8,7 @@
 #include <string>
 
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/terminal_progress.h"
 #include "engine/core/error.h"
 #include "engine/data/channel_stats.h"
@@ -154,31 +154,6 @@ void run_verify(const DatasetArgs& args, const GlobalOptions& global) {
             << fixed(seconds_since(t0), 2) << " s)" << warnings << "\n";
 }
 
-// Ctrl-C during a download cancels it cleanly (temporary files removed) instead of killing
-// the process mid-write. Only an atomic store happens in the handler.
-StopToken* g_download_stop = nullptr;
-void on_interrupt(int) {
-  if (g_download_stop) g_download_stop->request_stop();
-}
-
-class InterruptCancels {
- public:
-  explicit InterruptCancels(StopToken& stop) {
-    g_download_stop = &stop;
-    old_int_ = std::signal(SIGINT, on_interrupt);
-    old_term_ = std::signal(SIGTERM, on_interrupt);
-  }
-  ~InterruptCancels() {
-    std::signal(SIGINT, old_int_);
-    std::signal(SIGTERM, old_term_);
-    g_download_stop = nullptr;
-  }
-
- private:
-  void (*old_int_)(int) = SIG_DFL;
-  void (*old_term_)(int) = SIG_DFL;
-};
-
 void run_download(const DownloadArgs& args, const GlobalOptions& global) {
   const std::string name = canonical_dataset_name(args.name);
   if (name != "cifar10")
@@ -204,7 +179,7 @@ void run_download(const DownloadArgs& args, const GlobalOptions& global) {
   TerminalProgress bar(global.quiet);
   fs::path dir;
   {
-    InterruptCancels interrupt(stop);
+    InterruptScope interrupt(stop);  // Ctrl+C cancels cleanly: temporary files removed
     dir = download_cifar10(opt, bar.callbacks(), stop);
   }
   const DatasetSplits d = load_dataset(name, dir);

@@ -6,6 +6,7 @@
 
 #include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/terminal_progress.h"
 
 namespace simclr::cli {

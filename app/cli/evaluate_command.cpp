@@ -16,6 +16,7 @@
 
 #include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
 #include "engine/core/atomic_file.h"

@@ -11,7 +11,9 @@
 
 #include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/terminal_progress.h"
+#include "app/cli/unknown_command.h"
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/eval/balanced_sample.h"
@@ -162,6 +164,9 @@ void register_export_command(CLI::App& root, const GlobalOptions& global) {
   cmd->callback([cmd, &global] {
     if (cmd->got_subcommand("weights") || cmd->got_subcommand("metrics")) return;
     if (args.run.run.empty()) throw ConfigError("RUN: the run folder to export is required");
+    // `export metrcs RUN`: a mistyped command, not a run folder.
+    if (const std::string unknown = unknown_command_message(*cmd->get_parent()); !unknown.empty())
+      throw ConfigError(unknown);
     run_export(args, global);
   });
 }

@@ -1,10 +1,10 @@
 // simclr-cli: the headless runner. Everything the workbench does can be run from here.
-#include <csignal>
 #include <iostream>
 
 #include <c10/util/Exception.h>
 
 #include "app/cli/cli_command.h"
+#include "app/cli/unknown_command.h"
 #include "engine/core/allocator_tuning.h"
 #include "engine/core/blas_tuning.h"
 #include "engine/core/error.h"
@@ -42,6 +42,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // An unknown command word is an error even beside --help, which CLI11 would answer.
+    if (const std::string unknown = simclr::cli::unknown_command_message(app); !unknown.empty()) {
+      std::cerr << "error: " << unknown << '\n';
+      return 2;
+    }
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   } catch (const simclr::Error& e) {

@@ -9,6 +9,7 @@
 
 #include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/terminal_progress.h"
 #include "engine/core/error.h"
 #include "engine/eval/neighbour_search.h"

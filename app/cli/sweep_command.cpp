@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_progress.h"

@@ -1,10 +1,10 @@
 // simclr-cli train PROJECT [--resume RUN]: SimCLR training with a progress bar; metrics go
 // to the run folder as JSON lines. Ctrl+C stops after the current step with a checkpoint.
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 
 #include "app/cli/cli_command.h"
+#include "app/cli/interrupt_scope.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_progress.h"
 #include "engine/core/error.h"
@@ -14,11 +14,6 @@
 namespace simclr::cli {
 
 namespace {
-StopToken* g_interrupt = nullptr;
-extern "C" void on_interrupt(int) {
-  if (g_interrupt) g_interrupt->request_stop();  // only an atomic store: async-signal-safe
-}
-
 struct TrainArgs {
   std::string project;
   std::string resume;
@@ -61,13 +56,8 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
     attach_training_progress(bar, callbacks);
 
     StopToken stop;
-    g_interrupt = &stop;
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    InterruptScope interrupt(stop);  // the previous handlers return however the callback ends
     const TrainResult result = train(project, options, callbacks, stop);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_interrupt = nullptr;
 
     std::printf("run: %s\nstate: %s after %lld of %lld steps, final loss %.4f, %.1f s training on %s\n",
                 result.run_dir.c_str(), result.state.c_str(), static_cast<long long>(result.steps_done),

@@ -1,0 +1,167 @@
+// `simclr-cli train PROJECT` as a user runs it: a few steps of a tiny project into a named
+// run folder, continued with --resume; Ctrl+C (SIGINT) or SIGTERM stops it cleanly with a
+// checkpoint; bad input, including a training that fails on a missing dataset, ends with
+// exit code 2 and a message naming the file or field.
+#include <QtTest>
+
+#include <QProcess>
+#include <QRegularExpression>
+
+#include <signal.h>  // kill()
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/atomic_file.h"
+#include "engine/project/project_file.h"
+#include "engine/project/run_folder.h"
+#include "tests/app/cli/cli_process.h"
+#include "tests/support/dataset_fixtures.h"
+#include "tests/support/project_fixtures.h"
+#include "tests/support/temp_dir.h"
+
+using namespace simclr;
+using simclr::test::cli;
+using Outcome = simclr::test::ProcessOutcome;
+namespace fs = std::filesystem;
+
+namespace {
+QString q(const fs::path& p) {
+  return QString::fromStdString(p.string());
+}
+
+// The steps of the step records in a run's metrics log, in file order.
+std::vector<int64_t> logged_steps(const fs::path& run) {
+  std::vector<int64_t> steps;
+  if (!fs::exists(run / "metrics.jsonl")) return steps;
+  for (const QString& line : QString::fromStdString(read_file(run / "metrics.jsonl")).split('\n')) {
+    const auto record = nlohmann::json::parse(line.toStdString(), nullptr, false);  // a torn last line: discarded
+    if (record.is_object() && record.value("type", "") == "step") steps.push_back(record.value("step", int64_t(-1)));
+  }
+  return steps;
+}
+
+std::vector<int64_t> one_to(int64_t n) {
+  std::vector<int64_t> v;
+  for (int64_t i = 1; i <= n; ++i) v.push_back(i);
+  return v;
+}
+
+int folders_in(const fs::path& root) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(root, ec)) n += e.is_directory();
+  return n;
+}
+}  // namespace
+
+class TestTrainCommand : public QObject {
+  Q_OBJECT
+  test::TempDir dir_{"simclr-cli-train"};
+  fs::path runs_;
+  QString project_, no_data_, invalid_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    test::write_cifar10_folder(dir_ / "data", 16, 20, 17);
+    ProjectConfig p = test::tiny_project(dir_ / "data");
+    p.evaluation.knn_every_epochs = 0;  // the monitor is the trainer's test, not this one's
+    p.evaluation.knn_at_start = false;
+    save_project(p, dir_ / "tiny.json");
+    p.dataset.path = (dir_ / "no-such-data").string();
+    save_project(p, dir_ / "no-data.json");
+    write_file_atomically(dir_ / "invalid.json", R"({"version": 1, "training": {"epochs": 0}})");
+    project_ = q(dir_ / "tiny.json");
+    no_data_ = q(dir_ / "no-data.json");
+    invalid_ = q(dir_ / "invalid.json");
+    runs_ = dir_ / "runs";
+  }
+
+  void trainThenResume() {
+    // 2 epochs of 5 steps, cut at step 3, then continued to step 6.
+    Outcome o = cli({"train", project_, "--runs-dir", q(runs_), "--run-name", "first", "--max-steps", "3"});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    const fs::path run = runs_ / "first";
+    QVERIFY2(o.out.contains("run: " + q(run) + "\n"), qPrintable(o.out));
+    QVERIFY2(o.out.contains("state: completed after 3 of 10 steps"), qPrintable(o.out));
+    QVERIFY(fs::exists(run / "config.json"));
+    QCOMPARE(logged_steps(run), one_to(3));
+    QCOMPARE(RunFolder(run).latest_checkpoint(), RunFolder(run).checkpoint_file(3));
+
+    o = cli({"train", project_, "--resume", q(run), "--max-steps", "6"});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    QVERIFY2(o.out.contains("state: completed after 6 of 10 steps"), qPrintable(o.out));
+    QCOMPARE(logged_steps(run), one_to(6));  // steps 4..6 appended, none repeated
+    QCOMPARE(RunFolder(run).latest_checkpoint(), RunFolder(run).checkpoint_file(6));
+  }
+
+  // Bad input is found before anything is written: exit code 2, nothing in runs/.
+  void badInputExitsWithTwo_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("missing project") << QStringList{"train", "NOFILE"} << "NOFILE";
+    QTest::newRow("invalid project") << QStringList{"train", invalid_} << "training.epochs";
+    QTest::newRow("epochs") << QStringList{"train", project_, "--epochs", "0"} << "--epochs: must be >= 1";
+    QTest::newRow("resume") << QStringList{"train", project_, "--resume", "/no/such/run"} << "/no/such/run";
+    QTest::newRow("no project") << QStringList{"train"} << "PROJECT";
+  }
+  void badInputExitsWithTwo() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const QString missing = q(dir_ / "missing.json");
+    args.replaceInStrings(QStringLiteral("NOFILE"), missing);
+    message.replace(QStringLiteral("NOFILE"), missing);
+    const fs::path runs = dir_ / "bad-runs";
+    const Outcome o = cli(args << "--runs-dir" << q(runs));
+    QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
+    QVERIFY2(o.err.contains(message), qPrintable(o.err));
+    QCOMPARE(folders_in(runs), 0);
+  }
+
+  // The training itself throws (the dataset folder is missing): the exception leaves the
+  // command, its Ctrl+C handling ends with it, and the process exits normally with code 2.
+  void failingTrainingExitsCleanly() {
+    const Outcome o = cli({"train", no_data_, "--runs-dir", q(dir_ / "failed-runs")});
+    QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
+    QVERIFY2(o.err.contains("error: "), qPrintable(o.err));
+    QVERIFY2(o.err.contains(q(dir_ / "no-such-data")), qPrintable(o.err));
+    QVERIFY2(!o.err.contains("terminate") && !o.err.contains("Aborted"), qPrintable(o.err));
+    QVERIFY(!o.out.contains("state:"));
+  }
+
+  // Ctrl+C and SIGTERM end the training after the current step with a checkpoint there.
+  void signalStopsWithACheckpoint_data() {
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGINT") << SIGINT;
+    QTest::newRow("SIGTERM") << SIGTERM;
+  }
+  void signalStopsWithACheckpoint() {
+    QFETCH(int, signal);
+    const fs::path run = runs_ / ("stopped-" + std::string(QTest::currentDataTag()));
+    QProcess p;
+    p.start(QStringLiteral(SIMCLR_CLI_PATH), {"train", project_, "--runs-dir", q(runs_), "--run-name",
+                                              q(run.filename()), "--epochs", "2000"});  // 10000 steps: far longer
+    QVERIFY(p.waitForStarted());
+    // Training is under way once steps are logged; the handler is installed before the first.
+    QTRY_VERIFY_WITH_TIMEOUT(logged_steps(run).size() >= 2 || p.state() == QProcess::NotRunning, 120000);
+    QCOMPARE(p.state(), QProcess::Running);
+    QCOMPARE(::kill(static_cast<pid_t>(p.processId()), signal), 0);
+    if (!p.waitForFinished(120000)) {
+      p.kill();
+      p.waitForFinished();
+      QFAIL("simclr-cli train did not stop after the signal");
+    }
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(p.exitCode() == 0, qPrintable(err));
+    const auto m = QRegularExpression(R"(state: stopped after (\d+) of 10000 steps)").match(out);
+    QVERIFY2(m.hasMatch(), qPrintable(out));
+    const int64_t steps = m.captured(1).toLongLong();
+    QVERIFY(steps >= 2 && steps < 10000);
+    QCOMPARE(logged_steps(run), one_to(steps));
+    QCOMPARE(RunFolder(run).latest_checkpoint(), RunFolder(run).checkpoint_file(steps));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainCommand)
+#include "test_train_command.moc"
