@@ -45,6 +45,12 @@ class TrainingError : public Error {
   using Error::Error;
 };
 
+// A data-parallel run lost a rank, timed out in a collective, or could not form its group.
+class DistributedError : public Error {
+ public:
+  using Error::Error;
+};
+
 // The caller's stop token was triggered before the job finished.
 class CancelledError : public Error {
  public:

@@ -55,7 +55,11 @@ double run_one_step(const SweepPoint& point, const RunData& data, const torch::D
   TrainOptimizer optimizer(t, model->named_parameters());
   optimizer.set_learning_rate(point.learning_rate);
   NTXentLoss loss_fn(t.temperature);
-  const ContrastiveStepSettings settings{t.seed, t.channels_last, autocast_dtype(t.precision, device)};
+  ContrastiveStepSettings settings;
+  settings.seed = t.seed;
+  settings.channels_last = t.channels_last;
+  settings.autocast = autocast_dtype(t.precision, device);
+  settings.views_version = t.views_version;
   const auto images = data.data.train.images.slice(0, 0, point.batch_size).to(device);
   const ContrastiveForward forward = contrastive_forward(model, pipeline, data.stats, images, 0, settings, loss_fn);
   optimizer.zero_grad();

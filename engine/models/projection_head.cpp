@@ -3,10 +3,10 @@
 #include <sstream>
 
 #include <torch/nn/modules/activation.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/linear.h>
 
 #include "engine/core/error.h"
+#include "engine/models/batch_norm.h"
 
 namespace simclr {
 
@@ -36,7 +36,7 @@ ProjectionHeadImpl::ProjectionHeadImpl(const ProjectionHeadConfig& config) : con
   int64_t in = config.input_dim;
   for (int l = 1; l < config.layers; ++l) {  // hidden layers
     layers->push_back(nn::Linear(nn::LinearOptions(in, config.hidden_dim).bias(!config.batch_norm)));
-    if (config.batch_norm) layers->push_back(nn::BatchNorm1d(config.hidden_dim));
+    if (config.batch_norm) layers->push_back(BatchNorm(config.hidden_dim));
     layers->push_back(nn::ReLU());
     in = config.hidden_dim;
   }

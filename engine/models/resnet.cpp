@@ -37,8 +37,8 @@ nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t
   return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
 }
 
-nn::BatchNorm2d batch_norm(int64_t channels) {
-  return nn::BatchNorm2d(nn::BatchNorm2dOptions(channels));
+BatchNorm batch_norm(int64_t channels) {
+  return BatchNorm(channels);
 }
 
 // Sequential(1x1 conv, BN) that matches the identity path to the block's output:
@@ -163,7 +163,7 @@ void ResNetImpl::initialize_weights() {
   for (const auto& m : modules(/*include_self=*/false)) {
     if (auto* c = m->as<nn::Conv2dImpl>()) {
       nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* bn = m->as<nn::BatchNorm2dImpl>()) {
+    } else if (auto* bn = m->as<BatchNormImpl>()) {
       nn::init::ones_(bn->weight);
       nn::init::zeros_(bn->bias);
     }

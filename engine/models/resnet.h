@@ -10,12 +10,12 @@
 #include <vector>
 
 #include <torch/nn/module.h>
-#include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
 
 #include "engine/core/config_issue.h"
+#include "engine/models/batch_norm.h"
 #include "engine/models/encoder.h"
 
 namespace simclr {
@@ -44,10 +44,10 @@ class BasicBlockImpl : public torch::nn::Module {
   BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride);
   torch::Tensor forward(torch::Tensor x);
   // The BN whose gamma zero_init_residual clears.
-  torch::nn::BatchNorm2d last_bn() const { return bn2; }
+  BatchNorm last_bn() const { return bn2; }
 
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  BatchNorm bn1{nullptr}, bn2{nullptr};
   torch::nn::Sequential downsample{nullptr};  // registered only when the shape changes
 };
 TORCH_MODULE(BasicBlock);
@@ -59,10 +59,10 @@ class BottleneckImpl : public torch::nn::Module {
   static constexpr int64_t expansion = 4;
   BottleneckImpl(int64_t in_planes, int64_t planes, int64_t stride);
   torch::Tensor forward(torch::Tensor x);
-  torch::nn::BatchNorm2d last_bn() const { return bn3; }
+  BatchNorm last_bn() const { return bn3; }
 
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, conv3{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
+  BatchNorm bn1{nullptr}, bn2{nullptr}, bn3{nullptr};
   torch::nn::Sequential downsample{nullptr};
 };
 TORCH_MODULE(Bottleneck);
@@ -80,7 +80,7 @@ class ResNetImpl : public EncoderImpl {
   const ResNetConfig& config() const { return config_; }
 
   torch::nn::Conv2d conv1{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr};
+  BatchNorm bn1{nullptr};
   torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
 
  private:

@@ -51,6 +51,16 @@ struct ModelConfig {
   ProjectionConfig projection;
 };
 
+// Data-parallel training (several processes, each with its share of the global batch).
+// The world size comes from the launcher, not from the project.
+struct DistributedConfig {
+  std::string backend = "auto";      // auto (nccl on CUDA when built with it, else gloo) | gloo | nccl
+  bool sync_batch_norm = false;      // BN statistics over the global batch (the SimCLR paper's global BN)
+  bool gather_negatives = true;      // false: each rank's loss sees only its own share of the batch
+  int64_t timeout_s = 60;            // a collective waiting longer than this fails the run, naming the lost rank
+  int64_t barrier_timeout_s = 3600;  // waits that may be long: a pause, rank 0's kNN monitor, checkpoints
+};
+
 struct TrainingConfig {
   int64_t epochs = 1;
   int64_t batch_size = 256;
@@ -69,6 +79,11 @@ struct TrainingConfig {
   int64_t threads = 0;             // CPU intra-op threads (0 = all cores)
   std::string precision = "auto";  // auto (bf16 on GPUs and bf16-capable CPUs) | fp32 | bf16 | fp16
   bool channels_last = false;
+  // How the views' random parameters are drawn: 1 = one generator per (seed, step, view)
+  // for the whole batch (runs made before version 2); 2 = one per image of the global
+  // batch, so views do not depend on how the batch is split over processes.
+  int64_t views_version = 2;
+  DistributedConfig distributed;
 };
 
 struct EvaluationConfig {

@@ -71,6 +71,15 @@ void describe(V& v, ModelConfig& c) {
 }
 
 template <class V>
+void describe(V& v, DistributedConfig& c) {
+  v.field("backend", c.backend, Choices{"auto", "gloo", "nccl"});
+  v.field("sync_batch_norm", c.sync_batch_norm);
+  v.field("gather_negatives", c.gather_negatives);
+  v.field("timeout_s", c.timeout_s, between(1, 86400));
+  v.field("barrier_timeout_s", c.barrier_timeout_s, between(1, 7 * 86400));
+}
+
+template <class V>
 void describe(V& v, TrainingConfig& c) {
   v.field("epochs", c.epochs, at_least(1));
   v.field("batch_size", c.batch_size, at_least(2));
@@ -89,6 +98,8 @@ void describe(V& v, TrainingConfig& c) {
   v.field("threads", c.threads, between(0, 1024));
   v.field("precision", c.precision, Choices{"auto", "fp32", "bf16", "fp16"});
   v.field("channels_last", c.channels_last);
+  v.field("views_version", c.views_version, between(1, 2));
+  v.section("distributed", c.distributed);
 }
 
 template <class V>

@@ -54,7 +54,11 @@ void RunFolder::write_config(const ProjectConfig& config) const {
 
 ProjectConfig RunFolder::read_config() const {
   if (!fs::exists(config_file())) throw ConfigError(dir_.string() + ": not a run folder (no config.json)");
-  return load_project(config_file());
+  ProjectConfig config = load_project(config_file());
+  // Runs made before views_version existed drew each batch's views from one generator.
+  const auto raw = nlohmann::json::parse(read_file(config_file()));
+  if (!raw.contains("training") || !raw["training"].contains("views_version")) config.training.views_version = 1;
+  return config;
 }
 
 fs::path runs_root(const ProjectConfig& project) {
@@ -128,6 +132,10 @@ bool non_binding(const std::string& path) {
                                "/training/checkpoint_every_steps",
                                "/training/device",
                                "/training/threads",
+                               "/training/views_version",  // a resumed run keeps its own
+                               "/training/distributed/backend",
+                               "/training/distributed/timeout_s",
+                               "/training/distributed/barrier_timeout_s",
                                "/evaluation",
                                "/sweep",
                                "/profiles"};

@@ -2,8 +2,10 @@
 // The forward half of one SimCLR step, shared by the trainer and the sweep's memory check:
 // two augmented views of a batch drawn from the view generators of (seed, step), normalised
 // with the run's channel statistics, through the model under the run's autocast, and the
-// NT-Xent loss of the two projections.
+// contrastive loss of the two projections (NT-Xent, or its gathered form across ranks).
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -18,7 +20,12 @@ struct ContrastiveStepSettings {
   uint64_t seed = 0;
   bool channels_last = false;
   torch::ScalarType autocast = torch::kFloat;  // kFloat: no autocast
+  int64_t views_version = 2;                   // training.views_version (view_generator.h)
+  std::vector<int64_t> positions;              // version 2: the images' places in the global batch
 };
+
+// z1, z2 [B, P] -> scalar loss with the graph for backward().
+using ContrastiveLoss = std::function<torch::Tensor(const torch::Tensor& z1, const torch::Tensor& z2)>;
 
 struct ContrastiveForward {
   torch::Tensor z1, z2;   // float [B, P]: projections of view 0 and view 1
@@ -29,6 +36,6 @@ struct ContrastiveForward {
 // images: uint8 [B, C, H, W] on the model's device.
 ContrastiveForward contrastive_forward(SimCLRModel& model, const AugmentPipeline& pipeline, const ChannelStats& stats,
                                        const torch::Tensor& images, int64_t step,
-                                       const ContrastiveStepSettings& settings, NTXentLoss& loss_fn);
+                                       const ContrastiveStepSettings& settings, const ContrastiveLoss& loss);
 
 }  // namespace simclr

@@ -19,7 +19,7 @@ MonitorMetrics monitor_run(RunState& s, int64_t at_step, const TrainCallbacks& c
 }
 
 bool monitor_due(const RunState& s) {
-  if (!s.monitor || s.step % s.steps_per_epoch != 0) return false;
+  if (s.project.evaluation.knn_every_epochs <= 0 || s.step % s.steps_per_epoch != 0) return false;
   return (s.step / s.steps_per_epoch) % s.project.evaluation.knn_every_epochs == 0 || s.step == s.total_steps;
 }
 

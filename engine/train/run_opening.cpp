@@ -9,13 +9,13 @@ OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& o
   if (options.resume_run.empty()) {
     RunFolder folder = create_run_folder(root, project.name, options.run_name);
     folder.write_config(project);
-    return {folder, root, {}};
+    return {folder, root, {}, project.training.views_version};
   }
   RunFolder folder(options.resume_run);
   check_resumable(folder, project);
   const std::filesystem::path checkpoint = folder.latest_checkpoint();
   if (checkpoint.empty()) throw ConfigError("cannot resume " + folder.dir().string() + ": it has no checkpoint yet");
-  return {folder, root, checkpoint};
+  return {folder, root, checkpoint, folder.read_config().training.views_version};
 }
 
 }  // namespace simclr

@@ -13,6 +13,7 @@ struct OpenedRun {
   RunFolder folder{std::filesystem::path{}};
   std::filesystem::path runs_root;          // where the dataset statistics are cached
   std::filesystem::path resume_checkpoint;  // empty for a new run
+  int64_t views_version = 2;                // the project's, or the resumed run's own
   bool resuming() const { return !resume_checkpoint.empty(); }
 };
 

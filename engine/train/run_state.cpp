@@ -7,6 +7,7 @@
 #include "engine/core/device.h"
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
+#include "engine/distributed/gradient_all_reduce.h"
 #include "engine/models/parameter_count.h"
 #include "engine/project/run_summary.h"
 #include "engine/train/checkpoint.h"
@@ -56,6 +57,17 @@ void restore_checkpoint(RunState& s, const TrainCallbacks& callbacks) {
                 "resumed from " + s.opened.resume_checkpoint.string() + " at step " + std::to_string(s.step));
 }
 
+// Every rank starts from rank 0's weights; with synchronised BN, batch statistics are taken
+// over the global batch.
+void join_model(RunState& s, const TrainCallbacks& callbacks) {
+  broadcast_module_state(*s.model, *s.group);
+  if (s.training().distributed.sync_batch_norm) set_batch_norm_reducer(*s.model, s.group);
+  callbacks.log(LogLevel::Info, "data-parallel: " + std::to_string(s.world_size()) + " processes (" +
+                                    s.group->backend() + "), " + std::to_string(s.batch / s.world_size()) +
+                                    " images each per step" +
+                                    (s.training().distributed.sync_batch_norm ? ", synchronised BN" : ""));
+}
+
 void build_monitor(RunState& s) {
   if (s.project.evaluation.knn_every_epochs <= 0) return;
   EmbedOptions embed;
@@ -70,18 +82,25 @@ void build_monitor(RunState& s) {
 
 }  // namespace
 
-std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, OpenedRun opened,
-                                          const TrainCallbacks& callbacks) {
+std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, const torch::Device& device, OpenedRun opened,
+                                          std::shared_ptr<ProcessGroup> group, const TrainCallbacks& callbacks) {
   auto s = std::make_unique<RunState>();
   s->project = project;
-  s->device = resolve_device(project.training.device);
+  s->device = device;
   s->amp_dtype = autocast_dtype(project.training.precision, s->device);
   s->opened = std::move(opened);
+  s->group = std::move(group);
+  if (s->group && s->opened.views_version == 1)
+    throw ConfigError(s->opened.folder.dir().string() +
+                      " draws its views with training.views_version 1 (a run made before version 2), which depends "
+                      "on how the batch is split: it can only continue in a single process");
   load_data(*s, callbacks);
   build_model_and_optimizer(*s);
   restore_checkpoint(*s, callbacks);
-  s->metrics = std::make_unique<MetricsLog>(s->opened.folder.metrics_file(), s->opened.resuming() ? s->step : -1);
-  build_monitor(*s);
+  if (s->group) join_model(*s, callbacks);
+  if (s->leader())
+    s->metrics = std::make_unique<MetricsLog>(s->opened.folder.metrics_file(), s->opened.resuming() ? s->step : -1);
+  if (s->leader()) build_monitor(*s);
   s->loss_fn = NTXentLoss(s->training().temperature);
   s->scaler = LossScaler(s->amp_dtype == torch::kHalf);  // float16 only
   s->parameters = s->model->parameters();
@@ -90,6 +109,7 @@ std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, OpenedRu
   result.run_dir = s->opened.folder.dir();
   result.total_steps = s->total_steps;
   result.device = describe_device(s->device);
+  result.world_size = s->world_size();
   result.parameters = count_parameters(*s->model);
   callbacks.log(LogLevel::Info, "device: " + result.device + ", " + std::to_string(s->data().train.size()) +
                                     " training images, " + std::to_string(s->steps_per_epoch) +

@@ -10,6 +10,7 @@
 #include <torch/types.h>
 
 #include "engine/augment/augment_pipeline.h"
+#include "engine/distributed/process_group.h"
 #include "engine/losses/nt_xent_loss.h"
 #include "engine/models/simclr_model.h"
 #include "engine/project/project_config.h"
@@ -28,6 +29,7 @@ struct RunState {
   torch::Device device = torch::kCPU;
   torch::ScalarType amp_dtype = torch::kFloat;  // kFloat: no autocast
   OpenedRun opened;
+  std::shared_ptr<ProcessGroup> group;  // a data-parallel run's ranks; nullptr alone
   RunData run_data;
   AugmentPipeline pipeline;
 
@@ -54,12 +56,16 @@ struct RunState {
   TrainResult result;
 
   const TrainingConfig& training() const { return project.training; }
+  // Rank 0 (or the only process) writes the run folder and runs the monitor.
+  bool leader() const { return !group || group->rank() == 0; }
+  int world_size() const { return group ? group->world_size() : 1; }
   const DatasetSplits& data() const { return run_data.data; }
 };
 
 // Loads the data, builds the seeded model, optimizer, schedule and monitor, and restores
 // the checkpoint of a resumed run. Throws ConfigError/DataError for a bad project or data.
-std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, OpenedRun opened,
-                                          const TrainCallbacks& callbacks);
+// `device`: this rank's (rank_device); `group` may be nullptr.
+std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, const torch::Device& device, OpenedRun opened,
+                                          std::shared_ptr<ProcessGroup> group, const TrainCallbacks& callbacks);
 
 }  // namespace simclr

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/distributed/launch_environment.h"
 #include "engine/train/train_metrics.h"
 
 namespace simclr {
@@ -15,6 +16,9 @@ struct TrainOptions {
   std::filesystem::path resume_run;  // a run folder to continue; its config must match
   std::string device_override;       // non-empty replaces training.device (CLI --device)
   int64_t threads_override = -1;     // >= 0 replaces training.threads (CLI --threads)
+  // This process's place in a data-parallel run (read_launch_environment); none or a
+  // world size of 1 trains alone.
+  std::optional<LaunchEnvironment> launch;
 };
 
 struct TrainResult {
@@ -28,6 +32,7 @@ struct TrainResult {
   double train_seconds = 0;  // optimizer steps only, monitor excluded; all parts of a resumed run
   int64_t parameters = 0;    // trainable parameters of encoder + projection head
   std::string device;
+  int world_size = 1;  // processes that trained it (this part of it, when resumed)
 };
 
 }  // namespace simclr

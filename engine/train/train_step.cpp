@@ -7,6 +7,8 @@
 
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
+#include "engine/distributed/gathered_negatives.h"
+#include "engine/distributed/gradient_all_reduce.h"
 #include "engine/train/contrastive_step.h"
 
 namespace simclr {
@@ -14,10 +16,17 @@ namespace simclr {
 namespace {
 
 // Seed streams, so that no two kinds of draw share a generator.
-enum Stream : uint64_t { kShuffle = 1 };  // the views' stream is kViewSeedStream
+enum Stream : uint64_t { kShuffle = 1 };  // the views' streams are in view_generator.h
 
-// The images of this step's batch: its slice of the epoch's seeded permutation.
-torch::Tensor next_batch(RunState& s) {
+struct LocalBatch {
+  torch::Tensor images;            // uint8 [b, C, H, W] on the device
+  std::vector<int64_t> positions;  // their places in the global batch
+};
+
+// This rank's images of the step's global batch (the batch's slice of the epoch's seeded
+// permutation): rank r takes positions r, r + W, r + 2W, ..., so every image of an epoch
+// is used once over all ranks.
+LocalBatch next_batch(RunState& s) {
   const int64_t epoch = s.step / s.steps_per_epoch;
   if (epoch != s.permutation_epoch) {
     auto gen = make_generator(derive_seed(s.training().seed, {kShuffle, static_cast<uint64_t>(epoch)}));
@@ -25,7 +34,15 @@ torch::Tensor next_batch(RunState& s) {
     s.permutation_epoch = epoch;
   }
   const int64_t offset = (s.step % s.steps_per_epoch) * s.batch;
-  return s.data().train.images.index_select(0, s.permutation.slice(0, offset, offset + s.batch)).to(s.device);
+  torch::Tensor indices = s.permutation.slice(0, offset, offset + s.batch);
+  LocalBatch out;
+  if (s.group) {
+    const int64_t rank = s.group->rank(), world = s.group->world_size();
+    indices = indices.slice(0, rank, s.batch, world);
+    for (int64_t p = rank; p < s.batch; p += world) out.positions.push_back(p);
+  }
+  out.images = s.data().train.images.index_select(0, indices).to(s.device);
+  return out;
 }
 
 void check_finite(const RunState& s, double loss_value) {
@@ -42,16 +59,42 @@ void check_finite(const RunState& s, double loss_value) {
 StepMetrics train_step(RunState& s, const TrainCallbacks& callbacks) {
   const TrainingConfig& cfg = s.training();
   const auto start = std::chrono::steady_clock::now();
-  const torch::Tensor images = next_batch(s);
+  const LocalBatch batch = next_batch(s);
   const double lr = s.schedule->at(s.step);
   s.optimizer->set_learning_rate(lr);
-  const ContrastiveStepSettings settings{cfg.seed, cfg.channels_last, s.amp_dtype};
+  ContrastiveStepSettings settings;
+  settings.seed = cfg.seed;
+  settings.channels_last = cfg.channels_last;
+  settings.autocast = s.amp_dtype;
+  settings.views_version = s.opened.views_version;
+  settings.positions = batch.positions;
+
+  // Alone: NT-Xent of the batch. Data-parallel: this rank's share of the global batch's
+  // NT-Xent against every rank's views; the shares sum to the global loss. Without
+  // gathering, each rank's NT-Xent of its own views over the world size (their mean).
+  GatheredLoss gathered;
+  ContrastiveLoss loss = s.loss_fn;
+  if (s.group && cfg.distributed.gather_negatives)
+    loss = [&](const torch::Tensor& z1, const torch::Tensor& z2) {
+      gathered = gathered_nt_xent_loss(z1, z2, *s.group, cfg.temperature);
+      return gathered.loss;
+    };
+  else if (s.group)
+    loss = [&](const torch::Tensor& z1, const torch::Tensor& z2) { return s.loss_fn(z1, z2) / s.world_size(); };
   const ContrastiveForward forward =
-      contrastive_forward(s.model, s.pipeline, s.run_data.stats, images, s.step, settings, s.loss_fn);
-  const double loss_value = forward.loss.item<double>();
+      contrastive_forward(s.model, s.pipeline, s.run_data.stats, batch.images, s.step, settings, loss);
+  double loss_value = 0;
+  if (s.group) {
+    torch::Tensor total = forward.loss.detach().to(torch::kDouble).reshape({1}).cpu().clone();
+    s.group->all_reduce_sum(total);
+    loss_value = total.item<double>();
+  } else {
+    loss_value = forward.loss.item<double>();
+  }
   check_finite(s, loss_value);
   s.optimizer->zero_grad();
   s.scaler.scale_loss(forward.loss).backward();
+  if (s.group) all_reduce_gradients(s.parameters, *s.group);
   if (s.scaler.unscale_and_check(s.parameters))
     s.optimizer->step();
   else
@@ -68,12 +111,14 @@ StepMetrics train_step(RunState& s, const TrainCallbacks& callbacks) {
   m.epoch = double(s.step) / s.steps_per_epoch;
   m.loss = loss_value;
   m.learning_rate = lr;
-  m.views_per_s = 2.0 * s.batch / step_seconds;
+  m.views_per_s = 2.0 * s.batch / step_seconds;  // the global batch's views
   m.augment_ms = forward.augment_ms;
   m.model_ms = 1000 * step_seconds - forward.augment_ms;
   {
     torch::NoGradGuard no_grad;
-    m.positive_top1 = contrastive_stats(forward.z1.detach(), forward.z2.detach()).positive_top1;
+    const bool global = gathered.z1_all.defined();
+    const torch::Tensor z1 = global ? gathered.z1_all : forward.z1, z2 = global ? gathered.z2_all : forward.z2;
+    m.positive_top1 = contrastive_stats(z1.detach(), z2.detach()).positive_top1;
   }
   return m;
 }

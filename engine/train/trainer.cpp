@@ -6,12 +6,40 @@
 #include "engine/project/project_file.h"
 #include "engine/train/run_checkpoint.h"
 #include "engine/train/run_finish.h"
+#include "engine/train/run_group.h"
 #include "engine/train/run_monitor.h"
 #include "engine/train/run_opening.h"
 #include "engine/train/run_state.h"
 #include "engine/train/train_step.h"
 
 namespace simclr {
+
+namespace {
+
+// What the ranks agree on before each step: whether any was asked to stop (they all stop
+// at the same step) or is paused (the others wait for it without tripping the timeout).
+bool stop_before_step(RunState& s, const StopToken& stop) {
+  stop.wait_while_paused();
+  if (!s.group) return stop.stop_requested();
+  s.group->record_progress(s.step);
+  torch::Tensor flags = torch::tensor({stop.stop_requested() ? 1.0 : 0.0, stop.paused() ? 1.0 : 0.0});
+  s.group->all_reduce_sum(flags);
+  if (flags[1].item<double>() > 0) {  // someone paused after this rank checked
+    stop.wait_while_paused();
+    s.group->barrier(std::chrono::seconds(s.training().distributed.barrier_timeout_s));
+    return stop_before_step(s, stop);
+  }
+  return flags[0].item<double>() > 0;
+}
+
+// Work that rank 0 alone does (the monitor, checkpoints) while the others wait for it.
+template <class Work>
+void on_leader(RunState& s, Work work) {
+  if (s.leader()) work();
+  if (s.group) s.group->barrier(std::chrono::seconds(s.training().distributed.barrier_timeout_s));
+}
+
+}  // namespace
 
 ProjectConfig resolve_for_device(const ProjectConfig& project, const TrainOptions& options) {
   ProjectConfig base = project;
@@ -27,29 +55,32 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
                   const StopToken& stop) {
   const ProjectConfig project = resolve_for_device(input_project, options);
   configure_threads(static_cast<int>(project.training.threads));
-  OpenedRun opened = open_or_resume_run(project, options);
+  const torch::Device device = rank_device(resolve_device(project.training.device), options);
+  std::shared_ptr<ProcessGroup> group = join_run_group(project, options, device);
+  OpenedRun opened = open_run_on_every_rank(project, options, group.get());
   callbacks.log(LogLevel::Info, "run folder: " + opened.folder.dir().string());
-  const std::unique_ptr<RunState> state = build_run_state(project, std::move(opened), callbacks);
+  const std::unique_ptr<RunState> state = build_run_state(project, device, std::move(opened), group, callbacks);
   RunState& s = *state;
 
-  measure_initial_monitor(s, callbacks, stop);
+  on_leader(s, [&] { measure_initial_monitor(s, callbacks, stop); });
   s.model->train();
   ProgressClock clock("train", s.stop_at, s.step);
   bool stopped = false;
   while (s.step < s.stop_at) {
-    stop.wait_while_paused();
-    if (stop.stop_requested()) {
+    if (stop_before_step(s, stop)) {
       stopped = true;
       break;
     }
     const StepMetrics m = train_step(s, callbacks);
-    s.metrics->write(to_json(m));
+    if (s.metrics) s.metrics->write(to_json(m));
     if (callbacks.on_step) callbacks.on_step(m);
     callbacks.progress(clock.at(s.step));
-    if (s.step % s.training().checkpoint_every_steps == 0) save_run_checkpoint(s, callbacks);
-    if (monitor_due(s)) s.result.final_monitor = monitor_run(s, s.step, callbacks, stop);
+    if (s.step % s.training().checkpoint_every_steps == 0) on_leader(s, [&] { save_run_checkpoint(s, callbacks); });
+    if (monitor_due(s)) on_leader(s, [&] { s.result.final_monitor = monitor_run(s, s.step, callbacks, stop); });
   }
-  return finish_run(s, stopped, callbacks, stop);
+  TrainResult result = finish_run(s, stopped, callbacks, stop);
+  if (s.group) s.group->barrier(std::chrono::seconds(s.training().distributed.barrier_timeout_s));
+  return result;
 }
 
 }  // namespace simclr

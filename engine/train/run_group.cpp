@@ -1,0 +1,64 @@
+#include "engine/train/run_group.h"
+
+#include <sstream>
+
+#include <torch/torch.h>
+
+#include "engine/core/error.h"
+#include "engine/project/project_file.h"
+
+namespace simclr {
+
+std::string binding_config_digest(const ProjectConfig& project) {
+  nlohmann::json j = to_json(project);
+  j["training"].erase("device");
+  j["training"].erase("threads");
+  j["dataset"].erase("path");
+  j.erase("profiles");
+  uint64_t h = 1469598103934665603ull;  // FNV-1a of the canonical dump
+  for (unsigned char c : j.dump()) h = (h ^ c) * 1099511628211ull;
+  std::ostringstream out;
+  out << std::hex << h;
+  return out.str();
+}
+
+torch::Device rank_device(const torch::Device& configured, const TrainOptions& options) {
+  if (!configured.is_cuda() || configured.has_index() || !options.launch || options.launch->world_size < 2)
+    return configured;
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.launch->local_rank));
+}
+
+std::shared_ptr<ProcessGroup> join_run_group(const ProjectConfig& project, const TrainOptions& options,
+                                             const torch::Device& device) {
+  if (!options.launch || options.launch->world_size < 2) return nullptr;
+  const LaunchEnvironment& env = *options.launch;
+  const TrainingConfig& cfg = project.training;
+  if (cfg.batch_size % env.world_size != 0)
+    throw ConfigError("training.batch_size: " + std::to_string(cfg.batch_size) +
+                      " images cannot be split evenly over " + std::to_string(env.world_size) +
+                      " processes (use a multiple of " + std::to_string(env.world_size) + ")");
+  GroupOptions group_options;
+  group_options.backend = cfg.distributed.backend;
+  group_options.timeout = std::chrono::seconds(cfg.distributed.timeout_s);
+  group_options.config_hash = binding_config_digest(project);
+  return ProcessGroup::join(env, group_options, device);
+}
+
+OpenedRun open_run_on_every_rank(const ProjectConfig& project, const TrainOptions& options, ProcessGroup* group) {
+  if (!group || group->rank() == 0) {
+    OpenedRun opened = open_or_resume_run(project, options);
+    if (group) group->share_from_rank0("run_dir", opened.folder.dir().string());
+    return opened;
+  }
+  const std::filesystem::path dir = group->share_from_rank0("run_dir", "");
+  const std::filesystem::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
+  // A resumed run's checkpoint is read by every rank (the folder must be shared with them).
+  OpenedRun opened{RunFolder(dir), root, {}, project.training.views_version};
+  if (!options.resume_run.empty()) {
+    opened.resume_checkpoint = opened.folder.latest_checkpoint();
+    opened.views_version = opened.folder.read_config().training.views_version;
+  }
+  return opened;
+}
+
+}  // namespace simclr
