@@ -1,10 +1,13 @@
 // simclr-cli train PROJECT [--resume RUN]: SimCLR training with a progress bar; metrics go
 // to the run folder as JSON lines. Ctrl+C stops after the current step with a checkpoint.
+// Data-parallel: started by torchrun, srun or mpirun (ranks from their variables), or with
+// --nproc-per-node N, which starts and supervises N local ranks itself.
 #include <cstdio>
 #include <iostream>
 
 #include "app/cli/cli_command.h"
 #include "app/cli/interrupt_scope.h"
+#include "app/cli/local_launcher.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_progress.h"
 #include "engine/core/error.h"
@@ -23,7 +26,21 @@ struct TrainArgs {
   std::string runs_root;
   long long max_steps = -1;
   int epochs = -1;
+  int nproc_per_node = 1;
+  std::string dist_url;
 };
+
+// Rank 0 reports as a single process does; the other ranks only say what goes wrong.
+void quiet_for_other_ranks(const TrainOptions& options, TrainCallbacks& callbacks) {
+  if (!options.launch || options.launch->rank == 0) return;
+  const int rank = options.launch->rank;
+  callbacks.on_progress = nullptr;
+  callbacks.on_step = nullptr;
+  callbacks.on_log = [rank](LogLevel level, const std::string& text) {
+    if (level == LogLevel::Warning || level == LogLevel::Error)
+      std::fprintf(stderr, "[rank %d] %s: %s\n", rank, to_string(level), text.c_str());
+  };
+}
 }  // namespace
 
 void register_train_command(CLI::App& root, const GlobalOptions& global) {
@@ -37,7 +54,22 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--runs-dir", args.runs_root, "Where run folders go (default: runs/ beside the project)");
   cmd->add_option("--max-steps", args.max_steps, "Stop after this many steps in total (overrides the project)");
   cmd->add_option("--epochs", args.epochs, "Number of epochs (overrides the project)");
-  cmd->callback([&global] {
+  cmd->add_option("--nproc-per-node", args.nproc_per_node,
+                  "Train with N processes on this machine (data-parallel; the batch is split over them)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--dist-url", args.dist_url,
+                  "tcp://HOST:PORT of the run's store (else MASTER_ADDR/MASTER_PORT; for mpirun and srun)");
+  cmd->callback([&global, cmd] {
+    const auto launch = read_launch_environment(args.dist_url);
+    if (args.nproc_per_node > 1 && !launch) {
+      LocalLaunch local;
+      local.nproc = args.nproc_per_node;
+      local.threads_given = cmd->count("--threads") > 0;
+      const int code = launch_local_ranks(command_line_without_nproc(), local);
+      if (code == 2) throw ConfigError("a rank refused the project (see its message above)");
+      if (code != 0) throw DistributedError("the run failed (see the ranks' messages above)");
+      return;
+    }
     ProjectConfig project = load_project(args.project);
     if (args.max_steps >= 0) project.training.max_steps = args.max_steps;
     if (args.epochs >= 0) {
@@ -50,19 +82,23 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
     options.threads_override = args.threads;
     options.run_name = args.run_name;
     options.runs_root = args.runs_root;
+    options.launch = launch;
 
-    TerminalProgress bar(global.quiet);
+    TerminalProgress bar(global.quiet || (launch && launch->rank > 0));
     TrainCallbacks callbacks;
     attach_training_progress(bar, callbacks);
+    quiet_for_other_ranks(options, callbacks);
 
     StopToken stop;
     InterruptScope interrupt(stop);  // the previous handlers return however the callback ends
     const TrainResult result = train(project, options, callbacks, stop);
+    if (launch && launch->rank > 0) return;  // rank 0 reports the run
 
-    std::printf("run: %s\nstate: %s after %lld of %lld steps, final loss %.4f, %.1f s training on %s\n",
+    const std::string processes = result.world_size > 1 ? " x " + std::to_string(result.world_size) + " processes" : "";
+    std::printf("run: %s\nstate: %s after %lld of %lld steps, final loss %.4f, %.1f s training on %s%s\n",
                 result.run_dir.c_str(), result.state.c_str(), static_cast<long long>(result.steps_done),
                 static_cast<long long>(result.total_steps), result.final_loss, result.train_seconds,
-                result.device.c_str());
+                result.device.c_str(), processes.c_str());
     if (result.initial_monitor && result.final_monitor)
       std::printf("kNN top-1 (k=%lld): %.2f%% at initialisation -> %.2f%% at step %lld\n",
                   static_cast<long long>(result.final_monitor->knn_k), 100 * result.initial_monitor->knn_top1,

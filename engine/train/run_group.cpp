@@ -25,7 +25,9 @@ std::string binding_config_digest(const ProjectConfig& project) {
 torch::Device rank_device(const torch::Device& configured, const TrainOptions& options) {
   if (!configured.is_cuda() || configured.has_index() || !options.launch || options.launch->world_size < 2)
     return configured;
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.launch->local_rank));
+  // cuda:LOCAL_RANK; where the launcher gives each rank one visible GPU, that GPU.
+  const int64_t visible = std::max<int64_t>(1, static_cast<int64_t>(torch::cuda::device_count()));
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.launch->local_rank % visible));
 }
 
 std::shared_ptr<ProcessGroup> join_run_group(const ProjectConfig& project, const TrainOptions& options,

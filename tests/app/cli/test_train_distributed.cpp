@@ -1,0 +1,157 @@
+// `simclr-cli train` with several processes, launched the ways users launch them:
+// --nproc-per-node (the CLI supervises its own ranks), torchrun (Debian's python3-torch),
+// and Open MPI's / Slurm's variables set by hand with --dist-url; Ctrl+C stops every rank.
+#include <QtTest>
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStandardPaths>
+
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/core/atomic_file.h"
+#include "engine/project/project_file.h"
+#include "engine/project/run_folder.h"
+#include "engine/train/metrics_log.h"
+#include "tests/app/cli/cli_process.h"
+#include "tests/support/dataset_fixtures.h"
+#include "tests/support/project_fixtures.h"
+#include "tests/support/temp_dir.h"
+
+using namespace simclr;
+namespace fs = std::filesystem;
+
+namespace {
+QString q(const fs::path& p) {
+  return QString::fromStdString(p.string());
+}
+
+nlohmann::json status_of(const fs::path& run) {
+  return nlohmann::json::parse(read_file(run / "status.json"));
+}
+
+int step_records(const fs::path& run) {
+  int n = 0;
+  for (const auto& r : read_metrics(run / "metrics.jsonl")) n += r.value("type", "") == "step";
+  return n;
+}
+}  // namespace
+
+class TestTrainDistributed : public QObject {
+  Q_OBJECT
+  test::TempDir dir_{"simclr-cli-distributed"};
+  fs::path project_;
+
+  fs::path runs() const { return dir_.path() / "runs"; }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    test::write_cifar10_folder(dir_.path() / "data", 16, 40, 3);
+    ProjectConfig p = test::tiny_project(dir_.path() / "data");
+    p.training.threads = 1;
+    p.evaluation.knn_every_epochs = 0;
+    project_ = dir_.path() / "p.json";
+    save_project(p, project_);
+  }
+
+  void nprocPerNodeTrainsWithTwoRanks() {
+    const auto r = test::cli({"train", q(project_), "--nproc-per-node", "2", "--max-steps", "6", "--run-name", "local",
+                              "--runs-dir", q(runs())});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QVERIFY2(r.out.contains("state: completed after 6 of 10 steps") && r.out.contains("x 2 processes"),
+             qPrintable(r.out));
+    QCOMPARE(status_of(runs() / "local").value("world_size", 0), 2);
+    QCOMPARE(step_records(runs() / "local"), 6);
+    // The private rendezvous folder is gone again.
+    QVERIFY2(r.err.contains("rendezvous in /tmp/simclr-ranks-"), qPrintable(r.err));
+    const QString folder = r.err.section("rendezvous in ", 1).section(')', 0, 0);
+    QVERIFY2(!QFileInfo::exists(folder), qPrintable(folder));
+  }
+
+  void torchrunLaunchesTheRanks() {
+    const QString torchrun = QStandardPaths::findExecutable("torchrun");
+    if (torchrun.isEmpty()) QSKIP("torchrun not found (Debian package python3-torch)");
+    // --redirects/--tee 2: Debian 12's torchrun 1.13 fails on Python 3.11 with its default
+    // "0" (its Std flag lookup misses the zero member) before it starts a single worker.
+    const auto r = test::run_process(torchrun, {"--redirects",
+                                                "2",
+                                                "--tee",
+                                                "2",
+                                                "--no_python",
+                                                "--nproc_per_node",
+                                                "2",
+                                                "--master_port",
+                                                QString::number(29500 + (QCoreApplication::applicationPid() % 2000)),
+                                                SIMCLR_CLI_PATH,
+                                                "train",
+                                                q(project_),
+                                                "--max-steps",
+                                                "4",
+                                                "--run-name",
+                                                "torchrun",
+                                                "--runs-dir",
+                                                q(runs()),
+                                                "--threads",
+                                                "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    QCOMPARE(status_of(runs() / "torchrun").value("world_size", 0), 2);
+    QCOMPARE(step_records(runs() / "torchrun"), 4);
+  }
+
+  void openMpiVariablesWithADistUrl() {
+    const int port = 31000 + (QCoreApplication::applicationPid() % 3000);
+    std::vector<std::unique_ptr<QProcess>> ranks;
+    for (int r = 0; r < 2; ++r) {
+      auto p = std::make_unique<QProcess>();
+      QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+      env.insert("OMPI_COMM_WORLD_RANK", QString::number(r));
+      env.insert("OMPI_COMM_WORLD_SIZE", "2");
+      env.insert("OMPI_COMM_WORLD_LOCAL_RANK", QString::number(r));
+      p->setProcessEnvironment(env);
+      p->start(SIMCLR_CLI_PATH, {"train", q(project_), "--max-steps", "3", "--run-name", "mpi", "--runs-dir", q(runs()),
+                                 "--dist-url", QString("tcp://127.0.0.1:%1").arg(port)});
+      ranks.push_back(std::move(p));
+    }
+    for (auto& p : ranks) QVERIFY(p->waitForFinished(180000));
+    QVERIFY2(ranks[0]->exitCode() == 0, ranks[0]->readAllStandardError().constData());
+    QCOMPARE(ranks[1]->exitCode(), 0);
+    QCOMPARE(status_of(runs() / "mpi").value("world_size", 0), 2);
+    // Rank 1 reports nothing of its own; rank 0 reports the run.
+    QVERIFY(ranks[0]->readAllStandardOutput().contains("x 2 processes"));
+    QCOMPARE(ranks[1]->readAllStandardOutput(), QByteArray());
+  }
+
+  void ctrlCStopsEveryRankWithACheckpoint() {
+    ProjectConfig p = load_project(project_);
+    p.training.epochs = 1000;
+    const fs::path long_project = dir_.path() / "long.json";
+    save_project(p, long_project);
+    QProcess launcher;
+    launcher.start(SIMCLR_CLI_PATH, {"train", q(long_project), "--nproc-per-node", "2", "--run-name", "stopped",
+                                     "--runs-dir", q(runs())});
+    const fs::path run = runs() / "stopped";
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(run / "metrics.jsonl") && step_records(run) >= 3, 120000);
+    ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
+    QVERIFY(launcher.waitForFinished(60000));
+    QVERIFY2(launcher.exitCode() == 0, launcher.readAllStandardError().constData());
+    const auto status = status_of(run);
+    QCOMPARE(status.value("state", std::string()), std::string("stopped"));
+    const int64_t steps = status.value("steps_done", int64_t(0));
+    QCOMPARE(checkpoint_step(RunFolder(run).latest_checkpoint()), steps);
+    QCOMPARE(int64_t(step_records(run)), steps);
+  }
+
+  void aBatchThatDoesNotSplitIsRefused() {
+    const auto r = test::cli({"train", q(project_), "--nproc-per-node", "3", "--max-steps", "2", "--runs-dir",
+                              q(runs()), "--run-name", "uneven"});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("training.batch_size: 16 images cannot be split evenly over 3 processes"),
+             qPrintable(r.err));
+    QVERIFY(!fs::exists(runs() / "uneven"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainDistributed)
+#include "test_train_distributed.moc"
