@@ -40,6 +40,71 @@ std::vector<int64_t> to_vector(const torch::Tensor& t) {
   return {c.data_ptr<int64_t>(), c.data_ptr<int64_t>() + c.numel()};
 }
 
+TsneOptions tsne_options(const TsneArgs& args) {
+  TsneOptions options;
+  options.perplexity = args.perplexity;
+  options.iterations = args.iterations;
+  options.exaggeration_iterations = std::min(options.exaggeration_iterations, args.iterations);
+  options.theta = args.theta;
+  options.seed = args.seed;
+  options.threads = args.run.threads;
+  return options;
+}
+
+// The KL divergence the job logs every 50 iterations goes next to the bar.
+JobCallbacks kl_beside_bar(TerminalProgress& bar) {
+  JobCallbacks callbacks = bar.callbacks();
+  callbacks.on_log = [&bar](LogLevel level, const std::string& text) {
+    const std::string prefix = "t-SNE iteration ";
+    if (level == LogLevel::Debug && text.rfind(prefix, 0) == 0)
+      bar.set_suffix("t-SNE", "KL " + text.substr(text.rfind(' ') + 1));
+    else if (level != LogLevel::Debug)
+      bar.log(level, text);
+  };
+  return callbacks;
+}
+
+// The layout's sidecar: what was laid out (run, split, subset, labels) and how.
+nlohmann::json layout_sidecar(const TrainedRun& run, const TsneArgs& args, const SplitFeatures& features,
+                              const torch::Tensor& indices, int64_t feature_dim, const TsneOptions& options,
+                              const TsneResult& result, const std::string& stem) {
+  const int64_t n = indices.size(0), split_size = features.labels.size(0);
+  const bool subset = n < split_size;
+  nlohmann::json kl_history = nlohmann::json::array();
+  for (const auto& [it, kl] : result.kl_history) kl_history.push_back({it, kl});
+  return {
+      {"method", "tsne"},
+      {"layout", stem + ".npy"},
+      {"run", run.run_dir.string()},
+      {"checkpoint", run.checkpoint.string()},
+      {"step", run.step},
+      {"split", args.split},
+      {"features", args.features},
+      {"feature_dim", feature_dim},
+      {"points", n},
+      {"split_size", split_size},
+      {"requested_points", args.points},
+      {"class_balanced_subset", subset},
+      {"settings",
+       {{"dimensions", options.dimensions},
+        {"perplexity", options.perplexity},
+        {"iterations", options.iterations},
+        {"exaggeration_iterations", options.exaggeration_iterations},
+        {"early_exaggeration", options.early_exaggeration},
+        {"learning_rate", result.learning_rate},
+        {"theta", options.theta},
+        {"seed", options.seed},
+        {"threads", options.threads}}},
+      {"kl_divergence", result.kl_divergence},
+      {"kl_history", kl_history},
+      {"iterations_done", result.iterations_done},
+      {"seconds", result.seconds},
+      {"indices", to_vector(indices)},
+      {"labels", to_vector(features.labels.index_select(0, indices))},
+      {"class_names", features.class_names},
+  };
+}
+
 void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
   check_choice("--split", args.split, "train|test");
   check_choice("--features", args.features, "h|z");
@@ -67,23 +132,8 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
     throw ConfigError("--perplexity: must be above 0 and below the number of points (" + std::to_string(n) + "), got " +
                       number_text(args.perplexity) + (subset ? "; raise --points" : ""));
 
-  TsneOptions options;
-  options.perplexity = args.perplexity;
-  options.iterations = args.iterations;
-  options.exaggeration_iterations = std::min(options.exaggeration_iterations, args.iterations);
-  options.theta = args.theta;
-  options.seed = args.seed;
-  options.threads = args.run.threads;
-  // The KL divergence the job logs every 50 iterations goes next to the bar.
-  JobCallbacks callbacks = bar.callbacks();
-  callbacks.on_log = [&bar](LogLevel level, const std::string& text) {
-    const std::string prefix = "t-SNE iteration ";
-    if (level == LogLevel::Debug && text.rfind(prefix, 0) == 0)
-      bar.set_suffix("t-SNE", "KL " + text.substr(text.rfind(' ') + 1));
-    else if (level != LogLevel::Debug)
-      bar.log(level, text);
-  };
-  const TsneResult result = tsne(data, options, callbacks, stop);
+  const TsneOptions options = tsne_options(args);
+  const TsneResult result = tsne(data, options, kl_beside_bar(bar), stop);
 
   const std::string stem =
       "tsne-" + args.features + "-" + args.split + "-" + std::to_string(n) + "-seed" + std::to_string(args.seed);
@@ -93,39 +143,7 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
   if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
   write_npy(dir / (stem + ".npy"), result.embedding.to(torch::kFloat));
 
-  nlohmann::json kl_history = nlohmann::json::array();
-  for (const auto& [it, kl] : result.kl_history) kl_history.push_back({it, kl});
-  const nlohmann::json sidecar = {
-      {"method", "tsne"},
-      {"layout", stem + ".npy"},
-      {"run", run.run_dir.string()},
-      {"checkpoint", run.checkpoint.string()},
-      {"step", run.step},
-      {"split", args.split},
-      {"features", args.features},
-      {"feature_dim", data.size(1)},
-      {"points", n},
-      {"split_size", split_size},
-      {"requested_points", args.points},
-      {"class_balanced_subset", subset},
-      {"settings",
-       {{"dimensions", options.dimensions},
-        {"perplexity", options.perplexity},
-        {"iterations", options.iterations},
-        {"exaggeration_iterations", options.exaggeration_iterations},
-        {"early_exaggeration", options.early_exaggeration},
-        {"learning_rate", result.learning_rate},
-        {"theta", options.theta},
-        {"seed", options.seed},
-        {"threads", options.threads}}},
-      {"kl_divergence", result.kl_divergence},
-      {"kl_history", kl_history},
-      {"iterations_done", result.iterations_done},
-      {"seconds", result.seconds},
-      {"indices", to_vector(indices)},
-      {"labels", to_vector(features.labels.index_select(0, indices))},
-      {"class_names", features.class_names},
-  };
+  const nlohmann::json sidecar = layout_sidecar(run, args, features, indices, data.size(1), options, result, stem);
   write_file_atomically(dir / (stem + ".json"), sidecar.dump(1) + "\n");
 
   const std::string which = subset ? "class-balanced subset of " + std::to_string(split_size) : "the whole split";

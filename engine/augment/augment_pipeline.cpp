@@ -91,90 +91,98 @@ AugmentOps parse_ops(const json& list, const std::string& path, ConfigIssues& is
 
 using OpParser = std::function<AugmentOpPtr(JsonFields&, ConfigIssues&, int depth)>;
 
+AugmentOpPtr parse_random_resized_crop(JsonFields& f, ConfigIssues&, int) {
+  RandomResizedCropParams p;
+  p.size = f.integer("size", p.size, Bounds{0, kMaxSide});
+  std::tie(p.scale_min, p.scale_max) = f.range("scale", {p.scale_min, p.scale_max}, Bounds{0.0, 1.0, true});
+  std::tie(p.ratio_min, p.ratio_max) = f.range("ratio", {p.ratio_min, p.ratio_max}, kPositive);
+  return std::make_shared<RandomResizedCrop>(p);
+}
+
+AugmentOpPtr parse_resize(JsonFields& f, ConfigIssues&, int) {
+  if (!f.has("size")) f.issue("size", "required (output side in pixels)");
+  return std::make_shared<Resize>(f.integer("size", 1, Bounds{1, kMaxSide}));
+}
+
+AugmentOpPtr parse_horizontal_flip(JsonFields& f, ConfigIssues&, int) {
+  return std::make_shared<HorizontalFlip>(f.number("p", HorizontalFlip().p(), kProbability));
+}
+
+AugmentOpPtr parse_color_jitter(JsonFields& f, ConfigIssues&, int) {
+  ColorJitterParams p;
+  p.brightness = f.number("brightness", p.brightness, kNonNegative);
+  p.contrast = f.number("contrast", p.contrast, kNonNegative);
+  p.saturation = f.number("saturation", p.saturation, kNonNegative);
+  p.hue = f.number("hue", p.hue, Bounds{0.0, 0.5});
+  p.p = f.number("p", p.p, kProbability);
+  return std::make_shared<ColorJitter>(p);
+}
+
+AugmentOpPtr parse_random_grayscale(JsonFields& f, ConfigIssues&, int) {
+  return std::make_shared<RandomGrayscale>(f.number("p", RandomGrayscale().p(), kProbability));
+}
+
+AugmentOpPtr parse_gaussian_blur(JsonFields& f, ConfigIssues&, int) {
+  GaussianBlurParams p;
+  p.kernel_size = f.integer("kernel_size", p.kernel_size, Bounds{0, 1023});
+  if (p.kernel_size % 2 == 0 && p.kernel_size != 0) {
+    f.issue("kernel_size",
+            "must be odd, or 0 for about 10 % of the image side (got " + std::to_string(p.kernel_size) + ")");
+  }
+  std::tie(p.sigma_min, p.sigma_max) = f.range("sigma", {p.sigma_min, p.sigma_max}, kPositive);
+  p.p = f.number("p", p.p, kProbability);
+  return std::make_shared<GaussianBlur>(p);
+}
+
+AugmentOpPtr parse_solarize(JsonFields& f, ConfigIssues&, int) {
+  const Solarize defaults;
+  const double threshold = f.number("threshold", defaults.threshold(), Bounds{0.0, 1.0});
+  return std::make_shared<Solarize>(threshold, f.number("p", defaults.p(), kProbability));
+}
+
+AugmentOpPtr parse_random_choice(JsonFields& f, ConfigIssues& issues, int depth) {
+  const double p = f.number("p", 0.5, kProbability);
+  AugmentOps then_ops, else_ops;
+  if (depth >= kMaxDepth) {
+    f.issue("then", "random_choice nested more than " + std::to_string(kMaxDepth) + " levels");
+    f.get("then");
+    f.get("else");
+    return nullptr;
+  }
+  if (const auto* list = f.get("then")) {
+    then_ops = parse_ops(*list, f.path("then"), issues, depth + 1);
+  } else {
+    f.issue("then", "required (the ops taken with probability p)");
+  }
+  if (const auto* list = f.get("else")) else_ops = parse_ops(*list, f.path("else"), issues, depth + 1);
+  auto op = std::make_shared<RandomChoice>(p, std::move(then_ops), std::move(else_ops));
+  // The branches must agree on the output size for every input size; probing two
+  // sizes tells "the input's size" from a fixed size.
+  try {
+    for (const int64_t side : {1, 2}) {
+      if (ops_output_size(op->then_ops(), {side, side}) != ops_output_size(op->else_ops(), {side, side})) {
+        f.issue("else",
+                "must give the same image size as \"then\" for every input size "
+                "(a crop size of 0 follows the input)");
+        break;
+      }
+    }
+  } catch (const ConfigError&) {
+    // A nested random_choice disagrees; it has reported that itself.
+  }
+  return op;
+}
+
 const std::map<std::string, OpParser>& op_parsers() {
   static const std::map<std::string, OpParser> parsers = {
-      {"random_resized_crop",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         RandomResizedCropParams p;
-         p.size = f.integer("size", p.size, Bounds{0, kMaxSide});
-         std::tie(p.scale_min, p.scale_max) = f.range("scale", {p.scale_min, p.scale_max}, Bounds{0.0, 1.0, true});
-         std::tie(p.ratio_min, p.ratio_max) = f.range("ratio", {p.ratio_min, p.ratio_max}, kPositive);
-         return std::make_shared<RandomResizedCrop>(p);
-       }},
-      {"resize",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         if (!f.has("size")) f.issue("size", "required (output side in pixels)");
-         return std::make_shared<Resize>(f.integer("size", 1, Bounds{1, kMaxSide}));
-       }},
-      {"horizontal_flip",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         return std::make_shared<HorizontalFlip>(f.number("p", HorizontalFlip().p(), kProbability));
-       }},
-      {"color_jitter",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         ColorJitterParams p;
-         p.brightness = f.number("brightness", p.brightness, kNonNegative);
-         p.contrast = f.number("contrast", p.contrast, kNonNegative);
-         p.saturation = f.number("saturation", p.saturation, kNonNegative);
-         p.hue = f.number("hue", p.hue, Bounds{0.0, 0.5});
-         p.p = f.number("p", p.p, kProbability);
-         return std::make_shared<ColorJitter>(p);
-       }},
-      {"random_grayscale",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         return std::make_shared<RandomGrayscale>(f.number("p", RandomGrayscale().p(), kProbability));
-       }},
-      {"gaussian_blur",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         GaussianBlurParams p;
-         p.kernel_size = f.integer("kernel_size", p.kernel_size, Bounds{0, 1023});
-         if (p.kernel_size % 2 == 0 && p.kernel_size != 0) {
-           f.issue("kernel_size",
-                   "must be odd, or 0 for about 10 % of the image side (got " + std::to_string(p.kernel_size) + ")");
-         }
-         std::tie(p.sigma_min, p.sigma_max) = f.range("sigma", {p.sigma_min, p.sigma_max}, kPositive);
-         p.p = f.number("p", p.p, kProbability);
-         return std::make_shared<GaussianBlur>(p);
-       }},
-      {"solarize",
-       [](JsonFields& f, ConfigIssues&, int) -> AugmentOpPtr {
-         const Solarize defaults;
-         const double threshold = f.number("threshold", defaults.threshold(), Bounds{0.0, 1.0});
-         return std::make_shared<Solarize>(threshold, f.number("p", defaults.p(), kProbability));
-       }},
-      {"random_choice",
-       [](JsonFields& f, ConfigIssues& issues, int depth) -> AugmentOpPtr {
-         const double p = f.number("p", 0.5, kProbability);
-         AugmentOps then_ops, else_ops;
-         if (depth >= kMaxDepth) {
-           f.issue("then", "random_choice nested more than " + std::to_string(kMaxDepth) + " levels");
-           f.get("then");
-           f.get("else");
-           return nullptr;
-         }
-         if (const auto* list = f.get("then")) {
-           then_ops = parse_ops(*list, f.path("then"), issues, depth + 1);
-         } else {
-           f.issue("then", "required (the ops taken with probability p)");
-         }
-         if (const auto* list = f.get("else")) else_ops = parse_ops(*list, f.path("else"), issues, depth + 1);
-         auto op = std::make_shared<RandomChoice>(p, std::move(then_ops), std::move(else_ops));
-         // The branches must agree on the output size for every input size; probing two
-         // sizes tells "the input's size" from a fixed size.
-         try {
-           for (const int64_t side : {1, 2}) {
-             if (ops_output_size(op->then_ops(), {side, side}) != ops_output_size(op->else_ops(), {side, side})) {
-               f.issue("else",
-                       "must give the same image size as \"then\" for every input size "
-                       "(a crop size of 0 follows the input)");
-               break;
-             }
-           }
-         } catch (const ConfigError&) {
-           // A nested random_choice disagrees; it has reported that itself.
-         }
-         return op;
-       }},
+      {"random_resized_crop", parse_random_resized_crop},
+      {"resize", parse_resize},
+      {"horizontal_flip", parse_horizontal_flip},
+      {"color_jitter", parse_color_jitter},
+      {"random_grayscale", parse_random_grayscale},
+      {"gaussian_blur", parse_gaussian_blur},
+      {"solarize", parse_solarize},
+      {"random_choice", parse_random_choice},
   };
   return parsers;
 }

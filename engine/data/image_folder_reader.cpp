@@ -233,6 +233,99 @@ std::string image_folder_id(const fs::path& root, const ImageFolderOptions& opti
 
 namespace {
 
+// The files of an image folder: classes from train/, the held-out folder's checked against them.
+struct FolderListing {
+  fs::path train_dir, test_dir;
+  std::vector<std::string> classes;
+  std::vector<ImageFile> train_files, test_files;
+};
+
+FolderListing list_folder(const fs::path& root) {
+  FolderListing l;
+  l.train_dir = root / "train";
+  if (!fs::is_directory(l.train_dir))
+    throw DataError(display_path(root) +
+                    ": no train/ folder; an image folder holds train/<class>/<images> and "
+                    "val/<class>/<images>");
+  l.test_dir = held_out_folder(root);
+  l.classes = sub_folders(l.train_dir);
+  if (l.classes.empty())
+    throw DataError(display_path(l.train_dir) + ": no class folders; expected " +
+                    display_path(l.train_dir / "<class>") + " folders of images");
+  std::map<std::string, int64_t> label_of;
+  for (size_t c = 0; c < l.classes.size(); ++c) {
+    label_of[l.classes[c]] = int64_t(c);
+    auto files = image_files(l.train_dir / l.classes[c], int64_t(c));
+    if (files.empty())
+      throw DataError(display_path(l.train_dir / l.classes[c]) + ": no image files (" + kImageExtensions + ")");
+    l.train_files.insert(l.train_files.end(), files.begin(), files.end());
+  }
+  for (const auto& name : sub_folders(l.test_dir)) {
+    const auto it = label_of.find(name);
+    if (it == label_of.end())
+      throw DataError(display_path(l.test_dir / name) + ": class '" + name +
+                      "' has no folder in train/ (training classes: " + joined(l.classes) + ")");
+    auto files = image_files(l.test_dir / name, it->second);
+    l.test_files.insert(l.test_files.end(), files.begin(), files.end());
+  }
+  if (l.test_files.empty())
+    throw DataError(display_path(l.test_dir) + ": no image files in its class folders (" + kImageExtensions + ")");
+  return l;
+}
+
+// The cache key: every file's place, size and time, and what decoding makes of them.
+std::string cache_key(const fs::path& root, const ImageFolderOptions& options, const FolderListing& l) {
+  Fnv1a key;
+  key.add(int64_t(kCacheFormat));
+  key.add(image_folder_id(root, options));
+  for (const auto& c : l.classes) key.add(c);
+  for (const auto* split : {&l.train_files, &l.test_files}) {
+    key.add(int64_t(split->size()));
+    for (const auto& f : *split) {
+      key.add(f.path.lexically_relative(root).generic_string());
+      key.add(f.label);
+      key.add(f.bytes);
+      key.add(f.mtime);
+    }
+  }
+  return key.hex();
+}
+
+// Decodes one split; unreadable files are skipped (listed in `skipped`) or, with the "fail"
+// policy, an error. A class none of whose files could be read is an error either way.
+ImageDataset decode_split(const std::vector<ImageFile>& files, const fs::path& dir,
+                          const std::vector<std::string>& classes, int64_t size, const ImageFolderOptions& options,
+                          ImageFolderStats& st, std::vector<std::string>& skipped) {
+  const bool fail = options.on_unreadable == UnreadablePolicy::Fail;
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = options.threads > 0 ? options.threads : std::min(cores, 16);
+  Decoded d = decode_all(files, size, std::max(1, std::min<int>(threads, int(files.size()))), fail);
+  std::vector<int64_t> keep, labels;
+  std::vector<int64_t> found(classes.size(), 0), kept(classes.size(), 0);
+  for (size_t i = 0; i < files.size(); ++i) {
+    ++found[size_t(files[i].label)];
+    if (d.errors[i].empty()) {
+      keep.push_back(int64_t(i));
+      labels.push_back(files[i].label);
+      ++kept[size_t(files[i].label)];
+      ++st.decoded;
+    } else {
+      if (fail) throw DataError(d.errors[i] + " (dataset.on_unreadable is \"fail\"; \"skip\" leaves it out)");
+      skipped.push_back(d.errors[i]);
+    }
+  }
+  for (size_t c = 0; c < classes.size(); ++c)
+    if (found[c] > 0 && kept[c] == 0)
+      throw DataError(display_path(dir / classes[c]) + ": none of its " + std::to_string(found[c]) +
+                      " image files could be read");
+  ImageDataset out;
+  out.images =
+      keep.size() == files.size() ? d.images : d.images.index_select(0, torch::tensor(keep, torch::kLong)).contiguous();
+  out.labels = torch::tensor(labels, torch::kLong);
+  out.class_names = classes;
+  return out;
+}
+
 DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& options, ImageFolderStats* stats) {
   ImageFolderStats local;
   ImageFolderStats& st = stats ? *stats : local;
@@ -242,54 +335,9 @@ DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& optio
     throw ConfigError(
         "dataset image-folder: this build has no OpenCV, so image files cannot be decoded "
         "(install libopencv-dev and rebuild the workbench)");
-  const fs::path train_dir = root / "train";
-  if (!fs::is_directory(train_dir))
-    throw DataError(display_path(root) +
-                    ": no train/ folder; an image folder holds train/<class>/<images> and "
-                    "val/<class>/<images>");
-  const fs::path test_dir = held_out_folder(root);
-
-  // Find the files: classes from train, val's classes checked against them.
-  const std::vector<std::string> classes = sub_folders(train_dir);
-  if (classes.empty())
-    throw DataError(display_path(train_dir) + ": no class folders; expected " + display_path(train_dir / "<class>") +
-                    " folders of images");
-  std::map<std::string, int64_t> label_of;
-  for (size_t i = 0; i < classes.size(); ++i) label_of[classes[i]] = int64_t(i);
-  std::vector<ImageFile> train_files, test_files;
-  for (size_t c = 0; c < classes.size(); ++c) {
-    auto files = image_files(train_dir / classes[c], int64_t(c));
-    if (files.empty())
-      throw DataError(display_path(train_dir / classes[c]) + ": no image files (" + kImageExtensions + ")");
-    train_files.insert(train_files.end(), files.begin(), files.end());
-  }
-  for (const auto& name : sub_folders(test_dir)) {
-    const auto it = label_of.find(name);
-    if (it == label_of.end())
-      throw DataError(display_path(test_dir / name) + ": class '" + name +
-                      "' has no folder in train/ (training classes: " + joined(classes) + ")");
-    auto files = image_files(test_dir / name, it->second);
-    test_files.insert(test_files.end(), files.begin(), files.end());
-  }
-  if (test_files.empty())
-    throw DataError(display_path(test_dir) + ": no image files in its class folders (" + kImageExtensions + ")");
-
-  // The cache key: every file's place, size and time, and what decoding makes of them.
-  st.files = int64_t(train_files.size() + test_files.size());
-  Fnv1a key;
-  key.add(int64_t(kCacheFormat));
-  key.add(image_folder_id(root, options));
-  for (const auto& c : classes) key.add(c);
-  for (const auto* split : {&train_files, &test_files}) {
-    key.add(int64_t(split->size()));
-    for (const auto& f : *split) {
-      key.add(f.path.lexically_relative(root).generic_string());
-      key.add(f.label);
-      key.add(f.bytes);
-      key.add(f.mtime);
-    }
-  }
-  st.key = key.hex();
+  const FolderListing listing = list_folder(root);
+  st.files = int64_t(listing.train_files.size() + listing.test_files.size());
+  st.key = cache_key(root, options, listing);
   const fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() / "image-folders" : options.cache_dir;
   st.cache_file = cache_dir / ("image-folder-" + image_folder_id(root, options) + ".pt");
 
@@ -300,39 +348,8 @@ DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& optio
   if (options.use_cache && read_cache(st.cache_file, st.key, size, splits, skipped)) {
     st.from_cache = true;
   } else {
-    const bool fail = options.on_unreadable == UnreadablePolicy::Fail;
-    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = options.threads > 0 ? options.threads : std::min(cores, 16);
-    auto read_split = [&](const std::vector<ImageFile>& files, const fs::path& dir) {
-      Decoded d = decode_all(files, size, std::max(1, std::min<int>(threads, int(files.size()))), fail);
-      std::vector<int64_t> keep, labels;
-      std::vector<int64_t> found(classes.size(), 0), kept(classes.size(), 0);
-      for (size_t i = 0; i < files.size(); ++i) {
-        ++found[size_t(files[i].label)];
-        if (d.errors[i].empty()) {
-          keep.push_back(int64_t(i));
-          labels.push_back(files[i].label);
-          ++kept[size_t(files[i].label)];
-          ++st.decoded;
-        } else {
-          if (fail) throw DataError(d.errors[i] + " (dataset.on_unreadable is \"fail\"; \"skip\" leaves it out)");
-          skipped.push_back(d.errors[i]);
-        }
-      }
-      for (size_t c = 0; c < classes.size(); ++c)
-        if (found[c] > 0 && kept[c] == 0)
-          throw DataError(display_path(dir / classes[c]) + ": none of its " + std::to_string(found[c]) +
-                          " image files could be read");
-      ImageDataset out;
-      out.images = keep.size() == files.size()
-                       ? d.images
-                       : d.images.index_select(0, torch::tensor(keep, torch::kLong)).contiguous();
-      out.labels = torch::tensor(labels, torch::kLong);
-      out.class_names = classes;
-      return out;
-    };
-    splits.train = read_split(train_files, train_dir);
-    splits.test = read_split(test_files, test_dir);
+    splits.train = decode_split(listing.train_files, listing.train_dir, listing.classes, size, options, st, skipped);
+    splits.test = decode_split(listing.test_files, listing.test_dir, listing.classes, size, options, st, skipped);
     if (options.use_cache) write_cache(st.cache_file, st.key, splits, skipped, options);
   }
   st.skipped = int64_t(skipped.size());

@@ -157,18 +157,12 @@ bool is_sweep_folder(const fs::path& dir) {
   return fs::is_regular_file(dir / kSweepFile, ec);
 }
 
-SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, const SweepCallbacks& callbacks,
-                      const StopToken& stop) {
-  TrainOptions device_options;
-  device_options.device_override = options.device_override;
-  device_options.threads_override = options.threads_override;
-  const ProjectConfig project = resolve_for_device(input, device_options);
-  const fs::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
+namespace {
 
-  // Everything that can be wrong with the project is found before a folder is made.
-  const RunData data = load_run_data(project, project.base_dir(), root);
-  const SweepPlan plan = plan_sweep(project, data.data.train.size());
-
+// The sweep's folder (new, or the one being resumed) and one result per planned point;
+// points a resumed sweep finished keep their results.
+SweepResult open_sweep(const ProjectConfig& project, const SweepPlan& plan, const SweepOptions& options,
+                       const fs::path& root) {
   SweepResult result;
   result.project_name = project.name;
   result.budget = project.sweep.budget;
@@ -194,29 +188,52 @@ SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, c
       if (p.batch_size == point.batch_size && p.status == "done") r = p;
     result.points.push_back(r);
   }
+  return result;
+}
+
+// Marks the points whose batch does not fit in memory. Returns false when stopped.
+bool check_memory(const SweepPlan& plan, const RunData& data, const ProjectConfig& project,
+                  const SweepCallbacks& callbacks, const StopToken& stop, SweepResult& result) {
+  callbacks.log(LogLevel::Info, "checking which batch sizes fit in memory");
+  MemoryCheckResult memory;
+  try {
+    memory = check_sweep_memory(plan, data, project.training.device, callbacks, stop);
+  } catch (const CancelledError&) {
+    return false;
+  }
+  result.device = memory.device;
+  for (size_t i = 0; i < plan.points.size(); ++i) {
+    SweepPointResult& r = result.points[i];
+    r.memory_note = memory.points[i].note;
+    if (!memory.points[i].fits && r.status != "done") r.status = "skipped-memory";
+    callbacks.log(memory.points[i].fits ? LogLevel::Info : LogLevel::Warning,
+                  "batch size " + std::to_string(r.batch_size) + ": " + memory.points[i].note);
+  }
+  callbacks.log(LogLevel::Info, memory.largest_fitting > 0
+                                    ? "largest batch size that fits: " + std::to_string(memory.largest_fitting)
+                                    : "no batch size of the sweep fits in memory");
+  return true;
+}
+
+}  // namespace
+
+SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, const SweepCallbacks& callbacks,
+                      const StopToken& stop) {
+  TrainOptions device_options;
+  device_options.device_override = options.device_override;
+  device_options.threads_override = options.threads_override;
+  const ProjectConfig project = resolve_for_device(input, device_options);
+  const fs::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
+
+  // Everything that can be wrong with the project is found before a folder is made.
+  const RunData data = load_run_data(project, project.base_dir(), root);
+  const SweepPlan plan = plan_sweep(project, data.data.train.size());
+  SweepResult result = open_sweep(project, plan, options, root);
   save_project(project, result.sweep_dir / "project.json");
   write_sweep_tables(result);
-
-  if (project.sweep.check_memory) {
-    callbacks.log(LogLevel::Info, "checking which batch sizes fit in memory");
-    MemoryCheckResult memory;
-    try {
-      memory = check_sweep_memory(plan, data, project.training.device, callbacks, stop);
-    } catch (const CancelledError&) {
-      result.stopped = true;
-      return result;
-    }
-    result.device = memory.device;
-    for (size_t i = 0; i < plan.points.size(); ++i) {
-      SweepPointResult& r = result.points[i];
-      r.memory_note = memory.points[i].note;
-      if (!memory.points[i].fits && r.status != "done") r.status = "skipped-memory";
-      callbacks.log(memory.points[i].fits ? LogLevel::Info : LogLevel::Warning,
-                    "batch size " + std::to_string(r.batch_size) + ": " + memory.points[i].note);
-    }
-    callbacks.log(LogLevel::Info, memory.largest_fitting > 0
-                                      ? "largest batch size that fits: " + std::to_string(memory.largest_fitting)
-                                      : "no batch size of the sweep fits in memory");
+  if (project.sweep.check_memory && !check_memory(plan, data, project, callbacks, stop, result)) {
+    result.stopped = true;
+    return result;
   }
   write_sweep_tables(result);
 

@@ -67,6 +67,9 @@ class TestTrainCommand : public QObject {
     p.evaluation.knn_every_epochs = 0;  // the monitor is the trainer's test, not this one's
     p.evaluation.knn_at_start = false;
     save_project(p, dir_ / "tiny.json");
+    // An image folder is looked for only where the project says (a missing CIFAR-10 path
+    // would fall back to $SIMCLR_DATA_DIR and train on what it finds there).
+    p.dataset.name = "image-folder";
     p.dataset.path = (dir_ / "no-such-data").string();
     save_project(p, dir_ / "no-data.json");
     write_file_atomically(dir_ / "invalid.json", R"({"version": 1, "training": {"epochs": 0}})");
