@@ -8,13 +8,25 @@ namespace simclr {
 
 namespace {
 
-void write_status(const RunFolder& run, const TrainResult& result) {
+// What the ranks exchanged per step (every collective: gathered z, synchronised BN,
+// gradients, the per-step agreement), for the benchmark and the scaling model.
+nlohmann::json communication(const RunState& s) {
+  const double steps = std::max<int64_t>(1, s.step - s.first_step);
+  return {{"bytes_per_step", s.group->bytes_communicated() / steps},
+          {"seconds_per_step", s.group->seconds_communicating() / steps},
+          {"train_seconds_per_step", (s.train_seconds - s.first_train_seconds) / steps},
+          {"steps", s.step - s.first_step}};
+}
+
+void write_status(const RunState& s, const TrainResult& result) {
+  const RunFolder& run = s.opened.folder;
   nlohmann::json status = {
       {"state", result.state},           {"steps_done", result.steps_done},       {"total_steps", result.total_steps},
       {"final_loss", result.final_loss}, {"train_seconds", result.train_seconds}, {"parameters", result.parameters},
       {"device", result.device},         {"world_size", result.world_size}};
   if (result.initial_monitor) status["initial_monitor"] = to_json(*result.initial_monitor);
   if (result.final_monitor) status["final_monitor"] = to_json(*result.final_monitor);
+  if (s.group) status["communication"] = communication(s);
   write_file_atomically(run.status_file(), status.dump(2) + "\n");
 }
 
@@ -30,7 +42,7 @@ TrainResult finish_run(RunState& s, bool stopped, const TrainCallbacks& callback
   result.steps_done = s.step;
   result.final_loss = s.last_loss;
   result.train_seconds = s.train_seconds;
-  if (s.leader()) write_status(s.opened.folder, result);
+  if (s.leader()) write_status(s, result);
   callbacks.log(LogLevel::Info, std::string("training ") + result.state + " at step " + std::to_string(s.step) + "/" +
                                     std::to_string(s.total_steps));
   return result;

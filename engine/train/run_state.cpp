@@ -50,9 +50,11 @@ void restore_checkpoint(RunState& s, const TrainCallbacks& callbacks) {
   if (!s.opened.resuming()) return;
   const CheckpointInfo info = load_checkpoint(s.opened.resume_checkpoint, s.model, s.optimizer.get());
   s.step = info.step;
+  s.first_step = info.step;
   s.last_loss = info.last_loss;
   s.last_checkpoint_step = s.step;
   s.train_seconds = read_run_summary(s.opened.folder).train_seconds;
+  s.first_train_seconds = s.train_seconds;
   callbacks.log(LogLevel::Info,
                 "resumed from " + s.opened.resume_checkpoint.string() + " at step " + std::to_string(s.step));
 }

@@ -47,11 +47,13 @@ struct RunState {
   LossScaler scaler{false};
   std::vector<torch::Tensor> parameters;
 
-  int64_t step = 0;  // optimizer steps done
+  int64_t step = 0;        // optimizer steps done
+  int64_t first_step = 0;  // where this process started (a resumed run's checkpoint)
   double last_loss = 0;
   int64_t last_checkpoint_step = -1;
-  double train_seconds = 0;   // a resumed run counts the time its earlier parts took
-  torch::Tensor permutation;  // of the training split for the current epoch
+  double train_seconds = 0;        // a resumed run counts the time its earlier parts took
+  double first_train_seconds = 0;  // train_seconds when this process started
+  torch::Tensor permutation;       // of the training split for the current epoch
   int64_t permutation_epoch = -1;
   TrainResult result;
 
