@@ -97,15 +97,15 @@ AugmentedViews augmentImages(const QVector<QImage>& images, const nlohmann::json
   try {
     const AugmentPipeline pipeline = AugmentPipeline::from_json(spec);
     const torch::Tensor batch = batchFromImages(images);
-    for (int v = 0; v < 2; ++v) {
-      auto gen = view_generator(seed, step, v);
-      AugmentTrace trace;
-      out.views[size_t(v)] = imagesFromViews(pipeline.apply(batch, gen, &trace));
+    // As training draws them (views_version 2): each image's views from its own generator.
+    for (int v = 0; v < 2; ++v)
       for (int64_t b = 0; b < batch.size(0); ++b) {
-        out.notes[size_t(v)] << describe(trace, b);
-        out.branches[size_t(v)] << int(trace.branch.defined() ? trace.branch[b].item<int64_t>() : -1);
+        auto gen = image_view_generator(seed, step, v, b);
+        AugmentTrace trace;
+        out.views[size_t(v)] << imagesFromViews(pipeline.apply(batch.slice(0, b, b + 1), gen, &trace));
+        out.notes[size_t(v)] << describe(trace, 0);
+        out.branches[size_t(v)] << int(trace.branch.defined() ? trace.branch[0].item<int64_t>() : -1);
       }
-    }
   } catch (const std::exception& e) {  // ConfigError for a bad spec, DataError for odd images
     out.error = QString::fromStdString(e.what());
     out.views = {};

@@ -1,7 +1,7 @@
 #pragma once
 // The two augmented views of a few images, made by the engine's pipeline with the trainer's
-// view generators (engine/train/view_generator.h): what training would draw at `step` if
-// these images formed its batch. Plain Qt value types in and out, no Torch in this header.
+// view generators (engine/train/view_generator.h, views_version 2): what training would
+// draw at `step` if these images formed its batch. Plain Qt value types in and out, no Torch in this header.
 #include <array>
 #include <cstdint>
 

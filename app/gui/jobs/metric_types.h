@@ -18,6 +18,7 @@ struct TrainingOutcome {
   double trainSeconds = 0;
   QString error;          // the engine's message when state == "failed"
   bool badInput = false;  // the error is about the project or data, not a runtime failure
+  int exitCode = 0;       // simclr-cli's, for runs trained in other processes (-1: did not exit normally)
 };
 
 // Progress of the current stage ("train", "kNN monitor", ...).

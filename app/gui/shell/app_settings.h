@@ -24,8 +24,9 @@ inline const Setting<QByteArray> WindowGeometry{"window/geometry", {}};
 inline const Setting<QByteArray> WindowState{"window/state", {}};
 inline const Setting<double> ChartSmoothing{"charts/smoothing", 0.6};  // the loss chart's
 inline const Setting<bool> ChartLogScale{"charts/logScale", false};
-inline const Setting<QString> DeviceOverride{"training/device", {}};  // empty = the project's
-inline const Setting<int> ThreadsOverride{"training/threads", -1};    // -1 = the project's
+inline const Setting<QString> DeviceOverride{"training/device", {}};   // empty = the project's
+inline const Setting<int> ThreadsOverride{"training/threads", -1};     // -1 = the project's
+inline const Setting<int> TrainingProcesses{"training/processes", 1};  // > 1: simclr-cli --nproc-per-node
 }  // namespace settings
 
 class AppSettings {

@@ -4,9 +4,11 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSpinBox>
 #include <QStatusBar>
 #include <QThread>
 #include <QToolBar>
@@ -17,6 +19,7 @@
 #include "app/gui/embedding/embedding_panel.h"
 #include "app/gui/results/evaluation_controller.h"
 #include "app/gui/neighbours/neighbour_panel.h"
+#include "app/gui/processes/followed_run.h"
 #include "app/gui/shell/event_loop_latency.h"
 #include "app/gui/project/project_controller.h"
 #include "app/gui/project/project_document.h"
@@ -52,12 +55,14 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
   setCentralWidget(charts_);
   status_ = new TrainingStatus(this);
   statusBar()->addPermanentWidget(status_, 1);
+  followed_ = new FollowedRun(charts_, status_, this);
 
   createActions();
   createMenus();
   createToolBar();
   createDocks();
   connectTraining();
+  connectFollowedRun();
 
   connect(projects_, &ProjectController::projectOpened, this, &MainWindow::onProjectOpened);
   connect(document_, &ProjectDocument::changed, this, &MainWindow::onDocumentChanged);
@@ -124,6 +129,8 @@ void MainWindow::createActions() {
   newAction_ = make(tr("&New Project from Quickstart…"), "newProject", QKeySequence::New,
                     tr("Create a new project from the quickstart template"));
   openAction_ = make(tr("&Open Project…"), "openProject", QKeySequence::Open, tr("Open a project file"));
+  openRunAction_ = make(tr("Open &Run…"), "openRun", {},
+                        tr("Follow a run folder live as another process writes it (simclr-cli, a cluster job)"));
   saveAction_ = make(tr("&Save"), "saveProject", QKeySequence::Save, tr("Save the project"));
   saveAsAction_ = make(tr("Save &As…"), "saveProjectAs", QKeySequence::SaveAs, tr("Save the project to a new file"));
   quitAction_ = make(tr("&Quit"), "quit", QKeySequence::Quit, tr("Quit the workbench"));
@@ -132,6 +139,7 @@ void MainWindow::createActions() {
   pauseAction_ = make(tr("&Pause"), "pauseTraining", QKeySequence(Qt::CTRL | Qt::Key_P),
                       tr("Pause or continue the running training"));
   pauseAction_->setCheckable(true);
+  pauseToolTip_ = pauseAction_->toolTip();
   stopAction_ = make(tr("S&top"), "stopTraining", QKeySequence(Qt::CTRL | Qt::Key_Period),
                      tr("Stop training after the current step and save a checkpoint"));
   resumeAction_ = make(tr("&Resume Selected Run"), "resumeRun", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
@@ -150,6 +158,10 @@ void MainWindow::createActions() {
       projects_->newFromTemplate(quickstart);
   });
   connect(openAction_, &QAction::triggered, projects_, &ProjectController::open);
+  connect(openRunAction_, &QAction::triggered, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Run"), runs_->runsRoot());
+    if (!dir.isEmpty()) followRun(dir);
+  });
   connect(saveAction_, &QAction::triggered, projects_, &ProjectController::save);
   connect(saveAsAction_, &QAction::triggered, projects_, &ProjectController::saveAs);
   connect(quitAction_, &QAction::triggered, this, &QWidget::close);
@@ -182,6 +194,7 @@ void MainWindow::createMenus() {
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   recentMenu_->setObjectName(QStringLiteral("recentMenu"));
   projects_->attachRecentMenu(recentMenu_);
+  file->addAction(openRunAction_);
   file->addSeparator();
   file->addAction(saveAction_);
   file->addAction(saveAsAction_);
@@ -205,6 +218,19 @@ void MainWindow::createToolBar() {
   bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
   for (QAction* a : {openAction_, saveAction_}) bar->addAction(a);
   bar->addSeparator();
+  processes_ = new QSpinBox(bar);
+  processes_->setObjectName(QStringLiteral("processesBox"));
+  processes_->setRange(1, 64);
+  processes_->setPrefix(tr("Processes: "));
+  processes_->setToolTip(
+      tr("1: train inside the workbench. N > 1: data-parallel in N local simclr-cli processes "
+         "(the batch is split over them; Stop saves a checkpoint; no Pause)"));
+  processes_->setValue(settings_.value(settings::TrainingProcesses));
+  connect(processes_, &QSpinBox::valueChanged, this, [this](int n) {
+    settings_.setValue(settings::TrainingProcesses, n);
+    onTrainingState();
+  });
+  bar->addWidget(processes_);
   for (QAction* a : {startAction_, pauseAction_, stopAction_}) bar->addAction(a);
   bar->addSeparator();
   bar->addAction(evaluateAction_);
@@ -266,14 +292,19 @@ void MainWindow::connectTraining() {
   connect(evaluation_, &EvaluationController::finished, results_, &ResultsPanel::refresh);
   connect(training_, &TrainingController::finished, results_, &ResultsPanel::refresh);
   connect(training_, &TrainingController::runStarted, this, [this](const QString& runDir) {
-    charts_->beginLiveRun(runDir);
+    followed_->stop();
+    // simclr-cli's run is read from the start of its metrics by the controller's follower.
+    charts_->beginLiveRun(runDir, !training_->isProcessRun());
     runs_->setActiveRun(runDir);
     status_->reset();
     latency_->start();
   });
   // A sweep: each point is shown like a run starting (its own curves, named bs-NNNN after
   // its batch size; the points before it stay overlaid), and the status bar says which.
+  connect(training_, &TrainingController::metricsRestarted, this,
+          [this](const QString& runDir) { charts_->beginLiveRun(runDir, /*loadExisting=*/false); });
   connect(training_, &TrainingController::sweepStarted, this, [this](const QString& sweepDir, int points) {
+    followed_->stop();
     sweepStatus_ = tr("sweep %1: %2 batch sizes").arg(QFileInfo(sweepDir).fileName()).arg(points);
     statusBar()->showMessage(sweepStatus_);
     status_->reset();
@@ -294,6 +325,29 @@ void MainWindow::connectTraining() {
     runs_->refresh();
     results_->refresh();  // sweep.csv was rewritten
   });
+}
+
+void MainWindow::connectFollowedRun() {
+  connect(followed_, &FollowedRun::logMessage, this, &MainWindow::onLog);
+  connect(followed_, &FollowedRun::stateChanged, this, [this](const QString& runDir, const QString& state) {
+    onLog(int(LogLevel::Info), tr("%1: %2").arg(QFileInfo(runDir).fileName(), state));
+    runs_->refresh();  // the run may be one of the project's
+  });
+  connect(runs_, &RunsPanel::followRequested, this, &MainWindow::followRun);
+}
+
+bool MainWindow::followRun(const QString& runDir) {
+  if (training_->isBusy()) {
+    QMessageBox::information(this, tr("Open Run"),
+                             tr("The charts show the run being trained here: stop it before following another run."));
+    return false;
+  }
+  QString error;
+  if (!followed_->follow(runDir, &error)) {
+    QMessageBox::warning(this, tr("Open Run"), error);
+    return false;
+  }
+  return true;
 }
 
 bool MainWindow::openProject(const QString& file) {
@@ -330,6 +384,7 @@ ProjectConfig MainWindow::runConfig() const {
 
 QString MainWindow::startTraining() {
   if (training_->isBusy() || !ensureRunnableProject()) return {};
+  if (processes_->value() > 1) return startInProcesses({});
   // A project with sweep.batch_sizes is a batch-size sweep: Start runs all of it.
   if (isSweepProject())
     return training_->startSweep(runConfig(), {}, {}, settings_.value(settings::DeviceOverride),
@@ -346,8 +401,25 @@ QString MainWindow::resumeTraining(const QString& runDir) {
   if (isSweepProject() && is_sweep_folder(parent.toStdString()))
     return training_->startSweep(runConfig(), parent, {}, settings_.value(settings::DeviceOverride),
                                  settings_.value(settings::ThreadsOverride));
+  if (processes_->value() > 1) return startInProcesses(runDir);
   return training_->start(runConfig(), runDir, {}, settings_.value(settings::DeviceOverride),
                           settings_.value(settings::ThreadsOverride));
+}
+
+QString MainWindow::startInProcesses(const QString& resumeRunDir) {
+  if (isSweepProject()) {
+    QMessageBox::information(this, tr("Start Training"),
+                             tr("A batch-size sweep trains inside the workbench: set Processes to 1 to run it."));
+    return {};
+  }
+  // simclr-cli reads the project file: unsaved changes would not be trained.
+  if (document_->isModified()) {
+    if (!projects_->save()) return {};
+    onLog(int(LogLevel::Info), tr("Saved %1: simclr-cli reads the project from its file").arg(document_->filePath()));
+  }
+  return training_->startProcesses(runConfig(), processes_->value(), resumeRunDir, {},
+                                   settings_.value(settings::DeviceOverride),
+                                   settings_.value(settings::ThreadsOverride));
 }
 
 bool MainWindow::evaluateRun(const QString& runDir) {
@@ -404,7 +476,13 @@ void MainWindow::onTrainingState() {
   const auto state = training_->state();
   const bool idle = state == TrainingController::State::Idle;
   startAction_->setEnabled(idle && document_->isOpen());
-  pauseAction_->setEnabled(state == TrainingController::State::Running || state == TrainingController::State::Paused);
+  processes_->setEnabled(idle);
+  pauseAction_->setEnabled(training_->canPause() &&
+                           (state == TrainingController::State::Running || state == TrainingController::State::Paused));
+  const bool processRun = training_->isProcessRun() || (idle && processes_->value() > 1);
+  pauseAction_->setToolTip(processRun ? tr("Pause is not available when training in several processes: Stop saves a "
+                                           "checkpoint in every rank, and Resume Selected Run continues from it")
+                                      : pauseToolTip_);
   pauseAction_->setChecked(state == TrainingController::State::Paused);
   pauseAction_->setText(state == TrainingController::State::Paused ? tr("&Continue") : tr("&Pause"));
   stopAction_->setEnabled(state == TrainingController::State::Running || state == TrainingController::State::Paused);

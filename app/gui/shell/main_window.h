@@ -12,6 +12,7 @@
 class QAction;
 class QDockWidget;
 class QMenu;
+class QSpinBox;
 
 namespace simclr::widgets {
 class LogView;
@@ -26,6 +27,7 @@ class DatasetPanel;
 class EvaluationController;
 struct EvaluationOutcome;
 class EventLoopLatency;
+class FollowedRun;
 class ProjectController;
 class ProjectDocument;
 class ProjectEditor;
@@ -54,6 +56,9 @@ class MainWindow : public QMainWindow {
   QString resumeTraining(const QString& runDir);
   // kNN of the run on its full splits, in the background; false when one is running.
   bool evaluateRun(const QString& runDir);
+  // File ▸ Open Run…: the charts follow the run folder live as another process writes it.
+  // False (the reason was shown) when training here or runDir is not a run folder.
+  bool followRun(const QString& runDir);
 
   ProjectDocument& document() { return *document_; }
   TrainingController& training() { return *training_; }
@@ -68,6 +73,9 @@ class MainWindow : public QMainWindow {
   RunsPanel* runsPanel() const { return runs_; }
   widgets::LogView* logView() const { return log_; }
   TrainingStatus* trainingStatus() const { return status_; }
+  FollowedRun& followedRun() { return *followed_; }
+  // Processes per run: 1 trains in this process, N > 1 launches simclr-cli --nproc-per-node N.
+  QSpinBox* processesBox() const { return processes_; }
   EventLoopLatency& latency() { return *latency_; }
   // Closing while training asks first; tests answer for the user with this.
   void setCloseWhileTrainingAnswer(bool stopAndClose) { closeAnswer_ = stopAndClose ? 1 : 0; }
@@ -96,6 +104,9 @@ class MainWindow : public QMainWindow {
   bool ensureRunnableProject();
   simclr::ProjectConfig runConfig() const;
   bool isSweepProject() const;  // the open project has sweep.batch_sizes: Start runs the sweep
+  // Starts (or resumes) the run in processesBox() simclr-cli processes, saving the project first.
+  QString startInProcesses(const QString& resumeRunDir);
+  void connectFollowedRun();
 
   AppSettings& settings_;
   ProjectDocument* document_;
@@ -103,6 +114,7 @@ class MainWindow : public QMainWindow {
   EvaluationController* evaluation_;
   EventLoopLatency* latency_;
   ProjectController* projects_;
+  FollowedRun* followed_ = nullptr;
 
   TrainingCharts* charts_ = nullptr;
   RunsPanel* runs_ = nullptr;
@@ -114,12 +126,14 @@ class MainWindow : public QMainWindow {
   NeighbourPanel* neighbours_ = nullptr;
   widgets::LogView* log_ = nullptr;
   TrainingStatus* status_ = nullptr;
+  QSpinBox* processes_ = nullptr;
   QMenu* viewMenu_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QMenu* templateMenu_ = nullptr;
 
   QAction* newAction_ = nullptr;
   QAction* openAction_ = nullptr;
+  QAction* openRunAction_ = nullptr;
   QAction* saveAction_ = nullptr;
   QAction* saveAsAction_ = nullptr;
   QAction* quitAction_ = nullptr;
@@ -130,6 +144,7 @@ class MainWindow : public QMainWindow {
   QAction* evaluateAction_ = nullptr;
   QAction* aboutAction_ = nullptr;
 
+  QString pauseToolTip_;  // Pause's own tooltip, while pausing is possible
   int maxStepsOverride_ = 0;
   QString sweepStatus_;   // "sweep point i/N: batch B" while a sweep runs
   int closeAnswer_ = -1;  // -1 ask, 0 keep training, 1 stop and close

@@ -136,11 +136,15 @@ void RunsPanel::showContextMenu(const QPoint& pos) {
   QMenu menu(this);
   QAction* resume = menu.addAction(tr("Resume Training"));
   resume->setEnabled(item->text(State) != tr("completed") && item->text(State) != tr("running"));
+  QAction* follow = menu.addAction(tr("Follow Live"));
+  follow->setToolTip(tr("Show its curves growing as another process (simclr-cli, a cluster job) writes it"));
+  follow->setEnabled(item->text(State) != tr("running"));
   QAction* evaluate = menu.addAction(tr("Evaluate"));
   menu.addSeparator();
   QAction* open = menu.addAction(tr("Open Folder"));
   QAction* chosen = menu.exec(tree_->viewport()->mapToGlobal(pos));
   if (chosen == resume) Q_EMIT resumeRequested(dir);
+  if (chosen == follow) Q_EMIT followRequested(dir);
   if (chosen == evaluate) Q_EMIT evaluateRequested(dir);
   if (chosen == open) QDesktopServices::openUrl(QUrl::fromLocalFile(dir));
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The runs of the open project, read from their folders (runs/ beside the project): state,
 // steps, final loss and kNN accuracy. Selecting several overlays their curves in the
-// charts; the context menu resumes or evaluates a run, or opens its folder.
+// charts; the context menu resumes, follows or evaluates a run, or opens its folder.
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -31,6 +31,7 @@ class RunsPanel : public QWidget {
   void selectionChanged(const QStringList& runDirs);
   void resumeRequested(const QString& runDir);
   void evaluateRequested(const QString& runDir);
+  void followRequested(const QString& runDir);  // follow its metrics live (another process writes it)
 
  private:
   void showContextMenu(const QPoint& pos);

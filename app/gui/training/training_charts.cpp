@@ -86,10 +86,10 @@ QString TrainingCharts::seriesName(const QString& runDir) {
   return QFileInfo(runDir).fileName();
 }
 
-void TrainingCharts::beginLiveRun(const QString& runDir) {
+void TrainingCharts::beginLiveRun(const QString& runDir, bool loadExisting) {
   liveRun_ = runDir;
   removeRun(runDir);
-  loadRun(runDir);  // a resumed run continues its own curve
+  if (loadExisting) loadRun(runDir);  // a resumed run continues its own curve
 }
 
 void TrainingCharts::endLiveRun() {

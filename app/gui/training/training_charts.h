@@ -26,8 +26,9 @@ class TrainingCharts : public QWidget {
 
   explicit TrainingCharts(QWidget* parent = nullptr);
 
-  // A run starts or resumes: its series restart from what its metrics log already holds.
-  void beginLiveRun(const QString& runDir);
+  // A run starts or resumes: its series restart from what its metrics log already holds,
+  // or empty when loadExisting is false (a RunFollower reads the log from its start).
+  void beginLiveRun(const QString& runDir, bool loadExisting = true);
   void endLiveRun();
   // Overlays these runs (besides the live one); series of other runs are removed.
   void showRuns(const QStringList& runDirs);

@@ -8,6 +8,8 @@
 
 #include <set>
 
+#include "app/gui/processes/cli_executable.h"
+#include "app/gui/processes/cli_training.h"
 #include "app/gui/training/training_worker.h"
 #include "engine/experiments/batch_size_sweep.h"
 #include "engine/experiments/sweep_plan.h"
@@ -15,7 +17,7 @@
 
 namespace simclr::gui {
 
-TrainingController::TrainingController(QObject* parent) : QObject(parent) {
+TrainingController::TrainingController(QObject* parent) : QObject(parent), cliPath_(defaultCliPath()) {
   registerMetricTypes();
   thread_.setObjectName(QStringLiteral("training"));
   worker_ = new TrainingWorker;
@@ -33,6 +35,10 @@ TrainingController::TrainingController(QObject* parent) : QObject(parent) {
 }
 
 TrainingController::~TrainingController() {
+  if (cli_) {
+    disconnect(cli_, nullptr, this, nullptr);
+    cli_->stopAndWait();  // every rank stops at the next step and saves a checkpoint
+  }
   stop_.request_stop();
   thread_.quit();
   thread_.wait();
@@ -50,12 +56,10 @@ QString TrainingController::start(const ProjectConfig& project, const QString& r
     runDir = QFileInfo(resumeRunDir).absoluteFilePath();
   } else {
     // Naming the run here lets the GUI follow its folder from the first step.
-    const QString root = runsFolder(project, runsRoot);
-    const QString name =
-        uniqueFolder(root, QString::fromStdString(project.name.empty() ? std::string("run") : project.name));
-    options.runs_root = root.toStdString();
+    QString name;
+    runDir = newRunFolder(project, runsRoot, &name);
+    options.runs_root = runsFolder(project, runsRoot).toStdString();
     options.run_name = name.toStdString();
-    runDir = QDir(root).absoluteFilePath(name);
   }
   stop_ = StopToken();
   sweepDir_.clear();
@@ -66,6 +70,47 @@ QString TrainingController::start(const ProjectConfig& project, const QString& r
       worker_, [worker = worker_, project, options, stop = stop_] { worker->run(project, options, stop); },
       Qt::QueuedConnection);
   return runDir_;
+}
+
+QString TrainingController::startProcesses(const ProjectConfig& project, int processes, const QString& resumeRunDir,
+                                           const QString& runsRoot, const QString& deviceOverride,
+                                           int threadsOverride) {
+  if (refuseWhileBusy()) return {};
+  CliTrainRequest request;
+  request.projectFile = QString::fromStdString(project.file.string());
+  request.processes = processes;
+  request.runsRoot = runsFolder(project, runsRoot);
+  request.device = deviceOverride;
+  request.threads = threadsOverride;
+  request.maxSteps = project.training.max_steps;
+  if (!resumeRunDir.isEmpty()) {
+    request.resumeRunDir = QFileInfo(resumeRunDir).absoluteFilePath();
+    runDir_ = request.resumeRunDir;
+  } else {
+    runDir_ = newRunFolder(project, runsRoot, &request.runName);
+  }
+  sweepDir_.clear();
+  cli_ = new CliTraining(this);
+  connect(cli_, &CliTraining::stepReported, this, &TrainingController::stepReported);
+  connect(cli_, &CliTraining::monitorReported, this, &TrainingController::monitorReported);
+  connect(cli_, &CliTraining::progressReported, this, &TrainingController::progressReported);
+  connect(cli_, &CliTraining::logMessage, this, &TrainingController::logMessage);
+  connect(cli_, &CliTraining::metricsRestarted, this, [this] { Q_EMIT metricsRestarted(runDir_); });
+  connect(cli_, &CliTraining::finished, this, [this](const TrainingOutcome& outcome) {
+    cli_->deleteLater();
+    cli_ = nullptr;
+    onFinished(outcome);
+  });
+  setState(State::Running);
+  Q_EMIT runStarted(runDir_);
+  cli_->start(cliPath_, request, runDir_);  // a program that cannot start ends in finished()
+  return runDir_;
+}
+
+QString TrainingController::newRunFolder(const ProjectConfig& project, const QString& runsRoot, QString* name) const {
+  const QString root = runsFolder(project, runsRoot);
+  *name = uniqueFolder(root, QString::fromStdString(project.name.empty() ? std::string("run") : project.name));
+  return QDir(root).absoluteFilePath(*name);
 }
 
 QString TrainingController::startSweep(const ProjectConfig& project, const QString& resumeSweepDir,
@@ -126,7 +171,7 @@ QString TrainingController::uniqueFolder(const QString& root, const QString& bas
 }
 
 void TrainingController::pause() {
-  if (state_ != State::Running) return;
+  if (state_ != State::Running || cli_) return;
   stop_.set_paused(true);
   setState(State::Paused);
 }
@@ -139,7 +184,10 @@ void TrainingController::resume() {
 
 void TrainingController::stop() {
   if (state_ != State::Running && state_ != State::Paused) return;
-  stop_.request_stop();  // also ends a pause: wait_while_paused returns on stop
+  if (cli_)
+    cli_->interrupt();  // the launcher forwards SIGINT to every rank
+  else
+    stop_.request_stop();  // also ends a pause: wait_while_paused returns on stop
   setState(State::Stopping);
 }
 

@@ -2,6 +2,8 @@
 // Owns the training thread and its worker, and the state the toolbar and menus follow:
 // Idle -> Running <-> Paused -> Stopping -> Idle. Pause and stop set the run's StopToken
 // directly from the GUI thread; everything the worker reports arrives by queued signal.
+// Data-parallel runs train in simclr-cli processes instead (startProcesses): they report
+// through the same signals, read from the run folder rank 0 writes, and cannot pause.
 #include <QObject>
 #include <QString>
 #include <QThread>
@@ -12,6 +14,7 @@
 
 namespace simclr::gui {
 
+class CliTraining;
 class TrainingWorker;
 
 class TrainingController : public QObject {
@@ -36,6 +39,19 @@ class TrainingController : public QObject {
   // sweep folder, or empty (and logs why) when a job is already going.
   QString startSweep(const simclr::ProjectConfig& project, const QString& resumeSweepDir = {},
                      const QString& runsRoot = {}, const QString& deviceOverride = {}, int threadsOverride = -1);
+  // Trains in `processes` local processes (simclr-cli train project.file --nproc-per-node N;
+  // the CLI reads the project FILE, so save it first) and follows the run folder their rank
+  // 0 writes: its metrics arrive as stepReported / monitorReported, the CLI's stderr lines as
+  // logMessage. Arguments as start(); project.training.max_steps is passed as --max-steps.
+  QString startProcesses(const simclr::ProjectConfig& project, int processes, const QString& resumeRunDir = {},
+                         const QString& runsRoot = {}, const QString& deviceOverride = {}, int threadsOverride = -1);
+  // The simclr-cli that startProcesses runs (default: defaultCliPath()).
+  void setCliPath(const QString& path) { cliPath_ = path; }
+  QString cliPath() const { return cliPath_; }
+  // Only an in-process run can pause: simclr-cli's ranks stop (with a checkpoint) or run.
+  bool canPause() const { return isBusy() && !cli_; }
+  bool isProcessRun() const { return cli_ != nullptr; }
+
   void pause();
   void resume();
   void stop();
@@ -52,6 +68,9 @@ class TrainingController : public QObject {
  Q_SIGNALS:
   void stateChanged(simclr::gui::TrainingController::State state);
   void runStarted(const QString& runDir);
+  // A run in other processes: its metrics file was replaced (a resumed run drops the
+  // records after its checkpoint); the records reported so far are void and come again.
+  void metricsRestarted(const QString& runDir);
   void sweepStarted(const QString& sweepDir, int pointCount);
   // number: 1..count in the sweep's plan (finished points of a resumed sweep are skipped).
   void sweepPointStarted(int number, int count, qint64 batchSize, const QString& runDir);
@@ -72,10 +91,14 @@ class TrainingController : public QObject {
   static QString runsFolder(const ProjectConfig& project, const QString& runsRoot);
   void onSweepPointStarted(int index, qint64 batchSize);
   void onFinished(const simclr::gui::TrainingOutcome& outcome);
+  // A new run's folder under the runs folder, named after the project and the time.
+  QString newRunFolder(const ProjectConfig& project, const QString& runsRoot, QString* name) const;
 
   QThread thread_;
   TrainingWorker* worker_ = nullptr;  // lives on thread_, deleted with deleteLater
   simclr::StopToken stop_;
+  CliTraining* cli_ = nullptr;  // while a run trains in simclr-cli processes
+  QString cliPath_;
   State state_ = State::Idle;
   QString runDir_;
   QString sweepDir_;  // empty unless a sweep is running

@@ -62,6 +62,17 @@ void TrainingStatus::reset() {
   latency_->clear();
 }
 
+void TrainingStatus::showFollowed(const QString& run, const QString& state, qint64 step) {
+  stage_->setText(state.isEmpty() ? run : tr("%1: %2").arg(run, state));
+  progress_->setVisible(false);
+  step_->setText(step > 0 ? tr("step %1").arg(step) : QString());
+  eta_->clear();
+}
+
+QString TrainingStatus::stageText() const {
+  return stage_->text();
+}
+
 QString TrainingStatus::stepText() const {
   return step_->text();
 }

@@ -17,6 +17,9 @@ class TrainingStatus : public QWidget {
 
   void setDevice(const QString& device);
   void reset();
+  // A run another process writes (File ▸ Open Run…): its name, state and last step.
+  void showFollowed(const QString& run, const QString& state, qint64 step);
+  QString stageText() const;
   QString stepText() const;
   QString speedText() const;
 

@@ -123,13 +123,13 @@ class TestAugmentationPreview : public QObject {
     const auto batch = data_.train.images.index_select(0, torch::tensor(indices));
     const auto pipeline = AugmentPipeline::from_json(spec);
     for (int v = 0; v < 2; ++v) {
-      auto gen = view_generator(seed, 0, v);
-      AugmentTrace trace;
-      const auto views = pipeline.apply(batch, gen, &trace);
       QCOMPARE(shown.views[size_t(v)].size(), int(indices.size()));
       for (int b = 0; b < int(indices.size()); ++b) {
-        QCOMPARE(shown.views[size_t(v)][b], expectedImage(views[b]));
-        QCOMPARE(shown.branches[size_t(v)][b], int(trace.branch[b].item<int64_t>()));
+        auto gen = image_view_generator(seed, 0, v, b);
+        AugmentTrace trace;
+        const auto view = pipeline.apply(batch.slice(0, b, b + 1), gen, &trace);
+        QCOMPARE(shown.views[size_t(v)][b], expectedImage(view[0]));
+        QCOMPARE(shown.branches[size_t(v)][b], int(trace.branch[0].item<int64_t>()));
         // The grid holds the original and both views, at a readable zoom.
         const int cell = panel.gridIndex(b, v);
         QVERIFY(cell >= 0);
@@ -328,11 +328,11 @@ class TestAugmentationPreview : public QObject {
     // The trainer's views of exactly these images.
     const auto batch = batchOf(shown.originals);
     const auto pipeline = AugmentPipeline::from_json(spec);
-    for (int v = 0; v < 2; ++v) {
-      auto gen = view_generator(5, 0, v);
-      const auto views = pipeline.apply(batch, gen, nullptr);
-      for (int b = 0; b < 2; ++b) QCOMPARE(shown.views[size_t(v)][b], expectedImage(views[b]));
-    }
+    for (int v = 0; v < 2; ++v)
+      for (int b = 0; b < 2; ++b) {
+        auto gen = image_view_generator(5, 0, v, b);
+        QCOMPARE(shown.views[size_t(v)][b], expectedImage(pipeline.apply(batch.slice(0, b, b + 1), gen, nullptr)[0]));
+      }
     // The grid shows them, captioned with their file names.
     QCOMPARE(panel.grid()->items()[panel.gridIndex(0, -1)].caption, QStringLiteral("flat.png"));
     QCOMPARE(panel.grid()->items()[panel.gridIndex(1, -1)].image.convertToFormat(QImage::Format_RGB888), small);

@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QSaveFile>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -13,6 +14,8 @@
 #include "app/gui/embedding/embedding_panel.h"
 #include "app/gui/shell/event_loop_latency.h"
 #include "app/gui/shell/main_window.h"
+#include "app/gui/processes/followed_run.h"
+#include "app/gui/processes/run_follower.h"
 #include "app/gui/project/project_document.h"
 #include "app/gui/results/result_files.h"
 #include "app/gui/results/results_panel.h"
@@ -23,6 +26,7 @@
 #include "tests/app/gui/pause_settle.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
+#include "engine/train/train_metrics.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
@@ -324,6 +328,68 @@ class TestMainWindow : public QObject {
     const auto points = loss->points(QStringLiteral("bs-0008"));
     for (int i = 1; i < points.size(); ++i) QVERIFY(points[i].step > points[i - 1].step);
     QCOMPARE(QDir(sweep).entryList({QStringLiteral("bs-*")}, QDir::Dirs).size(), 2);
+  }
+
+  // File ▸ Open Run: the charts follow a folder another process writes (here, the test),
+  // growing with each complete line, and start over when the file is rewritten shorter.
+  void openRunFollowsItLive() {
+    test::TempDir run("gui-followed-run");
+    const QString metrics = q(run / "metrics.jsonl");
+    const auto append = [&](const QByteArray& bytes) {
+      QFile f(metrics);
+      QVERIFY(f.open(QIODevice::Append));
+      f.write(bytes);
+    };
+    const auto step = [](int64_t n) {
+      StepMetrics m;
+      m.step = n;
+      m.loss = 5.0 - 0.5 * double(n);
+      return QByteArray::fromStdString(to_json(m).dump()) + '\n';
+    };
+    append(step(1) + step(2));
+    auto settings = freshSettings();
+    MainWindow window(*settings);
+    window.show();
+    RunFollower& follower = window.followedRun().follower();
+    follower.setPollInterval(20);
+    QVERIFY(window.followRun(q(run.path())));
+    const QString series = QFileInfo(q(run.path())).fileName();
+    widgets::MetricChart* loss = window.charts()->chart(TrainingCharts::Loss);
+    QCOMPARE(loss->pointCount(series), 2);
+    QVERIFY2(window.trainingStatus()->stageText().contains(QStringLiteral("being written by another process")),
+             qPrintable(window.trainingStatus()->stageText()));
+    QCOMPARE(window.trainingStatus()->stepText(), QStringLiteral("step 2"));
+
+    const QByteArray third = step(3);
+    append(third.left(12));  // half a line: not on the chart yet
+    QTRY_COMPARE(follower.pendingBytes(), qint64(12));
+    QCOMPARE(loss->pointCount(series), 2);
+    append(third.mid(12));
+    QTRY_COMPARE(loss->pointCount(series), 3);
+    QCOMPARE(loss->points(series).last().value, 3.5);
+    MonitorMetrics monitor;
+    monitor.step = 3;
+    monitor.knn_top1 = 0.25;
+    append(QByteArray::fromStdString(to_json(monitor).dump()) + '\n');
+    QTRY_COMPARE(window.charts()->chart(TrainingCharts::KnnTop1)->pointCount(series), 1);
+
+    QSaveFile rewritten(metrics);  // a resumed run keeps the records up to its checkpoint
+    QVERIFY(rewritten.open(QIODevice::WriteOnly));
+    rewritten.write(step(1));
+    QVERIFY(rewritten.commit());
+    QTRY_COMPARE(loss->pointCount(series), 1);
+    QCOMPARE(window.charts()->chart(TrainingCharts::KnnTop1)->pointCount(series), 0);
+
+    QSaveFile status(q(run / "status.json"));
+    QVERIFY(status.open(QIODevice::WriteOnly));
+    status.write(R"({"state": "completed", "steps_done": 1, "world_size": 2})");
+    QVERIFY(status.commit());
+    QTRY_VERIFY(window.trainingStatus()->stageText().endsWith(QStringLiteral("completed (2 processes)")));
+
+    // Following ends (as when training starts here); the curve stays on the charts.
+    window.followedRun().stop();
+    QVERIFY(!follower.isFollowing());
+    QCOMPARE(loss->pointCount(series), 1);
   }
 
   void badProjectReportsInsteadOfTraining() {
