@@ -5,6 +5,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <filesystem>
+#include <system_error>
+
 namespace simclr::test {
 
 struct ProcessOutcome {
@@ -18,6 +21,19 @@ inline ProcessOutcome run_process(const QString& program, const QStringList& arg
   if (!p.waitForFinished(timeout_ms)) return {};
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
           QString::fromUtf8(p.readAllStandardError())};
+}
+
+// A path as the argument a command line takes.
+inline QString qpath(const std::filesystem::path& p) {
+  return QString::fromStdString(p.string());
+}
+
+// Files below `dir`, at any depth (0 when it does not exist).
+inline int count_files(const std::filesystem::path& dir) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) n += e.is_regular_file();
+  return n;
 }
 
 #ifdef SIMCLR_CLI_PATH

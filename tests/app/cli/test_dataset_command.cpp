@@ -30,9 +30,6 @@ void write_image_folder(const fs::path& root, int red) {
       }
 }
 
-QString q(const fs::path& p) {
-  return QString::fromStdString(p.string());
-}
 }  // namespace
 
 class TestDatasetCommand : public QObject {
@@ -41,7 +38,8 @@ class TestDatasetCommand : public QObject {
   fs::path cache_;
 
   QStringList statsFiles() const {
-    return QDir(q(cache_ / "simclr-workbench")).entryList({QStringLiteral("channel-stats-*.json")}, QDir::Files);
+    return QDir(test::qpath(cache_ / "simclr-workbench"))
+        .entryList({QStringLiteral("channel-stats-*.json")}, QDir::Files);
   }
 
  private Q_SLOTS:
@@ -61,7 +59,8 @@ class TestDatasetCommand : public QObject {
   }
 
   void infoUsesTheImageSizeAndReportsSkippedFiles() {
-    const Outcome o = cli({"dataset", "info", "image-folder", "--path", q(dir_ / "red"), "--image-size", "24"});
+    const Outcome o =
+        cli({"dataset", "info", "image-folder", "--path", test::qpath(dir_ / "red"), "--image-size", "24"});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     QVERIFY2(o.out.contains("3x24x24"), qPrintable(o.out));
     QVERIFY2(o.out.contains("skipped   1 unreadable"), qPrintable(o.out));
@@ -71,10 +70,12 @@ class TestDatasetCommand : public QObject {
   // Two folders (and one folder at two sizes) never share channel statistics: each cache
   // file is named by the folder's id, and the dark folder's mean is not the red one's.
   void eachFolderHasItsOwnStatisticsCache() {
-    const Outcome red = cli({"dataset", "info", "image-folder", "--path", q(dir_ / "red"), "--image-size", "16"});
+    const Outcome red =
+        cli({"dataset", "info", "image-folder", "--path", test::qpath(dir_ / "red"), "--image-size", "16"});
     QVERIFY2(red.code == 0, qPrintable(red.err));
     const QStringList afterRed = statsFiles();
-    const Outcome dark = cli({"dataset", "info", "image-folder", "--path", q(dir_ / "dark"), "--image-size", "16"});
+    const Outcome dark =
+        cli({"dataset", "info", "image-folder", "--path", test::qpath(dir_ / "dark"), "--image-size", "16"});
     QVERIFY2(dark.code == 0, qPrintable(dark.err));
     const QStringList afterDark = statsFiles();
     QCOMPARE(afterDark.size(), afterRed.size() + 1);
@@ -88,13 +89,13 @@ class TestDatasetCommand : public QObject {
   }
 
   void verifySkipsOrFailsOnUnreadableFiles() {
-    const Outcome skip = cli({"dataset", "verify", "image-folder", "--path", q(dir_ / "red")});
+    const Outcome skip = cli({"dataset", "verify", "image-folder", "--path", test::qpath(dir_ / "red")});
     QVERIFY2(skip.code == 0, qPrintable(skip.err));
     QVERIFY2(skip.out.startsWith("OK") && skip.out.contains("1 unreadable file(s) skipped"), qPrintable(skip.out));
     QVERIFY2(skip.err.contains("broken.png"), qPrintable(skip.err));
 
     const Outcome fail =
-        cli({"dataset", "verify", "image-folder", "--path", q(dir_ / "red"), "--on-unreadable", "fail"});
+        cli({"dataset", "verify", "image-folder", "--path", test::qpath(dir_ / "red"), "--on-unreadable", "fail"});
     QCOMPARE(fail.code, 2);
     QVERIFY2(fail.err.contains("broken.png"), qPrintable(fail.err));
   }
@@ -102,9 +103,10 @@ class TestDatasetCommand : public QObject {
   void badOptionsExitWithTwo_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("policy") << QStringList{"dataset",        "verify",          "image-folder", "--path",
-                                           q(dir_ / "dark"), "--on-unreadable", "ignore"}
-                            << "skip";
+    QTest::newRow("policy")
+        << QStringList{"dataset",         "verify", "image-folder", "--path", test::qpath(dir_ / "dark"),
+                       "--on-unreadable", "ignore"}
+        << "skip";
     QTest::newRow("not a folder") << QStringList{"dataset", "info", "cifar10", "--image-size", "32"}
                                   << "image-folder only";
   }

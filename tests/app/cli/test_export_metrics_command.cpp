@@ -15,13 +15,11 @@
 
 using namespace simclr;
 using simclr::test::cli;
+using simclr::test::count_files;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
 namespace {
-QString q(const fs::path& p) {
-  return QString::fromStdString(p.string());
-}
 
 // The records of one type in a metrics.jsonl, read here line by line.
 std::vector<nlohmann::json> records_of(const fs::path& metrics_file, const std::string& type) {
@@ -47,12 +45,6 @@ Csv read_csv(const fs::path& file) {
   return csv;
 }
 
-int count_files(const fs::path& dir) {
-  int n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) n += e.is_regular_file();
-  return n;
-}
 }  // namespace
 
 class TestExportMetricsCommand : public QObject {
@@ -73,11 +65,11 @@ class TestExportMetricsCommand : public QObject {
   }
 
   void writesBothTables() {
-    const Outcome o = cli({"export", "metrics", q(run_)});
+    const Outcome o = cli({"export", "metrics", test::qpath(run_)});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     const fs::path steps_file = run_ / "exports" / "steps.csv";
     const fs::path monitor_file = run_ / "exports" / "monitor.csv";
-    QVERIFY2(o.out.contains(q(steps_file)) && o.out.contains(q(monitor_file)), qPrintable(o.out));
+    QVERIFY2(o.out.contains(test::qpath(steps_file)) && o.out.contains(test::qpath(monitor_file)), qPrintable(o.out));
 
     const auto steps = records_of(run_ / "metrics.jsonl", "step");
     QCOMPARE(steps.size(), size_t(5));
@@ -110,9 +102,10 @@ class TestExportMetricsCommand : public QObject {
   void outFolderAndQuiet() {
     const int in_run = count_files(run_);
     const fs::path out = dir_ / "elsewhere" / "metrics";
-    const Outcome o = cli({"-q", "export", "metrics", q(run_), "--out", q(out)});
+    const Outcome o = cli({"-q", "export", "metrics", test::qpath(run_), "--out", test::qpath(out)});
     QVERIFY2(o.code == 0, qPrintable(o.err));
-    QCOMPARE(o.out, q(out / "steps.csv") + "\n" + q(out / "monitor.csv") + "\n");  // -q: just the files
+    QCOMPARE(o.out,
+             test::qpath(out / "steps.csv") + "\n" + test::qpath(out / "monitor.csv") + "\n");  // -q: just the files
     QCOMPARE(read_csv(out / "steps.csv").rows.size(), qsizetype(5));
     QVERIFY(fs::exists(out / "monitor.csv"));
     QCOMPARE(count_files(run_), in_run);  // nothing written in the run
@@ -131,7 +124,7 @@ class TestExportMetricsCommand : public QObject {
     QFETCH(QString, message);
     const fs::path empty = dir_ / "empty-run";
     fs::create_directories(empty);
-    folder.replace(QStringLiteral("EMPTY"), q(empty));
+    folder.replace(QStringLiteral("EMPTY"), test::qpath(empty));
     const Outcome o = cli({"export", "metrics", folder});
     QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
     QVERIFY2(o.err.contains(message), qPrintable(o.err));

@@ -17,12 +17,6 @@ using simclr::test::cli;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
-namespace {
-QString q(const fs::path& p) {
-  return QString::fromStdString(p.string());
-}
-}  // namespace
-
 class TestProjectCommand : public QObject {
   Q_OBJECT
   test::TempDir dir_{"simclr-cli-project"};
@@ -41,10 +35,10 @@ class TestProjectCommand : public QObject {
   }
 
   void validateSaysOk() {
-    Outcome o = cli({"project", "validate", q(good_)});
+    Outcome o = cli({"project", "validate", test::qpath(good_)});
     QVERIFY2(o.code == 0, qPrintable(o.err));
-    QCOMPARE(o.out, q(good_) + ": OK (tiny)\n");
-    o = cli({"-q", "project", "validate", q(good_), q(minimal_)});
+    QCOMPARE(o.out, test::qpath(good_) + ": OK (tiny)\n");
+    o = cli({"-q", "project", "validate", test::qpath(good_), test::qpath(minimal_)});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     QVERIFY2(o.out.isEmpty(), qPrintable(o.out));
   }
@@ -66,25 +60,25 @@ class TestProjectCommand : public QObject {
     QFETCH(QStringList, messages);
     const fs::path bad = write("bad-" + std::string(QTest::currentDataTag()) + ".json", text.toStdString());
     // A good file before the bad one: both are checked and reported.
-    const Outcome o = cli({"project", "validate", q(good_), q(bad)});
+    const Outcome o = cli({"project", "validate", test::qpath(good_), test::qpath(bad)});
     QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
-    QVERIFY2(o.out.contains(q(good_) + ": OK"), qPrintable(o.out));
-    QVERIFY2(!o.out.contains(q(bad)), qPrintable(o.out));
-    QVERIFY2(o.err.contains(q(bad)), qPrintable(o.err));
+    QVERIFY2(o.out.contains(test::qpath(good_) + ": OK"), qPrintable(o.out));
+    QVERIFY2(!o.out.contains(test::qpath(bad)), qPrintable(o.out));
+    QVERIFY2(o.err.contains(test::qpath(bad)), qPrintable(o.err));
     for (const QString& message : messages) QVERIFY2(o.err.contains(message), qPrintable(o.err));
     QVERIFY2(o.err.contains("1 of 2 project file(s) invalid"), qPrintable(o.err));
   }
 
   void validateMissingFile() {
     const fs::path missing = dir_ / "missing.json";
-    const Outcome o = cli({"project", "validate", q(missing)});
+    const Outcome o = cli({"project", "validate", test::qpath(missing)});
     QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
-    QVERIFY2(o.err.contains(q(missing)), qPrintable(o.err));
+    QVERIFY2(o.err.contains(test::qpath(missing)), qPrintable(o.err));
   }
 
   // Every default written out: the defaults of a ProjectConfig, plus what the file sets.
   void showFillsInTheDefaults() {
-    const Outcome o = cli({"project", "show", q(minimal_)});
+    const Outcome o = cli({"project", "show", test::qpath(minimal_)});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     const auto shown = nlohmann::json::parse(o.out.toStdString(), nullptr, false);
     QVERIFY2(shown.is_object(), qPrintable(o.out));
@@ -97,21 +91,21 @@ class TestProjectCommand : public QObject {
 
   // What show prints is a complete project: it validates and shows again unchanged.
   void showIsAFixedPoint() {
-    const Outcome first = cli({"project", "show", q(good_)});
+    const Outcome first = cli({"project", "show", test::qpath(good_)});
     QVERIFY2(first.code == 0, qPrintable(first.err));
     const fs::path shown = write("shown.json", first.out.toStdString());
-    const Outcome valid = cli({"project", "validate", q(shown)});
+    const Outcome valid = cli({"project", "validate", test::qpath(shown)});
     QVERIFY2(valid.code == 0, qPrintable(valid.err));
-    const Outcome again = cli({"project", "show", q(shown)});
+    const Outcome again = cli({"project", "show", test::qpath(shown)});
     QCOMPARE(again.code, 0);
     QCOMPARE(again.out, first.out);
   }
 
   void showBadInputExitsWithTwo() {
     const fs::path bad = write("show-bad.json", R"({"version": 1, "model": {"width": -4}})");
-    Outcome o = cli({"project", "show", q(bad)});
+    Outcome o = cli({"project", "show", test::qpath(bad)});
     QCOMPARE(o.code, 2);
-    QVERIFY2(o.err.contains(q(bad)) && o.err.contains("model.width"), qPrintable(o.err));
+    QVERIFY2(o.err.contains(test::qpath(bad)) && o.err.contains("model.width"), qPrintable(o.err));
     QVERIFY(o.out.isEmpty());
     o = cli({"project", "show"});
     QCOMPARE(o.code, 2);

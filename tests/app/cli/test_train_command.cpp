@@ -25,9 +25,6 @@ using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
 namespace {
-QString q(const fs::path& p) {
-  return QString::fromStdString(p.string());
-}
 
 // The steps of the step records in a run's metrics log, in file order.
 std::vector<int64_t> logged_steps(const fs::path& run) {
@@ -73,24 +70,24 @@ class TestTrainCommand : public QObject {
     p.dataset.path = (dir_ / "no-such-data").string();
     save_project(p, dir_ / "no-data.json");
     write_file_atomically(dir_ / "invalid.json", R"({"version": 1, "training": {"epochs": 0}})");
-    project_ = q(dir_ / "tiny.json");
-    no_data_ = q(dir_ / "no-data.json");
-    invalid_ = q(dir_ / "invalid.json");
+    project_ = test::qpath(dir_ / "tiny.json");
+    no_data_ = test::qpath(dir_ / "no-data.json");
+    invalid_ = test::qpath(dir_ / "invalid.json");
     runs_ = dir_ / "runs";
   }
 
   void trainThenResume() {
     // 2 epochs of 5 steps, cut at step 3, then continued to step 6.
-    Outcome o = cli({"train", project_, "--runs-dir", q(runs_), "--run-name", "first", "--max-steps", "3"});
+    Outcome o = cli({"train", project_, "--runs-dir", test::qpath(runs_), "--run-name", "first", "--max-steps", "3"});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     const fs::path run = runs_ / "first";
-    QVERIFY2(o.out.contains("run: " + q(run) + "\n"), qPrintable(o.out));
+    QVERIFY2(o.out.contains("run: " + test::qpath(run) + "\n"), qPrintable(o.out));
     QVERIFY2(o.out.contains("state: completed after 3 of 10 steps"), qPrintable(o.out));
     QVERIFY(fs::exists(run / "config.json"));
     QCOMPARE(logged_steps(run), one_to(3));
     QCOMPARE(RunFolder(run).latest_checkpoint(), RunFolder(run).checkpoint_file(3));
 
-    o = cli({"train", project_, "--resume", q(run), "--max-steps", "6"});
+    o = cli({"train", project_, "--resume", test::qpath(run), "--max-steps", "6"});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     QVERIFY2(o.out.contains("state: completed after 6 of 10 steps"), qPrintable(o.out));
     QCOMPARE(logged_steps(run), one_to(6));  // steps 4..6 appended, none repeated
@@ -110,11 +107,11 @@ class TestTrainCommand : public QObject {
   void badInputExitsWithTwo() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
-    const QString missing = q(dir_ / "missing.json");
+    const QString missing = test::qpath(dir_ / "missing.json");
     args.replaceInStrings(QStringLiteral("NOFILE"), missing);
     message.replace(QStringLiteral("NOFILE"), missing);
     const fs::path runs = dir_ / "bad-runs";
-    const Outcome o = cli(args << "--runs-dir" << q(runs));
+    const Outcome o = cli(args << "--runs-dir" << test::qpath(runs));
     QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
     QVERIFY2(o.err.contains(message), qPrintable(o.err));
     QCOMPARE(folders_in(runs), 0);
@@ -123,10 +120,10 @@ class TestTrainCommand : public QObject {
   // The training itself throws (the dataset folder is missing): the exception leaves the
   // command, its Ctrl+C handling ends with it, and the process exits normally with code 2.
   void failingTrainingExitsCleanly() {
-    const Outcome o = cli({"train", no_data_, "--runs-dir", q(dir_ / "failed-runs")});
+    const Outcome o = cli({"train", no_data_, "--runs-dir", test::qpath(dir_ / "failed-runs")});
     QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
     QVERIFY2(o.err.contains("error: "), qPrintable(o.err));
-    QVERIFY2(o.err.contains(q(dir_ / "no-such-data")), qPrintable(o.err));
+    QVERIFY2(o.err.contains(test::qpath(dir_ / "no-such-data")), qPrintable(o.err));
     QVERIFY2(!o.err.contains("terminate") && !o.err.contains("Aborted"), qPrintable(o.err));
     QVERIFY(!o.out.contains("state:"));
   }
@@ -141,8 +138,9 @@ class TestTrainCommand : public QObject {
     QFETCH(int, signal);
     const fs::path run = runs_ / ("stopped-" + std::string(QTest::currentDataTag()));
     QProcess p;
-    p.start(QStringLiteral(SIMCLR_CLI_PATH), {"train", project_, "--runs-dir", q(runs_), "--run-name",
-                                              q(run.filename()), "--epochs", "2000"});  // 10000 steps: far longer
+    p.start(QStringLiteral(SIMCLR_CLI_PATH),
+            {"train", project_, "--runs-dir", test::qpath(runs_), "--run-name", test::qpath(run.filename()), "--epochs",
+             "2000"});  // 10000 steps: far longer
     QVERIFY(p.waitForStarted());
     // Training is under way once steps are logged; the handler is installed before the first.
     QTRY_VERIFY_WITH_TIMEOUT(logged_steps(run).size() >= 2 || p.state() == QProcess::NotRunning, 120000);

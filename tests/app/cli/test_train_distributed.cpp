@@ -24,9 +24,6 @@ using namespace simclr;
 namespace fs = std::filesystem;
 
 namespace {
-QString q(const fs::path& p) {
-  return QString::fromStdString(p.string());
-}
 
 nlohmann::json status_of(const fs::path& run) {
   return nlohmann::json::parse(read_file(run / "status.json"));
@@ -57,8 +54,8 @@ class TestTrainDistributed : public QObject {
   }
 
   void nprocPerNodeTrainsWithTwoRanks() {
-    const auto r = test::cli({"train", q(project_), "--nproc-per-node", "2", "--max-steps", "6", "--run-name", "local",
-                              "--runs-dir", q(runs())});
+    const auto r = test::cli({"train", test::qpath(project_), "--nproc-per-node", "2", "--max-steps", "6", "--run-name",
+                              "local", "--runs-dir", test::qpath(runs())});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
     QVERIFY2(r.out.contains("state: completed after 6 of 10 steps") && r.out.contains("x 2 processes"),
              qPrintable(r.out));
@@ -86,13 +83,13 @@ class TestTrainDistributed : public QObject {
                                                 QString::number(29500 + (QCoreApplication::applicationPid() % 2000)),
                                                 SIMCLR_CLI_PATH,
                                                 "train",
-                                                q(project_),
+                                                test::qpath(project_),
                                                 "--max-steps",
                                                 "4",
                                                 "--run-name",
                                                 "torchrun",
                                                 "--runs-dir",
-                                                q(runs()),
+                                                test::qpath(runs()),
                                                 "--threads",
                                                 "1"});
     QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
@@ -110,8 +107,8 @@ class TestTrainDistributed : public QObject {
       env.insert("OMPI_COMM_WORLD_SIZE", "2");
       env.insert("OMPI_COMM_WORLD_LOCAL_RANK", QString::number(r));
       p->setProcessEnvironment(env);
-      p->start(SIMCLR_CLI_PATH, {"train", q(project_), "--max-steps", "3", "--run-name", "mpi", "--runs-dir", q(runs()),
-                                 "--dist-url", QString("tcp://127.0.0.1:%1").arg(port)});
+      p->start(SIMCLR_CLI_PATH, {"train", test::qpath(project_), "--max-steps", "3", "--run-name", "mpi", "--runs-dir",
+                                 test::qpath(runs()), "--dist-url", QString("tcp://127.0.0.1:%1").arg(port)});
       ranks.push_back(std::move(p));
     }
     for (auto& p : ranks) QVERIFY(p->waitForFinished(180000));
@@ -129,8 +126,8 @@ class TestTrainDistributed : public QObject {
     const fs::path long_project = dir_.path() / "long.json";
     save_project(p, long_project);
     QProcess launcher;
-    launcher.start(SIMCLR_CLI_PATH, {"train", q(long_project), "--nproc-per-node", "2", "--run-name", "stopped",
-                                     "--runs-dir", q(runs())});
+    launcher.start(SIMCLR_CLI_PATH, {"train", test::qpath(long_project), "--nproc-per-node", "2", "--run-name",
+                                     "stopped", "--runs-dir", test::qpath(runs())});
     const fs::path run = runs() / "stopped";
     QTRY_VERIFY_WITH_TIMEOUT(fs::exists(run / "metrics.jsonl") && step_records(run) >= 3, 120000);
     ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
@@ -144,8 +141,8 @@ class TestTrainDistributed : public QObject {
   }
 
   void aBatchThatDoesNotSplitIsRefused() {
-    const auto r = test::cli({"train", q(project_), "--nproc-per-node", "3", "--max-steps", "2", "--runs-dir",
-                              q(runs()), "--run-name", "uneven"});
+    const auto r = test::cli({"train", test::qpath(project_), "--nproc-per-node", "3", "--max-steps", "2", "--runs-dir",
+                              test::qpath(runs()), "--run-name", "uneven"});
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.contains("training.batch_size: 16 images cannot be split evenly over 3 processes"),
              qPrintable(r.err));

@@ -21,17 +21,9 @@
 
 using namespace simclr;
 using simclr::test::cli;
+using simclr::test::count_files;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
-
-namespace {
-int count_files(const fs::path& dir) {
-  int n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) n += e.is_regular_file();
-  return n;
-}
-}  // namespace
 
 class TestTsneCommand : public QObject {
   Q_OBJECT
