@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libgloo-dev libopenblas0-pthread  # libgloo-dev: the c10d Gloo headers (distributed training)
   qt6-base-dev qt6-svg-dev libqcustomplot-dev
   libopencv-dev nlohmann-json3-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev libarchive-dev zlib1g-dev
