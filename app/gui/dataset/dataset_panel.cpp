@@ -52,6 +52,31 @@ QTableWidgetItem* countItem(qint64 n) {
 
 DatasetPanel::DatasetPanel(ProjectDocument* document, QWidget* parent)
     : QWidget(parent), document_(document), loader_(new DatasetLoader(this)) {
+  // No project.
+  auto* none = new QLabel(tr("No project is open."));
+  none->setAlignment(Qt::AlignCenter);
+  none->setEnabled(false);
+
+  QBoxLayout* header = makeHeader();
+  pages_ = new QStackedWidget;
+  pages_->insertWidget(NoProjectPage, none);
+  pages_->insertWidget(LoadingPage, makeLoadingPage());
+  pages_->insertWidget(FoundPage, makeFoundPage());
+  pages_->insertWidget(MissingPage, makeMissingPage());
+  pages_->insertWidget(FailedPage, makeFailedPage());
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(header);
+  layout->addWidget(pages_, 1);
+
+  connect(reload_, &QToolButton::clicked, this, &DatasetPanel::reload);
+  connect(loader_, &DatasetLoader::loaded, this, &DatasetPanel::onLoaded);
+  connect(document_, &ProjectDocument::changed, this, &DatasetPanel::onDocumentChanged);
+  connect(document_, &ProjectDocument::filePathChanged, this, &DatasetPanel::onDocumentChanged);
+  onDocumentChanged();
+}
+
+QBoxLayout* DatasetPanel::makeHeader() {
   title_ = new QLabel;
   title_->setObjectName(QStringLiteral("datasetTitle"));
   QFont titleFont = title_->font();
@@ -70,13 +95,11 @@ DatasetPanel::DatasetPanel(ProjectDocument* document, QWidget* parent)
   header->addWidget(busy_);
   header->addStretch(1);
   header->addWidget(reload_);
+  return header;
+}
 
-  // No project.
-  auto* none = new QLabel(tr("No project is open."));
-  none->setAlignment(Qt::AlignCenter);
-  none->setEnabled(false);
-
-  // Loading (shown only when there is nothing older to keep on screen).
+// Shown only when there is nothing older to keep on screen.
+QWidget* DatasetPanel::makeLoadingPage() {
   auto* loading = new QWidget;
   auto* loadingLayout = new QVBoxLayout(loading);
   loadingLabel_ = new QLabel;
@@ -87,8 +110,11 @@ DatasetPanel::DatasetPanel(ProjectDocument* document, QWidget* parent)
   loadingLayout->addWidget(loadingLabel_, 0, Qt::AlignHCenter);
   loadingLayout->addWidget(spinner, 0, Qt::AlignHCenter);
   loadingLayout->addStretch(2);
+  return loading;
+}
 
-  // Found: facts, then the class table beside the samples.
+// Found: facts, then the class table beside the samples.
+QWidget* DatasetPanel::makeFoundPage() {
   auto* found = new QWidget;
   folder_ = selectableLabel();
   folder_->setObjectName(QStringLiteral("datasetFolder"));
@@ -129,12 +155,15 @@ DatasetPanel::DatasetPanel(ProjectDocument* document, QWidget* parent)
   foundLayout->setContentsMargins(0, 0, 0, 0);
   foundLayout->addLayout(facts);
   foundLayout->addWidget(split, 1);
+  return found;
+}
 
-  // Missing: where we looked, and the ways out.
+// Missing: where we looked, and the ways out.
+QWidget* DatasetPanel::makeMissingPage() {
   auto* missing = new QWidget;
   missingTitle_ = new QLabel;
   missingTitle_->setObjectName(QStringLiteral("datasetMissingTitle"));
-  missingTitle_->setFont(titleFont);
+  missingTitle_->setFont(title_->font());
   missingText_ = selectableLabel();
   missingText_->setObjectName(QStringLiteral("datasetMissingText"));
   download_ = new QPushButton(tr("Download CIFAR-10…"));
@@ -155,8 +184,13 @@ DatasetPanel::DatasetPanel(ProjectDocument* document, QWidget* parent)
   auto* missingLayout = new QHBoxLayout(missing);
   missingLayout->addWidget(warning, 0, Qt::AlignTop);
   missingLayout->addLayout(missingText, 1);
+  connect(download_, &QPushButton::clicked, this, &DatasetPanel::showDownloadDialog);
+  connect(chooseMissing, &QPushButton::clicked, this, &DatasetPanel::chooseFolder);
+  return missing;
+}
 
-  // Failed: the engine's message (unreadable files, unknown dataset name).
+// Failed: the engine's message (unreadable files, unknown dataset name).
+QWidget* DatasetPanel::makeFailedPage() {
   auto* failed = new QWidget;
   failedText_ = selectableLabel();
   failedText_->setObjectName(QStringLiteral("datasetError"));
@@ -170,26 +204,8 @@ DatasetPanel::DatasetPanel(ProjectDocument* document, QWidget* parent)
   auto* failedLayout = new QHBoxLayout(failed);
   failedLayout->addWidget(failedIcon, 0, Qt::AlignTop);
   failedLayout->addLayout(failedText, 1);
-
-  pages_ = new QStackedWidget;
-  pages_->insertWidget(NoProjectPage, none);
-  pages_->insertWidget(LoadingPage, loading);
-  pages_->insertWidget(FoundPage, found);
-  pages_->insertWidget(MissingPage, missing);
-  pages_->insertWidget(FailedPage, failed);
-
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(header);
-  layout->addWidget(pages_, 1);
-
-  connect(reload_, &QToolButton::clicked, this, &DatasetPanel::reload);
-  connect(download_, &QPushButton::clicked, this, &DatasetPanel::showDownloadDialog);
-  connect(chooseMissing, &QPushButton::clicked, this, &DatasetPanel::chooseFolder);
   connect(chooseFailed, &QPushButton::clicked, this, &DatasetPanel::chooseFolder);
-  connect(loader_, &DatasetLoader::loaded, this, &DatasetPanel::onLoaded);
-  connect(document_, &ProjectDocument::changed, this, &DatasetPanel::onDocumentChanged);
-  connect(document_, &ProjectDocument::filePathChanged, this, &DatasetPanel::onDocumentChanged);
-  onDocumentChanged();
+  return failed;
 }
 
 DatasetPanel::~DatasetPanel() = default;

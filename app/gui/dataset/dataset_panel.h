@@ -8,6 +8,7 @@
 
 #include "app/gui/dataset/dataset_summary.h"
 
+class QBoxLayout;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
@@ -56,6 +57,12 @@ class DatasetPanel : public QWidget {
   void datasetChanged(const simclr::gui::DatasetSummary& summary);
 
  private:
+  // The constructor's parts: the title row and one page per state.
+  QBoxLayout* makeHeader();
+  QWidget* makeLoadingPage();
+  QWidget* makeFoundPage();
+  QWidget* makeMissingPage();
+  QWidget* makeFailedPage();
   void onDocumentChanged();
   void requestLoad(bool force);
   void onLoaded(const DatasetSummary& summary);

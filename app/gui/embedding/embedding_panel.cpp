@@ -38,6 +38,26 @@ QImage thumbnail(const EmbeddingSplitData& data, qint64 row, int minSide) {
 }  // namespace
 
 EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new EmbeddingJob(this)) {
+  scatter_ = new widgets::EmbeddingScatter;
+  QWidget* settingsBox = makeSettingsBox();
+  QWidget* neighbours = makeNeighboursBox();
+  auto* splitter = new QSplitter(Qt::Horizontal);
+  splitter->addWidget(settingsBox);
+  splitter->addWidget(scatter_);
+  splitter->addWidget(neighbours);
+  splitter->setSizes({280, 640, 280});
+  splitter->setStretchFactor(1, 3);
+  splitter->setStretchFactor(2, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(splitter);
+
+  connectControls();
+  setBusy(false);
+}
+
+// The layout's settings, its buttons, progress and description.
+QWidget* EmbeddingPanel::makeSettingsBox() {
   runLabel_ = new QLabel(tr("No run selected"));
   runLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   saved_ = new QComboBox;
@@ -94,7 +114,18 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   buttons->addWidget(cancelButton_);
   buttons->addWidget(exportButton_);
 
-  scatter_ = new widgets::EmbeddingScatter;
+  auto* settingsBox = new QWidget;
+  auto* settingsLayout = new QVBoxLayout(settingsBox);
+  settingsLayout->addLayout(form);
+  settingsLayout->addLayout(buttons);
+  settingsLayout->addWidget(progress_);
+  settingsLayout->addWidget(description_);
+  settingsLayout->addStretch(1);
+  return settingsBox;
+}
+
+// The clicked point and its nearest neighbours.
+QWidget* EmbeddingPanel::makeNeighboursBox() {
   queryImage_ = new QLabel;
   queryImage_->setMinimumSize(96, 96);
   queryImage_->setAlignment(Qt::AlignCenter);
@@ -111,13 +142,6 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   grid_->setCellSize(72);
   grid_->setPlaceholderText(tr("No query"));
 
-  auto* settingsBox = new QWidget;
-  auto* settingsLayout = new QVBoxLayout(settingsBox);
-  settingsLayout->addLayout(form);
-  settingsLayout->addLayout(buttons);
-  settingsLayout->addWidget(progress_);
-  settingsLayout->addWidget(description_);
-  settingsLayout->addStretch(1);
   auto* neighbours = new QWidget;
   auto* nLayout = new QVBoxLayout(neighbours);
   auto* queryRow = new QHBoxLayout;
@@ -130,17 +154,10 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   queryRow->addLayout(queryInfo, 1);
   nLayout->addLayout(queryRow);
   nLayout->addWidget(grid_, 1);
-  auto* splitter = new QSplitter(Qt::Horizontal);
-  splitter->addWidget(settingsBox);
-  splitter->addWidget(scatter_);
-  splitter->addWidget(neighbours);
-  splitter->setSizes({280, 640, 280});
-  splitter->setStretchFactor(1, 3);
-  splitter->setStretchFactor(2, 1);
-  auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(splitter);
+  return neighbours;
+}
 
+void EmbeddingPanel::connectControls() {
   connect(computeButton_, &QPushButton::clicked, this, [this] { compute(); });
   connect(cancelButton_, &QPushButton::clicked, this, &EmbeddingPanel::cancel);
   connect(openButton_, &QPushButton::clicked, this, [this] {
@@ -162,7 +179,6 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   connect(k_, &QSpinBox::valueChanged, this, [this] {
     if (queryRow_ >= 0) showNeighbours(queryRow_);
   });
-  setBusy(false);
 }
 
 EmbeddingPanel::~EmbeddingPanel() {

@@ -64,6 +64,10 @@ class EmbeddingPanel : public QWidget {
   void queryChanged(qint64 splitRow);
 
  private:
+  // The constructor's parts.
+  QWidget* makeSettingsBox();
+  QWidget* makeNeighboursBox();
+  void connectControls();
   void onFinished(const simclr::gui::EmbeddingLayout& layout);
   void onProgress(const simclr::gui::JobProgress& progress);
   void onNeighbourActivated(int gridIndex);
