@@ -53,6 +53,30 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
       loader_(new DatasetLoader(this)),
       runner_(new AugmentationViewsRunner(this)),
       editor_(std::make_unique<AugmentationEditor>("augmentation")) {
+  QBoxLayout* bar = makeToolbar();
+  makeMessages();
+  QWidget* split = makeGridAndEditor();
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(bar);
+  layout->addWidget(message_);
+  layout->addWidget(legend_);
+  layout->addWidget(split, 1);
+
+  connect(shuffle_, &QPushButton::clicked, this, &AugmentationPreview::shuffle);
+  connect(openImages_, &QPushButton::clicked, this, &AugmentationPreview::openImages);
+  connect(datasetSamples_, &QPushButton::clicked, this, &AugmentationPreview::showDatasetSamples);
+  connect(runner_, &AugmentationViewsRunner::decodedReady, this, &AugmentationPreview::onFilesDecoded);
+  connect(count_, &QSpinBox::valueChanged, this, [this](int n) { setSampleCount(n); });
+  connect(seedBox_, &QSpinBox::valueChanged, this, [this](int s) { setSeed(quint64(s)); });
+  connect(loader_, &DatasetLoader::loaded, this, &AugmentationPreview::onLoaded);
+  connect(runner_, &AugmentationViewsRunner::computed, this, &AugmentationPreview::onComputed);
+  connect(document_, &ProjectDocument::changed, this, &AugmentationPreview::onDocumentChanged);
+  connect(document_, &ProjectDocument::filePathChanged, this, &AugmentationPreview::onDocumentChanged);
+  onDocumentChanged();
+}
+
+// Presets, image count, shuffle, image files, seed and re-roll, then the status.
+QBoxLayout* AugmentationPreview::makeToolbar() {
   presets_ = new QButtonGroup(this);
   presets_->setExclusive(false);  // none is checked for other pipelines
   auto* bar = new QHBoxLayout;
@@ -99,11 +123,17 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   auto* reroll = new QPushButton(tr("Re-roll"));
   reroll->setObjectName(QStringLiteral("previewReroll"));
   bar->addWidget(reroll);
+  connect(reroll, &QPushButton::clicked, this, &AugmentationPreview::reroll);
   bar->addStretch(1);
   status_ = new QLabel;
   status_->setEnabled(false);
   bar->addWidget(status_);
 
+  return bar;
+}
+
+// The error message and the legend of the frames' colours, above the grid.
+void AugmentationPreview::makeMessages() {
   message_ = new QLabel;
   message_->setObjectName(QStringLiteral("previewMessage"));
   message_->setWordWrap(true);
@@ -116,7 +146,10 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   legend_->setWordWrap(true);
   legend_->setEnabled(false);
   legend_->hide();
+}
 
+// The views' grid beside the pipeline's editor.
+QWidget* AugmentationPreview::makeGridAndEditor() {
   grid_ = new widgets::ImageGrid;
   grid_->setObjectName(QStringLiteral("previewGrid"));
   grid_->setCellSize(kZoom * 32);
@@ -137,24 +170,7 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 1);
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(bar);
-  layout->addWidget(message_);
-  layout->addWidget(legend_);
-  layout->addWidget(split, 1);
-
-  connect(shuffle_, &QPushButton::clicked, this, &AugmentationPreview::shuffle);
-  connect(openImages_, &QPushButton::clicked, this, &AugmentationPreview::openImages);
-  connect(datasetSamples_, &QPushButton::clicked, this, &AugmentationPreview::showDatasetSamples);
-  connect(runner_, &AugmentationViewsRunner::decodedReady, this, &AugmentationPreview::onFilesDecoded);
-  connect(reroll, &QPushButton::clicked, this, &AugmentationPreview::reroll);
-  connect(count_, &QSpinBox::valueChanged, this, [this](int n) { setSampleCount(n); });
-  connect(seedBox_, &QSpinBox::valueChanged, this, [this](int s) { setSeed(quint64(s)); });
-  connect(loader_, &DatasetLoader::loaded, this, &AugmentationPreview::onLoaded);
-  connect(runner_, &AugmentationViewsRunner::computed, this, &AugmentationPreview::onComputed);
-  connect(document_, &ProjectDocument::changed, this, &AugmentationPreview::onDocumentChanged);
-  connect(document_, &ProjectDocument::filePathChanged, this, &AugmentationPreview::onDocumentChanged);
-  onDocumentChanged();
+  return split;
 }
 
 AugmentationPreview::~AugmentationPreview() {

@@ -17,6 +17,7 @@
 #include "app/gui/augmentation/augmentation_views.h"
 #include "app/gui/dataset/dataset_summary.h"
 
+class QBoxLayout;
 class QButtonGroup;
 class QLabel;
 class QPushButton;
@@ -79,6 +80,10 @@ class AugmentationPreview : public QWidget {
   bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
+  // The constructor's parts.
+  QBoxLayout* makeToolbar();
+  void makeMessages();
+  QWidget* makeGridAndEditor();
   void onDocumentChanged();
   void onLoaded(const DatasetSummary& summary);
   void pickDefaultSamples();

@@ -43,54 +43,13 @@ DownloadDialog::DownloadDialog(QWidget* parent) : QDialog(parent) {
                     "The archive is about 160 MB; it is checked and unpacked after the download."));
   intro->setWordWrap(true);
 
-  const simclr::DownloadOptions defaults;
-  destination_ = new QLineEdit(QString::fromStdString(simclr::default_download_dir().string()));
-  destination_->setObjectName(QStringLiteral("downloadDestination"));
-  destination_->setToolTip(
-      tr("The dataset goes into a cifar-10-batches-bin folder here. The default folder "
-         "is one the workbench searches, so projects find it without a path."));
-  browse_ = new QPushButton(tr("Browse…"));
-  auto* destinationRow = new QHBoxLayout;
-  destinationRow->addWidget(destination_, 1);
-  destinationRow->addWidget(browse_);
-
-  url_ = new QLineEdit(QString::fromStdString(defaults.url));
-  url_->setObjectName(QStringLiteral("downloadUrl"));
-  md5_ = new QLineEdit(QString::fromStdString(defaults.md5));
-  md5_->setObjectName(QStringLiteral("downloadMd5"));
-  md5_->setPlaceholderText(tr("Empty: do not verify"));
-  sourceBox_ = new QWidget;
-  auto* sourceForm = new QFormLayout(sourceBox_);
-  sourceForm->setContentsMargins(0, 0, 0, 0);
-  sourceForm->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  sourceForm->addRow(tr("URL:"), url_);
-  sourceForm->addRow(tr("MD5:"), md5_);
-  sourceBox_->hide();
-  sourceToggle_ = new QToolButton;
-  sourceToggle_->setText(tr("Source"));
-  sourceToggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  sourceToggle_->setArrowType(Qt::RightArrow);
-  sourceToggle_->setAutoRaise(true);
-  sourceToggle_->setCheckable(true);
-
+  QLayout* destinationRow = makeDestinationRow();
+  makeSourceBox();
   auto* form = new QFormLayout;
   form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
   form->addRow(tr("Save to:"), destinationRow);
 
-  progress_ = new QProgressBar;
-  progress_->setObjectName(QStringLiteral("downloadProgress"));
-  progress_->setRange(0, kBarSteps);
-  progress_->setValue(0);
-  progress_->setFormat(QStringLiteral("%p %"));
-  status_ = new QLabel(tr("Ready to download."));
-  status_->setObjectName(QStringLiteral("downloadStatus"));
-  error_ = new QLabel;
-  error_->setObjectName(QStringLiteral("downloadError"));
-  error_->setWordWrap(true);
-  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  error_->setStyleSheet(QStringLiteral("color: #c62828;"));
-  error_->hide();
-
+  makeProgress();
   buttons_ = new QDialogButtonBox;
   startButton_ = buttons_->addButton(tr("&Download"), QDialogButtonBox::AcceptRole);
   startButton_->setObjectName(QStringLiteral("downloadStart"));
@@ -122,6 +81,59 @@ DownloadDialog::DownloadDialog(QWidget* parent) : QDialog(parent) {
   connect(cancelButton_, &QPushButton::clicked, this, &DownloadDialog::cancel);
   connect(closeButton_, &QPushButton::clicked, this, &DownloadDialog::reject);
   setState(State::Idle);
+}
+
+// Where the dataset goes: the default folder is one the workbench searches.
+QLayout* DownloadDialog::makeDestinationRow() {
+  destination_ = new QLineEdit(QString::fromStdString(simclr::default_download_dir().string()));
+  destination_->setObjectName(QStringLiteral("downloadDestination"));
+  destination_->setToolTip(
+      tr("The dataset goes into a cifar-10-batches-bin folder here. The default folder "
+         "is one the workbench searches, so projects find it without a path."));
+  browse_ = new QPushButton(tr("Browse…"));
+  auto* destinationRow = new QHBoxLayout;
+  destinationRow->addWidget(destination_, 1);
+  destinationRow->addWidget(browse_);
+  return destinationRow;
+}
+
+// The archive's URL and checksum, folded away behind "Source".
+void DownloadDialog::makeSourceBox() {
+  const simclr::DownloadOptions defaults;
+  url_ = new QLineEdit(QString::fromStdString(defaults.url));
+  url_->setObjectName(QStringLiteral("downloadUrl"));
+  md5_ = new QLineEdit(QString::fromStdString(defaults.md5));
+  md5_->setObjectName(QStringLiteral("downloadMd5"));
+  md5_->setPlaceholderText(tr("Empty: do not verify"));
+  sourceBox_ = new QWidget;
+  auto* sourceForm = new QFormLayout(sourceBox_);
+  sourceForm->setContentsMargins(0, 0, 0, 0);
+  sourceForm->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  sourceForm->addRow(tr("URL:"), url_);
+  sourceForm->addRow(tr("MD5:"), md5_);
+  sourceBox_->hide();
+  sourceToggle_ = new QToolButton;
+  sourceToggle_->setText(tr("Source"));
+  sourceToggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  sourceToggle_->setArrowType(Qt::RightArrow);
+  sourceToggle_->setAutoRaise(true);
+  sourceToggle_->setCheckable(true);
+}
+
+void DownloadDialog::makeProgress() {
+  progress_ = new QProgressBar;
+  progress_->setObjectName(QStringLiteral("downloadProgress"));
+  progress_->setRange(0, kBarSteps);
+  progress_->setValue(0);
+  progress_->setFormat(QStringLiteral("%p %"));
+  status_ = new QLabel(tr("Ready to download."));
+  status_->setObjectName(QStringLiteral("downloadStatus"));
+  error_ = new QLabel;
+  error_->setObjectName(QStringLiteral("downloadError"));
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->setStyleSheet(QStringLiteral("color: #c62828;"));
+  error_->hide();
 }
 
 DownloadDialog::~DownloadDialog() {

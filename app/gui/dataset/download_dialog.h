@@ -10,6 +10,7 @@
 
 #include "engine/core/job.h"
 
+class QLayout;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -54,6 +55,10 @@ class DownloadDialog : public QDialog {
   void downloaded(const QString& datasetFolder);
 
  private:
+  // The constructor's parts.
+  QLayout* makeDestinationRow();
+  void makeSourceBox();
+  void makeProgress();
   void setState(State state);
   void onProgress(const QString& stage, qint64 done, qint64 total, double elapsed, double eta);
   void onSucceeded(const QString& folder);
