@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/core/error.h"
+#include "engine/core/fnv1a.h"
 
 namespace simclr {
 
@@ -92,26 +93,11 @@ void ImageDataset::check(const std::string& what) const {
   }
 }
 
-namespace {
-// FNV-1a, 64 bit: tiny, dependency-free and good enough for a cache key.
-struct Fnv1a {
-  uint64_t h = 1469598103934665603ULL;
-  void add(const void* data, size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) {
-      h ^= p[i];
-      h *= 1099511628211ULL;
-    }
-  }
-  void add_i64(int64_t v) { add(&v, sizeof v); }
-};
-}  // namespace
-
 std::string dataset_fingerprint(const ImageDataset& ds) {
   Fnv1a f;
-  f.add_i64(ds.size());
+  f.add(ds.size());
   if (ds.images.defined()) {
-    for (int64_t d = 0; d < ds.images.dim(); ++d) f.add_i64(ds.images.size(d));
+    for (int64_t d = 0; d < ds.images.dim(); ++d) f.add(ds.images.size(d));
     const torch::Tensor img = ds.images.to(torch::kCPU).contiguous();
     const int64_t n = ds.size();
     const int64_t per_image = n > 0 ? img.numel() / n : 0;
@@ -119,7 +105,7 @@ std::string dataset_fingerprint(const ImageDataset& ds) {
     const int64_t samples = std::min<int64_t>(n, 64);
     for (int64_t s = 0; s < samples; ++s) {
       const int64_t i = samples > 1 ? s * (n - 1) / (samples - 1) : 0;
-      f.add_i64(i);
+      f.add(i);
       f.add(base + i * per_image, static_cast<size_t>(per_image));
     }
   }
@@ -127,10 +113,8 @@ std::string dataset_fingerprint(const ImageDataset& ds) {
     const torch::Tensor l = ds.labels.to(torch::kCPU, torch::kLong).contiguous();
     f.add(l.data_ptr<int64_t>(), static_cast<size_t>(l.numel()) * sizeof(int64_t));
   }
-  for (const auto& name : ds.class_names) f.add(name.data(), name.size() + 1);
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(f.h));
-  return buf;
+  for (const auto& name : ds.class_names) f.add(name);
+  return f.hex();
 }
 
 }  // namespace simclr

@@ -12,6 +12,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/core/fnv1a.h"
 #include "engine/data/binary_file.h"
 #include "engine/data/dataset_locator.h"
 #include "engine/data/image_file.h"
@@ -23,22 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kCacheFormat = 1;
-
-// FNV-1a, 64 bit: enough for a cache key, and stable across runs and builds.
-struct Fnv1a {
-  uint64_t h = 1469598103934665603ULL;
-  void add(const void* data, size_t n) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ULL;
-  }
-  void add(const std::string& s) { add(s.data(), s.size() + 1); }  // with the NUL: "ab","c" != "a","bc"
-  void add(int64_t v) { add(&v, sizeof v); }
-  std::string hex() const {
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
-  }
-};
 
 struct ImageFile {
   fs::path path;

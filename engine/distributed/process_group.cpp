@@ -19,6 +19,7 @@
 #endif
 
 #include "engine/core/error.h"
+#include "engine/core/fnv1a.h"
 
 namespace simclr {
 
@@ -38,13 +39,11 @@ std::vector<uint8_t> bytes_of(const std::string& text) {
   return std::vector<uint8_t>(text.begin(), text.end());
 }
 
-// FNV-1a: the token never travels in the clear, only this digest of it.
+// The token never travels in the clear, only this digest of it.
 std::string digest(const std::string& text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  std::ostringstream out;
-  out << std::hex << h;
-  return out.str();
+  Fnv1a f;
+  f.add(text.data(), text.size());
+  return f.hex();
 }
 
 std::string host_name() {

@@ -1,10 +1,9 @@
 #include "engine/train/run_group.h"
 
-#include <sstream>
-
 #include <torch/torch.h>
 
 #include "engine/core/error.h"
+#include "engine/core/fnv1a.h"
 #include "engine/project/project_file.h"
 
 namespace simclr {
@@ -15,11 +14,10 @@ std::string binding_config_digest(const ProjectConfig& project) {
   j["training"].erase("threads");
   j["dataset"].erase("path");
   j.erase("profiles");
-  uint64_t h = 1469598103934665603ull;  // FNV-1a of the canonical dump
-  for (unsigned char c : j.dump()) h = (h ^ c) * 1099511628211ull;
-  std::ostringstream out;
-  out << std::hex << h;
-  return out.str();
+  const std::string canonical = j.dump();
+  Fnv1a f;
+  f.add(canonical.data(), canonical.size());
+  return f.hex();
 }
 
 torch::Device rank_device(const torch::Device& configured, const TrainOptions& options) {
