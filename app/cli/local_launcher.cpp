@@ -120,12 +120,15 @@ int launch_local_ranks(const std::vector<std::string>& arguments, const LocalLau
   std::fprintf(stderr, "simclr-cli: starting %d local ranks (Gloo on 127.0.0.1, rendezvous in %s)\n", launch.nproc,
                folder.c_str());
 
-  struct sigaction action {
-  }, old_int{}, old_term{};
+  struct sigaction action {};
+  struct sigaction old_int {
+  }, old_term{}, old_usr1{}, old_usr2{};
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &old_int);
   sigaction(SIGTERM, &action, &old_term);
+  sigaction(SIGUSR1, &action, &old_usr1);
+  sigaction(SIGUSR2, &action, &old_usr2);
 
   std::vector<pid_t> ranks;
   for (int r = 0; r < launch.nproc; ++r) ranks.push_back(spawn_rank(arguments, r, launch, environment));
@@ -134,8 +137,10 @@ int launch_local_ranks(const std::vector<std::string>& arguments, const LocalLau
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   while (running > 0) {
     if (const int sig = g_signal.exchange(0); sig != 0) {
-      // Ctrl+C: every rank stops at the next step; a second one ends them at once.
-      const int send = ++forwarded > 1 ? SIGKILL : SIGINT;
+      // Pause and go on reach every rank as they are; Ctrl+C stops every rank at the next
+      // step, and a second one ends them at once.
+      const bool pause = sig == SIGUSR1 || sig == SIGUSR2;
+      const int send = pause ? sig : (++forwarded > 1 ? SIGKILL : SIGINT);
       for (size_t r = 0; r < ranks.size(); ++r)
         if (!done[r]) kill(ranks[r], send);
     }
@@ -169,6 +174,8 @@ int launch_local_ranks(const std::vector<std::string>& arguments, const LocalLau
   }
   sigaction(SIGINT, &old_int, nullptr);
   sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGUSR1, &old_usr1, nullptr);
+  sigaction(SIGUSR2, &old_usr2, nullptr);
   std::error_code ignored;
   fs::remove_all(folder, ignored);
   return result;

@@ -3,7 +3,8 @@
 // machine, as torchrun's standalone mode does, and supervises them. The ranks meet through a
 // file store in a private folder (no listening socket) and Gloo on 127.0.0.1, with a fresh
 // run token; each gets cores / N threads unless --threads was given. Ctrl+C reaches every
-// rank (they stop together at the next step, with a checkpoint). When a rank fails, the
+// rank (they stop together at the next step, with a checkpoint), and so do SIGUSR1 (pause)
+// and SIGUSR2 (go on). When a rank fails, the
 // launcher names it and gives the others the group's timeout to stop before killing them.
 #include <string>
 #include <vector>

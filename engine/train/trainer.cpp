@@ -19,8 +19,12 @@ namespace {
 // What the ranks agree on before each step: whether any was asked to stop (they all stop
 // at the same step) or is paused (the others wait for it without tripping the timeout).
 bool stop_before_step(RunState& s, const StopToken& stop) {
-  stop.wait_while_paused();
-  if (!s.group) return stop.stop_requested();
+  if (!s.group) {
+    stop.wait_while_paused();
+    return stop.stop_requested();
+  }
+  // A rank paused on its own waits only after telling the others, who would otherwise sit
+  // in this all-reduce until the group's timeout.
   s.group->record_progress(s.step);
   torch::Tensor flags = torch::tensor({stop.stop_requested() ? 1.0 : 0.0, stop.paused() ? 1.0 : 0.0});
   s.group->all_reduce_sum(flags);

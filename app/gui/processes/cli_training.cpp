@@ -73,6 +73,12 @@ void CliTraining::interrupt() {
     interruptPending_ = true;
 }
 
+bool CliTraining::setPaused(bool paused) {
+  const qint64 pid = process_->processId();
+  if (!canPause() || pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), paused ? SIGUSR1 : SIGUSR2) == 0;
+}
+
 void CliTraining::sendInterrupt() {
   interruptPending_ = false;
   // Never kill(0, ...): that would signal the workbench's own process group.

@@ -44,6 +44,10 @@ class CliTraining : public QObject {
   void start(const QString& program, const CliTrainRequest& request, const QString& runDir);
   // SIGINT to the launcher (sent once the process is up, if it is still starting).
   void interrupt();
+  // SIGUSR1 (pause) or SIGUSR2 (go on) to the launcher, which passes it to every rank; only
+  // once a step was reported, when every rank is sure to handle it. Returns whether sent.
+  bool setPaused(bool paused);
+  bool canPause() const { return firstStep_ >= 0 && isRunning(); }
   // Interrupts, waits up to timeoutMs for the ranks to stop, then kills the launcher.
   void stopAndWait(int timeoutMs = 120000);
   bool isRunning() const;

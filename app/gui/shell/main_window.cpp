@@ -139,7 +139,6 @@ void MainWindow::createActions() {
   pauseAction_ = make(tr("&Pause"), "pauseTraining", QKeySequence(Qt::CTRL | Qt::Key_P),
                       tr("Pause or continue the running training"));
   pauseAction_->setCheckable(true);
-  pauseToolTip_ = pauseAction_->toolTip();
   stopAction_ = make(tr("S&top"), "stopTraining", QKeySequence(Qt::CTRL | Qt::Key_Period),
                      tr("Stop training after the current step and save a checkpoint"));
   resumeAction_ = make(tr("&Resume Selected Run"), "resumeRun", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
@@ -479,10 +478,6 @@ void MainWindow::onTrainingState() {
   processes_->setEnabled(idle);
   pauseAction_->setEnabled(training_->canPause() &&
                            (state == TrainingController::State::Running || state == TrainingController::State::Paused));
-  const bool processRun = training_->isProcessRun() || (idle && processes_->value() > 1);
-  pauseAction_->setToolTip(processRun ? tr("Pause is not available when training in several processes: Stop saves a "
-                                           "checkpoint in every rank, and Resume Selected Run continues from it")
-                                      : pauseToolTip_);
   pauseAction_->setChecked(state == TrainingController::State::Paused);
   pauseAction_->setText(state == TrainingController::State::Paused ? tr("&Continue") : tr("&Pause"));
   stopAction_->setEnabled(state == TrainingController::State::Running || state == TrainingController::State::Paused);

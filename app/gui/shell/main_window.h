@@ -144,7 +144,6 @@ class MainWindow : public QMainWindow {
   QAction* evaluateAction_ = nullptr;
   QAction* aboutAction_ = nullptr;
 
-  QString pauseToolTip_;  // Pause's own tooltip, while pausing is possible
   int maxStepsOverride_ = 0;
   QString sweepStatus_;   // "sweep point i/N: batch B" while a sweep runs
   int closeAnswer_ = -1;  // -1 ask, 0 keep training, 1 stop and close

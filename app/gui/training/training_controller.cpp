@@ -170,14 +170,20 @@ QString TrainingController::uniqueFolder(const QString& root, const QString& bas
   return name;
 }
 
+bool TrainingController::canPause() const {
+  return isBusy() && (!cli_ || cli_->canPause());
+}
+
 void TrainingController::pause() {
-  if (state_ != State::Running || cli_) return;
+  if (state_ != State::Running) return;
+  if (cli_ && !cli_->setPaused(true)) return;  // every rank waits at its next step
   stop_.set_paused(true);
   setState(State::Paused);
 }
 
 void TrainingController::resume() {
   if (state_ != State::Paused) return;
+  if (cli_) cli_->setPaused(false);
   stop_.set_paused(false);
   setState(State::Running);
 }

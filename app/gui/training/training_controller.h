@@ -49,7 +49,8 @@ class TrainingController : public QObject {
   void setCliPath(const QString& path) { cliPath_ = path; }
   QString cliPath() const { return cliPath_; }
   // Only an in-process run can pause: simclr-cli's ranks stop (with a checkpoint) or run.
-  bool canPause() const { return isBusy() && !cli_; }
+  // In several processes, once the ranks report steps (they handle the pause signal then).
+  bool canPause() const;
   bool isProcessRun() const { return cli_ != nullptr; }
 
   void pause();

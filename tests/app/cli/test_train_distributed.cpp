@@ -140,6 +140,40 @@ class TestTrainDistributed : public QObject {
     QCOMPARE(int64_t(step_records(run)), steps);
   }
 
+  // SIGUSR1 to the launcher pauses every rank, for longer than the group's timeout without
+  // tripping it; SIGUSR2 lets them go on.
+  void pauseAndGoOnReachEveryRank() {
+    ProjectConfig p = load_project(project_);
+    p.training.epochs = 1000;
+    p.training.distributed.timeout_s = 2;
+    const fs::path long_project = dir_.path() / "pause.json";
+    save_project(p, long_project);
+    QProcess launcher;
+    launcher.start(SIMCLR_CLI_PATH, {"train", test::qpath(long_project), "--nproc-per-node", "2", "--run-name",
+                                     "paused", "--runs-dir", test::qpath(runs())});
+    const fs::path run = runs() / "paused";
+    QTRY_VERIFY_WITH_TIMEOUT(fs::exists(run / "metrics.jsonl") && step_records(run) >= 3, 120000);
+    ::kill(static_cast<pid_t>(launcher.processId()), SIGUSR1);
+    // Paused: the count settles (the step under way finishes; unchanged over a second) and
+    // then stays put for 3 seconds, 1.5 times the group's timeout.
+    int settled = step_records(run);
+    for (int tries = 0; tries < 30; ++tries) {
+      QTest::qWait(1000);
+      const int now = step_records(run);
+      if (now == settled) break;
+      settled = now;
+    }
+    QTest::qWait(3000);  // a time without progress is what is being checked
+    QCOMPARE(step_records(run), settled);
+    QCOMPARE(launcher.state(), QProcess::Running);
+    ::kill(static_cast<pid_t>(launcher.processId()), SIGUSR2);
+    QTRY_VERIFY_WITH_TIMEOUT(step_records(run) >= settled + 2, 60000);
+    ::kill(static_cast<pid_t>(launcher.processId()), SIGINT);
+    QVERIFY(launcher.waitForFinished(60000));
+    QVERIFY2(launcher.exitCode() == 0, launcher.readAllStandardError().constData());
+    QCOMPARE(status_of(run).value("state", std::string()), std::string("stopped"));
+  }
+
   void aBatchThatDoesNotSplitIsRefused() {
     const auto r = test::cli({"train", test::qpath(project_), "--nproc-per-node", "3", "--max-steps", "2", "--runs-dir",
                               test::qpath(runs()), "--run-name", "uneven"});
