@@ -11,9 +11,16 @@
 
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+// Gloo where LibTorch was built with it and its headers are here (libgloo-dev on Debian; a
+// CUDA build of PyTorch may ship none, and then only NCCL is offered).
+#if defined(USE_C10D_GLOO) && __has_include(<gloo/algorithm.h>)
+#define SIMCLR_HAVE_GLOO 1
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #include <torch/torch.h>
+#include <torch/version.h>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -92,6 +99,7 @@ Hello hello_from(const std::string& text) {
   return h;
 }
 
+#ifdef SIMCLR_HAVE_GLOO
 std::shared_ptr<::gloo::transport::Device> gloo_device(const LaunchEnvironment& env) {
   if (env.launcher == "local" || is_loopback(env.master_addr))
     return c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
@@ -99,6 +107,7 @@ std::shared_ptr<::gloo::transport::Device> gloo_device(const LaunchEnvironment& 
     return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
   return c10d::ProcessGroupGloo::createDefaultDevice();
 }
+#endif
 
 }  // namespace
 
@@ -163,11 +172,15 @@ struct ProcessGroup::Impl {
 #endif
     auto prefixed = c10::make_intrusive<c10d::PrefixStore>(backend, store);
     if (backend == "gloo") {
+#ifdef SIMCLR_HAVE_GLOO
       auto opts = c10d::ProcessGroupGloo::Options::create(options.timeout);
       opts->devices.push_back(gloo_device(env));
       opts->threads = 2;
       collectives = c10::make_intrusive<c10d::ProcessGroupGloo>(prefixed, env.rank, env.world_size, opts);
       return;
+#else
+      throw ConfigError("training.distributed.backend: this build has no Gloo (its headers were missing); use nccl");
+#endif
     }
 #ifdef USE_C10D_NCCL
     auto opts = c10d::ProcessGroupNCCL::Options::create();
