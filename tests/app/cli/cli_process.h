@@ -36,6 +36,14 @@ inline int count_files(const std::filesystem::path& dir) {
   return n;
 }
 
+// Folders directly in `root` (run and sweep folders; 0 when it does not exist).
+inline int folders_in(const std::filesystem::path& root) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(root, ec)) n += e.is_directory();
+  return n;
+}
+
 #ifdef SIMCLR_CLI_PATH
 inline ProcessOutcome cli(const QStringList& args) {
   return run_process(QStringLiteral(SIMCLR_CLI_PATH), args);

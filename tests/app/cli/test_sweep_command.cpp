@@ -13,18 +13,9 @@
 
 using namespace simclr;
 using simclr::test::cli;
+using simclr::test::folders_in;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
-
-namespace {
-// Run and sweep folders under `root` (the channel-statistics cache file does not count).
-int folders_in(const fs::path& root) {
-  int n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(root, ec)) n += e.is_directory();
-  return n;
-}
-}  // namespace
 
 class TestSweepCommand : public QObject {
   Q_OBJECT

@@ -21,6 +21,7 @@
 
 using namespace simclr;
 using simclr::test::cli;
+using simclr::test::folders_in;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
 
@@ -43,12 +44,6 @@ std::vector<int64_t> one_to(int64_t n) {
   return v;
 }
 
-int folders_in(const fs::path& root) {
-  int n = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(root, ec)) n += e.is_directory();
-  return n;
-}
 }  // namespace
 
 class TestTrainCommand : public QObject {
