@@ -5,42 +5,108 @@
 namespace simclr {
 
 namespace {
-
-void reduce_bucket(std::vector<torch::Tensor>& grads, ProcessGroup& group) {
-  if (grads.empty()) return;
-  std::vector<torch::Tensor> flat_parts;
-  for (const auto& g : grads) flat_parts.push_back(g.reshape(-1));
-  torch::Tensor flat = torch::cat(flat_parts);
-  group.all_reduce_sum(flat);
-  int64_t offset = 0;
-  for (auto& g : grads) {
-    g.copy_(flat.slice(0, offset, offset + g.numel()).view_as(g));
-    offset += g.numel();
-  }
-  grads.clear();
+constexpr int64_t kFirstBucketBytes = 1 << 20;
 }
 
-}  // namespace
-
-void all_reduce_gradients(const std::vector<torch::Tensor>& parameters, ProcessGroup& group, int64_t bucket_bytes) {
-  torch::NoGradGuard no_grad;
-  // Buckets hold one dtype and device each; a parameter without a gradient this step gets a
-  // zero one, so every rank sends the same sequence of buckets.
-  std::vector<torch::Tensor> bucket;
+GradientReducer::GradientReducer(std::vector<torch::Tensor> parameters, ProcessGroup& group, bool overlap,
+                                 int64_t bucket_bytes)
+    : group_(group), overlap_(overlap) {
+  // One dtype and device per bucket; the same parameters give the same buckets on every rank.
   int64_t bytes = 0;
-  for (const auto& p : parameters) {
-    if (!p.requires_grad()) continue;
-    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-    const torch::Tensor& g = p.grad();
-    if (!bucket.empty() && (bucket.front().scalar_type() != g.scalar_type() || bucket.front().device() != g.device() ||
-                            bytes + static_cast<int64_t>(g.nbytes()) > bucket_bytes)) {
-      reduce_bucket(bucket, group);
+  for (auto it = parameters.rbegin(); it != parameters.rend(); ++it) {
+    if (!it->requires_grad()) continue;
+    const int64_t size = static_cast<int64_t>(it->nbytes());
+    const int64_t limit = buckets_.size() == 1 ? kFirstBucketBytes : bucket_bytes;
+    const bool fits = !buckets_.empty() && bytes + size <= limit &&
+                      buckets_.back().flat.scalar_type() == it->scalar_type() &&
+                      buckets_.back().flat.device() == it->device();
+    if (!fits) {
+      buckets_.emplace_back();
+      buckets_.back().flat = torch::empty({0}, it->options().requires_grad(false));
       bytes = 0;
     }
-    bucket.push_back(g);
-    bytes += static_cast<int64_t>(g.nbytes());
+    Slot slot;
+    slot.parameter = *it;
+    slot.bucket = buckets_.size() - 1;
+    slot.offset = bytes / it->element_size();
+    buckets_.back().slots.push_back(slots_.size());
+    slots_.push_back(slot);
+    bytes += size;
+    buckets_.back().flat = torch::empty({bytes / it->element_size()}, buckets_.back().flat.options());
   }
-  reduce_bucket(bucket, group);
+  if (!overlap_) return;
+  for (size_t i = 0; i < slots_.size(); ++i)
+    slots_[i].hook = slots_[i].parameter.register_hook([this, i](const torch::Tensor& grad) { on_gradient(i, grad); });
+}
+
+GradientReducer::~GradientReducer() {
+  if (overlap_)
+    for (auto& slot : slots_) slot.parameter.remove_hook(slot.hook);
+}
+
+void GradientReducer::on_gradient(size_t index, const torch::Tensor& grad) {
+  torch::NoGradGuard no_grad;
+  Slot& slot = slots_[index];
+  Bucket& bucket = buckets_[slot.bucket];
+  if (bucket.pending) return;  // only after a backward that finish() never followed
+  torch::Tensor part = bucket.flat.slice(0, slot.offset, slot.offset + slot.parameter.numel());
+  if (slot.arrived) {
+    part.add_(grad.reshape(-1));  // a second backward before finish(): gradients accumulate
+    return;
+  }
+  part.copy_(grad.reshape(-1));
+  slot.arrived = true;
+  if (++bucket.arrived == bucket.slots.size()) start_ready_buckets();
+}
+
+void GradientReducer::start_ready_buckets() {
+  while (next_to_start_ < buckets_.size() &&
+         buckets_[next_to_start_].arrived == buckets_[next_to_start_].slots.size()) {
+    Bucket& bucket = buckets_[next_to_start_++];
+    bucket.pending.emplace(group_.start_all_reduce_sum(bucket.flat));
+  }
+}
+
+void GradientReducer::finish() {
+  torch::NoGradGuard no_grad;
+  // What backward did not deliver: the whole model without overlap, else unused parameters.
+  for (auto& slot : slots_) {
+    if (slot.arrived) continue;
+    Bucket& bucket = buckets_[slot.bucket];
+    torch::Tensor part = bucket.flat.slice(0, slot.offset, slot.offset + slot.parameter.numel());
+    const torch::Tensor& grad = slot.parameter.grad();
+    if (grad.defined())
+      part.copy_(grad.reshape(-1));
+    else
+      part.zero_();
+    slot.arrived = true;
+    ++bucket.arrived;
+  }
+  try {
+    start_ready_buckets();
+    for (auto& bucket : buckets_) bucket.pending->wait();
+  } catch (...) {
+    reset();
+    throw;
+  }
+  for (auto& slot : slots_) {
+    const torch::Tensor sum =
+        buckets_[slot.bucket].flat.slice(0, slot.offset, slot.offset + slot.parameter.numel()).view_as(slot.parameter);
+    if (slot.parameter.grad().defined())
+      slot.parameter.mutable_grad().copy_(sum);
+    else
+      slot.parameter.mutable_grad() = sum.clone();
+  }
+  reset();
+}
+
+void GradientReducer::reset() {
+  for (auto& slot : slots_) slot.arrived = false;
+  for (auto& bucket : buckets_) {
+    bucket.arrived = 0;
+    bucket.pending.reset();
+  }
+  next_to_start_ = 0;
 }
 
 void broadcast_module_state(torch::nn::Module& module, ProcessGroup& group) {

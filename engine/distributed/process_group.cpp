@@ -278,6 +278,27 @@ void ProcessGroup::all_reduce_sum(torch::Tensor& tensor) {
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+PendingCollective ProcessGroup::start_all_reduce_sum(torch::Tensor tensor) {
+  TORCH_CHECK(tensor.is_contiguous(), "start_all_reduce_sum needs a contiguous tensor");
+  std::vector<at::Tensor> buffers{tensor};
+  c10::intrusive_ptr<c10d::Work> work;
+  try {
+    work = impl_->collectives->allreduce(buffers);
+  } catch (const std::exception& e) {
+    fail("all-reduce", e);
+  }
+  bytes_ += tensor.numel() * tensor.element_size();
+  return PendingCollective([this, work] {
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      work->wait();
+    } catch (const std::exception& e) {
+      fail("all-reduce", e);
+    }
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  });
+}
+
 torch::Tensor ProcessGroup::all_gather(const torch::Tensor& tensor) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<at::Tensor> input{tensor.contiguous()};

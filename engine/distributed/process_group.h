@@ -11,6 +11,7 @@
 // answering when the store can tell.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,18 @@ struct GroupOptions {
   std::string config_hash;                    // of the resolved project: equal on every rank
 };
 
+// A collective that was started and runs on the backend's own threads while this one goes
+// on (the gradient buckets during backward). wait() finishes it, throwing as the blocking
+// call would have; a pending collective that is dropped unwaited is abandoned.
+class PendingCollective {
+ public:
+  explicit PendingCollective(std::function<void()> wait) : wait_(std::move(wait)) {}
+  void wait() { wait_(); }
+
+ private:
+  std::function<void()> wait_;
+};
+
 class ProcessGroup : public BatchStatsReducer {
  public:
   // Joins the run described by `env`. Throws DistributedError when the store cannot be
@@ -43,6 +56,9 @@ class ProcessGroup : public BatchStatsReducer {
 
   // Sums in place over the ranks.
   void all_reduce_sum(torch::Tensor& tensor) override;
+  // Starts summing `tensor` (contiguous) in place; the sum is there once wait() returns.
+  // Every rank must start its collectives in the same order.
+  PendingCollective start_all_reduce_sum(torch::Tensor tensor);
   // [W * n, ...]: every rank's tensor [n, ...] in rank order (same n on every rank).
   torch::Tensor all_gather(const torch::Tensor& tensor);
   // Copies root's tensor into everyone's.
@@ -54,7 +70,9 @@ class ProcessGroup : public BatchStatsReducer {
   // Each rank records how far it got, so that a failure can name the ranks that went quiet.
   void record_progress(int64_t step);
 
-  // What the group moved since it was made (for the benchmark's communication figures).
+  // What the group moved since it was made (for the benchmark's communication figures);
+  // the seconds are those this rank spent waiting for collectives, so a collective that
+  // ran behind backward counts only for the part backward did not hide.
   int64_t bytes_communicated() const { return bytes_; }
   double seconds_communicating() const { return seconds_; }
 

@@ -106,6 +106,7 @@ std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, const to
   s->loss_fn = NTXentLoss(s->training().temperature);
   s->scaler = LossScaler(s->amp_dtype == torch::kHalf);  // float16 only
   s->parameters = s->model->parameters();
+  if (s->group) s->gradients = std::make_unique<GradientReducer>(s->parameters, *s->group);
 
   TrainResult& result = s->result;
   result.run_dir = s->opened.folder.dir();

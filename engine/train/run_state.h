@@ -10,6 +10,7 @@
 #include <torch/types.h>
 
 #include "engine/augment/augment_pipeline.h"
+#include "engine/distributed/gradient_all_reduce.h"
 #include "engine/distributed/process_group.h"
 #include "engine/losses/nt_xent_loss.h"
 #include "engine/models/simclr_model.h"
@@ -46,6 +47,7 @@ struct RunState {
   NTXentLoss loss_fn{nullptr};
   LossScaler scaler{false};
   std::vector<torch::Tensor> parameters;
+  std::unique_ptr<GradientReducer> gradients;  // with a group: sums them over the ranks
 
   int64_t step = 0;        // optimizer steps done
   int64_t first_step = 0;  // where this process started (a resumed run's checkpoint)

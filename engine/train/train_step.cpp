@@ -94,7 +94,7 @@ StepMetrics train_step(RunState& s, const TrainCallbacks& callbacks) {
   check_finite(s, loss_value);
   s.optimizer->zero_grad();
   s.scaler.scale_loss(forward.loss).backward();
-  if (s.group) all_reduce_gradients(s.parameters, *s.group);
+  if (s.gradients) s.gradients->finish();
   if (s.scaler.unscale_and_check(s.parameters))
     s.optimizer->step();
   else
