@@ -182,3 +182,18 @@ int launch_local_ranks(const std::vector<std::string>& arguments, const LocalLau
 }
 
 }  // namespace simclr::cli
+
+namespace simclr::cli {
+
+bool ran_local_ranks(int nproc_per_node, bool threads_given, const std::optional<LaunchEnvironment>& launch) {
+  if (nproc_per_node <= 1 || launch) return false;
+  LocalLaunch local;
+  local.nproc = nproc_per_node;
+  local.threads_given = threads_given;
+  const int code = launch_local_ranks(command_line_without_nproc(), local);
+  if (code == 2) throw ConfigError("a rank refused the project (see its message above)");
+  if (code != 0) throw DistributedError("the run failed (see the ranks' messages above)");
+  return true;
+}
+
+}  // namespace simclr::cli

@@ -1,11 +1,13 @@
 // simclr-cli sweep PROJECT: the project's batch-size sweep (sweep.batch_sizes), one run per
 // batch size with kNN and a linear probe after each, tabulated in the sweep folder.
 // --plan prints what would run (batch sizes, learning rates, steps, memory) and stops.
+// Data-parallel as `train`: --nproc-per-node N, or the ranks of torchrun, srun or mpirun.
 #include <cmath>
 #include <cstdio>
 
 #include "app/cli/cli_command.h"
 #include "app/cli/interrupt_scope.h"
+#include "app/cli/local_launcher.h"
 #include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_progress.h"
@@ -33,6 +35,8 @@ struct SweepArgs {
   std::vector<int64_t> batch_sizes;
   long long max_steps = -1;
   int epochs = -1;
+  int nproc_per_node = 1;
+  std::string dist_url;
 };
 
 std::string number(double v, const char* format) {
@@ -86,7 +90,14 @@ void register_sweep_command(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--threads", args.threads, "CPU threads (default: the project's, 0 = all cores)");
   cmd->add_option("--max-steps", args.max_steps, "Steps per run at most (overrides training.max_steps)");
   cmd->add_option("--epochs", args.epochs, "Epochs per run (overrides training.epochs)");
-  cmd->callback([&global] {
+  cmd->add_option("--nproc-per-node", args.nproc_per_node,
+                  "Train every point with N processes on this machine (data-parallel; each batch is split over them)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--dist-url", args.dist_url,
+                  "tcp://HOST:PORT of the ranks' store (else MASTER_ADDR/MASTER_PORT; for mpirun and srun)");
+  cmd->callback([&global, cmd] {
+    const auto launch = read_launch_environment(args.dist_url);
+    if (!args.plan_only && ran_local_ranks(args.nproc_per_node, cmd->count("--threads") > 0, launch)) return;
     ProjectConfig project = load_project(args.project);
     if (!args.batch_sizes.empty()) {
       nlohmann::json document = to_json(project);
@@ -115,14 +126,18 @@ void register_sweep_command(CLI::App& root, const GlobalOptions& global) {
     options.resume_sweep = args.resume;
     options.device_override = args.device;
     options.threads_override = args.threads;
+    options.launch = launch;
 
-    TerminalProgress bar(global.quiet);
+    const bool other_rank = launch && launch->rank > 0;
+    TerminalProgress bar(global.quiet || other_rank);
     SweepCallbacks callbacks;
     attach_training_progress(bar, callbacks);
+    quiet_for_other_ranks(launch, callbacks);
     StopToken stop;
     InterruptScope interrupt(stop);
     configure_threads(static_cast<int>(args.threads >= 0 ? args.threads : project.training.threads));
     const SweepResult result = run_sweep(project, options, callbacks, stop);
+    if (other_rank) return;  // rank 0 reports the sweep
 
     ResultTable table({"batch", "status", "final loss", "kNN top-1 %", "linear top-1 %", "views/s", "wall s"});
     for (const auto& p : result.points)

@@ -29,18 +29,6 @@ struct TrainArgs {
   int nproc_per_node = 1;
   std::string dist_url;
 };
-
-// Rank 0 reports as a single process does; the other ranks only say what goes wrong.
-void quiet_for_other_ranks(const TrainOptions& options, TrainCallbacks& callbacks) {
-  if (!options.launch || options.launch->rank == 0) return;
-  const int rank = options.launch->rank;
-  callbacks.on_progress = nullptr;
-  callbacks.on_step = nullptr;
-  callbacks.on_log = [rank](LogLevel level, const std::string& text) {
-    if (level == LogLevel::Warning || level == LogLevel::Error)
-      std::fprintf(stderr, "[rank %d] %s: %s\n", rank, to_string(level), text.c_str());
-  };
-}
 }  // namespace
 
 void register_train_command(CLI::App& root, const GlobalOptions& global) {
@@ -61,15 +49,7 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
                   "tcp://HOST:PORT of the run's store (else MASTER_ADDR/MASTER_PORT; for mpirun and srun)");
   cmd->callback([&global, cmd] {
     const auto launch = read_launch_environment(args.dist_url);
-    if (args.nproc_per_node > 1 && !launch) {
-      LocalLaunch local;
-      local.nproc = args.nproc_per_node;
-      local.threads_given = cmd->count("--threads") > 0;
-      const int code = launch_local_ranks(command_line_without_nproc(), local);
-      if (code == 2) throw ConfigError("a rank refused the project (see its message above)");
-      if (code != 0) throw DistributedError("the run failed (see the ranks' messages above)");
-      return;
-    }
+    if (ran_local_ranks(args.nproc_per_node, cmd->count("--threads") > 0, launch)) return;
     ProjectConfig project = load_project(args.project);
     if (args.max_steps >= 0) project.training.max_steps = args.max_steps;
     if (args.epochs >= 0) {
@@ -87,7 +67,7 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
     TerminalProgress bar(global.quiet || (launch && launch->rank > 0));
     TrainCallbacks callbacks;
     attach_training_progress(bar, callbacks);
-    quiet_for_other_ranks(options, callbacks);
+    quiet_for_other_ranks(launch, callbacks);
 
     StopToken stop;
     InterruptScope interrupt(stop);  // the previous handlers return however the callback ends

@@ -13,4 +13,15 @@ void attach_training_progress(TerminalProgress& bar, TrainCallbacks& callbacks) 
   };
 }
 
+void quiet_for_other_ranks(const std::optional<LaunchEnvironment>& launch, TrainCallbacks& callbacks) {
+  if (!launch || launch->rank == 0) return;
+  const int rank = launch->rank;
+  callbacks.on_progress = nullptr;
+  callbacks.on_step = nullptr;
+  callbacks.on_log = [rank](LogLevel level, const std::string& text) {
+    if (level == LogLevel::Warning || level == LogLevel::Error)
+      std::fprintf(stderr, "[rank %d] %s: %s\n", rank, to_string(level), text.c_str());
+  };
+}
+
 }  // namespace simclr::cli

@@ -119,6 +119,7 @@ struct ProcessGroup::Impl {
   std::string backend;
   std::vector<Hello> ranks;  // what each rank said at rendezvous
   int64_t barriers = 0;
+  int64_t shares = 0;  // share_from_rank0 calls: a group reused across runs never reads an old value
   int64_t step = 0;
 
   c10::intrusive_ptr<c10d::Store> connect_store() {
@@ -338,10 +339,11 @@ void ProcessGroup::barrier(std::chrono::milliseconds timeout) {
 }
 
 std::string ProcessGroup::share_from_rank0(const std::string& key, const std::string& value) {
+  const std::string name = "shared/" + std::to_string(impl_->shares++) + "/" + key;
   try {
-    if (rank() == 0) impl_->store->set("shared/" + key, bytes_of(value));
-    impl_->store->wait({"shared/" + key}, impl_->options.timeout);
-    return text_of(impl_->store->get("shared/" + key));
+    if (rank() == 0) impl_->store->set(name, bytes_of(value));
+    impl_->store->wait({name}, impl_->options.timeout);
+    return text_of(impl_->store->get(name));
   } catch (const std::exception& e) {
     fail("reading '" + key + "' from rank 0", e);
   }

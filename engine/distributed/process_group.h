@@ -65,7 +65,8 @@ class ProcessGroup : public BatchStatsReducer {
   void broadcast(torch::Tensor& tensor, int root = 0);
   // Waits for every rank, up to `timeout` (a pause or rank 0's monitor can take long).
   void barrier(std::chrono::milliseconds timeout);
-  // Rank 0 publishes a short text (the run folder) that the other ranks read.
+  // Rank 0 publishes a short text (the run folder) that the other ranks read. Every rank
+  // makes the same calls in the same order, so the n-th call of each meets the n-th of rank 0.
   std::string share_from_rank0(const std::string& key, const std::string& value);
   // Each rank records how far it got, so that a failure can name the ranks that went quiet.
   void record_progress(int64_t step);

@@ -1,5 +1,6 @@
 #include "engine/experiments/batch_size_sweep.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -8,12 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/device.h"
 #include "engine/core/error.h"
 #include "engine/analysis/run_evaluation.h"
 #include "engine/analysis/trained_run.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "engine/project/run_summary.h"
+#include "engine/train/run_group.h"
 #include "engine/train/run_setup.h"
 
 namespace simclr {
@@ -89,35 +92,57 @@ std::string percent_text(double fraction) {
   return csv_number(100 * fraction, "%.2f");
 }
 
-// Trains (or resumes) one point and evaluates it. Training errors become a "failed" point.
-void run_point(const SweepPoint& point, SweepPointResult& out, const fs::path& sweep_dir, const SweepOptions& options,
-               const ProjectConfig& project, const SweepCallbacks& callbacks, const StopToken& stop) {
-  const auto start = std::chrono::steady_clock::now();
-  const fs::path run_dir = sweep_dir / point.run_name;
+// What the ranks do with a point; rank 0 decides and tells the others.
+enum class PointAction { Skip, Train, Resume, Evaluate, Stop };
+const char* const kActionNames[] = {"skip", "train", "resume", "evaluate", "stop"};
+
+// Rank 0: how a point that is to run stands in its folder.
+PointAction action_for(const fs::path& run_dir) {
+  if (read_run_summary(RunFolder(run_dir)).state == "completed") return PointAction::Evaluate;  // trained before
+  if (fs::exists(run_dir / "config.json") && !RunFolder(run_dir).latest_checkpoint().empty())
+    return PointAction::Resume;
+  if (fs::exists(run_dir)) fs::remove_all(run_dir);  // it never reached its first checkpoint: start again
+  return PointAction::Train;
+}
+
+// The point's run as train() wants it (every rank alike).
+TrainResult train_point(const SweepPoint& point, PointAction action, const fs::path& sweep_dir,
+                        const SweepOptions& options, const ProjectConfig& project, std::shared_ptr<ProcessGroup> group,
+                        const SweepCallbacks& callbacks, const StopToken& stop) {
   TrainOptions train_options;
   train_options.runs_root = sweep_dir;
   train_options.device_override = options.device_override;
   train_options.threads_override = options.threads_override;
-  if (fs::exists(run_dir / "config.json") && !RunFolder(run_dir).latest_checkpoint().empty())
-    train_options.resume_run = run_dir;
-  else if (fs::exists(run_dir))
-    fs::remove_all(run_dir);  // a point that never reached its first checkpoint starts again
-  if (train_options.resume_run.empty()) train_options.run_name = point.run_name;
-
+  train_options.launch = options.launch;
+  train_options.group = std::move(group);
+  if (action == PointAction::Resume)
+    train_options.resume_run = sweep_dir / point.run_name;
+  else
+    train_options.run_name = point.run_name;
   ProjectConfig config = point.config;
   config.file = project.file;  // relative dataset paths resolve against the project
-  const RunSummary finished = read_run_summary(RunFolder(run_dir));
+  return train(config, train_options, callbacks, stop);
+}
+
+// Rank 0: trains (or resumes) one point and evaluates it. Training errors become a "failed"
+// point.
+void run_point(const SweepPoint& point, PointAction action, SweepPointResult& out, const fs::path& sweep_dir,
+               const SweepOptions& options, const ProjectConfig& project, std::shared_ptr<ProcessGroup> group,
+               const SweepCallbacks& callbacks, const StopToken& stop) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path run_dir = sweep_dir / point.run_name;
   fs::path trained_dir = run_dir;
   int64_t steps_done = 0;
   bool completed = true;
-  if (finished.state == "completed") {  // trained before an interruption: evaluate only
+  if (action == PointAction::Evaluate) {
+    const RunSummary finished = read_run_summary(RunFolder(run_dir));
     out.final_loss = finished.final_loss.value_or(NAN);
     out.train_seconds = finished.train_seconds;
     steps_done = finished.steps_done;
   } else {
     TrainResult trained;
     try {
-      trained = train(config, train_options, callbacks, stop);
+      trained = train_point(point, action, sweep_dir, options, project, std::move(group), callbacks, stop);
     } catch (const TrainingError& e) {
       out.status = "failed";
       out.message = e.what();
@@ -191,28 +216,75 @@ SweepResult open_sweep(const ProjectConfig& project, const SweepPlan& plan, cons
   return result;
 }
 
-// Marks the points whose batch does not fit in memory. Returns false when stopped.
-bool check_memory(const SweepPlan& plan, const RunData& data, const ProjectConfig& project,
+// Marks the points whose batch does not fit in memory: with `world` ranks, each rank's share
+// of it. Returns false when stopped.
+bool check_memory(const SweepPlan& plan, int world, const RunData& data, const ProjectConfig& project,
                   const SweepCallbacks& callbacks, const StopToken& stop, SweepResult& result) {
-  callbacks.log(LogLevel::Info, "checking which batch sizes fit in memory");
+  callbacks.log(LogLevel::Info, world > 1 ? "checking which batch sizes fit in memory, " + std::to_string(world) +
+                                                " processes sharing each batch"
+                                          : std::string("checking which batch sizes fit in memory"));
+  SweepPlan per_rank = plan;
+  for (auto& point : per_rank.points) {
+    point.batch_size /= world;
+    point.config.training.batch_size /= world;
+  }
   MemoryCheckResult memory;
   try {
-    memory = check_sweep_memory(plan, data, project.training.device, callbacks, stop);
+    memory = check_sweep_memory(per_rank, data, project.training.device, callbacks, stop);
   } catch (const CancelledError&) {
     return false;
   }
   result.device = memory.device;
   for (size_t i = 0; i < plan.points.size(); ++i) {
     SweepPointResult& r = result.points[i];
-    r.memory_note = memory.points[i].note;
+    r.memory_note = memory.points[i].note + (world > 1 ? " per process" : "");
     if (!memory.points[i].fits && r.status != "done") r.status = "skipped-memory";
     callbacks.log(memory.points[i].fits ? LogLevel::Info : LogLevel::Warning,
                   "batch size " + std::to_string(r.batch_size) + ": " + memory.points[i].note);
   }
   callbacks.log(LogLevel::Info, memory.largest_fitting > 0
-                                    ? "largest batch size that fits: " + std::to_string(memory.largest_fitting)
+                                    ? "largest batch size that fits: " + std::to_string(memory.largest_fitting * world)
                                     : "no batch size of the sweep fits in memory");
   return true;
+}
+
+}  // namespace
+
+namespace {
+
+// A data-parallel sweep's ranks, joined once for all points, or nullptr alone.
+std::shared_ptr<ProcessGroup> join_sweep_group(const ProjectConfig& project, const SweepPlan& plan,
+                                               const SweepOptions& options) {
+  if (!options.launch || options.launch->world_size < 2) return nullptr;
+  for (size_t i = 0; i < plan.points.size(); ++i)
+    check_batch_splits(plan.points[i].batch_size, options.launch->world_size,
+                       "sweep.batch_sizes[" + std::to_string(i) + "]");
+  TrainOptions rank_options;
+  rank_options.launch = options.launch;
+  return join_group(project, *options.launch, rank_device(resolve_device(project.training.device), rank_options));
+}
+
+// Ranks other than 0: train each point rank 0 names, and wait while it evaluates.
+SweepResult follow_sweep(const SweepPlan& plan, const SweepOptions& options, const ProjectConfig& project,
+                         const std::shared_ptr<ProcessGroup>& group, const SweepCallbacks& callbacks,
+                         const StopToken& stop) {
+  const std::chrono::seconds patience(project.training.distributed.barrier_timeout_s);
+  const fs::path sweep_dir = group->share_from_rank0("sweep_dir", "");
+  for (const auto& point : plan.points) {
+    const std::string said = group->share_from_rank0("action", "");
+    const PointAction action = static_cast<PointAction>(
+        std::find(std::begin(kActionNames), std::end(kActionNames), said) - std::begin(kActionNames));
+    if (action == PointAction::Stop) break;
+    if (action == PointAction::Skip) continue;
+    if (action != PointAction::Evaluate) {
+      try {
+        train_point(point, action, sweep_dir, options, project, group, callbacks, stop);
+      } catch (const TrainingError&) {  // every rank saw the same loss: rank 0 records it
+      }
+    }
+    group->barrier(patience);  // until rank 0 has evaluated the point; a stop comes as "stop"
+  }
+  return {};
 }
 
 }  // namespace
@@ -228,10 +300,20 @@ SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, c
   // Everything that can be wrong with the project is found before a folder is made.
   const RunData data = load_run_data(project, project.base_dir(), root);
   const SweepPlan plan = plan_sweep(project, data.data.train.size());
+  const std::shared_ptr<ProcessGroup> group = join_sweep_group(project, plan, options);
+  if (group && group->rank() != 0) return follow_sweep(plan, options, project, group, callbacks, stop);
+  const int world = group ? group->world_size() : 1;
+  const auto tell_ranks = [&](PointAction action) {
+    if (group) group->share_from_rank0("action", kActionNames[static_cast<int>(action)]);
+  };
+
   SweepResult result = open_sweep(project, plan, options, root);
+  result.world_size = world;
+  if (group) group->share_from_rank0("sweep_dir", result.sweep_dir.string());
   save_project(project, result.sweep_dir / "project.json");
   write_sweep_tables(result);
-  if (project.sweep.check_memory && !check_memory(plan, data, project, callbacks, stop, result)) {
+  if (project.sweep.check_memory && !check_memory(plan, world, data, project, callbacks, stop, result)) {
+    tell_ranks(PointAction::Stop);
     result.stopped = true;
     return result;
   }
@@ -239,8 +321,12 @@ SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, c
 
   for (size_t i = 0; i < plan.points.size(); ++i) {
     SweepPointResult& r = result.points[i];
-    if (r.status == "done" || r.status == "skipped-memory") continue;
+    if (r.status == "done" || r.status == "skipped-memory") {
+      tell_ranks(PointAction::Skip);
+      continue;
+    }
     if (stop.stop_requested()) {
+      tell_ranks(PointAction::Stop);
       result.stopped = true;
       break;
     }
@@ -248,11 +334,15 @@ SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, c
     callbacks.log(LogLevel::Info, "sweep point " + std::to_string(i + 1) + "/" + std::to_string(plan.points.size()) +
                                       ": batch size " + std::to_string(r.batch_size));
     r.status = "pending";
-    run_point(plan.points[i], r, result.sweep_dir, options, project, callbacks, stop);
+    const PointAction action = action_for(result.sweep_dir / r.run);
+    tell_ranks(action);
+    run_point(plan.points[i], action, r, result.sweep_dir, options, project, group, callbacks, stop);
+    if (group) group->barrier(std::chrono::seconds(project.training.distributed.barrier_timeout_s));
     if (result.device.empty()) result.device = read_run_summary(RunFolder(result.sweep_dir / r.run)).device;
     write_sweep_tables(result);
     if (callbacks.on_point_done) callbacks.on_point_done(r);
     if (r.status == "stopped") {
+      if (i + 1 < plan.points.size()) tell_ranks(PointAction::Stop);
       result.stopped = true;
       break;
     }
@@ -270,6 +360,7 @@ void write_sweep_tables(const SweepResult& result) {
                          {"train_images", result.train_images},
                          {"reference_batch", result.reference_batch},
                          {"knn_k", result.knn_k},
+                         {"world_size", result.world_size},
                          {"points", points}};
   write_file_atomically(result.sweep_dir / kSweepFile, document.dump(2) + "\n");
 
@@ -289,7 +380,8 @@ void write_sweep_tables(const SweepResult& result) {
   md << "# Batch-size sweep: " << result.project_name << "\n\n"
      << result.train_images << " training images; " << (result.budget == "steps" ? "equal steps" : "equal epochs")
      << " per batch size; learning rate scaled " << result.lr_scaling << " from batch " << result.reference_batch
-     << "; kNN k = " << result.knn_k << "; device " << cell(result.device) << ".\n\n"
+     << "; kNN k = " << result.knn_k << "; device " << cell(result.device)
+     << (result.world_size > 1 ? ", " + std::to_string(result.world_size) + " data-parallel processes" : "") << ".\n\n"
      << "| Batch | LR | Epochs | Steps | Status | Final loss | kNN top-1 % | Linear top-1 % | Views/s | Train s | "
         "Wall s |\n|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& p : result.points)
@@ -329,6 +421,7 @@ SweepResult read_sweep(const fs::path& sweep_dir) {
   result.train_images = document.value("train_images", int64_t{0});
   result.reference_batch = document.value("reference_batch", int64_t{0});
   result.knn_k = document.value("knn_k", int64_t{0});
+  result.world_size = document.value("world_size", 1);
   for (const auto& p : document["points"]) result.points.push_back(point_from_json(p));
   return result;
 }

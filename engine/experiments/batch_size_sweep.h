@@ -4,9 +4,16 @@
 // and a linear probe on frozen h, and the results tabulated in the sweep folder as
 // sweep.json (everything), sweep.csv and sweep.md. Tables are rewritten after every point,
 // so an interrupted sweep shows what it finished and resumes where it stopped.
+//
+// Data-parallel (SweepOptions.launch with several ranks): the ranks join one group for the
+// whole sweep and train every point together, each with batch / world size images, so the
+// sweep reaches batch sizes that one device cannot hold. Rank 0 alone makes the folders,
+// checks memory (per rank), evaluates and writes the tables; it tells the others, point by
+// point, what to do.
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +29,7 @@ struct SweepOptions {
   std::filesystem::path resume_sweep;  // a sweep folder to continue
   std::string device_override;         // as TrainOptions
   int64_t threads_override = -1;
+  std::optional<LaunchEnvironment> launch;  // as TrainOptions: the ranks of a data-parallel sweep
 };
 
 struct SweepPointResult {
@@ -43,6 +51,7 @@ struct SweepResult {
   std::filesystem::path sweep_dir;
   std::string project_name, device, budget, lr_scaling;
   int64_t train_images = 0, reference_batch = 0, knn_k = 0;
+  int world_size = 1;                    // processes that trained each point
   std::vector<SweepPointResult> points;  // ascending batch size
   bool stopped = false;
 };
@@ -54,8 +63,9 @@ struct SweepCallbacks : TrainCallbacks {
 };
 
 // Throws ConfigError/DataError for a bad project (no sweep section, batch sizes larger than
-// the data) before any folder is made. A point whose training diverges is recorded as
-// "failed" and the sweep goes on; a stop request ends it after the current step.
+// the data or, with several ranks, not divisible by their number) before any folder is made. A point whose training
+// diverges is recorded as "failed" and the sweep goes on; a stop request ends it after the current step. Ranks other
+// than 0 of a data-parallel sweep return an empty result.
 SweepResult run_sweep(const ProjectConfig& project, const SweepOptions& options, const SweepCallbacks& callbacks,
                       const StopToken& stop);
 

@@ -28,15 +28,26 @@ torch::Device rank_device(const torch::Device& configured, const TrainOptions& o
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(options.launch->local_rank % visible));
 }
 
+void check_batch_splits(int64_t batch_size, int world_size, const std::string& what) {
+  if (batch_size % world_size != 0)
+    throw ConfigError(what + ": " + std::to_string(batch_size) + " images cannot be split evenly over " +
+                      std::to_string(world_size) + " processes (use a multiple of " + std::to_string(world_size) + ")");
+}
+
 std::shared_ptr<ProcessGroup> join_run_group(const ProjectConfig& project, const TrainOptions& options,
                                              const torch::Device& device) {
+  if (options.group) {
+    check_batch_splits(project.training.batch_size, options.group->world_size(), "training.batch_size");
+    return options.group;
+  }
   if (!options.launch || options.launch->world_size < 2) return nullptr;
-  const LaunchEnvironment& env = *options.launch;
+  check_batch_splits(project.training.batch_size, options.launch->world_size, "training.batch_size");
+  return join_group(project, *options.launch, device);
+}
+
+std::shared_ptr<ProcessGroup> join_group(const ProjectConfig& project, const LaunchEnvironment& env,
+                                         const torch::Device& device) {
   const TrainingConfig& cfg = project.training;
-  if (cfg.batch_size % env.world_size != 0)
-    throw ConfigError("training.batch_size: " + std::to_string(cfg.batch_size) +
-                      " images cannot be split evenly over " + std::to_string(env.world_size) +
-                      " processes (use a multiple of " + std::to_string(env.world_size) + ")");
   GroupOptions group_options;
   group_options.backend = cfg.distributed.backend;
   group_options.timeout = std::chrono::seconds(cfg.distributed.timeout_s);

@@ -13,11 +13,20 @@
 
 namespace simclr {
 
-// The group of a run launched with more than one process, else nullptr. Throws
-// DistributedError when the group cannot be formed, ConfigError for a project that cannot
-// be split over the ranks (a batch not divisible by the world size, views_version 1).
+// The group of a run launched with more than one process (options.group when given), else
+// nullptr. Throws DistributedError when the group cannot be formed, ConfigError for a
+// batch that cannot be split evenly over the ranks.
 std::shared_ptr<ProcessGroup> join_run_group(const ProjectConfig& project, const TrainOptions& options,
                                              const torch::Device& device);
+
+// Joins the ranks of `env` with the project's distributed settings (timeout, backend), after
+// checking that every rank has the same project. For work of several runs (a sweep).
+std::shared_ptr<ProcessGroup> join_group(const ProjectConfig& project, const LaunchEnvironment& env,
+                                         const torch::Device& device);
+
+// ConfigError unless `batch_size` images split evenly over `world_size` ranks; `what` names
+// the setting ("training.batch_size").
+void check_batch_splits(int64_t batch_size, int world_size, const std::string& what);
 
 // What every rank must agree on: the resolved project without the settings that may
 // differ per rank or machine (device, threads, dataset path).

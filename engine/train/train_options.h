@@ -2,6 +2,7 @@
 // What a caller asks of a training run, and what it gets back.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -9,6 +10,8 @@
 #include "engine/train/train_metrics.h"
 
 namespace simclr {
+
+class ProcessGroup;
 
 struct TrainOptions {
   std::filesystem::path runs_root;   // empty = runs/ beside the project file
@@ -19,6 +22,9 @@ struct TrainOptions {
   // This process's place in a data-parallel run (read_launch_environment); none or a
   // world size of 1 trains alone.
   std::optional<LaunchEnvironment> launch;
+  // A group these ranks already joined (a sweep trains its runs in one): used instead of
+  // joining one from `launch`.
+  std::shared_ptr<ProcessGroup> group;
 };
 
 struct TrainResult {

@@ -182,6 +182,43 @@ class TestTrainDistributed : public QObject {
              qPrintable(r.err));
     QVERIFY(!fs::exists(runs() / "uneven"));
   }
+
+  // A batch-size sweep whose every point trains on both ranks (one group for all points),
+  // rank 0 alone evaluating and writing the tables.
+  void sweepTrainsEveryPointWithTwoRanks() {
+    ProjectConfig p = load_project(project_);
+    p.sweep.batch_sizes = {8, 16};
+    p.sweep.linear_probe = false;
+    const fs::path sweep_project = dir_.path() / "sweep.json";
+    save_project(p, sweep_project);
+    const fs::path root = dir_.path() / "sweeps";
+    const auto r = test::cli({"sweep", test::qpath(sweep_project), "--nproc-per-node", "2", "--max-steps", "3",
+                              "--name", "s", "--runs-dir", test::qpath(root)});
+    QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+    const auto sweep = nlohmann::json::parse(read_file(root / "s" / "sweep.json"));
+    QCOMPARE(sweep.value("world_size", 0), 2);
+    QCOMPARE(sweep["points"].size(), size_t(2));
+    for (const auto& point : sweep["points"]) {
+      QCOMPARE(point.value("status", std::string()), std::string("done"));
+      QVERIFY(point["knn_top1"].is_number());
+      const fs::path run = root / "s" / point.value("run", std::string());
+      QCOMPARE(status_of(run).value("world_size", 0), 2);
+      QCOMPARE(step_records(run), 3);
+    }
+    QVERIFY2(read_file(root / "s" / "sweep.md").find("2 data-parallel processes") != std::string::npos,
+             qPrintable(QString::fromStdString(read_file(root / "s" / "sweep.md"))));
+    QCOMPARE(test::folders_in(root), 1);  // rank 1 made no folder of its own
+  }
+
+  void aSweepBatchThatDoesNotSplitIsRefusedBeforeAnyFolder() {
+    const fs::path root = dir_.path() / "uneven-sweeps";
+    const auto r = test::cli({"sweep", test::qpath(project_), "--batch-sizes", "8,12", "--nproc-per-node", "8",
+                              "--no-memory-check", "--runs-dir", test::qpath(root)});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.contains("sweep.batch_sizes[1]: 12 images cannot be split evenly over 8 processes"),
+             qPrintable(r.err));
+    QCOMPARE(test::folders_in(root), 0);  // no sweep folder
+  }
 };
 
 QTEST_GUILESS_MAIN(TestTrainDistributed)
