@@ -237,6 +237,34 @@ class TestDataParallel : public QObject {
     QCOMPARE(r.steps_done, same.training.max_steps);
     QCOMPARE(r.world_size, 1);
   }
+
+  // A rank that hangs (stopped, its sockets still open): the other gives up after the
+  // group's timeout, naming it, rather than waiting for ever.
+  void aHungRankIsNamedWithinTheTimeout() {
+    const auto root = dir_.path() / "hang";
+    std::filesystem::create_directories(root);
+    ProjectConfig p = parallel_project(data(), false, true);
+    p.training.epochs = 40;
+    p.training.distributed.timeout_s = 5;
+    save_project(p, root / "p.json");
+    Ranks ranks = start_ranks(root / "p.json", root / "runs", "h", 2);
+    const auto run = root / "runs" / "h";
+    QTRY_VERIFY_WITH_TIMEOUT(std::filesystem::exists(run / "metrics.jsonl") && step_losses(run).size() >= 5, 120000);
+    const auto hung = static_cast<pid_t>(ranks.processes[1]->processId());
+    ::kill(hung, SIGSTOP);
+    QElapsedTimer clock;
+    clock.start();
+    const bool stopped = ranks.processes[0]->waitForFinished(60000);
+    const qint64 waited = clock.elapsed();
+    ::kill(hung, SIGKILL);
+    ::kill(hung, SIGCONT);
+    QVERIFY(ranks.processes[1]->waitForFinished(10000));
+    QVERIFY2(stopped, "rank 0 waited for the hung rank for over a minute");
+    QVERIFY2(waited < 30000, qPrintable(QStringLiteral("rank 0 took %1 ms to give up").arg(waited)));
+    QCOMPARE(ranks.processes[0]->exitCode(), 1);
+    const QString said = ranks.output(0);
+    QVERIFY2(said.contains("rank 1"), qPrintable(said));
+  }
 };
 
 int main(int argc, char** argv) {
