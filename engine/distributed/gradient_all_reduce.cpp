@@ -1,5 +1,7 @@
 #include "engine/distributed/gradient_all_reduce.h"
 
+#include <chrono>
+
 #include <torch/torch.h>
 
 namespace simclr {
@@ -82,9 +84,11 @@ void GradientReducer::finish() {
     slot.arrived = true;
     ++bucket.arrived;
   }
+  const auto start = std::chrono::steady_clock::now();
   try {
     start_ready_buckets();
     for (auto& bucket : buckets_) bucket.pending->wait();
+    seconds_waiting_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   } catch (...) {
     reset();
     throw;

@@ -31,6 +31,9 @@ class GradientReducer {
   // rank sends the same buckets), waits for all, and writes the sums into .grad.
   void finish();
 
+  // Time spent in finish() waiting for the sums: what backward did not hide.
+  double seconds_waiting() const { return seconds_waiting_; }
+
  private:
   struct Slot {
     torch::Tensor parameter;
@@ -55,6 +58,7 @@ class GradientReducer {
   ProcessGroup& group_;
   bool overlap_;
   size_t next_to_start_ = 0;
+  double seconds_waiting_ = 0;
 };
 
 // Copies rank 0's parameters and buffers to every rank (a run starts from one model).

@@ -9,11 +9,14 @@ namespace simclr {
 namespace {
 
 // What the ranks exchanged per step (every collective: gathered z, synchronised BN,
-// gradients, the per-step agreement), for the benchmark and the scaling model.
+// gradients, the per-step agreement), for the benchmark and the scaling model. The seconds
+// are waits, which include waiting for a slower rank; the gradient wait is what backward
+// did not hide of the gradients' sum.
 nlohmann::json communication(const RunState& s) {
   const double steps = std::max<int64_t>(1, s.step - s.first_step);
   return {{"bytes_per_step", s.group->bytes_communicated() / steps},
           {"seconds_per_step", s.group->seconds_communicating() / steps},
+          {"gradient_wait_seconds_per_step", s.gradients->seconds_waiting() / steps},
           {"train_seconds_per_step", (s.train_seconds - s.first_train_seconds) / steps},
           {"steps", s.step - s.first_step}};
 }

@@ -1,5 +1,7 @@
 #include "engine/train/run_state.h"
 
+#include <cstdlib>
+
 #include <cmath>
 
 #include <torch/torch.h>
@@ -70,6 +72,13 @@ void join_model(RunState& s, const TrainCallbacks& callbacks) {
                                     (s.training().distributed.sync_batch_norm ? ", synchronised BN" : ""));
 }
 
+// SIMCLR_GRADIENT_OVERLAP=0 sums gradients after backward: the benchmark's reference for
+// what overlapping them with backward gains.
+bool overlap_gradients() {
+  const char* value = std::getenv("SIMCLR_GRADIENT_OVERLAP");
+  return !value || std::string(value) != "0";
+}
+
 void build_monitor(RunState& s) {
   if (s.project.evaluation.knn_every_epochs <= 0) return;
   EmbedOptions embed;
@@ -106,7 +115,7 @@ std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, const to
   s->loss_fn = NTXentLoss(s->training().temperature);
   s->scaler = LossScaler(s->amp_dtype == torch::kHalf);  // float16 only
   s->parameters = s->model->parameters();
-  if (s->group) s->gradients = std::make_unique<GradientReducer>(s->parameters, *s->group);
+  if (s->group) s->gradients = std::make_unique<GradientReducer>(s->parameters, *s->group, overlap_gradients());
 
   TrainResult& result = s->result;
   result.run_dir = s->opened.folder.dir();

@@ -408,7 +408,11 @@ QString MainWindow::resumeTraining(const QString& runDir) {
 QString MainWindow::startInProcesses(const QString& resumeRunDir) {
   if (isSweepProject()) {
     QMessageBox::information(this, tr("Start Training"),
-                             tr("A batch-size sweep trains inside the workbench: set Processes to 1 to run it."));
+                             tr("The workbench runs a batch-size sweep in one process: set Processes to 1 to run "
+                                "it here. To train every point with %1 processes, run it from a terminal:\n\n"
+                                "simclr-cli sweep '%2' --nproc-per-node %1")
+                                 .arg(processes_->value())
+                                 .arg(document_->filePath()));
     return {};
   }
   // simclr-cli reads the project file: unsaved changes would not be trained.
