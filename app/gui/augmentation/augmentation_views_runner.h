@@ -1,28 +1,25 @@
 #pragma once
-// Makes augmented views (augmentImages) on a thread of its own: 16 views resized to 224 px
-// take about 80 ms on two cores, too long for the GUI thread. Requests are numbered; when
-// several queue up (a spin box held down), only the newest is worked on and delivered.
-// Image files opened from disk are decoded on the same thread (decodeImageFiles).
-#include <atomic>
-#include <memory>
-
+// Makes augmented views (augmentImages) in the background: 16 views resized to 224 px take
+// about 80 ms on two cores, too long for the GUI thread. Image files opened from disk are
+// decoded in the background too (decodeImageFiles). For each, when several requests come in
+// a row (a spin box held down), only the newest is worked on and delivered
+// (LatestRequestRunner).
 #include <QObject>
-#include <QThread>
 
 #include "app/gui/augmentation/augmentation_views.h"
+#include "app/gui/jobs/latest_request_runner.h"
 
 namespace simclr::gui {
 
 class AugmentationViewsRunner : public QObject {
   Q_OBJECT
  public:
-  explicit AugmentationViewsRunner(QObject* parent = nullptr);
-  ~AugmentationViewsRunner() override;  // skips what is queued, waits for the one running
+  explicit AugmentationViewsRunner(QObject* parent = nullptr) : QObject(parent) {}
 
   void request(QVector<QImage> images, nlohmann::json spec, quint64 seed);
   // Decodes image files at size x size with 1 or 3 channels; only the newest is delivered.
   void decode(QStringList paths, int size, int channels);
-  bool isBusy() const { return delivered_ != latest_->load() || decodeDelivered_ != decodeLatest_->load(); }
+  bool isBusy() const { return views_.isBusy() || decoder_.isBusy(); }
   const AugmentedViews& result() const { return result_; }  // the newest delivered
   const DecodedImageFiles& decoded() const { return decoded_; }
 
@@ -31,17 +28,11 @@ class AugmentationViewsRunner : public QObject {
   void decodedReady();  // decoded() changed
 
  private:
-  void deliver(int id, AugmentedViews views);
-  void deliverDecoded(int id, DecodedImageFiles files);
-
-  std::shared_ptr<std::atomic<int>> latest_ = std::make_shared<std::atomic<int>>(0);
-  QThread thread_;
-  QObject* worker_;  // lives on thread_: the context of the queued work
-  int delivered_ = 0;
   AugmentedViews result_;
-  std::shared_ptr<std::atomic<int>> decodeLatest_ = std::make_shared<std::atomic<int>>(0);
-  int decodeDelivered_ = 0;
   DecodedImageFiles decoded_;
+  // Two runners: a decode is not superseded by a views request, nor the other way round.
+  LatestRequestRunner<AugmentedViews> views_{this, QStringLiteral("augmentation preview")};
+  LatestRequestRunner<DecodedImageFiles> decoder_{this, QStringLiteral("image files")};
 };
 
 }  // namespace simclr::gui

@@ -14,7 +14,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include "app/gui/dataset/download_worker.h"
+#include "engine/core/error.h"
 #include "engine/data/dataset_download.h"
 #include "engine/data/dataset_locator.h"
 
@@ -33,10 +33,29 @@ QString duration(double seconds) {
 }
 }  // namespace
 
+struct DownloadDialog::Outcome {
+  enum class Kind { Succeeded, Failed, Cancelled } kind = Kind::Failed;
+  QString text;  // the dataset folder when it succeeded, the message when it failed
+};
+
+DownloadDialog::Outcome DownloadDialog::download(const simclr::DownloadOptions& options,
+                                                 const simclr::JobCallbacks& callbacks, const simclr::StopToken& stop) {
+  using Kind = Outcome::Kind;
+  try {
+    return {Kind::Succeeded, QString::fromStdString(simclr::download_cifar10(options, callbacks, stop).string())};
+  } catch (const simclr::CancelledError&) {
+    return {Kind::Cancelled, {}};
+  } catch (const std::exception& e) {
+    if (stop.stop_requested()) return {Kind::Cancelled, {}};  // the abort surfaced as a transfer error
+    return {Kind::Failed, QString::fromUtf8(e.what())};
+  } catch (...) {
+    return {Kind::Failed, tr("The download failed for an unknown reason.")};
+  }
+}
+
 DownloadDialog::DownloadDialog(QWidget* parent) : QDialog(parent) {
   setWindowTitle(tr("Download CIFAR-10"));
   setMinimumWidth(560);
-  thread_.setObjectName(QStringLiteral("download"));
 
   auto* intro =
       new QLabel(tr("<b>CIFAR-10</b> has 60 000 colour images of 32 × 32 pixels in 10 classes. "
@@ -136,12 +155,6 @@ void DownloadDialog::makeProgress() {
   error_->hide();
 }
 
-DownloadDialog::~DownloadDialog() {
-  stop_.request_stop();
-  thread_.quit();
-  thread_.wait();
-}
-
 void DownloadDialog::setDestinationDir(const QString& dir) {
   destination_->setText(dir);
 }
@@ -167,12 +180,10 @@ QString DownloadDialog::errorText() const {
 void DownloadDialog::start() {
   if (state_ == State::Running || state_ == State::Cancelling) return;
   if (destinationDir().isEmpty()) return onFailed(tr("Choose a folder to save the dataset in."));
-  thread_.wait();  // the previous attempt's thread has ended (it quits right after it)
   simclr::DownloadOptions options;
   options.url = sourceUrl().toStdString();
   options.md5 = md5_->text().trimmed().toStdString();
   options.dest_dir = QDir::cleanPath(destinationDir()).toStdString();
-  stop_ = simclr::StopToken();  // a fresh flag: the last one may be set
   datasetFolder_.clear();
   error_->hide();
   progress_->setRange(0, kBarSteps);
@@ -180,25 +191,19 @@ void DownloadDialog::start() {
   status_->setText(
       tr("Connecting to %1…").arg(QUrl(sourceUrl()).host().isEmpty() ? sourceUrl() : QUrl(sourceUrl()).host()));
 
-  auto* worker = new DownloadWorker(options, stop_);
-  worker->moveToThread(&thread_);
-  connect(worker, &DownloadWorker::progress, this, &DownloadDialog::onProgress);
-  connect(worker, &DownloadWorker::succeeded, this, &DownloadDialog::onSucceeded);
-  connect(worker, &DownloadWorker::failed, this, &DownloadDialog::onFailed);
-  connect(worker, &DownloadWorker::cancelled, this, &DownloadDialog::onCancelled);
-  connect(worker, &DownloadWorker::finished, this, &DownloadDialog::onFinished);
-  // Directly from the worker thread: the thread ends as soon as run() returns, so a retry's
-  // wait() never depends on this thread's event queue.
-  connect(worker, &DownloadWorker::finished, &thread_, &QThread::quit, Qt::DirectConnection);
-  connect(&thread_, &QThread::finished, worker, &QObject::deleteLater, Qt::SingleShotConnection);
+  // The dialog has no log view: progress and the outcome say what happens.
+  const simclr::JobCallbacks callbacks = queuedCallbacks(
+      this, [this](const JobProgress& p) { onProgress(p); }, [](int, const QString&) {});
   setState(State::Running);
-  thread_.start();
-  QMetaObject::invokeMethod(worker, &DownloadWorker::run, Qt::QueuedConnection);
+  job_.start<Outcome>(
+      QStringLiteral("download"),
+      [options, callbacks](const simclr::StopToken& stop) { return download(options, callbacks, stop); },
+      [this](const Outcome& outcome) { onEnded(outcome); });
 }
 
 void DownloadDialog::cancel() {
   if (state_ != State::Running) return;
-  stop_.request_stop();  // directly: the worker polls it between reads
+  job_.cancel();  // directly, not through an event queue: the transfer polls it between reads
   status_->setText(tr("Cancelling…"));
   setState(State::Cancelling);
 }
@@ -211,8 +216,9 @@ void DownloadDialog::reject() {
   QDialog::reject();
 }
 
-void DownloadDialog::onProgress(const QString& stage, qint64 done, qint64 total, double elapsed, double eta) {
+void DownloadDialog::onProgress(const JobProgress& p) {
   if (state_ != State::Running) return;
+  const qint64 done = p.step, total = p.total;
   if (total <= 0) {
     progress_->setRange(0, 0);  // busy indicator while the size is unknown
   } else {
@@ -220,14 +226,32 @@ void DownloadDialog::onProgress(const QString& stage, qint64 done, qint64 total,
     progress_->setValue(int(double(std::min(done, total)) / double(total) * kBarSteps));
   }
   QStringList parts;
-  if (stage == QLatin1String("unpack")) {
+  if (p.stage == QLatin1String("unpack")) {  // "download" counts bytes, "unpack" compressed bytes
     parts << tr("Unpacking…");
   } else {
     parts << (total > 0 ? tr("%1 of %2").arg(dataSize(done), dataSize(total)) : dataSize(done));
-    if (elapsed > 0.2) parts << tr("%1/s").arg(dataSize(qint64(double(done) / elapsed)));
+    if (p.elapsedSeconds > 0.2) parts << tr("%1/s").arg(dataSize(qint64(double(done) / p.elapsedSeconds)));
   }
-  if (eta > 0) parts << tr("about %1 left").arg(duration(eta));
+  if (p.etaSeconds > 0) parts << tr("about %1 left").arg(duration(p.etaSeconds));
   status_->setText(parts.join(QStringLiteral("  ·  ")));
+}
+
+void DownloadDialog::onEnded(const Outcome& outcome) {
+  switch (outcome.kind) {
+    case Outcome::Kind::Succeeded:
+      onSucceeded(outcome.text);
+      break;
+    case Outcome::Kind::Failed:
+      onFailed(outcome.text);
+      break;
+    case Outcome::Kind::Cancelled:
+      onCancelled();
+      break;
+  }
+  if (closeWhenStopped_) {
+    closeWhenStopped_ = false;
+    QDialog::reject();
+  }
 }
 
 void DownloadDialog::onSucceeded(const QString& folder) {
@@ -253,13 +277,6 @@ void DownloadDialog::onCancelled() {
   progress_->setValue(0);
   status_->setText(tr("Cancelled; nothing was kept."));
   setState(State::Cancelled);
-}
-
-void DownloadDialog::onFinished() {
-  if (closeWhenStopped_) {
-    closeWhenStopped_ = false;
-    QDialog::reject();
-  }
 }
 
 void DownloadDialog::setState(State state) {

@@ -1,14 +1,14 @@
 #pragma once
-// Downloads CIFAR-10 with the engine's downloader on a worker thread: destination folder
+// Downloads CIFAR-10 with the engine's downloader on a JobThread: destination folder
 // (default: the engine's data folder, which the dataset search includes), source URL and
 // MD5 under "Source", a progress bar with bytes, speed and time left. Cancel sets the
-// download's StopToken directly; errors are shown in the dialog. Closing it while a download
-// runs cancels the download first.
+// download's StopToken directly (the transfer checks it between network reads, so it stops
+// within moments); errors are shown in the dialog. Closing it while a download runs cancels
+// the download first.
 #include <QDialog>
 #include <QString>
-#include <QThread>
 
-#include "engine/core/job.h"
+#include "app/gui/jobs/job_bridge.h"
 
 class QLayout;
 class QDialogButtonBox;
@@ -19,6 +19,10 @@ class QPushButton;
 class QToolButton;
 class QWidget;
 
+namespace simclr {
+struct DownloadOptions;
+}
+
 namespace simclr::gui {
 
 class DownloadDialog : public QDialog {
@@ -28,7 +32,6 @@ class DownloadDialog : public QDialog {
   Q_ENUM(State)
 
   explicit DownloadDialog(QWidget* parent = nullptr);
-  ~DownloadDialog() override;  // cancels a running download and waits for its thread
 
   void setDestinationDir(const QString& dir);
   QString destinationDir() const;
@@ -59,12 +62,17 @@ class DownloadDialog : public QDialog {
   QLayout* makeDestinationRow();
   void makeSourceBox();
   void makeProgress();
+  struct Outcome;  // how a download ended (download_dialog.cpp)
+  // On the job's thread; never throws: every ending is an Outcome.
+  static Outcome download(const simclr::DownloadOptions& options, const simclr::JobCallbacks& callbacks,
+                          const simclr::StopToken& stop);
+
   void setState(State state);
-  void onProgress(const QString& stage, qint64 done, qint64 total, double elapsed, double eta);
+  void onProgress(const JobProgress& progress);
+  void onEnded(const Outcome& outcome);
   void onSucceeded(const QString& folder);
   void onFailed(const QString& message);
   void onCancelled();
-  void onFinished();
   void chooseDestination();
 
   QLineEdit* destination_;
@@ -81,11 +89,10 @@ class DownloadDialog : public QDialog {
   QPushButton* cancelButton_;
   QPushButton* closeButton_;
 
-  QThread thread_;
-  simclr::StopToken stop_;
   State state_ = State::Idle;
   bool closeWhenStopped_ = false;
   QString datasetFolder_;
+  JobThread job_{this};  // destroyed first: cancels a running download and waits for it
 };
 
 }  // namespace simclr::gui

@@ -157,18 +157,14 @@ void NeighbourController::request(const NeighbourRequest& r) {
                                                         [&](const MeanKey& m) { return m.text() == key.text(); }))
       meanQueue_.append(key);
   }
-  if (query_.isBusy())
-    waiting_ = r;  // replaces an older waiting request
-  else
-    startQuery(r);
+  startQuery(r);
   startNextMean();
 }
 
 void NeighbourController::startQuery(const NeighbourRequest& r) {
   const std::shared_ptr<NeighbourBank> bank = bank_;
   const JobCallbacks cb = callbacks();
-  query_.start<NeighbourResult>(
-      QStringLiteral("neighbours"),
+  query_.request(
       [bank, r, cb](const StopToken& stop) {
         try {
           return search(*bank, r, cb, stop);
@@ -180,14 +176,9 @@ void NeighbourController::startQuery(const NeighbourRequest& r) {
         }
       },
       [this, bank](const NeighbourResult& result) {
-        if (bank == bank_ && result.request == latest_) {
+        if (bank == bank_) {  // not an answer about a run left since
           if (!result.error.isEmpty()) Q_EMIT logMessage(int(LogLevel::Error), tr("Neighbours: %1").arg(result.error));
           Q_EMIT resultReady(result);
-        }
-        if (waiting_) {
-          const NeighbourRequest next = *waiting_;
-          waiting_.reset();
-          startQuery(next);
         }
         Q_EMIT busyChanged(isBusy());
       });
@@ -239,7 +230,6 @@ void NeighbourController::startNextMean() {
 }
 
 void NeighbourController::cancel() {
-  waiting_.reset();
   meanQueue_.clear();
   query_.cancel();
   mean_.cancel();

@@ -1,8 +1,7 @@
 #pragma once
 // Answers the neighbour browser in the background: each NeighbourRequest (query row, split
-// searched, k, features) runs the engine's cosine search on a worker thread. A request made
-// while one runs waits, and a newer one replaces it; an answer to a request that is no
-// longer the latest is dropped. The split-mean precision@k of the current settings is
+// searched, k, features) runs the engine's cosine search in the background, the newest
+// request winning (LatestRequestRunner). The split-mean precision@k of the current settings is
 // computed once per (query split, searched split, features, k), also in the background, and
 // kept. The run's features (h and z of both splits) come from run_features, cached per
 // checkpoint in the run folder, and are loaded once per run on first use.
@@ -12,9 +11,9 @@
 #include <QStringList>
 
 #include <memory>
-#include <optional>
 
 #include "app/gui/jobs/job_bridge.h"
+#include "app/gui/jobs/latest_request_runner.h"
 #include "app/gui/jobs/metric_types.h"
 #include "widgets/neighbour_browser.h"
 
@@ -58,12 +57,13 @@ class NeighbourController : public QObject {
 
   QString runDir_;
   std::shared_ptr<NeighbourBank> bank_;
-  widgets::NeighbourRequest latest_;
-  std::optional<widgets::NeighbourRequest> waiting_;
+  widgets::NeighbourRequest latest_;  // the settings the split means follow
   QHash<QString, double> means_;
   QList<MeanKey> meanQueue_;
   QString meanRunning_;
-  JobThread query_{this};
+  // A superseded query runs to its end: the newest one needs the features it is loading.
+  LatestRequestRunner<widgets::NeighbourResult> query_{
+      this, QStringLiteral("neighbours"), LatestRequestRunner<widgets::NeighbourResult>::Superseded::RunToEnd};
   JobThread mean_{this};
 };
 

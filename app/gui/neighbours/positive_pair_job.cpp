@@ -93,25 +93,15 @@ void PositivePairJob::setRun(const QString& runDir) {
   cancel();
   runDir_ = runDir;
   run_ = runDir.isEmpty() ? nullptr : std::make_shared<PairRun>(runDir.toStdString());
-  latest_ = PositivePairRequest{};
 }
 
 void PositivePairJob::request(const PositivePairRequest& r) {
   if (!run_ || r.index < 0) return;
-  latest_ = r;
-  if (job_.isBusy())
-    waiting_ = r;
-  else
-    start(r);
-}
-
-void PositivePairJob::start(const PositivePairRequest& r) {
   const std::shared_ptr<PairRun> run = run_;
   const JobCallbacks callbacks = queuedCallbacks(
       this, [this](const JobProgress& p) { Q_EMIT progressReported(p); },
       [this](int level, const QString& text) { Q_EMIT logMessage(level, text); });
-  job_.start<PositivePairResult>(
-      QStringLiteral("positive pair"),
+  job_.request(
       [run, r, callbacks](const StopToken& stop) {
         try {
           return compute(*run, r, callbacks, stop);
@@ -123,15 +113,10 @@ void PositivePairJob::start(const PositivePairRequest& r) {
         }
       },
       [this, run](const PositivePairResult& result) {
-        if (run == run_ && result.request == latest_) {
+        if (run == run_) {  // not an answer about a run left since
           if (!result.error.isEmpty())
             Q_EMIT logMessage(int(LogLevel::Error), tr("Positive pair: %1").arg(result.error));
           Q_EMIT resultReady(result);
-        }
-        if (waiting_) {
-          const PositivePairRequest next = *waiting_;
-          waiting_.reset();
-          start(next);
         }
         Q_EMIT busyChanged(isBusy());
       });
@@ -139,7 +124,6 @@ void PositivePairJob::start(const PositivePairRequest& r) {
 }
 
 void PositivePairJob::cancel() {
-  waiting_.reset();
   job_.cancel();
 }
 

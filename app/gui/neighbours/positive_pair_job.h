@@ -1,15 +1,14 @@
 #pragma once
 // Runs the positive-pair inspector's computation (engine/eval/positive_pair.h) in the
-// background for the run's latest checkpoint, with progress and cancel. A request made while
-// one runs waits (a newer one replaces it); answers to older requests are dropped. The run
-// is opened once and reopened when a newer checkpoint appears.
+// background for the run's latest checkpoint, with progress and cancel; the newest request
+// wins (LatestRequestRunner). The run is opened once and reopened when a newer checkpoint
+// appears.
 #include <QObject>
 #include <QString>
 
 #include <memory>
-#include <optional>
 
-#include "app/gui/jobs/job_bridge.h"
+#include "app/gui/jobs/latest_request_runner.h"
 #include "app/gui/jobs/metric_types.h"
 #include "widgets/positive_pair_view.h"
 
@@ -36,13 +35,9 @@ class PositivePairJob : public QObject {
   void logMessage(int level, const QString& text);
 
  private:
-  void start(const widgets::PositivePairRequest& request);
-
   QString runDir_;
   std::shared_ptr<PairRun> run_;
-  widgets::PositivePairRequest latest_;
-  std::optional<widgets::PositivePairRequest> waiting_;
-  JobThread job_{this};
+  LatestRequestRunner<widgets::PositivePairResult> job_{this, QStringLiteral("positive pair")};
 };
 
 }  // namespace simclr::gui
