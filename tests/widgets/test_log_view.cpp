@@ -2,6 +2,7 @@
 
 #include <QClipboard>
 #include <QComboBox>
+#include <QLabel>
 #include <QScrollBar>
 #include <QTemporaryDir>
 #include <QTreeView>
@@ -127,7 +128,8 @@ class TestLogView : public QObject {
     bar->setValue(0);  // the user scrolls up to read
     QVERIFY(!log.isFollowing());
     for (int i = 0; i < 50; ++i) log.appendMessage(LogSeverity::Info, QStringLiteral("more %1").arg(i));
-    QTest::qWait(50);
+    // The refresh after the burst (it counts, and scrolls when following) has run: still at the top.
+    QTRY_COMPARE(log.findChild<QLabel*>(QStringLiteral("messageCountLabel"))->text(), QStringLiteral("250 messages"));
     QCOMPARE(bar->value(), 0);
 
     bar->setValue(bar->maximum());  // back at the bottom: follow again
@@ -157,7 +159,7 @@ class TestLogView : public QObject {
                       start.addSecs(310));
     log.show();
     QVERIFY(QTest::qWaitForWindowExposed(&log));
-    QTest::qWait(20);
+    QTRY_COMPARE(log.findChild<QLabel*>(QStringLiteral("messageCountLabel"))->text(), QStringLiteral("9 messages"));
     QVERIFY(simclr::widgets::testing::saveShot(log, QStringLiteral("log_view")));
   }
 };

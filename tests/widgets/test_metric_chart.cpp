@@ -116,7 +116,7 @@ class TestMetricChart : public QObject {
     const int before = chart.replotCount();
     for (const MetricPoint& p : lossCurve(1000)) chart.appendPoint(QStringLiteral("run-A"), p);
     QTRY_COMPARE(chart.graph(QStringLiteral("run-A"))->dataCount(), 1000);
-    QTest::qWait(3 * chart.replotInterval());
+    QTRY_VERIFY(!chart.hasPendingReplot());  // drawn, and no later replot is scheduled
     QVERIFY2(chart.replotCount() - before <= 2, qPrintable(QString::number(chart.replotCount() - before)));
 
     // A steady stream (ten bursts over ~200 ms) replots at the timer's pace, not per point:
@@ -126,7 +126,7 @@ class TestMetricChart : public QObject {
     clock.start();
     for (int burst = 0; burst < 10; ++burst) {
       chart.appendPoints(QStringLiteral("run-A"), lossCurve(100, 1.0, 1000 + 100 * burst));
-      QTest::qWait(20);
+      QTest::qWait(20);  // the stream's pace is the input: bursts closer than the replot interval
     }
     QTRY_COMPARE(chart.graph(QStringLiteral("run-A"))->dataCount(), 2000);
     const int replots = chart.replotCount() - streamStart;
@@ -315,7 +315,8 @@ class TestMetricChart : public QObject {
     QVERIFY(!chart.isSeriesVisible(QStringLiteral("run-B")));
     QVERIFY(!chart.graph(QStringLiteral("run-B"))->visible());
     QVERIFY(chart.isSeriesVisible(QStringLiteral("run-A")));
-    QTest::qWait(QApplication::doubleClickInterval() + 50);  // two clicks, not a double-click
+    // Longer than the double-click interval on purpose: two clicks, not a double-click.
+    QTest::qWait(QApplication::doubleClickInterval() + 50);
     QTest::mouseClick(chart.plot(), Qt::LeftButton, Qt::NoModifier, centre);
     QVERIFY(chart.isSeriesVisible(QStringLiteral("run-B")));
     QVERIFY(chart.graph(QStringLiteral("run-B"))->visible());

@@ -1,7 +1,9 @@
 #pragma once
 // Pausing takes effect between steps: a step in flight still lands, later on a busy
 // machine. Tests wait until the count of steps holds still for `settleMs` before they
-// check that nothing more arrives.
+// check that nothing more arrives. That check is a fixed wait on purpose: a time in which
+// nothing happens is what it verifies, so no condition can end it early. Callers first wait
+// (with a condition) until steps arrive, so it cannot pass because nothing ran.
 #include <QtTest>
 
 #include <functional>

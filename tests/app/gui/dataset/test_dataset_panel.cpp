@@ -7,6 +7,7 @@
 #include <QTableWidget>
 #include <QtTest>
 
+#include "app/gui/dataset/dataset_loader.h"
 #include "app/gui/dataset/dataset_panel.h"
 #include "app/gui/project/project_document.h"
 #include "engine/core/atomic_file.h"
@@ -184,7 +185,8 @@ class TestDatasetPanel : public QObject {
     for (int i = 0; i < 5; ++i) doc.setValue("/dataset/path", "typing" + std::to_string(i));
     doc.setValue("/dataset/path", (*dir_ / "cifar").string());
     QTRY_COMPARE(panel.state(), DatasetPanel::State::Found);
-    QTest::qWait(100);
+    // Once the loader is idle no answer is left to come: the stale ones were never sent.
+    QTRY_VERIFY(!panel.findChild<gui::DatasetLoader*>()->isBusy());
     QCOMPARE(changed.size(), 1);
   }
 

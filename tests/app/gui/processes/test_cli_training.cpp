@@ -17,6 +17,7 @@
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
 #include "engine/train/metrics_log.h"
+#include "tests/app/gui/pause_settle.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
@@ -143,14 +144,9 @@ class TestCliTraining : public QObject {
     QVERIFY(controller.canPause());
     controller.pause();
     QCOMPARE(controller.state(), TrainingController::State::Paused);
-    qsizetype settled = steps.size();
-    for (int tries = 0; tries < 30; ++tries) {
-      QTest::qWait(1000);  // a time without progress is what is being checked
-      if (steps.size() == settled) break;
-      settled = steps.size();
-    }
-    QTest::qWait(1500);
-    QCOMPARE(steps.size(), settled);
+    const int settled = settledCount([&] { return int(steps.size()); }, 1000, 30);
+    QTest::qWait(1500);  // nothing arrives while paused: the time itself is checked (pause_settle.h)
+    QCOMPARE(int(steps.size()), settled);
     controller.resume();
     QCOMPARE(controller.state(), TrainingController::State::Running);
     QTRY_VERIFY_WITH_TIMEOUT(steps.size() >= settled + 2, 60000);

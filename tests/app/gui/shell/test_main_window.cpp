@@ -103,7 +103,7 @@ class TestMainWindow : public QObject {
     window.action(QStringLiteral("pauseTraining"))->trigger();
     QCOMPARE(training.state(), TrainingController::State::Paused);
     const int paused = settledCount([&] { return loss->pointCount(series); }, 500);
-    QTest::qWait(800);
+    QTest::qWait(800);  // nothing arrives while paused: the time itself is checked (pause_settle.h)
     QCOMPARE(loss->pointCount(series), paused);
     QTRY_VERIFY(window.runsPanel()->runCount() == 1);
 
@@ -188,7 +188,7 @@ class TestMainWindow : public QObject {
     const int settle = std::max(1000, int(3 * (last.augment_ms + last.model_ms)));
     training.pause();
     const int paused = settledCount([&] { return loss->pointCount(series); }, settle);
-    QTest::qWait(settle);
+    QTest::qWait(settle);  // nothing arrives while paused: the time itself is checked (pause_settle.h)
     QCOMPARE(loss->pointCount(series), paused);
     training.resume();
     QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(series) > paused, 60000);
@@ -304,7 +304,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(training.state(), TrainingController::State::Paused);
     QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Paused (sweep point 1/2: batch 8)"));
     const int paused = settledCount([&] { return loss->pointCount(QStringLiteral("bs-0008")); }, 500);
-    QTest::qWait(600);
+    QTest::qWait(600);  // nothing arrives while paused: the time itself is checked (pause_settle.h)
     QCOMPARE(loss->pointCount(QStringLiteral("bs-0008")), paused);
 
     window.action(QStringLiteral("stopTraining"))->trigger();  // also ends the pause

@@ -46,6 +46,7 @@ constexpr int kLongMs = 240000;  // generous waits: two shared cores
 struct LatencyLog {
   std::vector<double> ms;
   bool paused = false;
+  int ticks = 0;  // every sample, kept or left out
   double quantile(double q) const {
     std::vector<double> s = ms;
     std::sort(s.begin(), s.end());
@@ -82,14 +83,17 @@ void shootDock(MainWindow& window, const char* dockName, const QString& shot, QS
   dock->resize(size);
   dock->show();
   dock->raise();
-  QTest::qWait(300);
+  QVERIFY(QTest::qWaitForWindowExposed(dock));  // floated: a window of its own, laid out at its size
   // Quality 0 is zlib's strongest compression: README images stay small.
   const QString file = QDir(widgets::testing::shotsDir()).filePath(shot + QStringLiteral(".png"));
   QVERIFY(QDir().mkpath(widgets::testing::shotsDir()));
   QVERIFY2(dock->widget()->grab().toImage().save(file, "PNG", 0), qPrintable(file));
   dock->setFloating(false);
-  QTest::qWait(100);  // the late tick that the encoding caused arrives, and is dropped
-  if (g_latency) g_latency->paused = false;
+  if (!g_latency) return;
+  // The first tick after the encoding comes late because of it: let it arrive, and drop it.
+  const int ticks = g_latency->ticks;
+  QTRY_VERIFY(g_latency->ticks > ticks);
+  g_latency->paused = false;
 }
 
 }  // namespace
@@ -128,6 +132,7 @@ class TestWalkthrough : public QObject {
     const auto forget = qScopeGuard([] { g_latency = nullptr; });
     EventLoopLatency latency(20);
     connect(&latency, &EventLoopLatency::measured, this, [&log](double late) {
+      ++log.ticks;
       if (!log.paused) log.ms.push_back(late);
     });
     latency.start();

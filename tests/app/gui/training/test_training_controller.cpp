@@ -57,7 +57,7 @@ class TestTrainingController : public QObject {
     controller.pause();
     QCOMPARE(controller.state(), TrainingController::State::Paused);
     const int whilePaused = settledCount([&] { return int(steps.size()); }, 500);
-    QTest::qWait(1000);
+    QTest::qWait(1000);  // nothing arrives while paused: the time itself is checked (pause_settle.h)
     QCOMPARE(steps.size(), whilePaused);
 
     controller.stop();  // from a pause: the stop flag ends the wait at once
