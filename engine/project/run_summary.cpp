@@ -35,6 +35,34 @@ void read_latest_knn_evaluation(const std::filesystem::path& run_dir, RunSummary
   s.evaluated_step = doc.value("step", int64_t{0});
 }
 
+int64_t latest_checkpoint_step(const RunFolder& run) {
+  const auto latest = run.latest_checkpoint();
+  return latest.empty() ? 0 : checkpoint_step(latest);
+}
+
+// A process record newer than status.json is the run's present: it trains now, or its
+// process died while training (a status.json of an earlier part is then stale). One older
+// than status.json was left by a process killed after it wrote how the run ended.
+void read_process(const RunFolder& run, RunSummary& s) {
+  const std::optional<ProcessRecord> record = read_process_record(run);
+  if (!record) return;
+  std::error_code status_ec, record_ec;
+  const auto status_time = std::filesystem::last_write_time(run.status_file(), status_ec);
+  const auto record_time = std::filesystem::last_write_time(process_record_file(run), record_ec);
+  if (!status_ec && !record_ec && status_time > record_time) return;
+  s.process = record;
+  if (record->total_steps > 0) s.total_steps = record->total_steps;
+  s.final_loss.reset();  // the figures of an earlier part's end
+  s.knn_top1.reset();
+  if (process_alive(*record, unix_now())) {
+    s.state = "running";
+    s.steps_done = record->step;
+  } else {
+    s.state = "interrupted";
+    s.steps_done = latest_checkpoint_step(run);
+  }
+}
+
 }  // namespace
 
 RunSummary read_run_summary(const RunFolder& run) {
@@ -61,9 +89,9 @@ RunSummary read_run_summary(const RunFolder& run) {
     s.parameters = status.value("parameters", int64_t{0});
   } else {
     s.state = "incomplete";
-    const auto latest = run.latest_checkpoint();
-    if (!latest.empty()) s.steps_done = checkpoint_step(latest);
+    s.steps_done = latest_checkpoint_step(run);
   }
+  read_process(run, s);
   read_latest_knn_evaluation(run.dir(), s);
   return s;
 }

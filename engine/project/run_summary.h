@@ -1,21 +1,25 @@
 #pragma once
 // What a run folder says about its run, for lists (the GUI's runs panel, reports): its
-// state and final figures from status.json, or, for a run that never finished (running,
-// or killed), what its checkpoints show.
+// state and final figures from status.json; for a run that trains now or whose process
+// died, its process record (run_process.h); else what its checkpoints show.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "engine/project/run_folder.h"
+#include "engine/project/run_process.h"
 
 namespace simclr {
 
 struct RunSummary {
   std::string name;
   std::filesystem::path dir;
-  std::string state;        // "completed", "stopped", or "incomplete" (no status.json yet)
-  int64_t steps_done = 0;   // incomplete runs: the latest checkpoint's step
+  // "completed", "stopped", "running" (its process lives), "interrupted" (its process died
+  // while training: resume continues it), or "incomplete" (no status.json, no process record)
+  std::string state;
+  int64_t steps_done = 0;   // running: at the last heartbeat; interrupted, incomplete: the latest checkpoint's
   int64_t total_steps = 0;  // 0 when unknown
+  std::optional<ProcessRecord> process;  // running or interrupted: the process that trains or trained it
   std::optional<double> final_loss;
   std::optional<double> knn_top1;  // final kNN monitor, in [0, 1]
   // The latest full-split kNN evaluation (<run>/evaluation/knn-h-step-*.json, written by

@@ -1,5 +1,7 @@
 #include "engine/train/trainer.h"
 
+#include <optional>
+
 #include <torch/torch.h>
 
 #include "engine/core/device.h"
@@ -7,6 +9,7 @@
 #include "engine/train/run_checkpoint.h"
 #include "engine/train/run_finish.h"
 #include "engine/train/run_group.h"
+#include "engine/train/run_heartbeat.h"
 #include "engine/train/run_monitor.h"
 #include "engine/train/run_opening.h"
 #include "engine/train/run_state.h"
@@ -63,8 +66,12 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   std::shared_ptr<ProcessGroup> group = join_run_group(project, options, device);
   OpenedRun opened = open_run_on_every_rank(project, options, group.get());
   callbacks.log(LogLevel::Info, "run folder: " + opened.folder.dir().string());
+  // Says "running" while this process trains; left behind when it dies, it says "interrupted".
+  std::optional<RunHeartbeat> heartbeat;
+  if (!group || group->rank() == 0) heartbeat.emplace(opened.folder);
   const std::unique_ptr<RunState> state = build_run_state(project, device, std::move(opened), group, callbacks);
   RunState& s = *state;
+  if (heartbeat) heartbeat->set_progress(s.step, s.total_steps);
 
   on_leader(s, [&] { measure_initial_monitor(s, callbacks, stop); });
   s.model->train();
@@ -77,6 +84,7 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
     }
     const StepMetrics m = train_step(s, callbacks);
     if (s.metrics) s.metrics->write(to_json(m));
+    if (heartbeat) heartbeat->set_progress(s.step, s.total_steps);
     if (callbacks.on_step) callbacks.on_step(m);
     callbacks.progress(clock.at(s.step));
     if (s.step % s.training().checkpoint_every_steps == 0) on_leader(s, [&] { save_run_checkpoint(s, callbacks); });

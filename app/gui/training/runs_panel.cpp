@@ -80,6 +80,8 @@ void RunsPanel::refresh() {
         item->setToolTip(Name, dir);
         const bool active = dir == QDir(activeRun_).absolutePath();
         item->setText(State, active ? tr("running") : QString::fromStdString(s.state));
+        // Another process trains it, or its process died ("interrupted": Resume continues it).
+        if (s.process) item->setToolTip(State, QString::fromStdString(describe_process(*s.process)));
         item->setText(Steps, s.total_steps > 0 ? QStringLiteral("%1 / %2").arg(s.steps_done).arg(s.total_steps)
                                                : QString::number(s.steps_done));
         if (s.final_loss) item->setText(Loss, QString::number(*s.final_loss, 'f', 4));
@@ -138,7 +140,7 @@ void RunsPanel::showContextMenu(const QPoint& pos) {
   resume->setEnabled(item->text(State) != tr("completed") && item->text(State) != tr("running"));
   QAction* follow = menu.addAction(tr("Follow Live"));
   follow->setToolTip(tr("Show its curves growing as another process (simclr-cli, a cluster job) writes it"));
-  follow->setEnabled(item->text(State) != tr("running"));
+  follow->setEnabled(dir != QDir(activeRun_).absolutePath());  // not the run trained here
   QAction* evaluate = menu.addAction(tr("Evaluate"));
   menu.addSeparator();
   QAction* open = menu.addAction(tr("Open Folder"));

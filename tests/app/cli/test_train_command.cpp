@@ -14,6 +14,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/project/project_file.h"
 #include "engine/project/run_folder.h"
+#include "engine/project/run_summary.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
@@ -156,6 +157,43 @@ class TestTrainCommand : public QObject {
     QVERIFY(steps >= 2 && steps < 10000);
     QCOMPARE(logged_steps(run), one_to(steps));
     QCOMPARE(RunFolder(run).latest_checkpoint(), RunFolder(run).checkpoint_file(steps));
+  }
+
+  // While it trains the run summary says "running" with the process; killed (SIGKILL: no
+  // handler runs), "interrupted"; resumed to its end, "completed", each step logged once.
+  void killedRunIsInterruptedThenResumes() {
+    const fs::path run = runs_ / "killed";
+    QProcess p;
+    p.start(QStringLiteral(SIMCLR_CLI_PATH),
+            {"train", project_, "--runs-dir", test::qpath(runs_), "--run-name", "killed", "--epochs", "2000"});
+    const auto end = qScopeGuard([&p] { p.kill(), p.waitForFinished(); });  // a failed check leaves none behind
+    QVERIFY(p.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(!RunFolder(run).latest_checkpoint().empty() || p.state() == QProcess::NotRunning, 120000);
+    QCOMPARE(p.state(), QProcess::Running);
+    const auto pid = int64_t(p.processId());
+    RunSummary s = read_run_summary(RunFolder(run));
+    QCOMPARE(QString::fromStdString(s.state), QStringLiteral("running"));
+    QVERIFY(s.process);
+    QCOMPARE(s.process->pid, pid);
+    QCOMPARE(s.total_steps, int64_t(10000));
+
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGKILL), 0);
+    QVERIFY(p.waitForFinished(60000));
+    s = read_run_summary(RunFolder(run));
+    QCOMPARE(QString::fromStdString(s.state), QStringLiteral("interrupted"));
+    QVERIFY(s.process);
+    QCOMPARE(s.process->pid, pid);
+    const int64_t kept = checkpoint_step(RunFolder(run).latest_checkpoint());
+    QCOMPARE(s.steps_done, kept);
+
+    const Outcome o = cli({"train", project_, "--resume", test::qpath(run), "--epochs", "2000", "--max-steps",
+                           QString::number(kept + 3)});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    s = read_run_summary(RunFolder(run));
+    QCOMPARE(QString::fromStdString(s.state), QStringLiteral("completed"));
+    QVERIFY(!s.process);
+    QVERIFY(!fs::exists(process_record_file(RunFolder(run))));
+    QCOMPARE(logged_steps(run), one_to(kept + 3));
   }
 };
 
