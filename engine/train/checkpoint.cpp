@@ -1,5 +1,11 @@
 #include "engine/train/checkpoint.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string_view>
+
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 
@@ -53,7 +59,36 @@ void check_fits(torch::nn::Module& module, torch::serialize::InputArchive& archi
     check_fits(*child.value(), nested, prefix + child.key() + ".", file);
   }
 }
+void check_not_damaged(const std::filesystem::path& file) {
+  if (!std::filesystem::exists(file)) throw DataError(file.string() + ": checkpoint not found");
+  const std::string damage = archive_damage(file);
+  if (!damage.empty()) throw DataError(file.string() + ": damaged checkpoint: " + damage);
+}
 }  // namespace
+
+std::string archive_damage(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return std::string("cannot be opened: ") + std::strerror(errno);
+  const std::streamoff size = in.tellg();
+  if (size <= 0) return "the file is empty";
+  char head[4] = {};
+  in.seekg(0);
+  in.read(head, sizeof head);
+  if (!in || std::string_view(head, 4) != std::string_view("PK\x03\x04", 4))
+    return "not a LibTorch archive (it does not begin as a zip file does)";
+  // The end-of-directory record: 22 bytes and a comment of at most 65535, at the very end.
+  const std::streamoff tail = std::min<std::streamoff>(size, 22 + 65535);
+  std::string bytes(static_cast<size_t>(tail), '\0');
+  in.seekg(size - tail);
+  in.read(bytes.data(), tail);
+  const size_t at = in ? bytes.rfind(std::string_view("PK\x05\x06", 4)) : std::string::npos;
+  const auto byte = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(bytes[i])); };
+  // The record and its comment end exactly where the file does.
+  if (at == std::string::npos || at + 22 > bytes.size() ||
+      at + 22 + (byte(at + 20) | byte(at + 21) << 8) != bytes.size())
+    return "cut short (" + std::to_string(size) + " bytes, no zip directory at its end)";
+  return {};
+}
 
 void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
                      const CheckpointInfo& info) {
@@ -71,12 +106,17 @@ void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, cons
 }
 
 CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& model, TrainOptimizer* optimizer) {
-  if (!std::filesystem::exists(file)) throw DataError(file.string() + ": checkpoint not found");
+  check_not_damaged(file);
   CheckpointInfo info;
+  torch::serialize::InputArchive archive, model_archive, optimizer_archive;
   try {
-    torch::serialize::InputArchive archive, model_archive, optimizer_archive;
     archive.load_from(file.string());
     read_info(archive, info);
+  } catch (const c10::Error& e) {
+    throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" +
+                    e.what_without_backtrace() + ")");
+  }
+  try {
     archive.read("model", model_archive);
     check_fits(*model, model_archive, "", file);
     model->load(model_archive);
@@ -91,14 +131,15 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& m
 }
 
 CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
-  if (!std::filesystem::exists(file)) throw DataError(file.string() + ": checkpoint not found");
+  check_not_damaged(file);
   CheckpointInfo info;
   try {
     torch::serialize::InputArchive archive;
-    archive.load_from(file.string());
+    archive.load_from(file.string(), torch::Device(torch::kCPU));
     read_info(archive, info);
   } catch (const c10::Error& e) {
-    throw DataError(file.string() + ": not a SimCLR checkpoint (" + e.what_without_backtrace() + ")");
+    throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" +
+                    e.what_without_backtrace() + ")");
   }
   return info;
 }

@@ -22,10 +22,16 @@ void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, cons
                      const CheckpointInfo& info);
 
 // Restores model and optimizer in place. Throws DataError naming the file when it is
-// missing, unreadable or does not fit the model.
+// missing, damaged (archive_damage, or LibTorch cannot read it) or does not fit the model.
 CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& model, TrainOptimizer* optimizer);
 
-// Reads only the step and config, without a model.
+// Reads only the step and config, without a model. The whole archive is read (onto the
+// CPU), so a checkpoint that passes is not damaged. Throws DataError as load_checkpoint.
 CheckpointInfo read_checkpoint_info(const std::filesystem::path& file);
+
+// Why `file` cannot be a whole checkpoint, judged from its first and last bytes (empty, not
+// a zip archive, cut short: no zip directory at its end), or "" when it may be one. Checked
+// before LibTorch's zip reader sees the file.
+std::string archive_damage(const std::filesystem::path& file);
 
 }  // namespace simclr

@@ -58,17 +58,19 @@ std::shared_ptr<ProcessGroup> join_group(const ProjectConfig& project, const Lau
 OpenedRun open_run_on_every_rank(const ProjectConfig& project, const TrainOptions& options, ProcessGroup* group) {
   if (!group || group->rank() == 0) {
     OpenedRun opened = open_or_resume_run(project, options);
-    if (group) group->share_from_rank0("run_dir", opened.folder.dir().string());
+    if (group) {
+      group->share_from_rank0("run_dir", opened.folder.dir().string());
+      group->share_from_rank0("resume_checkpoint", opened.resume_checkpoint.string());
+    }
     return opened;
   }
   const std::filesystem::path dir = group->share_from_rank0("run_dir", "");
   const std::filesystem::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
-  // A resumed run's checkpoint is read by every rank (the folder must be shared with them).
+  // A resumed run's checkpoint is read by every rank (the folder must be shared with them):
+  // the one rank 0 chose, which passes over damaged ones.
   OpenedRun opened{RunFolder(dir), root, {}, project.training.views_version};
-  if (!options.resume_run.empty()) {
-    opened.resume_checkpoint = opened.folder.latest_checkpoint();
-    opened.views_version = opened.folder.read_config().training.views_version;
-  }
+  opened.resume_checkpoint = group->share_from_rank0("resume_checkpoint", "");
+  if (!options.resume_run.empty()) opened.views_version = opened.folder.read_config().training.views_version;
   return opened;
 }
 

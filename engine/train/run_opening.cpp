@@ -1,8 +1,84 @@
 #include "engine/train/run_opening.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "engine/core/error.h"
+#include "engine/train/checkpoint.h"
 
 namespace simclr {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> checkpoints_newest_first(const RunFolder& run) {
+  std::vector<std::pair<int64_t, fs::path>> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(run.checkpoint_dir(), ec)) {
+    const int64_t step = checkpoint_step(entry.path());
+    if (step >= 0) found.emplace_back(step, entry.path());
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<fs::path> files;
+  for (auto& f : found) files.push_back(std::move(f.second));
+  return files;
+}
+
+// Why a resume cannot start from `file`, or "" when the whole archive reads and records the
+// step its name says.
+std::string damage(const fs::path& file) {
+  try {
+    const int64_t recorded = read_checkpoint_info(file).step;
+    if (recorded != checkpoint_step(file))
+      return file.string() + ": damaged checkpoint: it records step " + std::to_string(recorded) +
+             ", not the step its name says";
+    return {};
+  } catch (const DataError& e) {
+    return e.what();
+  }
+}
+
+std::string steps_lost(int64_t first, int64_t last) {
+  return first == last ? "step " + std::to_string(first) + " is"
+                       : "steps " + std::to_string(first) + "-" + std::to_string(last) + " are";
+}
+
+// The newest checkpoint that reads whole. Damaged newer ones are moved aside to
+// <name>.damaged (kept to look at, no longer taken for the latest by anything that reads the
+// run), each with a warning, and one more says which steps are lost.
+fs::path intact_checkpoint(const RunFolder& run, std::vector<std::string>& warnings) {
+  const std::vector<fs::path> files = checkpoints_newest_first(run);
+  if (files.empty()) throw ConfigError("cannot resume " + run.dir().string() + ": it has no checkpoint yet");
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::string why = damage(files[i]);
+    if (!why.empty()) {
+      problems.push_back(std::move(why));
+      continue;
+    }
+    for (size_t d = 0; d < i; ++d) {
+      fs::path aside = files[d];
+      aside += ".damaged";
+      std::error_code ec;
+      fs::rename(files[d], aside, ec);
+      warnings.push_back(problems[d] + (ec ? " (left in place: cannot rename it: " + ec.message() + ")"
+                                           : "; moved aside to " + aside.filename().string()));
+    }
+    if (i > 0) {
+      const int64_t kept = checkpoint_step(files[i]);
+      warnings.push_back("resuming from step " + std::to_string(kept) + " (" + files[i].filename().string() +
+                         "), the newest intact checkpoint: " + steps_lost(kept + 1, checkpoint_step(files[0])) +
+                         " lost and will be trained again");
+    }
+    return files[i];
+  }
+  std::string text = "cannot resume " + run.dir().string() + ": none of its checkpoints is intact";
+  for (const auto& p : problems) text += "\n  " + p;
+  throw DataError(text);
+}
+
+}  // namespace
 
 OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& options) {
   const std::filesystem::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
@@ -13,9 +89,9 @@ OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& o
   }
   RunFolder folder(options.resume_run);
   check_resumable(folder, project);
-  const std::filesystem::path checkpoint = folder.latest_checkpoint();
-  if (checkpoint.empty()) throw ConfigError("cannot resume " + folder.dir().string() + ": it has no checkpoint yet");
-  return {folder, root, checkpoint, folder.read_config().training.views_version};
+  OpenedRun opened{folder, root, {}, folder.read_config().training.views_version};
+  opened.resume_checkpoint = intact_checkpoint(folder, opened.warnings);
+  return opened;
 }
 
 }  // namespace simclr

@@ -2,6 +2,8 @@
 // The first step of a run: a new run folder holding the resolved config, or the folder of
 // the run being resumed, after checking that the project may continue it.
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "engine/project/project_config.h"
 #include "engine/project/run_folder.h"
@@ -14,11 +16,14 @@ struct OpenedRun {
   std::filesystem::path runs_root;          // where the dataset statistics are cached
   std::filesystem::path resume_checkpoint;  // empty for a new run
   int64_t views_version = 2;                // the project's, or the resumed run's own
+  std::vector<std::string> warnings;        // for the run's log: damaged checkpoints passed over
   bool resuming() const { return !resume_checkpoint.empty(); }
 };
 
 // Throws ConfigError when the run to resume differs in a binding setting or has no
-// checkpoint, or when a new run's folder cannot be made.
+// checkpoint, or when a new run's folder cannot be made. A resume starts from the newest
+// intact checkpoint: damaged newer ones are moved aside (<name>.damaged) and named in
+// `warnings` with the steps lost; DataError naming each when none is intact.
 OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& options);
 
 }  // namespace simclr

@@ -50,6 +50,7 @@ void build_model_and_optimizer(RunState& s) {
 
 void restore_checkpoint(RunState& s, const TrainCallbacks& callbacks) {
   if (!s.opened.resuming()) return;
+  for (const auto& warning : s.opened.warnings) callbacks.log(LogLevel::Warning, warning);
   const CheckpointInfo info = load_checkpoint(s.opened.resume_checkpoint, s.model, s.optimizer.get());
   s.step = info.step;
   s.first_step = info.step;

@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <functional>
 
 #include "engine/core/error.h"
 #include "engine/train/checkpoint.h"
@@ -55,6 +56,47 @@ class TestCheckpoint : public QObject {
       QFAIL("expected DataError");
     } catch (const DataError& e) {
       QVERIFY(QString(e.what()).contains("junk.pt"));
+    }
+  }
+
+  // A damaged file is named as damaged, with what is wrong, before LibTorch's reader sees it.
+  void damagedFilesSayWhy_data() {
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QString>("why");
+    QTest::newRow("empty") << "empty"
+                           << "the file is empty";
+    QTest::newRow("garbage") << "garbage"
+                             << "not a LibTorch archive";
+    QTest::newRow("truncated") << "truncated"
+                               << "cut short";
+    QTest::newRow("tail cut") << "tail"
+                              << "cut short";
+  }
+  void damagedFilesSayWhy() {
+    QFETCH(QString, damage);
+    QFETCH(QString, why);
+    test::TempDir dir;
+    SimCLRModel model = small_model();
+    TrainingConfig config;
+    TrainOptimizer optimizer(config, model->named_parameters());
+    const auto file = dir / "c.pt";
+    save_checkpoint(file, model, optimizer, {3, 0.5, "{}"});
+    QVERIFY(archive_damage(file).empty());
+    const auto size = std::filesystem::file_size(file);
+    if (damage == "empty") std::filesystem::resize_file(file, 0);
+    if (damage == "garbage") std::ofstream(file, std::ios::trunc) << "not a checkpoint at all";
+    if (damage == "truncated") std::filesystem::resize_file(file, size / 2);
+    if (damage == "tail") std::filesystem::resize_file(file, size - 10);  // into the zip directory's end
+    QVERIFY2(archive_damage(file).find(why.toStdString()) != std::string::npos, archive_damage(file).c_str());
+    for (const auto& read : std::vector<std::function<void()>>{[&] { read_checkpoint_info(file); },
+                                                               [&] { load_checkpoint(file, model, &optimizer); }}) {
+      try {
+        read();
+        QFAIL("expected DataError");
+      } catch (const DataError& e) {
+        const QString message = e.what();
+        QVERIFY2(message.startsWith(QString::fromStdString(file.string()) + ": damaged checkpoint: " + why), e.what());
+      }
     }
   }
 

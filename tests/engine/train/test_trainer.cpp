@@ -1,6 +1,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <fstream>
 #include <thread>
 
 #include "engine/core/error.h"
@@ -138,6 +139,98 @@ class TestTrainer : public QObject {
     int64_t step_records = 0;
     for (const auto& r : read_metrics(RunFolder(second.run_dir).metrics_file())) step_records += r["type"] == "step";
     QCOMPARE(step_records, int64_t{10});
+  }
+
+  // A damaged latest checkpoint: the resume names it and why, moves it aside, continues from
+  // the newest intact one saying which steps are lost, and ends as an uninterrupted run
+  // does, each step logged once.
+  void damagedLatestCheckpointFallsBack_data() {
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QString>("why");
+    QTest::newRow("truncated") << "truncated"
+                               << "cut short";
+    QTest::newRow("garbage") << "garbage"
+                             << "not a LibTorch archive";
+    QTest::newRow("another step's") << "misnamed"
+                                    << "it records step 8";
+  }
+  void damagedLatestCheckpointFallsBack() {
+    QFETCH(QString, damage);
+    QFETCH(QString, why);
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.evaluation.knn_every_epochs = 0;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    options.run_name = "straight";
+    const TrainResult straight = train(p, options, {}, StopToken());
+
+    StopToken stop;
+    TrainCallbacks stop_at_9;
+    stop_at_9.on_step = [&](const StepMetrics& m) {
+      if (m.step == 9) stop.request_stop();
+    };
+    options.run_name = "damaged";
+    const TrainResult first = train(p, options, stop_at_9, stop);
+    const RunFolder run(first.run_dir);
+    const auto latest = run.checkpoint_file(9);  // checkpoints every 4 steps and at the stop: 4, 8, 9
+    QCOMPARE(run.latest_checkpoint(), latest);
+    if (damage == "truncated") std::filesystem::resize_file(latest, std::filesystem::file_size(latest) / 2);
+    if (damage == "garbage") std::ofstream(latest, std::ios::trunc) << "\x01\x02 garbage";
+    if (damage == "misnamed")
+      std::filesystem::copy_file(run.checkpoint_file(8), latest, std::filesystem::copy_options::overwrite_existing);
+
+    TrainOptions resume;
+    resume.resume_run = first.run_dir;
+    std::vector<std::string> warnings;
+    TrainCallbacks log;
+    log.on_log = [&](LogLevel level, const std::string& text) {
+      if (level == LogLevel::Warning) warnings.push_back(text);
+    };
+    const TrainResult second = train(p, resume, log, StopToken());
+    QCOMPARE(warnings.size(), size_t{2});
+    QVERIFY2(warnings[0].rfind(latest.string() + ": damaged checkpoint: " + why.toStdString(), 0) == 0,
+             warnings[0].c_str());
+    QVERIFY2(QString::fromStdString(warnings[0]).endsWith("moved aside to step-00000009.pt.damaged"),
+             warnings[0].c_str());
+    QVERIFY2(warnings[1].rfind("resuming from step 8 (step-00000008.pt), the newest intact checkpoint: step 9 is "
+                               "lost and will be trained again",
+                               0) == 0,
+             warnings[1].c_str());
+    QVERIFY(std::filesystem::exists(latest.string() + ".damaged"));
+    QCOMPARE(second.steps_done, int64_t{10});
+    SimCLRModel a = load_weights(p, RunFolder(straight.run_dir).latest_checkpoint());
+    SimCLRModel b = load_weights(p, run.latest_checkpoint());
+    QVERIFY(same_weights(a, b));
+    std::vector<int64_t> steps;
+    for (const auto& r : read_metrics(run.metrics_file()))
+      if (r["type"] == "step") steps.push_back(r["step"].get<int64_t>());
+    QCOMPARE(steps, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  }
+
+  void noIntactCheckpointIsABadRun() {
+    test::TempDir runs;
+    ProjectConfig p = tiny_project(data_.path());
+    p.evaluation.knn_every_epochs = 0;
+    p.training.max_steps = 5;
+    TrainOptions options;
+    options.runs_root = runs.path();
+    const TrainResult first = train(p, options, {}, StopToken());
+    const RunFolder run(first.run_dir);
+    for (int64_t step : {4, 5}) std::filesystem::resize_file(run.checkpoint_file(step), 100);
+    TrainOptions resume;
+    resume.resume_run = first.run_dir;
+    try {
+      train(p, resume, {}, StopToken());
+      QFAIL("expected DataError");
+    } catch (const DataError& e) {
+      const QString message = e.what();
+      QVERIFY2(message.contains("none of its checkpoints is intact"), e.what());
+      for (int64_t step : {4, 5})
+        QVERIFY2(message.contains(QString::fromStdString(run.checkpoint_file(step).string()) + ": damaged checkpoint"),
+                 e.what());
+    }
+    QVERIFY(std::filesystem::exists(run.checkpoint_file(5)));  // nothing moved when nothing can resume
   }
 
   void resumeRefusesAChangedProject() {
