@@ -83,13 +83,17 @@ fs::path intact_checkpoint(const RunFolder& run, std::vector<std::string>& warni
 OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& options) {
   const std::filesystem::path root = options.runs_root.empty() ? runs_root(project) : options.runs_root;
   if (options.resume_run.empty()) {
-    RunFolder folder = create_run_folder(root, project.name, options.run_name);
-    folder.write_config(project);
-    return {folder, root, {}, project.training.views_version};
+    OpenedRun opened{create_run_folder(root, project.name, options.run_name), root, {}, project.training.views_version};
+    opened.lock = std::make_shared<RunLock>(opened.folder);
+    opened.folder.write_config(project);
+    return opened;
   }
   RunFolder folder(options.resume_run);
   check_resumable(folder, project);
   OpenedRun opened{folder, root, {}, folder.read_config().training.views_version};
+  // Before anything in the folder changes (damaged checkpoints moved aside, the metrics cut
+  // back to the checkpoint's step) while another process trains it.
+  opened.lock = std::make_shared<RunLock>(folder);
   opened.resume_checkpoint = intact_checkpoint(folder, opened.warnings);
   return opened;
 }

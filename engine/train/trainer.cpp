@@ -66,6 +66,8 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   std::shared_ptr<ProcessGroup> group = join_run_group(project, options, device);
   OpenedRun opened = open_run_on_every_rank(project, options, group.get());
   callbacks.log(LogLevel::Info, "run folder: " + opened.folder.dir().string());
+  // Released last, after the record is gone, so that the next trainer's record is not removed.
+  const std::shared_ptr<RunLock> lock = opened.lock;
   // Says "running" while this process trains; left behind when it dies, it says "interrupted".
   std::optional<RunHeartbeat> heartbeat;
   if (!group || group->rank() == 0) heartbeat.emplace(opened.folder);

@@ -195,6 +195,41 @@ class TestTrainCommand : public QObject {
     QVERIFY(!fs::exists(process_record_file(RunFolder(run))));
     QCOMPARE(logged_steps(run), one_to(kept + 3));
   }
+
+  // Two processes resuming one run: the second is refused (bad input: exit 2), naming the
+  // first, which trains on undisturbed.
+  void secondTrainerOfARunIsRefused() {
+    const fs::path run = runs_ / "shared";
+    Outcome o = cli({"train", project_, "--runs-dir", test::qpath(runs_), "--run-name", "shared", "--epochs", "2000",
+                     "--max-steps", "4"});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    QProcess first;
+    first.start(QStringLiteral(SIMCLR_CLI_PATH), {"train", project_, "--resume", test::qpath(run), "--epochs", "2000"});
+    const auto end = qScopeGuard([&first] { first.kill(), first.waitForFinished(); });
+    QVERIFY(first.waitForStarted());
+    const auto pid = int64_t(first.processId());
+    const auto record_pid = [&] {
+      const auto record = read_process_record(RunFolder(run));
+      return record ? record->pid : 0;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(record_pid() == pid || first.state() == QProcess::NotRunning, 120000);
+
+    o = cli({"train", project_, "--resume", test::qpath(run), "--epochs", "2000", "--max-steps", "8"});
+    QVERIFY2(o.code == 2, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
+    const QString who = QString("%1 is being trained by process %2 on %3")
+                            .arg(test::qpath(run))
+                            .arg(pid)
+                            .arg(QString::fromStdString(this_process_record().host));
+    QVERIFY2(o.err.contains(who), qPrintable(o.err));
+
+    QTRY_VERIFY_WITH_TIMEOUT(logged_steps(run).size() >= 7 || first.state() == QProcess::NotRunning, 120000);
+    QCOMPARE(first.state(), QProcess::Running);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGINT), 0);
+    QVERIFY(first.waitForFinished(120000));
+    QCOMPARE(first.exitCode(), 0);
+    const auto steps = logged_steps(run);
+    QCOMPARE(steps, one_to(int64_t(steps.size())));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestTrainCommand)
