@@ -5,11 +5,11 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSignalBlocker>
 #include <QSlider>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -38,8 +38,8 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
   smoothing_->setRange(0, kSliderMax);
   smoothing_->setSingleStep(1);
   smoothing_->setPageStep(10);
-  smoothing_->setMinimumWidth(100);
-  smoothing_->setMaximumWidth(180);
+  smoothing_->setMinimumWidth(60);
+  smoothing_->setMaximumWidth(160);
   smoothing_->setToolTip(tr("Exponential moving average weight (0 = raw values)"));
   smoothingCaption->setBuddy(smoothing_);
   smoothingValue_ = new QLabel(this);
@@ -66,25 +66,30 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent) {
   export_->setText(tr("Export…"));
   export_->setToolTip(tr("Save the chart as PNG, SVG or PDF, or its data as CSV"));
 
-  auto* toolbar = new QHBoxLayout;
-  toolbar->setContentsMargins(6, 4, 6, 0);
-  toolbar->setSpacing(6);
+  // A tool bar, not a row of widgets: what does not fit a narrow chart moves into its »
+  // overflow menu instead of being crushed.
+  auto* toolbar = new QToolBar(this);
+  toolbar->setObjectName(QStringLiteral("chartToolBar"));
+  toolbar->setIconSize(QSize(16, 16));
+  toolbar->setContentsMargins(2, 0, 2, 0);
   toolbar->addWidget(smoothingCaption);
   toolbar->addWidget(smoothing_);
   toolbar->addWidget(smoothingValue_);
-  toolbar->addSpacing(12);
+  toolbar->addSeparator();
   toolbar->addWidget(logScale_);
-  toolbar->addSpacing(12);
+  toolbar->addSeparator();
   toolbar->addWidget(axisCaption);
   toolbar->addWidget(xAxis_);
-  toolbar->addStretch(1);
+  auto* spacer = new QWidget(toolbar);
+  spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+  toolbar->addWidget(spacer);
   toolbar->addWidget(reset_);
   toolbar->addWidget(export_);
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->setSpacing(2);
-  layout->addLayout(toolbar);
+  layout->setSpacing(0);
+  layout->addWidget(toolbar);
   layout->addWidget(chart_, 1);
 
   connect(smoothing_, &QSlider::valueChanged, this,

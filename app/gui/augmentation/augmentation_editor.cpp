@@ -62,14 +62,16 @@ AugmentationEditor::AugmentationEditor(std::string path)
   auto* field = new QWidget;
   auto* form = new QFormLayout(field);
   form->setContentsMargins(0, 0, 0, 0);
+  form->setRowWrapPolicy(QFormLayout::WrapLongRows);  // a narrow dock: labels above the fields
   form->addRow(QObject::tr("Preset:"), preset_);
   form->addRow(QObject::tr("Final size:"), imageSize_);
   auto* opsBox = new QWidget;
   auto* opsLayout = new QVBoxLayout(opsBox);
   opsLayout->setContentsMargins(0, 0, 0, 0);
   opsLayout->addWidget(ops_);
+  opsLayout->addWidget(opsHint_);
   auto* buttons = new QHBoxLayout;
-  buttons->addWidget(opsHint_, 1);
+  buttons->addStretch(1);
   buttons->addWidget(revert_);
   buttons->addWidget(apply_);
   opsLayout->addLayout(buttons);

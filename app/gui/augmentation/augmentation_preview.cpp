@@ -7,7 +7,7 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
+#include <QToolBar>
 #include <QLabel>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -20,6 +20,7 @@
 #include "app/gui/augmentation/augmentation_views_runner.h"
 #include "app/gui/dataset/dataset_loader.h"
 #include "app/gui/project/project_document.h"
+#include "widgets/adaptive_splitter.h"
 #include "widgets/image_grid.h"
 
 namespace simclr::gui {
@@ -53,11 +54,11 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
       loader_(new DatasetLoader(this)),
       runner_(new AugmentationViewsRunner(this)),
       editor_(std::make_unique<AugmentationEditor>("augmentation")) {
-  QBoxLayout* bar = makeToolbar();
+  QToolBar* bar = makeToolbar();
   makeMessages();
   QWidget* split = makeGridAndEditor();
   auto* layout = new QVBoxLayout(this);
-  layout->addLayout(bar);
+  layout->addWidget(bar);
   layout->addWidget(message_);
   layout->addWidget(legend_);
   layout->addWidget(split, 1);
@@ -75,11 +76,13 @@ AugmentationPreview::AugmentationPreview(ProjectDocument* document, QWidget* par
   onDocumentChanged();
 }
 
-// Presets, image count, shuffle, image files, seed and re-roll, then the status.
-QBoxLayout* AugmentationPreview::makeToolbar() {
+// Presets, image count, shuffle, image files, seed and re-roll, then the status. A tool
+// bar: in a narrow dock what does not fit goes into its » menu.
+QToolBar* AugmentationPreview::makeToolbar() {
   presets_ = new QButtonGroup(this);
   presets_->setExclusive(false);  // none is checked for other pipelines
-  auto* bar = new QHBoxLayout;
+  auto* bar = new QToolBar;
+  bar->setObjectName(QStringLiteral("previewToolBar"));
   for (const auto& preset : kPresetButtons) {
     auto* button = new QPushButton(tr(preset[1]));
     button->setCheckable(true);
@@ -90,7 +93,7 @@ QBoxLayout* AugmentationPreview::makeToolbar() {
     const QString name = QLatin1String(preset[0]);
     connect(button, &QPushButton::clicked, this, [this, name] { usePreset(name); });
   }
-  bar->addSpacing(12);
+  bar->addSeparator();
   bar->addWidget(new QLabel(tr("Images:")));
   count_ = new QSpinBox;
   count_->setObjectName(QStringLiteral("previewCount"));
@@ -112,7 +115,7 @@ QBoxLayout* AugmentationPreview::makeToolbar() {
   datasetSamples_->setToolTip(tr("Show the dataset's images again"));
   datasetSamples_->setEnabled(false);
   bar->addWidget(datasetSamples_);
-  bar->addSpacing(12);
+  bar->addSeparator();
   bar->addWidget(new QLabel(tr("Seed:")));
   seedBox_ = new QSpinBox;
   seedBox_->setObjectName(QStringLiteral("previewSeed"));
@@ -124,7 +127,6 @@ QBoxLayout* AugmentationPreview::makeToolbar() {
   reroll->setObjectName(QStringLiteral("previewReroll"));
   bar->addWidget(reroll);
   connect(reroll, &QPushButton::clicked, this, &AugmentationPreview::reroll);
-  bar->addStretch(1);
   status_ = new QLabel;
   status_->setEnabled(false);
   bar->addWidget(status_);
@@ -163,7 +165,9 @@ QWidget* AugmentationPreview::makeGridAndEditor() {
   editorScroll->setWidget(editor_->container());
   editor_->setCommit([this](const json& value) { document_->setValue("/augmentation", value); });
 
-  auto* split = new QSplitter(Qt::Horizontal);
+  // The editor beside the views when the dock is wide, under them when it is narrow (the
+  // views need three columns: the original and its two views).
+  auto* split = new widgets::AdaptiveSplitter(720, {480, 240}, {420, 260});
   split->setChildrenCollapsible(false);
   split->addWidget(grid_);
   split->addWidget(editorScroll);

@@ -17,7 +17,7 @@
 #include "app/gui/augmentation/augmentation_views.h"
 #include "app/gui/dataset/dataset_summary.h"
 
-class QBoxLayout;
+class QToolBar;
 class QButtonGroup;
 class QLabel;
 class QPushButton;
@@ -81,7 +81,7 @@ class AugmentationPreview : public QWidget {
 
  private:
   // The constructor's parts.
-  QBoxLayout* makeToolbar();
+  QToolBar* makeToolbar();
   void makeMessages();
   QWidget* makeGridAndEditor();
   void onDocumentChanged();

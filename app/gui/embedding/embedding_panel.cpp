@@ -10,8 +10,8 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QVBoxLayout>
 
 #include <torch/torch.h>
@@ -19,6 +19,7 @@
 #include "app/gui/embedding/embedding_split_data.h"
 #include "app/gui/jobs/tensor_image.h"
 #include "engine/core/error.h"
+#include "widgets/adaptive_splitter.h"
 #include "widgets/embedding_scatter.h"
 #include "widgets/image_grid.h"
 
@@ -41,11 +42,17 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   scatter_ = new widgets::EmbeddingScatter;
   QWidget* settingsBox = makeSettingsBox();
   QWidget* neighbours = makeNeighboursBox();
-  auto* splitter = new QSplitter(Qt::Horizontal);
-  splitter->addWidget(settingsBox);
+  // Settings, scatter and neighbours side by side when there is room, stacked when narrow.
+  auto* splitter = new widgets::AdaptiveSplitter(760, {280, 640, 280}, {300, 420, 300});
+  splitter->setObjectName(QStringLiteral("embeddingSplitter"));
+  // Stacked in a narrow dock, the settings scroll rather than take the scatter's height.
+  auto* settingsScroll = new QScrollArea;
+  settingsScroll->setFrameShape(QFrame::NoFrame);
+  settingsScroll->setWidgetResizable(true);
+  settingsScroll->setWidget(settingsBox);
+  splitter->addWidget(settingsScroll);
   splitter->addWidget(scatter_);
   splitter->addWidget(neighbours);
-  splitter->setSizes({280, 640, 280});
   splitter->setStretchFactor(1, 3);
   splitter->setStretchFactor(2, 1);
   auto* layout = new QVBoxLayout(this);

@@ -49,7 +49,8 @@ QFormLayout* makeForm(QWidget* parent) {
   auto* form = new QFormLayout(parent);
   form->setLabelAlignment(Qt::AlignRight | Qt::AlignVCenter);
   form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-  form->setRowWrapPolicy(QFormLayout::DontWrapRows);
+  // In a narrow dock a label goes above its field rather than pushing the form wider.
+  form->setRowWrapPolicy(QFormLayout::WrapLongRows);
   return form;
 }
 

@@ -6,6 +6,9 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QScrollArea>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSpinBox>
@@ -72,12 +75,17 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
                            ? QString()
                            : QFileInfo(document_->filePath()).absoluteDir().filePath(QStringLiteral("runs")));
     results_->setRunsRoot(runs_->runsRoot());
+    runs_->selectNewestIfNone();
     updateTitle();
   });
   connect(runs_, &RunsPanel::selectionChanged, charts_, &TrainingCharts::showRuns);
   connect(runs_, &RunsPanel::resumeRequested, this, &MainWindow::resumeTraining);
   connect(runs_, &RunsPanel::evaluateRequested, this, &MainWindow::evaluateRun);
   connect(runs_, &RunsPanel::selectionChanged, this, &MainWindow::onTrainingState);
+  // A run the user picks is to be looked at: the analysis docks come to the front.
+  connect(runs_, &RunsPanel::userSelected, this, [this](const QStringList& runs) {
+    if (runs.size() == 1 && !training_->isBusy()) dock("embeddingsDock")->raise();
+  });
   // The embedding panel looks at the one selected run.
   connect(runs_, &RunsPanel::selectionChanged, this, [this](const QStringList& runs) {
     if (runs.size() == 1) embeddings_->setRun(runs.first());
@@ -88,7 +96,9 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
   connect(embeddings_, &EmbeddingPanel::queryChanged, this, [this](qint64 row) {
     if (neighbours_->runDir() != embeddings_->runDir()) neighbours_->setRun(embeddings_->runDir());
     neighbours_->openQuery(embeddings_->layout().settings.split, row);
-    if (auto* dock = findChild<QDockWidget*>(QStringLiteral("neighboursDock"))) dock->raise();
+    // Brought forward where it does not hide the scatter the point was clicked in (the
+    // Embeddings dock lists the point's neighbours itself).
+    if (!tabifiedDockWidgets(dock("embeddingsDock")).contains(dock("neighboursDock"))) dock("neighboursDock")->raise();
   });
   connect(neighbours_, &NeighbourPanel::logMessage, this, &MainWindow::onLog);
   connect(embeddings_, &EmbeddingPanel::logMessage, this, &MainWindow::onLog);
@@ -102,9 +112,8 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
   connect(loss, &widgets::MetricChart::logScaleChanged, this,
           [this](bool on) { settings_.setValue(settings::ChartLogScale, on); });
 
-  resize(1400, 900);
-  restoreGeometry(settings_.value(settings::WindowGeometry));
-  restoreState(settings_.value(settings::WindowState));
+  fitToScreen();
+  if (!restoreState(settings_.value(settings::WindowState))) applyDefaultLayout();
   onDocumentChanged();
   onTrainingState();
   updateTitle();
@@ -239,40 +248,93 @@ QDockWidget* MainWindow::addDock(QWidget* widget, const QString& title, const QS
                                  Qt::DockWidgetArea area) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(objectName);  // saveState() keys the layout by object name
-  dock->setWidget(widget);
+  // In a scroll area: a dock narrower than its panel's minimum scrolls, instead of pushing
+  // the window past the screen's edge.
+  auto* scroll = new QScrollArea;
+  scroll->setObjectName(objectName + QStringLiteral("Scroll"));
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(widget);
+  dock->setWidget(scroll);
   addDockWidget(area, dock);
   viewMenu_->addAction(dock->toggleViewAction());
   return dock;
 }
 
 void MainWindow::createDocks() {
-  // Left: what is trained (project settings, dataset); bottom: what came of it (runs, log).
   editor_ = new ProjectEditor(document_, this);
-  QDockWidget* projectDock = addDock(editor_, tr("Project"), QStringLiteral("projectDock"), Qt::LeftDockWidgetArea);
+  addDock(editor_, tr("Project"), QStringLiteral("projectDock"), Qt::LeftDockWidgetArea);
   dataset_ = new DatasetPanel(document_, this);
-  QDockWidget* datasetDock = addDock(dataset_, tr("Dataset"), QStringLiteral("datasetDock"), Qt::LeftDockWidgetArea);
-  tabifyDockWidget(projectDock, datasetDock);
-  projectDock->raise();
+  addDock(dataset_, tr("Dataset"), QStringLiteral("datasetDock"), Qt::LeftDockWidgetArea);
   runs_ = new RunsPanel(this);
   addDock(runs_, tr("Runs"), QStringLiteral("runsDock"), Qt::BottomDockWidgetArea);
   log_ = new widgets::LogView(this);
-  QDockWidget* logDock = addDock(log_, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
+  addDock(log_, tr("Log"), QStringLiteral("logDock"), Qt::BottomDockWidgetArea);
   augmentations_ = new AugmentationPreview(document_, this);
-  QDockWidget* augmentationsDock =
-      addDock(augmentations_, tr("Augmentations"), QStringLiteral("augmentationsDock"), Qt::BottomDockWidgetArea);
+  addDock(augmentations_, tr("Augmentations"), QStringLiteral("augmentationsDock"), Qt::RightDockWidgetArea);
   embeddings_ = new EmbeddingPanel(this);
-  QDockWidget* embeddingsDock =
-      addDock(embeddings_, tr("Embeddings"), QStringLiteral("embeddingsDock"), Qt::BottomDockWidgetArea);
+  addDock(embeddings_, tr("Embeddings"), QStringLiteral("embeddingsDock"), Qt::RightDockWidgetArea);
   neighbours_ = new NeighbourPanel(this);
   addDock(neighbours_, tr("Neighbours"), QStringLiteral("neighboursDock"), Qt::RightDockWidgetArea);
   results_ = new ResultsPanel(this);
-  QDockWidget* resultsDock = addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::BottomDockWidgetArea);
-  QDockWidget* runsDock = findChild<QDockWidget*>(QStringLiteral("runsDock"));
-  for (QDockWidget* dock : {logDock, augmentationsDock, embeddingsDock, resultsDock}) tabifyDockWidget(runsDock, dock);
-  runsDock->raise();
-  // First-start layout (a saved one replaces it): the charts get most of the window.
-  resizeDocks({projectDock}, {380}, Qt::Horizontal);
-  resizeDocks({runsDock}, {170}, Qt::Vertical);
+  addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::RightDockWidgetArea);
+  // The side docks run the window's full height; runs and log sit under the charts.
+  setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+  // Two workspaces in one dock area: the preview leaves the training charts most of the
+  // window; an analysis dock brought forward (a run picked, a point clicked) takes most of
+  // it, so the scatter and the neighbours lie side by side.
+  for (const char* name : {"augmentationsDock", "embeddingsDock", "neighboursDock", "resultsDock"}) {
+    QDockWidget* d = dock(name);
+    const bool analysis = qstrcmp(name, "augmentationsDock") != 0;
+    connect(d, &QDockWidget::visibilityChanged, this, [this, d, analysis](bool visible) {
+      if (!visible || d->isFloating() || dockWidgetArea(d) != Qt::RightDockWidgetArea) return;
+      resizeDocks({d}, {width() * (analysis ? 62 : 36) / 100}, Qt::Horizontal);
+    });
+  }
+  viewMenu_->addSeparator();
+  auto* reset = viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::applyDefaultLayout);
+  reset->setObjectName(QStringLiteral("resetLayout"));
+  reset->setStatusTip(tr("Put every dock back where it was at the first start"));
+}
+
+QDockWidget* MainWindow::dock(const char* objectName) const {
+  return findChild<QDockWidget*>(QString::fromLatin1(objectName));
+}
+
+void MainWindow::applyDefaultLayout() {
+  const auto place = [this](Qt::DockWidgetArea area, std::initializer_list<const char*> names) {
+    QDockWidget* first = nullptr;
+    for (const char* name : names) {
+      QDockWidget* d = dock(name);
+      d->setFloating(false);
+      addDockWidget(area, d);
+      d->show();
+      if (first) tabifyDockWidget(first, d);
+      if (!first) first = d;
+    }
+    first->raise();
+    return first;
+  };
+  QDockWidget* left = place(Qt::LeftDockWidgetArea, {"projectDock", "datasetDock"});
+  QDockWidget* right =
+      place(Qt::RightDockWidgetArea, {"augmentationsDock", "embeddingsDock", "neighboursDock", "resultsDock"});
+  QDockWidget* bottom = place(Qt::BottomDockWidgetArea, {"runsDock", "logDock"});
+  // Shares of the window: the charts keep the middle, the preview gets room for its views.
+  const int width = this->width(), height = this->height();
+  resizeDocks({left, right}, {width * 26 / 100, width * 36 / 100}, Qt::Horizontal);
+  resizeDocks({bottom}, {std::max(120, height * 22 / 100)}, Qt::Vertical);
+}
+
+void MainWindow::fitToScreen() {
+  QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+  if (!screen) return resize(1400, 900);
+  const QRect available = screen->availableGeometry();
+  if (restoreGeometry(settings_.value(settings::WindowGeometry)) && available.contains(frameGeometry())) return;
+  // A little short of the whole area, for the frame the window manager adds.
+  const QSize size(std::min(1600, available.width() * 94 / 100), std::min(1000, available.height() * 92 / 100));
+  resize(size);
+  move(available.center() - QPoint(size.width() / 2, size.height() / 2));
 }
 
 void MainWindow::connectTraining() {
@@ -280,6 +342,8 @@ void MainWindow::connectTraining() {
   connect(training_, &TrainingController::stepReported, charts_, &TrainingCharts::addStep);
   connect(training_, &TrainingController::monitorReported, charts_, &TrainingCharts::addMonitor);
   connect(training_, &TrainingController::stepReported, status_, &TrainingStatus::showStep);
+  connect(training_, &TrainingController::stepReported, runs_,
+          [this](const StepMetrics& m) { runs_->showActiveStep(m.step, m.loss); });
   connect(training_, &TrainingController::progressReported, status_, &TrainingStatus::showProgress);
   connect(training_, &TrainingController::logMessage, this, &MainWindow::onLog);
   connect(training_, &TrainingController::checkpointSaved, runs_, &RunsPanel::refresh);
@@ -313,7 +377,7 @@ void MainWindow::connectTraining() {
           [this](int number, int count, qint64 batchSize, const QString& runDir) {
             charts_->endLiveRun();
             charts_->beginLiveRun(runDir);
-            runs_->setActiveRun(runDir);
+            runs_->setActiveRun(runDir, /*keepSelection=*/true);
             status_->reset();
             sweepStatus_ = tr("sweep point %1/%2: batch %3").arg(number).arg(count).arg(batchSize);
             onTrainingState();

@@ -90,6 +90,13 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createToolBar();
   void createDocks();
+  // The arrangement a first start gets, and View > Reset Layout: the project on the left, the
+  // training charts in the centre, the augmentation preview on the right with the analysis
+  // docks behind it, runs and log below the charts; sized for the window as it is.
+  void applyDefaultLayout();
+  // A size that fits the screen's available area (the saved geometry when it still fits).
+  void fitToScreen();
+  QDockWidget* dock(const char* objectName) const;
   QDockWidget* addDock(QWidget* widget, const QString& title, const QString& objectName, Qt::DockWidgetArea area);
   void connectTraining();
   void onProjectOpened();

@@ -2,6 +2,7 @@
 
 #include <QDesktopServices>
 #include <QDir>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
@@ -48,7 +49,11 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(tree_);
   layout->addWidget(placeholder_);
 
-  connect(tree_, &QTreeWidget::itemSelectionChanged, this, [this] { Q_EMIT selectionChanged(selectedRuns()); });
+  // Changes the program makes are made with the tree's signals blocked: this is the user.
+  connect(tree_, &QTreeWidget::itemSelectionChanged, this, [this] {
+    Q_EMIT selectionChanged(selectedRuns());
+    Q_EMIT userSelected(selectedRuns());
+  });
   connect(tree_, &QTreeWidget::customContextMenuRequested, this, &RunsPanel::showContextMenu);
   refresh();
 }
@@ -59,9 +64,36 @@ void RunsPanel::setRunsRoot(const QString& root) {
   refresh();
 }
 
-void RunsPanel::setActiveRun(const QString& runDir) {
-  activeRun_ = runDir;
+void RunsPanel::setActiveRun(const QString& runDir, bool keepSelection) {
+  activeRun_ = runDir.isEmpty() ? QString() : QDir(runDir).absolutePath();
   refresh();
+  if (activeRun_.isEmpty()) return;
+  QStringList selection = keepSelection ? selectedRuns() : QStringList();
+  if (!selection.contains(activeRun_)) selection << activeRun_;
+  selectRuns(selection);
+}
+
+QTreeWidgetItem* RunsPanel::activeItem() const {
+  if (activeRun_.isEmpty()) return nullptr;
+  for (int i = 0; i < tree_->topLevelItemCount(); ++i)
+    if (tree_->topLevelItem(i)->data(Name, kDirRole).toString() == activeRun_) return tree_->topLevelItem(i);
+  return nullptr;
+}
+
+void RunsPanel::showActiveStep(qint64 step, double loss) {
+  QTreeWidgetItem* item = activeItem();
+  // The folder gets its config when the run opens: list it as the run it now is.
+  if (!item || item->data(State, kDirRole).toBool()) {
+    refresh();
+    item = activeItem();
+  }
+  if (!item) return;
+  item->setText(Steps, QString::number(step));
+  item->setText(Loss, QString::number(loss, 'f', 4));
+}
+
+void RunsPanel::selectNewestIfNone() {
+  if (selectedRuns().isEmpty() && !newestRun_.isEmpty()) selectRuns({newestRun_});
 }
 
 void RunsPanel::refresh() {
@@ -70,6 +102,7 @@ void RunsPanel::refresh() {
     const QSignalBlocker block(tree_);
     tree_->setSortingEnabled(false);
     tree_->clear();
+    newestRun_.clear();
     if (!root_.isEmpty()) {
       for (const RunFolder& run : list_runs(root_.toStdString())) {
         const RunSummary s = read_run_summary(run);
@@ -95,7 +128,18 @@ void RunsPanel::refresh() {
         item->setText(Time, formatDuration(s.train_seconds));
         for (int c : {Steps, Loss, Knn, EvalKnn, Batch}) item->setTextAlignment(c, Qt::AlignRight | Qt::AlignVCenter);
         if (selected.contains(dir)) item->setSelected(true);
+        newestRun_ = dir;  // list_runs gives them oldest first
       }
+    }
+    if (!activeRun_.isEmpty() && !activeItem()) {  // started, its folder not written yet
+      auto* item = new QTreeWidgetItem(tree_);
+      item->setData(Name, kDirRole, activeRun_);
+      item->setData(State, kDirRole, true);  // a stand-in, replaced once the folder is listed
+      item->setText(Name, QFileInfo(activeRun_).fileName());
+      item->setToolTip(Name, activeRun_);
+      item->setText(State, tr("running"));
+      item->setText(Steps, QStringLiteral("0"));
+      if (selected.contains(activeRun_)) item->setSelected(true);
     }
     tree_->setSortingEnabled(true);
   }

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QTreeWidget;
+class QTreeWidgetItem;
 class QLabel;
 
 namespace simclr::gui {
@@ -18,8 +19,15 @@ class RunsPanel : public QWidget {
 
   void setRunsRoot(const QString& root);  // empty: no project
   QString runsRoot() const { return root_; }
-  // The run being trained now shows as "running" (its folder has no status yet).
-  void setActiveRun(const QString& runDir);
+  // The run being trained now shows as "running" from the moment it starts, before its
+  // folder holds anything, and is selected (alone, or added to the selection with
+  // keepSelection: a sweep's earlier points stay overlaid); an empty runDir ends that.
+  void setActiveRun(const QString& runDir, bool keepSelection = false);
+  // The running run's latest step and loss, as they arrive.
+  void showActiveStep(qint64 step, double loss);
+  // Selects the newest run when none is selected (a project just opened), so that the
+  // analysis docks have a run to work on.
+  void selectNewestIfNone();
   void refresh();
 
   QStringList selectedRuns() const;  // run folders, in list order
@@ -29,15 +37,18 @@ class RunsPanel : public QWidget {
 
  Q_SIGNALS:
   void selectionChanged(const QStringList& runDirs);
+  void userSelected(const QStringList& runDirs);  // by a click or a key, not by the program
   void resumeRequested(const QString& runDir);
   void evaluateRequested(const QString& runDir);
   void followRequested(const QString& runDir);  // follow its metrics live (another process writes it)
 
  private:
   void showContextMenu(const QPoint& pos);
+  QTreeWidgetItem* activeItem() const;
 
   QString root_;
   QString activeRun_;
+  QString newestRun_;  // by the time its config was written
   QTreeWidget* tree_ = nullptr;
   QLabel* placeholder_ = nullptr;
 };
