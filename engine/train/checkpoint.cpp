@@ -31,6 +31,11 @@ void read_info(torch::serialize::InputArchive& archive, CheckpointInfo& info) {
   info.step = step.item<int64_t>();
   info.last_loss = loss.item<double>();
   info.config_json = tensor_text(config);
+  torch::Tensor scaler;  // [scale, good steps], float64
+  if (archive.try_read("loss_scale", scaler) && scaler.numel() == 2) {
+    info.loss_scale = scaler[0].item<double>();
+    info.loss_scale_good_steps = static_cast<int64_t>(scaler[1].item<double>());
+  }
 }
 std::string shape_text(c10::IntArrayRef sizes) {
   std::string out = "[";
@@ -101,6 +106,9 @@ void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, cons
     archive.write("step", torch::tensor(static_cast<int64_t>(info.step)));
     archive.write("last_loss", torch::tensor(info.last_loss, torch::kDouble));
     archive.write("config", text_tensor(info.config_json));
+    if (info.loss_scale)
+      archive.write("loss_scale",
+                    torch::tensor({*info.loss_scale, static_cast<double>(info.loss_scale_good_steps)}, torch::kDouble));
     archive.save_to(tmp.string());
   });
 }

@@ -5,6 +5,7 @@
 // the config's seed are the complete RNG state: a resumed run draws what an uninterrupted
 // one would.
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "engine/models/simclr_model.h"
@@ -16,6 +17,10 @@ struct CheckpointInfo {
   int64_t step = 0;
   double last_loss = 0;
   std::string config_json;  // the resolved project the run was started with
+  // float16 runs: the loss scaler's scale and good steps since it last changed. Absent in
+  // other runs and in checkpoints from before it was saved.
+  std::optional<double> loss_scale;
+  int64_t loss_scale_good_steps = 0;
 };
 
 void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,

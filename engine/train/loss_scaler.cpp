@@ -1,6 +1,8 @@
 #include "engine/train/loss_scaler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -12,6 +14,14 @@ LossScaler::LossScaler(bool enabled, double initial_scale, int64_t growth_interv
     : enabled_(enabled), scale_(initial_scale), growth_interval_(growth_interval) {
   if (!(initial_scale > 0) || growth_interval < 1)
     throw ConfigError("loss scaler: the initial scale must be > 0 and the growth interval >= 1");
+}
+
+void LossScaler::restore(double scale, int64_t good_steps) {
+  if (!(scale > 0) || !std::isfinite(scale) || good_steps < 0)
+    throw ConfigError("loss scaler: cannot restore a scale of " + std::to_string(scale) + " after " +
+                      std::to_string(good_steps) + " good steps");
+  scale_ = scale;
+  good_steps_ = good_steps;
 }
 
 torch::Tensor LossScaler::scale_loss(const torch::Tensor& loss) const {

@@ -27,6 +27,12 @@ class LossScaler {
   bool unscale_and_check(const std::vector<torch::Tensor>& parameters);
 
   int64_t skipped_steps() const { return skipped_; }
+  int64_t good_steps() const { return good_steps_; }  // since the scale last changed
+
+  // A checkpoint's scale and run of good steps, so that a resumed run goes on as it was
+  // rather than starting again at the initial scale. Throws ConfigError for values no
+  // scaler holds (a scale <= 0, a negative count).
+  void restore(double scale, int64_t good_steps);
 
  private:
   bool enabled_;

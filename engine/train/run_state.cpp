@@ -56,10 +56,13 @@ void restore_checkpoint(RunState& s, const TrainCallbacks& callbacks) {
   s.first_step = info.step;
   s.last_loss = info.last_loss;
   s.last_checkpoint_step = s.step;
+  // A float16 run goes on with its scale; one from before the scale was saved starts anew.
+  if (info.loss_scale) s.scaler.restore(*info.loss_scale, info.loss_scale_good_steps);
   s.train_seconds = read_run_summary(s.opened.folder).train_seconds;
   s.first_train_seconds = s.train_seconds;
   callbacks.log(LogLevel::Info,
-                "resumed from " + s.opened.resume_checkpoint.string() + " at step " + std::to_string(s.step));
+                "resumed from " + s.opened.resume_checkpoint.string() + " at step " + std::to_string(s.step) +
+                    (s.scaler.enabled() ? ", float16 loss scale " + std::to_string(s.scaler.scale()) : ""));
 }
 
 // Every rank starts from rank 0's weights; with synchronised BN, batch statistics are taken
@@ -108,13 +111,13 @@ std::unique_ptr<RunState> build_run_state(const ProjectConfig& project, const to
                       "on how the batch is split: it can only continue in a single process");
   load_data(*s, callbacks);
   build_model_and_optimizer(*s);
+  s->scaler = LossScaler(s->amp_dtype == torch::kHalf);  // float16 only
   restore_checkpoint(*s, callbacks);
   if (s->group) join_model(*s, callbacks);
   if (s->leader())
     s->metrics = std::make_unique<MetricsLog>(s->opened.folder.metrics_file(), s->opened.resuming() ? s->step : -1);
   if (s->leader()) build_monitor(*s);
   s->loss_fn = NTXentLoss(s->training().temperature);
-  s->scaler = LossScaler(s->amp_dtype == torch::kHalf);  // float16 only
   s->parameters = s->model->parameters();
   if (s->group) s->gradients = std::make_unique<GradientReducer>(s->parameters, *s->group, overlap_gradients());
 

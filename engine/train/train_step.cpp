@@ -45,13 +45,40 @@ LocalBatch next_batch(RunState& s) {
   return out;
 }
 
+std::string last_good_checkpoint(const RunState& s) {
+  const std::filesystem::path good = s.opened.folder.latest_checkpoint();
+  return good.empty() ? "No checkpoint was written yet." : "The last good checkpoint is " + good.string();
+}
+
 void check_finite(const RunState& s, double loss_value) {
   if (std::isfinite(loss_value)) return;
-  const std::filesystem::path good = s.opened.folder.latest_checkpoint();
-  throw TrainingError(
-      "step " + std::to_string(s.step + 1) + ": the loss is " + std::to_string(loss_value) +
-      "; training stopped (lower training.learning_rate or raise training.temperature). " +
-      (good.empty() ? "No checkpoint was written yet." : "The last good checkpoint is " + good.string()));
+  throw TrainingError("step " + std::to_string(s.step + 1) + ": the loss is " + std::to_string(loss_value) +
+                      "; training stopped (lower training.learning_rate or raise training.temperature). " +
+                      last_good_checkpoint(s));
+}
+
+// A finite loss can still give NaN or Inf gradients (an overflow in backward); stepping on
+// them would spoil every weight. One flag per parameter on the device, read back once.
+// (float16 runs leave this to the loss scaler, which skips such a step.)
+void check_finite_gradients(const RunState& s, double loss_value) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> finite;
+  for (const auto& p : s.parameters)
+    if (p.grad().defined()) finite.push_back(torch::isfinite(p.grad()).all());
+  if (finite.empty() || torch::stack(finite).all().item<bool>()) return;
+  std::string name = "a parameter";
+  for (const auto& item : s.model->named_parameters()) {
+    const torch::Tensor& grad = item.value().grad();
+    if (grad.defined() && !torch::isfinite(grad).all().item<bool>()) {
+      name = item.key();
+      break;
+    }
+  }
+  throw TrainingError("step " + std::to_string(s.step + 1) + ": the gradients of " + name +
+                      " hold NaN or Inf (the loss was " + std::to_string(loss_value) +
+                      "); training stopped before the optimizer step (lower training.learning_rate or raise "
+                      "training.temperature). " +
+                      last_good_checkpoint(s));
 }
 
 }  // namespace
@@ -95,6 +122,7 @@ StepMetrics train_step(RunState& s, const TrainCallbacks& callbacks) {
   s.optimizer->zero_grad();
   s.scaler.scale_loss(forward.loss).backward();
   if (s.gradients) s.gradients->finish();
+  if (!s.scaler.enabled()) check_finite_gradients(s, loss_value);
   if (s.scaler.unscale_and_check(s.parameters))
     s.optimizer->step();
   else

@@ -7,7 +7,8 @@
 namespace simclr {
 
 // Advances s.step by one and returns what the step measured. Throws TrainingError when
-// the loss is not finite (naming the last good checkpoint).
+// the loss or, outside float16 (whose loss scaler skips such steps), a gradient is not
+// finite, before the optimizer steps (naming the last good checkpoint).
 StepMetrics train_step(RunState& s, const TrainCallbacks& callbacks);
 
 }  // namespace simclr

@@ -63,6 +63,21 @@ class TestLossScaler : public QObject {
     }
   }
 
+  // A resumed run's scaler goes on from the checkpoint's scale and good steps.
+  void restoredScalerGoesOnWhereItWas() {
+    auto w = torch::ones({2}, torch::requires_grad());
+    LossScaler scaler(true, 65536.0, 3);
+    scaler.restore(8.0, 2);
+    QCOMPARE(scaler.scale(), 8.0);
+    w.mutable_grad() = torch::ones({2});
+    QVERIFY(scaler.unscale_and_check({w}));
+    QCOMPARE(scaler.scale(), 16.0);  // the third good step in a row
+    QCOMPARE(scaler.good_steps(), int64_t{0});
+    QVERIFY_THROWS_EXCEPTION(ConfigError, scaler.restore(0.0, 1));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, scaler.restore(std::nan(""), 1));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, scaler.restore(2.0, -1));
+  }
+
   void disabledScalerChangesNothing() {
     LossScaler off(false);
     const auto loss = torch::tensor(3.0);
