@@ -13,6 +13,7 @@ struct GlobalOptions {
 void register_dataset_commands(CLI::App& root, const GlobalOptions& global);
 void register_project_commands(CLI::App& root, const GlobalOptions& global);
 void register_train_command(CLI::App& root, const GlobalOptions& global);
+void register_runs_command(CLI::App& root, const GlobalOptions& global);
 void register_sweep_command(CLI::App& root, const GlobalOptions& global);
 void register_report_command(CLI::App& root, const GlobalOptions& global);
 void register_embed_command(CLI::App& root, const GlobalOptions& global);

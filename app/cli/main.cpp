@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   simclr::cli::register_dataset_commands(app, global);
   simclr::cli::register_project_commands(app, global);
   simclr::cli::register_train_command(app, global);
+  simclr::cli::register_runs_command(app, global);
   simclr::cli::register_sweep_command(app, global);
   simclr::cli::register_report_command(app, global);
   simclr::cli::register_embed_command(app, global);

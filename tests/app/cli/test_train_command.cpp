@@ -185,6 +185,11 @@ class TestTrainCommand : public QObject {
     QCOMPARE(s.process->pid, pid);
     const int64_t kept = checkpoint_step(RunFolder(run).latest_checkpoint());
     QCOMPARE(s.steps_done, kept);
+    const Outcome listed = cli({"runs", test::qpath(runs_)});
+    QVERIFY2(listed.out.contains(QRegularExpression("\\nkilled +interrupted +" + QString::number(kept) + " / 10000 ")),
+             qPrintable(listed.out));
+    QVERIFY2(listed.out.contains("resume with  simclr-cli train PROJECT --resume " + test::qpath(run)),
+             qPrintable(listed.out));
 
     const Outcome o = cli({"train", project_, "--resume", test::qpath(run), "--epochs", "2000", "--max-steps",
                            QString::number(kept + 3)});
