@@ -16,6 +16,7 @@
 
 namespace simclr::widgets {
 namespace {
+constexpr size_t kMarkedPointsAtMost = 40;  // a curve with this few points shows each as a dot
 
 // ~22 frames per second is smooth to the eye and cheap even with many series.
 constexpr int kDefaultReplotMs = 45;
@@ -31,6 +32,13 @@ MetricChart::MetricChart(QWidget* parent) : QWidget(parent) {
   layout->addWidget(plot_);
 
   plot_->setAutoAddPlottableToLegend(false);  // only the solid curves get legend entries
+  emptyText_ = new QCPItemText(plot_);
+  emptyText_->position->setType(QCPItemPosition::ptAxisRectRatio);
+  emptyText_->position->setCoords(0.5, 0.5);
+  emptyText_->setPositionAlignment(Qt::AlignCenter);
+  emptyText_->setTextAlignment(Qt::AlignCenter);
+  emptyText_->setColor(kHiddenTextColor.darker(130));
+  emptyText_->setSelectable(false);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->setNoAntialiasingOnDrag(true);  // keeps panning fluid with long runs
   // Draws curves segment by segment. Stroking a noisy 1.8 px polyline as one path was ~20x
@@ -253,6 +261,10 @@ void MetricChart::appendToGraphs(Series& s) {
     s.line->addData(keys, values);
   }
   s.drawn = int(s.points.size());
+  // A sparse curve (the kNN monitor's few evaluations; a single point draws no line at all)
+  // gets a marker on each point.
+  const bool sparse = s.points.size() <= kMarkedPointsAtMost;
+  s.line->setScatterStyle(sparse ? QCPScatterStyle(QCPScatterStyle::ssDisc, 6) : QCPScatterStyle());
 }
 
 double MetricChart::keyOf(const MetricPoint& p) const {
@@ -363,16 +375,30 @@ void MetricChart::onRangeChanged() {
   if (!settingView_) setFollowing(false);
 }
 
+void MetricChart::setEmptyText(const QString& text) {
+  emptyText_->setText(text);
+  rescaleToData();
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString MetricChart::emptyText() const {
+  return emptyText_->text();
+}
+
 void MetricChart::rescaleToData() {
   QScopedValueRollback<bool> guard(settingView_, true);
   const bool any = std::any_of(series_.begin(), series_.end(),
                                [](const auto& s) { return s->visible && !s->line->data()->isEmpty(); });
+  emptyText_->setVisible(!any && !emptyText_->text().isEmpty());
   if (!any) {
     plot_->xAxis->setRange(0, 1);
     plot_->yAxis->setRange(logScale_ ? QCPRange(0.1, 10) : QCPRange(0, 1));
     return;
   }
   plot_->rescaleAxes(true);
+  // One step or one value alone spans nothing: centre it in a range around it.
+  if (plot_->xAxis->range().size() <= 0)
+    plot_->xAxis->setRange(plot_->xAxis->range().lower - 1, plot_->xAxis->range().upper + 1);
   // A little headroom so extreme points don't sit on the frame.
   const QCPRange y = plot_->yAxis->range();
   const double centre = logScale_ ? std::sqrt(y.lower * y.upper) : y.center();
@@ -383,6 +409,7 @@ void MetricChart::rescaleToData() {
     const QCPRange r = plot_->yAxis->range();
     const double halfSpan = 0.01 * std::max(std::abs(r.lower), std::abs(r.upper));
     if (r.size() < 2 * halfSpan) plot_->yAxis->setRange(r.center() - halfSpan, r.center() + halfSpan);
+    if (plot_->yAxis->range().size() <= 0) plot_->yAxis->setRange(r.center() - 1, r.center() + 1);  // all zeros
   }
 }
 

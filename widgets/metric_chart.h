@@ -15,6 +15,7 @@
 class QCustomPlot;
 class QCPGraph;
 class QCPItemTracer;
+class QCPItemText;
 class QMouseEvent;
 class QTimer;
 
@@ -60,6 +61,9 @@ class MetricChart : public QWidget {
   void setXAxis(XAxis axis);
   XAxis xAxis() const { return xAxis_; }
   void setValueLabel(const QString& label);  // y-axis label; the x label follows xAxis()
+  // What the empty chart says: what will fill it, and when. Hidden once there is data.
+  void setEmptyText(const QString& text);
+  QString emptyText() const;
   QString valueLabel() const { return valueLabel_; }
   void setSeriesVisible(const QString& series, bool visible);
   bool isSeriesVisible(const QString& series) const;
@@ -128,6 +132,7 @@ class MetricChart : public QWidget {
   QCustomPlot* plot_ = nullptr;
   QTimer* replotTimer_ = nullptr;
   QCPItemTracer* tracer_ = nullptr;
+  QCPItemText* emptyText_ = nullptr;
   std::vector<std::unique_ptr<Series>> series_;
   double smoothing_ = 0.0;
   bool logScale_ = false;

@@ -383,6 +383,33 @@ class TestMetricChart : public QObject {
     for (const char* suffix : {"png", "svg", "pdf"})
       QVERIFY(chart.exportImage(shots.filePath(QStringLiteral("metric_chart_export.") + QLatin1String(suffix))));
   }
+
+  // An empty chart says what will fill it; one point is drawn as a dot in a range around it
+  // (a lone point draws no line, and spans no range); a long curve has no dots.
+  void emptyThenOnePointThenACurve() {
+    MetricChart chart;
+    chart.setEmptyText(QStringLiteral("No steps yet"));
+    QCPItemText* empty = nullptr;
+    for (int i = 0; i < chart.plot()->itemCount(); ++i)
+      if (auto* t = qobject_cast<QCPItemText*>(chart.plot()->item(i)); t && t->text() == QLatin1String("No steps yet"))
+        empty = t;
+    QVERIFY(empty);
+    QVERIFY(empty->visible());
+
+    chart.appendPoint(QStringLiteral("run"), MetricPoint{0, 0, 31.5});
+    chart.flush();
+    QVERIFY(!empty->visible());
+    QCOMPARE(chart.graph(QStringLiteral("run"))->scatterStyle().shape(), QCPScatterStyle::ssDisc);
+    const QCPRange x = chart.plot()->xAxis->range(), y = chart.plot()->yAxis->range();
+    QVERIFY2(x.size() > 0 && x.contains(0), qPrintable(QStringLiteral("%1..%2").arg(x.lower).arg(x.upper)));
+    QVERIFY2(y.size() > 0 && y.contains(31.5), qPrintable(QStringLiteral("%1..%2").arg(y.lower).arg(y.upper)));
+
+    QVector<MetricPoint> many;
+    for (int i = 1; i <= 100; ++i) many.append(MetricPoint{double(i), i / 10.0, 30.0 - i * 0.1});
+    chart.appendPoints(QStringLiteral("run"), many);
+    chart.flush();
+    QCOMPARE(chart.graph(QStringLiteral("run"))->scatterStyle().shape(), QCPScatterStyle::ssNone);
+  }
 };
 
 QTEST_MAIN(TestMetricChart)

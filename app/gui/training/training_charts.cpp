@@ -17,15 +17,18 @@ using widgets::MetricPoint;
 struct ChartSpec {
   const char* title;
   const char* label;
+  const char* empty;  // what will fill the chart
 };
+// Short lines: the charts can be narrow. The monitor's charts fill at its evaluations
+// (evaluation.knn_at_start, then every evaluation.knn_every_epochs).
 const ChartSpec kSpecs[TrainingCharts::ChartCount] = {
-    {"Contrastive loss", "NT-Xent loss"},
-    {"Learning rate", "learning rate"},
-    {"kNN top-1", "kNN top-1 (%)"},
-    {"Uniformity", "uniformity (lower is more uniform)"},
-    {"Alignment", "alignment (lower is closer)"},
-    {"z std", "std of normalised z"},
-    {"Effective rank", "effective rank of h"},
+    {"Contrastive loss", "NT-Xent loss", "No steps yet:\nStart Training\n(Ctrl+R)"},
+    {"Learning rate", "learning rate", "No steps yet"},
+    {"kNN top-1", "kNN top-1 (%)", "Measured by\nthe kNN monitor"},
+    {"Uniformity", "uniformity (lower is more uniform)", "Measured by\nthe kNN monitor"},
+    {"Alignment", "alignment (lower is closer)", "Measured by\nthe kNN monitor"},
+    {"z std", "std of normalised z", "Measured by\nthe kNN monitor"},
+    {"Effective rank", "effective rank of h", "Measured by\nthe kNN monitor"},
 };
 
 // The values a monitor record contributes to each health chart.
@@ -55,6 +58,7 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
     panels_[i] = new widgets::ChartPanel(this);
     panels_[i]->setObjectName(QString::fromLatin1(kSpecs[i].title));
     panels_[i]->chart()->setValueLabel(tr(kSpecs[i].label));
+    panels_[i]->chart()->setEmptyText(tr(kSpecs[i].empty));
   }
   // Loss is the one people watch: raw steps are noisy, so it starts smoothed.
   panels_[Loss]->chart()->setSmoothing(0.6);
