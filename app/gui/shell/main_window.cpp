@@ -12,6 +12,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QThread>
 #include <QToolBar>
@@ -28,6 +29,7 @@
 #include "app/gui/project/project_document.h"
 #include "app/gui/project/project_editor.h"
 #include "app/gui/shell/resource_paths.h"
+#include "app/gui/shell/start_page.h"
 #include "app/gui/results/results_panel.h"
 #include "app/gui/training/runs_panel.h"
 #include "app/gui/training/training_charts.h"
@@ -54,8 +56,16 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
       projects_(new ProjectController(*document_, settings_, this)) {
   setObjectName(QStringLiteral("MainWindow"));
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
+  // The centre: the start page until a project is open, then the training charts.
   charts_ = new TrainingCharts(this);
-  setCentralWidget(charts_);
+  start_ = new StartPage(this);
+  centre_ = new QStackedWidget(this);
+  centre_->addWidget(start_);
+  centre_->addWidget(charts_);
+  setCentralWidget(centre_);
+  connect(start_, &StartPage::openProjectRequested, this, &MainWindow::openProject);
+  connect(start_, &StartPage::newFromTemplateRequested, projects_, &ProjectController::newFromTemplate);
+  connect(start_, &StartPage::openOtherRequested, projects_, qOverload<>(&ProjectController::open));
   status_ = new TrainingStatus(this);
   statusBar()->addPermanentWidget(status_, 1);
   followed_ = new FollowedRun(charts_, status_, this);
@@ -529,6 +539,8 @@ void MainWindow::onProjectOpened() {
 
 void MainWindow::onDocumentChanged() {
   const bool open = document_->isOpen();
+  if (!open) start_->refresh(settings_.value(settings::RecentProjects));
+  centre_->setCurrentWidget(open ? static_cast<QWidget*>(charts_) : start_);
   const bool sweep = open && isSweepProject();
   startAction_->setText(sweep ? tr("&Start Sweep") : tr("&Start Training"));
   startAction_->setStatusTip(sweep ? tr("Run the project's batch-size sweep, one run per batch size")

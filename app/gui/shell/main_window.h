@@ -18,6 +18,8 @@ namespace simclr::widgets {
 class LogView;
 }
 
+class QStackedWidget;
+
 namespace simclr::gui {
 
 class AppSettings;
@@ -34,6 +36,7 @@ class ProjectEditor;
 class ResultsPanel;
 class NeighbourPanel;
 class RunsPanel;
+class StartPage;
 class TrainingCharts;
 class TrainingController;
 class TrainingStatus;
@@ -70,6 +73,7 @@ class MainWindow : public QMainWindow {
   ResultsPanel* resultsPanel() const { return results_; }
   NeighbourPanel* neighbourPanel() const { return neighbours_; }
   TrainingCharts* charts() const { return charts_; }
+  StartPage* startPage() const { return start_; }  // shown while no project is open
   RunsPanel* runsPanel() const { return runs_; }
   widgets::LogView* logView() const { return log_; }
   TrainingStatus* trainingStatus() const { return status_; }
@@ -124,6 +128,8 @@ class MainWindow : public QMainWindow {
   FollowedRun* followed_ = nullptr;
 
   TrainingCharts* charts_ = nullptr;
+  StartPage* start_ = nullptr;
+  QStackedWidget* centre_ = nullptr;
   RunsPanel* runs_ = nullptr;
   ProjectEditor* editor_ = nullptr;
   DatasetPanel* dataset_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <QComboBox>
 #include <QDockWidget>
+#include <QListWidget>
 #include <QSaveFile>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -14,6 +15,7 @@
 #include "app/gui/embedding/embedding_panel.h"
 #include "app/gui/shell/event_loop_latency.h"
 #include "app/gui/shell/main_window.h"
+#include "app/gui/shell/start_page.h"
 #include "app/gui/processes/followed_run.h"
 #include "app/gui/processes/run_follower.h"
 #include "app/gui/project/project_document.h"
@@ -67,6 +69,29 @@ class TestMainWindow : public QObject {
     p.training.epochs = 30;  // long enough to pause and stop by hand
     save_project(p, dir_ / "project.json");
     projectFile_ = q(dir_ / "project.json");
+  }
+
+  // Without a project the centre is the start page; a recent project opens from it, and
+  // then the charts take its place.
+  void startPageOpensARecentProject() {
+    auto settings = freshSettings();
+    settings->setValue(settings::RecentProjects, QStringList{projectFile_});
+    MainWindow window(*settings);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.startPage()->isVisible());
+    QVERIFY(!window.charts()->isVisible());
+    QListWidget* recent = window.startPage()->recentList();
+    QCOMPARE(recent->count(), 1);
+    QVERIFY(recent->item(0)->text().contains(QStringLiteral("project")));
+    QVERIFY(window.startPage()->templateList()->count() > 0);  // the bundled projects
+    QVERIFY(window.startPage()->datasetsText().contains(QStringLiteral("cifar10")));
+    recent->setCurrentRow(0);
+    recent->setFocus();
+    QTest::keyClick(recent, Qt::Key_Return);
+    QCOMPARE(window.document().filePath(), QFileInfo(projectFile_).absoluteFilePath());
+    QVERIFY(!window.startPage()->isVisible());
+    QVERIFY(window.charts()->isVisible());
   }
 
   void opensAProjectAndRemembersIt() {

@@ -19,6 +19,7 @@
 #include "app/gui/embedding/embedding_panel.h"
 #include "app/gui/shell/app_settings.h"
 #include "app/gui/shell/main_window.h"
+#include "app/gui/shell/start_page.h"
 #include "app/gui/training/runs_panel.h"
 #include "app/gui/training/training_controller.h"
 #include "engine/project/project_file.h"
@@ -126,15 +127,9 @@ class TestWindowFitsScreen : public QObject {
     projectFile_ = q(dir_ / "project.json");
   }
 
-  void windowFitsTheScreen() {
-    AppSettings settings(q(dir_ / "fits.ini"));
-    MainWindow window(settings);
-    QVERIFY(window.openProject(projectFile_));
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    // The docks fill in from background jobs (dataset summary, augmented views): let them.
-    QTRY_VERIFY_WITH_TIMEOUT(window.datasetPanel()->state() == DatasetPanel::State::Found, 60000);
-    QTRY_VERIFY_WITH_TIMEOUT(!window.augmentationPreview()->isBusy(), 60000);
+  // The window fits, nothing in it is cut off or crushed, and a screenshot is saved as
+  // <name>-<screen>.png when SIMCLR_SCREENSHOT_DIR is set.
+  void checkAndShoot(MainWindow& window, const QString& name) {
     const QRect available = window.screen()->availableGeometry();
     QVERIFY2(available.contains(window.frameGeometry()),
              qPrintable(QStringLiteral("the window %1,%2 %3x%4 does not fit the screen's %5x%6")
@@ -148,12 +143,29 @@ class TestWindowFitsScreen : public QObject {
     const QStringList problems = layoutProblems(window);
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
     const QByteArray folder = qgetenv("SIMCLR_SCREENSHOT_DIR");
-    if (!folder.isEmpty()) {
-      QDir().mkpath(QString::fromLocal8Bit(folder));
-      const QString file = QDir(QString::fromLocal8Bit(folder)).filePath("window-" + screenName() + ".png");
-      QVERIFY2(window.grab().save(file), qPrintable(file));
-      qInfo("saved %s", qPrintable(file));
-    }
+    if (folder.isEmpty()) return;
+    QDir().mkpath(QString::fromLocal8Bit(folder));
+    const QString file = QDir(QString::fromLocal8Bit(folder)).filePath(name + "-" + screenName() + ".png");
+    QVERIFY2(window.grab().save(file), qPrintable(file));
+    qInfo("saved %s", qPrintable(file));
+  }
+
+  void windowFitsTheScreen() {
+    AppSettings settings(q(dir_ / "fits.ini"));
+    MainWindow window(settings);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // No project yet: the start page.
+    QVERIFY(window.startPage()->isVisible());
+    checkAndShoot(window, QStringLiteral("start"));
+    if (QTest::currentTestFailed()) return;
+
+    QVERIFY(window.openProject(projectFile_));
+    QVERIFY(!window.startPage()->isVisible());
+    // The docks fill in from background jobs (dataset summary, augmented views): let them.
+    QTRY_VERIFY_WITH_TIMEOUT(window.datasetPanel()->state() == DatasetPanel::State::Found, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.augmentationPreview()->isBusy(), 60000);
+    checkAndShoot(window, QStringLiteral("window"));
   }
 
   void aStartedRunIsListedSelectedAndAnalysed() {

@@ -1,0 +1,144 @@
+#include "app/gui/shell/start_page.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "app/gui/shell/resource_paths.h"
+#include "engine/core/error.h"
+#include "engine/data/dataset_locator.h"
+
+namespace simclr::gui {
+
+namespace {
+constexpr int kFileRole = Qt::UserRole;
+constexpr int kIsTemplateRole = Qt::UserRole + 1;
+
+// A project file's "description" (empty when it has none or cannot be read).
+QString descriptionOf(const QString& file) {
+  QFile f(file);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("description")).toString();
+}
+
+// The description's first sentence: the list stays a list; the whole text is the tooltip.
+QString firstSentence(const QString& text) {
+  const int end = text.indexOf(QLatin1String(". "));
+  return end < 0 ? text : text.left(end + 1);
+}
+
+// One line per dataset the bundled projects use: the folder it was found in, or where to
+// get it.
+QString datasetLines() {
+  QStringList lines;
+  for (const char* name : {"cifar10", "fashion-mnist"}) {
+    QString line = QStringLiteral("<b>%1</b>: ").arg(QString::fromLatin1(name));
+    try {
+      line += QDir::toNativeSeparators(QString::fromStdString(locate_dataset(name, "", {}).string()));
+    } catch (const Error&) {
+      line += QObject::tr("not found (Dataset dock: Download…, or set SIMCLR_DATA_DIR)");
+    }
+    lines << line;
+  }
+  return lines.join(QStringLiteral("<br>"));
+}
+
+QListWidget* makeList(const QString& objectName) {
+  auto* list = new QListWidget;
+  list->setObjectName(objectName);
+  list->setWordWrap(true);
+  list->setUniformItemSizes(false);
+  list->setSpacing(2);
+  return list;
+}
+
+QLabel* heading(const QString& text) {
+  auto* label = new QLabel(QStringLiteral("<h3>%1</h3>").arg(text));
+  label->setTextFormat(Qt::RichText);
+  return label;
+}
+}  // namespace
+
+StartPage::StartPage(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("startPage"));
+  auto* title =
+      new QLabel(tr("<h2>SimCLR Workbench</h2>Train self-supervised image encoders and see what they "
+                    "learn. Open a project to begin."));
+  title->setWordWrap(true);
+  recent_ = makeList(QStringLiteral("recentProjects"));
+  templates_ = makeList(QStringLiteral("bundledProjects"));
+  datasets_ = new QLabel;
+  datasets_->setObjectName(QStringLiteral("datasetsFound"));
+  datasets_->setTextFormat(Qt::RichText);
+  datasets_->setWordWrap(true);
+  datasets_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  auto* openOther = new QPushButton(tr("Open Project…"));
+  openOther->setObjectName(QStringLiteral("startOpenProject"));
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(24, 16, 24, 16);
+  layout->addWidget(title);
+  layout->addWidget(heading(tr("Recent projects")));
+  layout->addWidget(recent_, 1);
+  layout->addWidget(heading(tr("Start from a bundled project")));
+  layout->addWidget(templates_, 2);
+  layout->addWidget(openOther, 0, Qt::AlignLeft);
+  layout->addWidget(heading(tr("Datasets")));
+  layout->addWidget(datasets_);
+
+  connect(recent_, &QListWidget::itemActivated, this, &StartPage::activate);
+  connect(templates_, &QListWidget::itemActivated, this, &StartPage::activate);
+  connect(openOther, &QPushButton::clicked, this, &StartPage::openOtherRequested);
+  refresh({});
+}
+
+void StartPage::refresh(const QStringList& recentProjects) {
+  recent_->clear();
+  for (const QString& file : recentProjects) {
+    if (!QFileInfo::exists(file)) continue;
+    auto* item = new QListWidgetItem(
+        QStringLiteral("%1\n%2").arg(QFileInfo(file).completeBaseName(), QDir::toNativeSeparators(file)));
+    item->setData(kFileRole, file);
+    item->setToolTip(descriptionOf(file));
+    recent_->addItem(item);
+  }
+  if (recent_->count() == 0) {
+    auto* none = new QListWidgetItem(tr("None yet: start from a bundled project below."));
+    none->setFlags(Qt::NoItemFlags);
+    recent_->addItem(none);
+  }
+  templates_->clear();
+  for (const QString& file : projectTemplates()) {
+    const QString description = descriptionOf(file);
+    const QString name = QFileInfo(file).completeBaseName();
+    auto* item = new QListWidgetItem(
+        description.isEmpty() ? name : QStringLiteral("%1 — %2").arg(name, firstSentence(description)));
+    item->setData(kFileRole, file);
+    item->setData(kIsTemplateRole, true);
+    item->setToolTip(
+        tr("%1\n\nA new project from %2, saved where you choose.").arg(description, QDir::toNativeSeparators(file)));
+    templates_->addItem(item);
+  }
+  datasets_->setText(datasetLines());
+}
+
+QString StartPage::datasetsText() const {
+  return datasets_->text();
+}
+
+void StartPage::activate(QListWidgetItem* item) {
+  const QString file = item->data(kFileRole).toString();
+  if (file.isEmpty()) return;
+  if (item->data(kIsTemplateRole).toBool())
+    Q_EMIT newFromTemplateRequested(file);
+  else
+    Q_EMIT openProjectRequested(file);
+}
+
+}  // namespace simclr::gui
