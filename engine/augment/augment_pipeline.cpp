@@ -10,6 +10,7 @@
 #include "engine/augment/gaussian_blur.h"
 #include "engine/augment/horizontal_flip.h"
 #include "engine/augment/normalize.h"
+#include "engine/augment/posterize.h"
 #include "engine/augment/random_choice.h"
 #include "engine/augment/random_grayscale.h"
 #include "engine/augment/random_resized_crop.h"
@@ -140,6 +141,12 @@ AugmentOpPtr parse_solarize(JsonFields& f, ConfigIssues&, int) {
   return std::make_shared<Solarize>(threshold, f.number("p", defaults.p(), kProbability));
 }
 
+AugmentOpPtr parse_posterize(JsonFields& f, ConfigIssues&, int) {
+  const Posterize defaults;
+  const int64_t bits = f.integer("bits", defaults.bits(), Bounds{Posterize::kMinBits, Posterize::kMaxBits});
+  return std::make_shared<Posterize>(bits, f.number("p", defaults.p(), kProbability));
+}
+
 AugmentOpPtr parse_random_choice(JsonFields& f, ConfigIssues& issues, int depth) {
   const double p = f.number("p", 0.5, kProbability);
   AugmentOps then_ops, else_ops;
@@ -182,6 +189,7 @@ const std::map<std::string, OpParser>& op_parsers() {
       {"random_grayscale", parse_random_grayscale},
       {"gaussian_blur", parse_gaussian_blur},
       {"solarize", parse_solarize},
+      {"posterize", parse_posterize},
       {"random_choice", parse_random_choice},
   };
   return parsers;

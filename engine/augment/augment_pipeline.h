@@ -11,12 +11,13 @@
 //      {"op": "random_grayscale", "p": 0.1},
 //      {"op": "gaussian_blur", "kernel_size": 0, "sigma": [0.1, 2.0], "p": 0.5},
 //      {"op": "solarize", "threshold": 0.5, "p": 0.2},
+//      {"op": "posterize", "bits": 4, "p": 0.5},         bits in [1, 8]
 //      {"op": "resize", "size": 224},
 //      {"op": "random_choice", "p": 0.5, "then": [ops...], "else": [ops...]}]}
 //   "image_size": N (optional, 0 = native) appends a final resize to N x N.
 //
-// Keys left out take the defaults of the op's params struct. A crop size of 0 means "the
-// input's size", which is how the presets follow the dataset (32 for CIFAR, 28 for
+// Keys left out take the op's defaults (its params struct or constructor). A crop size of 0
+// means "the input's size", which is how the presets follow the dataset (32 for CIFAR, 28 for
 // Fashion-MNIST, 96 for STL-10). A bare string ("paper") is read as {"preset": "paper"}.
 #include <string>
 #include <vector>

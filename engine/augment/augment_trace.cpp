@@ -21,6 +21,7 @@ void AugmentTrace::reset(int64_t batch, int64_t height, int64_t width) {
   grayscaled = flags.clone();
   blurred = flags.clone();
   solarized = flags.clone();
+  posterized = flags.clone();
   jitter_factors = torch::tensor({1.0f, 1.0f, 1.0f, 0.0f}).repeat({batch, 1});
   jitter_order = torch::full({batch, 4}, -1, torch::kLong);
   blur_sigma = torch::zeros({batch}, torch::kFloat);
@@ -38,6 +39,7 @@ AugmentTrace AugmentTrace::select_rows(const torch::Tensor& index) const {
   sub.grayscaled = grayscaled.index_select(0, index);
   sub.blurred = blurred.index_select(0, index);
   sub.solarized = solarized.index_select(0, index);
+  sub.posterized = posterized.index_select(0, index);
   sub.jitter_factors = jitter_factors.index_select(0, index);
   sub.jitter_order = jitter_order.index_select(0, index);
   sub.blur_sigma = blur_sigma.index_select(0, index);
@@ -59,6 +61,7 @@ void AugmentTrace::merge_rows(const AugmentTrace& sub, const torch::Tensor& inde
   grayscaled.index_copy_(0, index, sub.grayscaled);
   blurred.index_copy_(0, index, sub.blurred);
   solarized.index_copy_(0, index, sub.solarized);
+  posterized.index_copy_(0, index, sub.posterized);
   jitter_factors.index_copy_(0, index, sub.jitter_factors);
   jitter_order.index_copy_(0, index, sub.jitter_order);
   blur_sigma.index_copy_(0, index, sub.blur_sigma);

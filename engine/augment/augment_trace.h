@@ -23,6 +23,7 @@ struct AugmentTrace {
   torch::Tensor grayscaled;  // bool [B]
   torch::Tensor blurred;     // bool [B]
   torch::Tensor solarized;   // bool [B]
+  torch::Tensor posterized;  // bool [B]
   // float [B, 4]: brightness, contrast, saturation factors and hue shift of the last
   // colour jitter; (1, 1, 1, 0) where none was applied.
   torch::Tensor jitter_factors;

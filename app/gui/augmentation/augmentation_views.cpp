@@ -59,6 +59,7 @@ QString describe(const AugmentTrace& trace, int64_t b) {
   if (flag(trace.grayscaled, b)) ops << QStringLiteral("gray");
   if (flag(trace.blurred, b)) ops << QStringLiteral("blur");
   if (flag(trace.solarized, b)) ops << QStringLiteral("solarize");
+  if (flag(trace.posterized, b)) ops << QStringLiteral("posterize");
   QString text = ops.isEmpty() ? QStringLiteral("unchanged") : ops.join(QStringLiteral(", "));
   const int64_t branch = trace.branch.defined() ? trace.branch[b].item<int64_t>() : -1;
   if (branch >= 0) text = (branch == 0 ? QStringLiteral("then: ") : QStringLiteral("else: ")) + text;

@@ -4,6 +4,7 @@
 #include "engine/augment/augment_pipeline.h"
 #include "engine/augment/normalize.h"
 #include "engine/core/error.h"
+#include "engine/project/project_file.h"
 
 using namespace simclr;
 using nlohmann::json;
@@ -199,6 +200,25 @@ class TestAugmentPipeline : public QObject {
     QVERIFY(torch::equal(trace.solarized, trace.branch.eq(1)));
   }
 
+  // As a project file holds it: parsed, validated with the project and written back unchanged.
+  void posterizeRoundTripsThroughProjectJson() {
+    const json spec = json::parse(R"({"preset": "custom", "ops": [{"op": "posterize", "bits": 4, "p": 0.5}]})");
+    const auto pipeline = AugmentPipeline::from_json(spec);
+    QCOMPARE(pipeline.ops().size(), size_t(1));
+    QCOMPARE(pipeline.ops()[0]->kind(), std::string("posterize"));
+    QCOMPARE(pipeline.to_json(), spec);
+    QCOMPARE(AugmentPipeline::from_json(pipeline.to_json()).to_json(), spec);
+    const json project = {{"augmentation", spec}};
+    QVERIFY2(validate_project(project).empty(), qPrintable(issues_text(validate_project(project))));
+    QCOMPARE(to_json(parse_project(project))["augmentation"], spec);
+    AugmentTrace trace;
+    const auto images = random_uint8(400, 3, 4);
+    const auto out = run(pipeline, images, 6, &trace);
+    SIMCLR_VERIFY_RATE(trace.posterized.sum().item<int64_t>(), 400, 0.5);
+    const auto kept = torch::where(trace.posterized.reshape({-1, 1, 1, 1}), images.bitwise_and(0xF0), images);
+    QVERIFY(torch::equal(out, kept.to(torch::kFloat).div(255.0)));
+  }
+
   void validationReportsPaths_data() {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<QString>("issue");
@@ -208,13 +228,13 @@ class TestAugmentPipeline : public QObject {
                                   << "augmentation.ops[0].p: must be a number in [0, 1]";
     QTest::newRow("unknown op") << R"({"preset": "custom", "ops": [{"op": "horizontal_flip"}, {"op": "twirl"}]})"
                                 << "augmentation.ops[1].op: unknown op \"twirl\" (expected one of: color_jitter, "
-                                   "gaussian_blur, horizontal_flip, random_choice, random_grayscale, "
+                                   "gaussian_blur, horizontal_flip, posterize, random_choice, random_grayscale, "
                                    "random_resized_crop, resize, solarize)";
     QTest::newRow("unknown key") << R"({"preset": "custom", "ops": [{"op": "horizontal_flip", "prob": 0.5}]})"
                                  << "augmentation.ops[0].prob: unknown key for op \"horizontal_flip\"";
     QTest::newRow("missing op") << R"({"preset": "custom", "ops": [{"p": 0.5}]})"
                                 << "augmentation.ops[0].op: required (one of: color_jitter, gaussian_blur, "
-                                   "horizontal_flip, random_choice, random_grayscale, random_resized_crop, "
+                                   "horizontal_flip, posterize, random_choice, random_grayscale, random_resized_crop, "
                                    "resize, solarize)";
     QTest::newRow("op not an object") << R"({"preset": "custom", "ops": [3]})"
                                       << "augmentation.ops[0]: must be an object with an \"op\" key";
@@ -233,6 +253,13 @@ class TestAugmentPipeline : public QObject {
     QTest::newRow("even kernel")
         << R"({"preset": "custom", "ops": [{"op": "gaussian_blur", "kernel_size": 4}]})"
         << "augmentation.ops[0].kernel_size: must be odd, or 0 for about 10 % of the image side (got 4)";
+    QTest::newRow("posterize bits") << R"({"preset": "custom", "ops": [{"op": "posterize", "bits": 9}]})"
+                                    << "augmentation.ops[0].bits: must be in [1, 8] (got 9)";
+    QTest::newRow("posterize bits fraction") << R"({"preset": "custom", "ops": [{"op": "posterize", "bits": 2.5}]})"
+                                             << "augmentation.ops[0].bits: must be an integer in [1, 8]";
+    QTest::newRow("posterize unknown key")
+        << R"({"preset": "custom", "ops": [{"op": "posterize", "bits": 4, "levels": 16}]})"
+        << "augmentation.ops[0].levels: unknown key for op \"posterize\"";
     QTest::newRow("resize without size") << R"({"preset": "custom", "ops": [{"op": "resize"}]})"
                                          << "augmentation.ops[0].size: required (output side in pixels)";
     QTest::newRow("nested")

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "app/gui/augmentation/augmentation_preview.h"
+#include "app/gui/augmentation/augmentation_views.h"
 #include "app/gui/project/project_document.h"
 #include "app/gui/jobs/tensor_image.h"
 #include "engine/augment/augment_pipeline.h"
@@ -150,6 +151,23 @@ class TestAugmentationPreview : public QObject {
       QVERIFY(shown.branches[0].count(-1) == shown.originals.size());
     }
     qInfo("augmenting %d images took %.1f ms", int(shown.originals.size()), panel.lastMilliseconds());
+  }
+
+  // Each view's caption names the ops that fired, also inside a random_choice branch.
+  void captionsNameTheOps() {
+    QVector<QImage> images;
+    for (int64_t i = 0; i < 6; ++i) images << gui::imageFromDataset(data_.train, i);
+    const json spec = json::parse(R"({"preset": "custom", "ops": [{"op": "random_choice", "p": 0.5,
+        "then": [{"op": "solarize", "threshold": 0.5, "p": 1.0}],
+        "else": [{"op": "posterize", "bits": 2, "p": 1.0}]}]})");
+    const auto shown = gui::augmentImages(images, spec, 7);
+    QVERIFY2(shown.error.isEmpty(), qPrintable(shown.error));
+    const QStringList notes = shown.notes[0] + shown.notes[1];
+    QVERIFY(notes.contains("then: solarize") && notes.contains("else: posterize"));
+    for (int v = 0; v < 2; ++v)
+      for (int b = 0; b < images.size(); ++b)
+        QCOMPARE(shown.notes[size_t(v)][b],
+                 QString(shown.branches[size_t(v)][b] == 0 ? "then: solarize" : "else: posterize"));
   }
 
   // An image folder is previewed at the project's dataset.image_size, as training reads it.
