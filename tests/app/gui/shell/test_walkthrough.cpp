@@ -73,6 +73,14 @@ void raiseDock(MainWindow& window, const char* dockName) {
   QTRY_VERIFY(dock->widget()->isVisible());
 }
 
+// The whole window as it is (the README's pictures show the window, not crops alone).
+void shootWindow(MainWindow& window, const QString& shot) {
+  if (widgets::testing::shotsDir().isEmpty()) return;
+  QVERIFY(QDir().mkpath(widgets::testing::shotsDir()));
+  const QString file = QDir(widgets::testing::shotsDir()).filePath(shot + QStringLiteral(".png"));
+  QVERIFY2(window.grab().toImage().save(file, "PNG", 0), qPrintable(file));
+}
+
 // A dock floated to a readable size, grabbed, and put back.
 void shootDock(MainWindow& window, const char* dockName, const QString& shot, QSize size = QSize(1100, 640)) {
   if (widgets::testing::shotsDir().isEmpty()) return;
@@ -215,6 +223,7 @@ class TestWalkthrough : public QObject {
     const qint64 first = embeddings->layout().indices[point];
     QCOMPARE(embeddings->queryRow(), first);
     QTRY_VERIFY_WITH_TIMEOUT(embeddings->neighbourGrid()->count() > 0, kLongMs);
+    shootWindow(window, QStringLiteral("analysis-window"));
     shootDock(window, "embeddingsDock", QStringLiteral("embedding-scatter"), QSize(1000, 580));
 
     // 4. Neighbours: the clicked point is the browser's query; follow three neighbours with
