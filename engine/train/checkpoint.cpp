@@ -8,6 +8,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/core/fault_point.h"
 
 namespace simclr {
 
@@ -64,6 +65,12 @@ void check_fits(torch::nn::Module& module, torch::serialize::InputArchive& archi
     check_fits(*child.value(), nested, prefix + child.key() + ".", file);
   }
 }
+// A test's injected fault (fault_point.h), failing as a real one would.
+void check_fault(const char* point, const std::filesystem::path& file, const std::function<void()>& before_kill = {}) {
+  if (const int error = fault_point(point, before_kill))
+    throw IoError(file.string() + ": cannot write checkpoint: " + std::strerror(error));
+}
+
 void check_not_damaged(const std::filesystem::path& file) {
   if (!std::filesystem::exists(file)) throw DataError(file.string() + ": checkpoint not found");
   const std::string damage = archive_damage(file);
@@ -98,6 +105,8 @@ std::string archive_damage(const std::filesystem::path& file) {
 void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
                      const CheckpointInfo& info) {
   write_atomically_with(file, [&](const std::filesystem::path& tmp) {
+    // Killed here, a process leaves what a write cut short leaves: a partial temporary file.
+    check_fault("checkpoint_write", file, [&] { std::ofstream(tmp, std::ios::binary) << "PK\x03\x04 cut short"; });
     torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
     model->save(model_archive);
     optimizer.save(optimizer_archive);
@@ -109,7 +118,12 @@ void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, cons
     if (info.loss_scale)
       archive.write("loss_scale",
                     torch::tensor({*info.loss_scale, static_cast<double>(info.loss_scale_good_steps)}, torch::kDouble));
-    archive.save_to(tmp.string());
+    try {
+      archive.save_to(tmp.string());
+    } catch (const c10::Error& e) {  // a full disk, a failing disk
+      throw IoError(file.string() + ": cannot write checkpoint: " + e.what_without_backtrace());
+    }
+    check_fault("checkpoint_rename", file);
   });
 }
 

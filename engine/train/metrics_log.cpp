@@ -1,7 +1,10 @@
 #include "engine/train/metrics_log.h"
 
+#include <cstring>
+
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/core/fault_point.h"
 
 namespace simclr {
 
@@ -17,7 +20,18 @@ MetricsLog::MetricsLog(std::filesystem::path file, int64_t keep_through_step) : 
 }
 
 void MetricsLog::write(const nlohmann::json& record) {
-  out_ << record.dump() << '\n';
+  const std::string line = record.dump() + "\n";
+  // A test's injected fault: half the line gets out, as when the disk fills or the process
+  // is killed in the middle of it.
+  const auto cut_short = [&] {
+    out_.write(line.data(), static_cast<std::streamsize>(line.size() / 2));
+    out_.flush();
+  };
+  if (const int error = fault_point("metrics_append", cut_short)) {
+    cut_short();
+    throw IoError(file_.string() + ": cannot write metrics: " + std::strerror(error));
+  }
+  out_ << line;
   out_.flush();
   if (!out_) throw IoError(file_.string() + ": cannot write metrics (disk full?)");
 }

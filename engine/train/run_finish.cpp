@@ -1,6 +1,10 @@
 #include "engine/train/run_finish.h"
 
+#include <cstring>
+
 #include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+#include "engine/core/fault_point.h"
 #include "engine/train/run_checkpoint.h"
 #include "engine/train/run_monitor.h"
 
@@ -30,6 +34,8 @@ void write_status(const RunState& s, const TrainResult& result) {
   if (result.initial_monitor) status["initial_monitor"] = to_json(*result.initial_monitor);
   if (result.final_monitor) status["final_monitor"] = to_json(*result.final_monitor);
   if (s.group) status["communication"] = communication(s);
+  if (const int error = fault_point("status_write"))
+    throw IoError(run.status_file().string() + ": cannot write: " + std::strerror(error));
   write_file_atomically(run.status_file(), status.dump(2) + "\n");
 }
 

@@ -44,6 +44,21 @@ std::string steps_lost(int64_t first, int64_t last) {
                        : "steps " + std::to_string(first) + "-" + std::to_string(last) + " are";
 }
 
+// Temporary checkpoint files (".step-00000008.pt.tmp<n>", atomic_file.h) that a process
+// killed while writing them left behind; no other process writes there while `run` is locked.
+void remove_leftover_temporaries(const RunFolder& run, std::vector<std::string>& warnings) {
+  std::vector<fs::path> left;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(run.checkpoint_dir(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(".step-", 0) == 0 && name.find(".pt.tmp") != std::string::npos) left.push_back(entry.path());
+  }
+  for (const auto& file : left) {
+    fs::remove(file, ec);
+    warnings.push_back("removed " + file.string() + ", a checkpoint its writer did not finish (the process ended)");
+  }
+}
+
 // The newest checkpoint that reads whole. Damaged newer ones are moved aside to
 // <name>.damaged (kept to look at, no longer taken for the latest by anything that reads the
 // run), each with a warning, and one more says which steps are lost.
@@ -94,6 +109,7 @@ OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& o
   // Before anything in the folder changes (damaged checkpoints moved aside, the metrics cut
   // back to the checkpoint's step) while another process trains it.
   opened.lock = std::make_shared<RunLock>(folder);
+  remove_leftover_temporaries(folder, opened.warnings);
   opened.resume_checkpoint = intact_checkpoint(folder, opened.warnings);
   return opened;
 }

@@ -1,0 +1,20 @@
+#pragma once
+// Named points in the writing paths where a test makes a write fail on purpose, as a full
+// disk, a failing disk or a killed process would:
+//   SIMCLR_FAULT=<point>:<n>:<kill|enospc|eio>[,<point>:<n>:<action>...]
+// acts on the n-th pass through <point>, counted per process. Unset (always, outside
+// tests) a pass costs the test of one flag. The points:
+//   checkpoint_write   a checkpoint's temporary file, before LibTorch writes it
+//   checkpoint_rename  the written temporary file, before it replaces the checkpoint
+//   metrics_append     a line of metrics.jsonl (a kill or a failure leaves half the line)
+//   status_write       status.json at the end of a run
+#include <functional>
+
+namespace simclr {
+
+// 0, or the errno (ENOSPC, EIO) the caller fails with as it would for a real one. With
+// `kill` the process ends here by SIGKILL, after `before_kill` (which may leave what a
+// write cut short leaves). Throws ConfigError when SIMCLR_FAULT cannot be read.
+int fault_point(const char* name, const std::function<void()>& before_kill = {});
+
+}  // namespace simclr
