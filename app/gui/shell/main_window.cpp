@@ -56,16 +56,7 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
       projects_(new ProjectController(*document_, settings_, this)) {
   setObjectName(QStringLiteral("MainWindow"));
   setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks | QMainWindow::AllowNestedDocks);
-  // The centre: the start page until a project is open, then the training charts.
-  charts_ = new TrainingCharts(this);
-  start_ = new StartPage(this);
-  centre_ = new QStackedWidget(this);
-  centre_->addWidget(start_);
-  centre_->addWidget(charts_);
-  setCentralWidget(centre_);
-  connect(start_, &StartPage::openProjectRequested, this, &MainWindow::openProject);
-  connect(start_, &StartPage::newFromTemplateRequested, projects_, &ProjectController::newFromTemplate);
-  connect(start_, &StartPage::openOtherRequested, projects_, qOverload<>(&ProjectController::open));
+  createCentre();
   status_ = new TrainingStatus(this);
   statusBar()->addPermanentWidget(status_, 1);
   followed_ = new FollowedRun(charts_, status_, this);
@@ -133,6 +124,19 @@ MainWindow::~MainWindow() = default;
 
 QAction* MainWindow::action(const QString& objectName) const {
   return findChild<QAction*>(objectName);
+}
+
+// The centre: the start page until a project is open, then the training charts.
+void MainWindow::createCentre() {
+  charts_ = new TrainingCharts(this);
+  start_ = new StartPage(this);
+  centre_ = new QStackedWidget(this);
+  centre_->addWidget(start_);
+  centre_->addWidget(charts_);
+  setCentralWidget(centre_);
+  connect(start_, &StartPage::openProjectRequested, this, &MainWindow::openProject);
+  connect(start_, &StartPage::newFromTemplateRequested, projects_, &ProjectController::newFromTemplate);
+  connect(start_, &StartPage::openOtherRequested, projects_, qOverload<>(&ProjectController::open));
 }
 
 void MainWindow::createActions() {

@@ -90,6 +90,7 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  void createCentre();
   void createActions();
   void createMenus();
   void createToolBar();
