@@ -67,7 +67,10 @@ class FormBuilder {
   void field(const char* key, std::string& value, const schema::Choices& choices = {}) {
     const std::string path = join(key);
     if (!choices.empty()) return add(key, std::make_unique<ChoiceEditor>(path, choices, value));
-    add(key, std::make_unique<TextEditor>(path, value, placeholder(path), path == "dataset.path"));
+    if (path == "description")
+      add(key, std::make_unique<LongTextEditor>(path, placeholder(path)));
+    else
+      add(key, std::make_unique<TextEditor>(path, value, placeholder(path), path == "dataset.path"));
   }
   void field(const char* key, bool& value) {
     // The check box carries its own text, the label column stays empty.

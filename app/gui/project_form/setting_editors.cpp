@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <functional>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -225,6 +226,43 @@ void TextEditor::show(const json& value) {
 
 void TextEditor::onEdited() {
   commit(json(edit_->text().toStdString()));
+}
+
+// ---- LongTextEditor
+
+namespace {
+// A plain text edit that reports losing focus: the moment a paragraph is done.
+class FocusOutTextEdit : public QPlainTextEdit {
+ public:
+  std::function<void()> onFocusOut;
+
+ protected:
+  void focusOutEvent(QFocusEvent* event) override {
+    QPlainTextEdit::focusOutEvent(event);
+    if (onFocusOut) onFocusOut();
+  }
+};
+}  // namespace
+
+LongTextEditor::LongTextEditor(std::string path, const QString& placeholder) : SettingEditor(std::move(path)) {
+  auto* edit = new FocusOutTextEdit;
+  edit_ = edit;
+  edit_->setPlaceholderText(placeholder);
+  edit_->setTabChangesFocus(true);
+  edit_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+  edit_->setFixedHeight(edit_->fontMetrics().lineSpacing() * 4 + 10);  // about three lines
+  edit_->setToolTip(tooltip(this->path(), QObject::tr("Text"), QObject::tr("empty")));
+  edit->onFocusOut = [this] {
+    if (edit_->document()->isModified()) commit(json(edit_->toPlainText().toStdString()));
+    edit_->document()->setModified(false);
+  };
+  setWidgets(edit_, edit_);
+}
+
+void LongTextEditor::show(const json& value) {
+  const QSignalBlocker block(edit_);
+  edit_->setPlainText(value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString());
+  edit_->document()->setModified(false);
 }
 
 // ---- IntegerListEditor

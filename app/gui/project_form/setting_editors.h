@@ -88,6 +88,17 @@ class TextEditor : public SettingEditor {
   std::string default_;
 };
 
+// Text of several lines (the project's description), wrapped to the form's width and
+// committed when the field loses focus.
+class LongTextEditor : public SettingEditor {
+ public:
+  LongTextEditor(std::string path, const QString& placeholder);
+  void show(const nlohmann::json& value) override;
+
+ private:
+  QPlainTextEdit* edit_;
+};
+
 // A list of integers typed as "32, 64, 128" (the sweep's batch sizes); empty = [].
 class IntegerListEditor : public SettingEditor {
  public:

@@ -108,6 +108,29 @@ class TestProjectForm : public QObject {
     QVERIFY(form.unplacedIssues().isEmpty());
   }
 
+  // The description is read whole, over several lines, and an edit is kept when the field
+  // is left.
+  void theDescriptionIsMultiLine() {
+    ProjectDocument doc;
+    QString error;
+    QVERIFY(doc.open(q(file_), &error));
+    doc.setValue("/description", json("A long description of what this experiment is about, which used to show only "
+                                      "its end in a one-line field."));
+    ProjectForm form(&doc);
+    form.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+    auto* edit = qobject_cast<QPlainTextEdit*>(form.editorFor("description"));
+    QVERIFY(edit);
+    QVERIFY(edit->toPlainText().startsWith(QStringLiteral("A long description")));
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    QTest::keyClick(edit, Qt::Key_End, Qt::ControlModifier);
+    QTest::keyClicks(edit, QStringLiteral(" Second thought."));
+    QCOMPARE(doc.value("/description").get<std::string>().find("Second thought"), std::string::npos);  // not yet
+    form.editorFor("name")->setFocus();
+    QTRY_VERIFY(doc.value("/description").get<std::string>().find("field. Second thought.") != std::string::npos);
+  }
+
   void editsReachTheDocumentAndSurviveSaveAndReload() {
     ProjectDocument doc;
     QString error;
