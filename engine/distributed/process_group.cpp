@@ -225,6 +225,9 @@ ProcessGroup::~ProcessGroup() = default;
 
 std::shared_ptr<ProcessGroup> ProcessGroup::join(const LaunchEnvironment& env, const GroupOptions& options,
                                                  const torch::Device& device) {
+  // A peer that dies while this rank writes to it must fail the write (EPIPE, which Gloo
+  // turns into an error naming the rank), not end this process silently with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   auto impl = std::make_unique<Impl>();
   impl->env = env;
   impl->options = options;
