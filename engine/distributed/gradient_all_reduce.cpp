@@ -34,7 +34,11 @@ GradientReducer::GradientReducer(std::vector<torch::Tensor> parameters, ProcessG
     buckets_.back().slots.push_back(slots_.size());
     slots_.push_back(slot);
     bytes += size;
-    buckets_.back().flat = torch::empty({bytes / it->element_size()}, buckets_.back().flat.options());
+  }
+  // Each bucket's flat buffer, sized once its members are known (flat held only the options).
+  for (auto& bucket : buckets_) {
+    const Slot& last = slots_[bucket.slots.back()];
+    bucket.flat = torch::empty({last.offset + last.parameter.numel()}, bucket.flat.options());
   }
   if (!overlap_) return;
   for (size_t i = 0; i < slots_.size(); ++i)

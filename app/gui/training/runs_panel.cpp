@@ -18,6 +18,7 @@ namespace simclr::gui {
 namespace {
 enum Column { Name, State, Steps, Loss, Knn, EvalKnn, Batch, Device, Time, ColumnCount };
 constexpr int kDirRole = Qt::UserRole;
+constexpr int kStandInRole = Qt::UserRole + 1;  // a started run listed before its folder is
 
 QString formatDuration(double seconds) {
   if (seconds <= 0) return {};
@@ -83,7 +84,7 @@ QTreeWidgetItem* RunsPanel::activeItem() const {
 void RunsPanel::showActiveStep(qint64 step, double loss) {
   QTreeWidgetItem* item = activeItem();
   // The folder gets its config when the run opens: list it as the run it now is.
-  if (!item || item->data(State, kDirRole).toBool()) {
+  if (!item || item->data(Name, kStandInRole).toBool()) {
     refresh();
     item = activeItem();
   }
@@ -134,7 +135,7 @@ void RunsPanel::refresh() {
     if (!activeRun_.isEmpty() && !activeItem()) {  // started, its folder not written yet
       auto* item = new QTreeWidgetItem(tree_);
       item->setData(Name, kDirRole, activeRun_);
-      item->setData(State, kDirRole, true);  // a stand-in, replaced once the folder is listed
+      item->setData(Name, kStandInRole, true);  // replaced once the folder is listed
       item->setText(Name, QFileInfo(activeRun_).fileName());
       item->setToolTip(Name, activeRun_);
       item->setText(State, tr("running"));

@@ -21,14 +21,15 @@ struct ChartSpec {
 };
 // Short lines: the charts can be narrow. The monitor's charts fill at its evaluations
 // (evaluation.knn_at_start, then every evaluation.knn_every_epochs).
+constexpr const char* kByMonitor = "Measured by\nthe kNN monitor";
 const ChartSpec kSpecs[TrainingCharts::ChartCount] = {
     {"Contrastive loss", "NT-Xent loss", "No steps yet:\nStart Training\n(Ctrl+R)"},
     {"Learning rate", "learning rate", "No steps yet"},
-    {"kNN top-1", "kNN top-1 (%)", "Measured by\nthe kNN monitor"},
-    {"Uniformity", "uniformity (lower is more uniform)", "Measured by\nthe kNN monitor"},
-    {"Alignment", "alignment (lower is closer)", "Measured by\nthe kNN monitor"},
-    {"z std", "std of normalised z", "Measured by\nthe kNN monitor"},
-    {"Effective rank", "effective rank of h", "Measured by\nthe kNN monitor"},
+    {"kNN top-1", "kNN top-1 (%)", kByMonitor},
+    {"Uniformity", "uniformity (lower is more uniform)", kByMonitor},
+    {"Alignment", "alignment (lower is closer)", kByMonitor},
+    {"z std", "std of normalised z", kByMonitor},
+    {"Effective rank", "effective rank of h", kByMonitor},
 };
 
 // The values a monitor record contributes to each health chart.
