@@ -16,7 +16,7 @@
 
 namespace simclr::widgets {
 namespace {
-constexpr size_t kMarkedPointsAtMost = 40;  // a curve with this few points shows each as a dot
+constexpr size_t kMarkedPointsAtMost = 12;  // a curve with this few points shows each as a dot
 
 // ~22 frames per second is smooth to the eye and cheap even with many series.
 constexpr int kDefaultReplotMs = 45;
