@@ -4,6 +4,7 @@
 #include <c10/util/Exception.h>
 
 #include "app/cli/cli_command.h"
+#include "app/cli/selftest_command.h"
 #include "app/cli/unknown_command.h"
 #include "engine/core/allocator_tuning.h"
 #include "engine/core/blas_tuning.h"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   simclr::cli::register_export_weights_command(app, global);
   simclr::cli::register_export_metrics_command(app, global);
   simclr::cli::register_import_weights_command(app, global);
+  simclr::cli::register_selftest_command(app, global);
 
   try {
     app.parse(argc, argv);

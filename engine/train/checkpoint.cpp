@@ -131,8 +131,13 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& m
   check_not_damaged(file);
   CheckpointInfo info;
   torch::serialize::InputArchive archive, model_archive, optimizer_archive;
+  // Onto the model's device: a checkpoint saved on a GPU loads on the CPU (and back). Without
+  // this the tensors come back where they were saved and LibTorch's Module::load moves the
+  // model's parameters there.
+  const auto parameters = model->parameters();
+  const torch::Device device = parameters.empty() ? torch::Device(torch::kCPU) : parameters.front().device();
   try {
-    archive.load_from(file.string());
+    archive.load_from(file.string(), device);
     read_info(archive, info);
   } catch (const c10::Error& e) {
     throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" +
