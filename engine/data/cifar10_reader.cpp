@@ -1,5 +1,6 @@
 #include "engine/data/cifar10_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/core/error.h"
@@ -81,17 +82,26 @@ std::vector<std::string> read_cifar10_meta(const fs::path& meta_file) {
   return names;
 }
 
-DatasetSplits load_cifar10(const fs::path& dir) {
-  std::vector<fs::path> train_files;
-  for (int i = 1; i <= 5; ++i) train_files.push_back(dir / ("data_batch_" + std::to_string(i) + ".bin"));
-  const fs::path test_file = dir / "test_batch.bin";
-
-  std::string missing;
+DatasetSplits load_cifar10(const fs::path& dir, const std::function<void(const std::string&)>& on_note) {
   std::error_code ec;
-  for (const auto& f : train_files)
-    if (!fs::is_regular_file(f, ec)) missing += (missing.empty() ? "" : ", ") + f.filename().string();
-  if (!fs::is_regular_file(test_file, ec)) missing += (missing.empty() ? "" : ", ") + test_file.filename().string();
-  if (!missing.empty()) throw DataError(display_path(dir) + ": missing file(s) of CIFAR-10: " + missing);
+  const fs::path test_file = dir / "test_batch.bin";
+  // A partial set is data_batch_1.bin up to data_batch_k.bin: the last batch present says
+  // how many there should be, and every batch before it must be there too.
+  int last = 0;
+  for (int i = 1; i <= 5; ++i)
+    if (fs::exists(dir / ("data_batch_" + std::to_string(i) + ".bin"), ec)) last = i;
+  std::vector<fs::path> train_files;
+  std::string missing;
+  for (int i = 1; i <= std::max(last, 5); ++i) {
+    const fs::path f = dir / ("data_batch_" + std::to_string(i) + ".bin");
+    if (i <= last) train_files.push_back(f);
+    if ((i <= last || last == 0) && !fs::exists(f, ec))
+      missing += (missing.empty() ? "" : ", ") + f.filename().string();
+  }
+  if (!fs::exists(test_file, ec)) missing += (missing.empty() ? "" : ", ") + test_file.filename().string();
+  if (!missing.empty())
+    throw DataError(display_path(dir) + ": missing file(s) of CIFAR-10: " + missing +
+                    (last > 0 && last < 5 ? " (a partial set holds data_batch_1.bin up to data_batch_k.bin)" : ""));
 
   DatasetSplits splits;
   splits.name = "cifar10";
@@ -99,6 +109,15 @@ DatasetSplits load_cifar10(const fs::path& dir) {
   const auto names = read_cifar10_meta(dir / "batches.meta.txt");
   splits.train = read_cifar10_batches(train_files, names);
   splits.test = read_cifar10_batches({test_file}, names);
+  if (last < 5 && on_note) {
+    std::string absent;
+    for (int i = last + 1; i <= 5; ++i)
+      absent += (absent.empty() ? "" : ", ") + ("data_batch_" + std::to_string(i) + ".bin");
+    on_note("CIFAR-10 in " + display_path(dir) + " is a partial set: " + std::to_string(last) +
+            " of the 5 training batches (" + std::to_string(splits.train.size()) + " training images; " + absent +
+            " not there) and test_batch.bin (" + std::to_string(splits.test.size()) +
+            " images); training and evaluation use what is there");
+  }
   return splits;
 }
 

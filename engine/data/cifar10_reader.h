@@ -2,6 +2,7 @@
 // CIFAR-10 in its binary distribution (cifar-10-batches-bin): each record is one label
 // byte followed by the 32x32 red, green and blue planes (3 072 bytes), row-major.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,11 @@ ImageDataset read_cifar10_batches(const std::vector<std::filesystem::path>& file
 std::vector<std::string> read_cifar10_meta(const std::filesystem::path& meta_file);
 
 // `dir` holds data_batch_1.bin .. data_batch_5.bin, test_batch.bin and batches.meta.txt.
-// Throws DataError listing every missing batch file.
-DatasetSplits load_cifar10(const std::filesystem::path& dir);
+// A partial set is accepted: data_batch_1.bin up to data_batch_k.bin (k < 5) and
+// test_batch.bin, said in one line to `on_note` (a generated or carried set on a machine
+// without the whole dataset). Throws DataError listing every missing batch file: the test
+// batch, any batch before the last one present, or all of them when none is.
+DatasetSplits load_cifar10(const std::filesystem::path& dir,
+                           const std::function<void(const std::string&)>& on_note = {});
 
 }  // namespace simclr

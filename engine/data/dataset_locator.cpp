@@ -147,7 +147,7 @@ fs::path default_cache_dir() {
 DatasetSplits load_dataset(const std::string& name, const fs::path& dir, const ImageFolderOptions& folder,
                            ImageFolderStats* stats) {
   const std::string n = canonical_dataset_name(name);
-  DatasetSplits splits = n == "cifar10"        ? load_cifar10(dir)
+  DatasetSplits splits = n == "cifar10"        ? load_cifar10(dir, folder.on_warning)
                          : n == "image-folder" ? load_image_folder(dir, folder, stats)
                                                : load_idx_dataset(dir, n, default_class_names(n));
   splits.name = n;

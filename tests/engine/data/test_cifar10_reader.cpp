@@ -4,6 +4,7 @@
 
 #include "engine/core/error.h"
 #include "engine/data/cifar10_reader.h"
+#include "engine/data/dataset_locator.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/temp_dir.h"
 
@@ -86,6 +87,67 @@ class TestCifar10Reader : public QObject {
     const auto names = load_cifar10(dir.path()).train.class_names;
     QCOMPARE(names.size(), size_t(10));
     QCOMPARE(names[3], std::string("name 3"));
+  }
+
+  // A generated or carried set on a machine without the whole dataset: data_batch_1.bin up
+  // to data_batch_k.bin and test_batch.bin load, with one line saying the set is partial.
+  void partialSetLoadsAndSaysSo_data() {
+    QTest::addColumn<int>("batches");
+    for (int k = 1; k <= 5; ++k) QTest::newRow(qPrintable(QString("%1 of 5").arg(k))) << k;
+  }
+  void partialSetLoadsAndSaysSo() {
+    QFETCH(int, batches);
+    test::TempDir dir;
+    const DatasetSplits want = test::write_cifar10_folder(dir.path(), 3, 4, 21);
+    for (int i = batches + 1; i <= 5; ++i) fs::remove(dir / ("data_batch_" + std::to_string(i) + ".bin"));
+    std::vector<std::string> notes;
+    ImageFolderOptions options;  // load_dataset hands the note to the options' warning callback
+    options.on_warning = [&notes](const std::string& note) { notes.push_back(note); };
+    const DatasetSplits got = load_dataset("cifar10", dir.path(), options);
+    QCOMPARE(got.train.size(), 3 * batches);
+    QVERIFY(torch::equal(got.train.images, want.train.images.slice(0, 0, 3 * batches)));
+    QVERIFY(torch::equal(got.train.labels, want.train.labels.slice(0, 0, 3 * batches)));
+    QVERIFY(torch::equal(got.test.images, want.test.images));
+    if (batches == 5) {
+      QVERIFY(notes.empty());  // the whole set: nothing to say
+      return;
+    }
+    QCOMPARE(notes.size(), size_t(1));
+    const QString note = QString::fromStdString(notes.front());
+    qInfo("%s", qPrintable(note));
+    QVERIFY2(note.contains("partial set"), qPrintable(note));
+    QVERIFY2(note.contains(QString("%1 of the 5 training batches").arg(batches)), qPrintable(note));
+    QVERIFY2(note.contains(QString("%1 training images").arg(3 * batches)), qPrintable(note));
+    QVERIFY2(note.contains(QString("data_batch_%1.bin").arg(batches + 1)), qPrintable(note));
+    QVERIFY2(!note.contains('\n'), "one line");
+  }
+
+  // A gap before the last batch present is damage, not a partial set; no batch at all too.
+  void incompleteSetIsRefused_data() {
+    QTest::addColumn<QStringList>("removed");
+    QTest::addColumn<QStringList>("named");
+    QTest::newRow("gap") << QStringList{"data_batch_2.bin"} << QStringList{"data_batch_2.bin"};
+    QTest::newRow("no training batch") << QStringList{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                                                      "data_batch_4.bin", "data_batch_5.bin"}
+                                       << QStringList{"data_batch_1.bin", "data_batch_5.bin"};
+    QTest::newRow("partial without test batch")
+        << QStringList{"data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}
+        << QStringList{"test_batch.bin"};
+  }
+  void incompleteSetIsRefused() {
+    QFETCH(QStringList, removed);
+    QFETCH(QStringList, named);
+    test::TempDir dir;
+    test::write_cifar10_folder(dir.path(), 2, 2, 5);
+    for (const QString& f : removed) fs::remove(dir / f.toStdString());
+    try {
+      load_cifar10(dir.path());
+      QFAIL("no DataError thrown");
+    } catch (const DataError& e) {
+      const QString message = QString::fromStdString(e.what());
+      QVERIFY2(message.contains("missing"), qPrintable(message));
+      for (const QString& f : named) QVERIFY2(message.contains(f), qPrintable(message));
+    }
   }
 
   void malformedInputThrowsDataErrorNamingTheFile_data() {
