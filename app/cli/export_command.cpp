@@ -60,7 +60,9 @@ std::vector<std::string> copy_layouts(const fs::path& run_dir, const std::string
       continue;  // not a layout sidecar
     }
     const fs::path layout = fs::path(entry.path()).replace_extension(".npy");
-    if (sidecar.value("split", "") != split || !fs::exists(layout)) continue;
+    // A sidecar of another kind, or a damaged one: anything but {"split": "<split>", ...}.
+    if (!sidecar.is_object() || !sidecar.contains("split") || sidecar["split"] != split || !fs::exists(layout))
+      continue;
     fs::create_directories(out / "layouts");
     write_file_atomically(out / "layouts" / layout.filename(), read_file(layout));
     write_file_atomically(out / "layouts" / entry.path().filename(), read_file(entry.path()));

@@ -122,6 +122,9 @@ void write_npy(const fs::path& path, const torch::Tensor& tensor) {
 torch::Tensor read_npy(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path.string() + ": cannot open .npy file");
+  std::error_code ec;
+  const uint64_t file_size = fs::file_size(path, ec);
+  if (ec) throw DataError(path.string() + ": cannot read the size of the .npy file: " + ec.message());
   char start[kMagicSize + 2];
   if (!in.read(start, sizeof start) || std::memcmp(start, kMagic, kMagicSize) != 0)
     throw DataError(path.string() + ": not a .npy file (bad magic)");
@@ -134,6 +137,12 @@ torch::Tensor read_npy(const fs::path& path) {
     throw DataError(path.string() + ": truncated .npy header");
   const size_t header_len =
       len_bytes[0] | (len_bytes[1] << 8) | (size_t{len_bytes[2]} << 16) | (size_t{len_bytes[3]} << 24);
+  // Sizes are checked against the file before anything is allocated: a damaged header must
+  // not ask for gigabytes.
+  const uint64_t data_start = kMagicSize + 2 + len_size + uint64_t{header_len};
+  if (data_start > file_size)
+    throw DataError(path.string() + ": truncated .npy header (it announces " + std::to_string(header_len) +
+                    " bytes, the file holds " + std::to_string(file_size) + ")");
   std::string dict(header_len, '\0');
   if (!in.read(dict.data(), static_cast<std::streamsize>(header_len)))
     throw DataError(path.string() + ": truncated .npy header");
@@ -150,6 +159,18 @@ torch::Tensor read_npy(const fs::path& path) {
     throw DataError(path.string() + ": Fortran-order .npy files are not supported");
   const std::vector<int64_t> shape = parse_shape(dict_value(dict, "shape", path), path);
 
+  const uint64_t item_size = c10::elementSize(dtype->type);
+  uint64_t bytes = item_size;
+  for (const int64_t d : shape) {
+    if (d != 0 && bytes > (file_size - data_start) / static_cast<uint64_t>(d)) {
+      bytes = UINT64_MAX;  // more than the file holds (and perhaps more than 64 bits count)
+      break;
+    }
+    bytes *= static_cast<uint64_t>(d);
+  }
+  if (bytes > file_size - data_start)
+    throw DataError(path.string() + ": truncated .npy data (the shape " + dict_value(dict, "shape", path) +
+                    " needs more than the " + std::to_string(file_size - data_start) + " bytes the file holds)");
   torch::Tensor out = torch::empty(shape, torch::TensorOptions().dtype(dtype->type));
   if (!in.read(static_cast<char*>(out.data_ptr()), static_cast<std::streamsize>(out.nbytes())))
     throw DataError(path.string() + ": truncated .npy data (expected " + std::to_string(out.nbytes()) + " bytes)");

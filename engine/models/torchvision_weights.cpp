@@ -7,6 +7,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/core/zip_directory.h"
 
 namespace simclr {
 
@@ -134,6 +135,11 @@ void write_pytorch_state_dict(const std::filesystem::path& file, const StateDict
 
 StateDict read_pytorch_state_dict(const std::filesystem::path& file) {
   const std::string bytes = read_file(file);
+  // LibTorch's zip reader trusts the directory's offsets and sizes (tests/RELIABILITY.md).
+  if (bytes.size() < 4 || bytes.compare(0, 4, "PK\x03\x04") != 0)
+    throw DataError(file.string() + ": not a file torch.save wrote (it does not begin as a zip archive does)");
+  if (const std::string why = zip_directory_damage(bytes); !why.empty())
+    throw DataError(file.string() + ": damaged, or not a file torch.save wrote: " + why);
   c10::IValue value;
   try {
     value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/json_value.h"
 
 namespace simclr {
 
@@ -32,7 +33,7 @@ void read_latest_knn_evaluation(const std::filesystem::path& run_dir, RunSummary
   const auto& first = doc["results"][0];
   if (!first.is_object() || !first.contains("top1") || !first["top1"].is_number()) return;
   s.evaluated_knn_top1 = first["top1"].get<double>();
-  s.evaluated_step = doc.value("step", int64_t{0});
+  s.evaluated_step = json_value_or(doc, "step", int64_t{0});
 }
 
 int64_t latest_checkpoint_step(const RunFolder& run) {
@@ -70,23 +71,23 @@ RunSummary read_run_summary(const RunFolder& run) {
   s.name = run.name();
   s.dir = run.dir();
   const nlohmann::json config = read_json(run.config_file());
-  if (config.is_object()) {
-    s.dataset = config.value("/dataset/name"_json_pointer, "");
-    s.encoder = config.value("/model/encoder"_json_pointer, "");
-    s.batch_size = config.value("/training/batch_size"_json_pointer, int64_t{0});
-  }
+  // Values of the wrong kind (a hand-edited or foreign file) read as unknown.
+  if (const auto* dataset = json_find_path(config, {"dataset"})) s.dataset = json_value_or(*dataset, "name", "");
+  if (const auto* model = json_find_path(config, {"model"})) s.encoder = json_value_or(*model, "encoder", "");
+  if (const auto* training = json_find_path(config, {"training"}))
+    s.batch_size = json_value_or(*training, "batch_size", int64_t{0});
   const nlohmann::json status = read_json(run.status_file());
   if (status.is_object()) {
-    s.state = status.value("state", "incomplete");
-    s.steps_done = status.value("steps_done", int64_t{0});
-    s.total_steps = status.value("total_steps", int64_t{0});
+    s.state = json_value_or(status, "state", "incomplete");
+    s.steps_done = json_value_or(status, "steps_done", int64_t{0});
+    s.total_steps = json_value_or(status, "total_steps", int64_t{0});
     if (status.contains("final_loss") && status["final_loss"].is_number())
       s.final_loss = status["final_loss"].get<double>();
     if (status.contains("final_monitor") && status["final_monitor"].is_object())
-      s.knn_top1 = status["final_monitor"].value("knn_top1", 0.0);
-    s.device = status.value("device", "");
-    s.train_seconds = status.value("train_seconds", 0.0);
-    s.parameters = status.value("parameters", int64_t{0});
+      s.knn_top1 = json_value_or(status["final_monitor"], "knn_top1", 0.0);
+    s.device = json_value_or(status, "device", "");
+    s.train_seconds = json_value_or(status, "train_seconds", 0.0);
+    s.parameters = json_value_or(status, "parameters", int64_t{0});
   } else {
     s.state = "incomplete";
     s.steps_done = latest_checkpoint_step(run);

@@ -9,6 +9,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/core/fault_point.h"
+#include "engine/core/zip_directory.h"
 
 namespace simclr {
 
@@ -99,6 +100,8 @@ std::string archive_damage(const std::filesystem::path& file) {
   if (at == std::string::npos || at + 22 > bytes.size() ||
       at + 22 + (byte(at + 20) | byte(at + 21) << 8) != bytes.size())
     return "cut short (" + std::to_string(size) + " bytes, no zip directory at its end)";
+  // LibTorch's zip reader trusts the directory's offsets and sizes (tests/RELIABILITY.md).
+  if (const std::string why = zip_directory_damage(file); !why.empty()) return "damaged zip archive: " + why;
   return {};
 }
 

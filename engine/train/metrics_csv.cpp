@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.h"
+#include "engine/core/json_value.h"
 #include "engine/train/train_metrics.h"
 
 namespace simclr {
@@ -39,7 +40,7 @@ std::string metrics_csv(const std::vector<nlohmann::json>& records, const std::s
   }
   out += '\n';
   for (const auto& record : records) {
-    if (!record.is_object() || record.value("type", "") != type) continue;
+    if (json_value_or(record, "type", "") != type) continue;
     const nlohmann::json row = normalised(record, type);
     std::string line;
     for (auto it = row.begin(); it != row.end(); ++it) {

@@ -4,6 +4,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/core/json_value.h"
 #include "engine/core/fault_point.h"
 
 namespace simclr {
@@ -12,7 +13,7 @@ MetricsLog::MetricsLog(std::filesystem::path file, int64_t keep_through_step) : 
   if (keep_through_step >= 0 && std::filesystem::exists(file_)) {
     std::string kept;
     for (const auto& record : read_metrics(file_))
-      if (record.value("step", int64_t{0}) <= keep_through_step) kept += record.dump() + "\n";
+      if (json_value_or(record, "step", int64_t{0}) <= keep_through_step) kept += record.dump() + "\n";
     write_file_atomically(file_, kept);
   }
   out_.open(file_, std::ios::app);
@@ -43,7 +44,7 @@ std::vector<nlohmann::json> read_metrics(const std::filesystem::path& file) {
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!record.is_discarded()) records.push_back(std::move(record));
+    if (record.is_object()) records.push_back(std::move(record));  // not: discarded (torn) or a bare value
   }
   return records;
 }

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "engine/core/json_value.h"
+
 namespace simclr {
 
 MonitorMetrics monitor_run(RunState& s, int64_t at_step, const TrainCallbacks& callbacks, const StopToken& stop) {
@@ -28,11 +30,11 @@ void measure_initial_monitor(RunState& s, const TrainCallbacks& callbacks, const
     s.result.initial_monitor = monitor_run(s, 0, callbacks, stop);
   if (!s.opened.resuming()) return;
   for (const auto& record : read_metrics(s.opened.folder.metrics_file()))
-    if (record.value("type", "") == "monitor" && record.value("step", int64_t{-1}) == 0) {
+    if (json_value_or(record, "type", "") == "monitor" && json_value_or(record, "step", int64_t{-1}) == 0) {
       MonitorMetrics m;
-      m.knn_k = record.value("knn_k", int64_t{0});
-      m.knn_top1 = record.value("knn_top1", 0.0);
-      m.knn_top1_k10 = record.value("knn_top1_k10", 0.0);
+      m.knn_k = json_value_or(record, "knn_k", int64_t{0});
+      m.knn_top1 = json_value_or(record, "knn_top1", 0.0);
+      m.knn_top1_k10 = json_value_or(record, "knn_top1_k10", 0.0);
       s.result.initial_monitor = m;
     }
 }

@@ -2,6 +2,8 @@
 
 #include <type_traits>
 
+#include "engine/core/json_value.h"
+
 namespace simclr {
 
 namespace {
@@ -30,7 +32,7 @@ template <class M>
 M read(const nlohmann::json& j) {
   M m;
   fields(m, [&](const char* key, auto& value) {
-    if (j.is_object() && j.contains(key) && j[key].is_number()) value = j[key].get<std::decay_t<decltype(value)>>();
+    value = json_value_or(j, key, value);  // an integer field takes no float (1e300 has no int64)
   });
   return m;
 }
