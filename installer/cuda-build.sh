@@ -7,6 +7,10 @@
 #                                    # CMake files into build-deps/, to take along
 #   installer/cuda-build.sh build    # there: configures build-cuda/ with PyTorch's LibTorch
 #                                    # (Torch_DIR from `python3 -c 'import torch'`) and builds
+#
+# Environment: PYTHON (the python whose torch is used), SIMCLR_CUDA_BUILD_DIR (default
+# build-cuda), SIMCLR_CUDA_TARGETS (space-separated targets to build instead of all, e.g.
+# "simclr-cli bench_training_throughput" as tests/bench/gpu_check.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deps=build-deps
@@ -27,11 +31,13 @@ case "${1:-}" in
     torch_prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)') || {
       echo "no PyTorch for $python: set PYTHON to one that has it" >&2; exit 1; }
     generator=(); command -v ninja >/dev/null && generator=(-G Ninja)
-    cmake -S . -B build-cuda "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+    build_dir=${SIMCLR_CUDA_BUILD_DIR:-build-cuda}
+    targets=(); for t in ${SIMCLR_CUDA_TARGETS:-}; do targets+=(--target "$t"); done
+    cmake -S . -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_PREFIX_PATH="$torch_prefix;$PWD/$deps" \
       -DSIMCLR_BUILD_GUI=OFF -DSIMCLR_BUILD_TESTS=OFF -DSIMCLR_WITH_DOWNLOAD=OFF \
       -DSIMCLR_BUILD_BENCHMARKS=ON "${@:2}"
-    cmake --build build-cuda --parallel "$(nproc 2>/dev/null || echo 2)"
+    cmake --build "$build_dir" --parallel "$(nproc 2>/dev/null || echo 2)" "${targets[@]}"
     ;;
   *)
     echo "usage: installer/cuda-build.sh stage|build [cmake options]" >&2

@@ -6,6 +6,7 @@ size, model shapes and thread count as ours.
     python3 pytorch_simclr.py --mode MODE --json OUT.json [--data DIR] [--threads 2]
         [--workers N] [--batch 256] [--model quickstart|resnet18] [--preset NAME]
         [--size 32|224] [--warmup N] [--repeats N] [--images N]
+        [--device cpu|cuda|cuda:N] [--setting public|fast] [--epoch-images 50000]
 
 MODE:
   augmentation  images/s of one view through torchvision transforms applied per PIL image
@@ -16,6 +17,13 @@ MODE:
   features      images/s of feature extraction (eval mode, no_grad) through a DataLoader
   knn           ms of the usual weighted kNN monitor (Wu et al. 2018, k = 200, T = 0.1) over
                 10 000 queries against a 50 000-row bank of 512-d features, 512 queries a batch
+
+Device and setting (modes train and model_step): --device cuda moves the model and each
+batch there (the DataLoader pins memory on CUDA, as public scripts do). --setting public is
+how public scripts run it: float32, contiguous (NCHW) tensors. --setting fast is the same
+with channels_last tensors and bf16 autocast (torch.autocast). train reports seconds per
+--epoch-images epoch (images/s from the timed steps, DataLoader waits included) and, on
+CUDA, the peak memory of PyTorch's caching allocator and the GPU's name.
 
 The model: torchvision's resnet18 with the CIFAR stem (3x3 stride-1 conv1, no max-pool,
 fc = Identity) and a projection head 512 -> 512 (no bias) -> BN -> ReLU -> 128, like ours.
@@ -28,7 +36,10 @@ typical script's num_workers=2 is the sensible choice (more workers only time-sl
 cores; 0 puts the per-image work on the training thread). Peak memory: this process's
 ru_maxrss (the figure compared) and, separately, the largest worker's.
 
-CIFAR-10 is read from the binary batches (cifar-10-batches-bin) with numpy: no download.
+CIFAR-10 is read from the binary batches (cifar-10-batches-bin) with numpy: no download. A
+partial set (data_batch_1.bin .. data_batch_k.bin, e.g. a generated one from
+make_cifar_like.py) is used as it is; train then cycles through its images so that a step
+costs what it costs on the whole set.
 Without --data (or $SIMCLR_DATA_DIR) the modes that need images use seeded random pixels.
 """
 import argparse
@@ -75,7 +86,8 @@ def load_split(data_dir, train, count=None):
         n = count or (50000 if train else 10000)
         rng = np.random.default_rng(3)
         return rng.integers(0, 256, (n, 32, 32, 3), dtype=np.uint8), np.arange(n) % 10, "random pixels"
-    names = [f"data_batch_{i}.bin" for i in range(1, 6)] if train else ["test_batch.bin"]
+    names = ([f"data_batch_{i}.bin" for i in range(1, 6) if os.path.exists(os.path.join(directory, f"data_batch_{i}.bin"))]
+             if train else ["test_batch.bin"])
     images, labels = read_batches(directory, names)
     if count:
         images, labels = images[:count], labels[:count]
@@ -85,13 +97,15 @@ def load_split(data_dir, train, count=None):
 class ImageArray(torch.utils.data.Dataset):
     """torchvision.datasets.CIFAR10's __getitem__: a PIL image through the transform."""
 
-    def __init__(self, images, labels, transform):
+    def __init__(self, images, labels, transform, length=None):
         self.images, self.labels, self.transform = images, labels, transform
+        self.length = length or len(images)  # longer than the images: they are cycled
 
     def __len__(self):
-        return len(self.images)
+        return self.length
 
     def __getitem__(self, i):
+        i %= len(self.images)
         return self.transform(Image.fromarray(self.images[i])), int(self.labels[i])
 
 
@@ -157,8 +171,8 @@ def nt_xent(z1, z2, temperature):
     z = F.normalize(torch.cat([z1, z2]), dim=1)
     n = z1.shape[0]
     sim = (z @ z.t()) / temperature
-    sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool), float("-inf"))
-    targets = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])
+    sim = sim.masked_fill(torch.eye(2 * n, dtype=torch.bool, device=z.device), float("-inf"))
+    targets = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)]).to(z.device)
     return F.cross_entropy(sim, targets)
 
 
@@ -203,7 +217,25 @@ def timed_loader_groups(loader, warmup, repeats, group, work=None):
 
 def loader(dataset, args, shuffle=False, batch=None):
     return torch.utils.data.DataLoader(dataset, batch_size=batch or args.batch, shuffle=shuffle, drop_last=True,
-                                       num_workers=args.workers, persistent_workers=False)
+                                       num_workers=args.workers, persistent_workers=False,
+                                       pin_memory=args.device.startswith("cuda"))
+
+
+def on_device(model, args):
+    """The model on --device, channels_last in the fast setting."""
+    model = model.to(args.device)
+    return model.to(memory_format=torch.channels_last) if args.setting == "fast" else model
+
+
+def views_to_device(x, args):
+    x = x.to(args.device, non_blocking=True)
+    return x.contiguous(memory_format=torch.channels_last) if args.setting == "fast" else x
+
+
+def autocast(args):
+    """bf16 autocast in the fast setting, nothing in the public one."""
+    return torch.autocast(device_type=torch.device(args.device).type, dtype=torch.bfloat16,
+                          enabled=args.setting == "fast")
 
 
 def run_augmentation(args, report):
@@ -216,13 +248,15 @@ def run_augmentation(args, report):
 
 def run_model_step(args, report):
     torch.manual_seed(5)
-    model = make_model(args.model).train()
+    model = on_device(make_model(args.model).train(), args)
     optimizer = make_optimizer(model)
-    x = torch.randn(2 * args.batch, 3, 32, 32, generator=torch.Generator().manual_seed(9))
+    x = views_to_device(torch.randn(2 * args.batch, 3, 32, 32, generator=torch.Generator().manual_seed(9)), args)
     losses, samples = [], []
     for i in range(args.warmup + args.repeats):
         start = time.perf_counter()
-        z = model(x)
+        with autocast(args):
+            z = model(x)
+        z = z.float()
         loss = nt_xent(z[:args.batch], z[args.batch:], 0.2)
         optimizer.zero_grad()
         loss.backward()
@@ -236,15 +270,20 @@ def run_model_step(args, report):
 
 def run_train(args, report):
     images, labels, report["data"] = load_split(args.data, True)
-    dataset = ImageArray(images, labels, TwoViews(preset_transform("simclr-cifar", 32)))
+    report["data_images"] = len(images)
+    needed = args.batch * (args.warmup + args.repeats + 2)
+    dataset = ImageArray(images, labels, TwoViews(preset_transform("simclr-cifar", 32)), max(len(images), needed))
     torch.manual_seed(5)
-    model = make_model(args.model).train()
+    model = on_device(make_model(args.model).train(), args)
     optimizer = make_optimizer(model)
     losses = []
 
     def step(batch):
         (v1, v2), _ = batch
-        z = model(torch.cat([v1, v2]))
+        x = views_to_device(torch.cat([v1, v2]), args)
+        with autocast(args):
+            z = model(x)
+        z = z.float()
         loss = nt_xent(z[:args.batch], z[args.batch:], 0.2)
         optimizer.zero_grad()
         loss.backward()
@@ -252,7 +291,10 @@ def run_train(args, report):
         losses.append(loss.item())
 
     ms = timed_loader_groups(loader(dataset, args, shuffle=True), args.warmup, args.repeats, 1, step)
-    report.update(name=args.model, step_ms=ms, views_per_s=per_second(ms, 2 * args.batch), losses=losses)
+    images_per_s = 1000.0 * args.batch / ms["median"] if ms["median"] > 0 else 0.0
+    report.update(name=args.model, step_ms=ms, views_per_s=per_second(ms, 2 * args.batch), losses=losses,
+                  seconds_per_epoch=args.epoch_images / images_per_s if images_per_s > 0 else None,
+                  epoch_images=args.epoch_images)
 
 
 def run_features(args, report):
@@ -314,18 +356,37 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--images", type=int, default=2048)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N (modes train and model_step)")
+    parser.add_argument("--setting", choices=["public", "fast"], default="public",
+                        help="public: fp32 NCHW as public scripts run it; fast: channels_last + bf16 autocast")
+    parser.add_argument("--epoch-images", type=int, default=50000, help="images of an epoch for seconds_per_epoch")
     args = parser.parse_args()
     if args.workers is None:
         args.workers = args.threads
     torch.set_num_threads(args.threads)
+    cuda = args.device.startswith("cuda")
+    if args.device != "cpu" and args.mode not in ("train", "model_step"):
+        raise SystemExit(f"--device {args.device}: only the modes train and model_step run on a device")
+    if args.setting == "fast" and args.mode not in ("train", "model_step"):
+        raise SystemExit("--setting fast: only the modes train and model_step")
+    if cuda and not torch.cuda.is_available():
+        raise SystemExit(f"--device {args.device}: this PyTorch ({torch.__version__}) sees no CUDA device")
+    if cuda:
+        torch.cuda.reset_peak_memory_stats(args.device)
 
     report = {"benchmark": f"reference_{args.mode}", "mode": args.mode, "threads": args.threads,
               "workers": args.workers, "batch_size": args.batch, "model": args.model,
+              "device": args.device, "setting": args.setting,
               "torch": torch.__version__, "torchvision": torchvision.__version__}
     {"augmentation": run_augmentation, "model_step": run_model_step, "train": run_train,
      "features": run_features, "knn": run_knn}[args.mode](args, report)
     report["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     report["largest_worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    if cuda:
+        report["gpu"] = torch.cuda.get_device_name(args.device)
+        report["cuda"] = torch.version.cuda
+        report["peak_cuda_allocated_mib"] = torch.cuda.max_memory_allocated(args.device) / 2 ** 20
+        report["peak_cuda_reserved_mib"] = torch.cuda.max_memory_reserved(args.device) / 2 ** 20
     with open(args.json, "w") as f:
         json.dump(report, f, indent=2)
         f.write("\n")
