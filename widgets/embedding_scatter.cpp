@@ -84,8 +84,6 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
   labels_ = std::move(labels);
   classNames_ = std::move(classNames);
 
-  QVector<QVector<QCPGraphData>> perClass(classes);
-  for (int i = 0; i < points_.size(); ++i) perClass[labels_[i]].append(QCPGraphData(points_[i].x(), points_[i].y()));
   for (int c = 0; c < classes; ++c) {
     QCPGraph* graph = plot_->addGraph();
     graph->setLineStyle(QCPGraph::lsNone);
@@ -95,11 +93,11 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
     fill.setAlpha(200);
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, fill, kPointSize));
     graph->setName(className(c));
-    std::sort(perClass[c].begin(), perClass[c].end(), qcpLessThanSortKey<QCPGraphData>);
-    graph->data()->set(perClass[c], true);
-    if (!perClass[c].isEmpty()) graph->addToLegend();  // classes without points stay out
     graphs_.append(graph);
   }
+  fillClassGraphs();
+  for (QCPGraph* graph : graphs_)
+    if (!graph->data()->isEmpty()) graph->addToLegend();  // classes without points stay out
   highlightGraph_ = plot_->addGraph();
   highlightGraph_->setLineStyle(QCPGraph::lsNone);
   highlightGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 11));
@@ -116,7 +114,54 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
   return true;
 }
 
+void EmbeddingScatter::fillClassGraphs() {
+  QVector<QVector<QCPGraphData>> perClass(graphs_.size());
+  for (int i = 0; i < points_.size(); ++i) perClass[labels_[i]].append(QCPGraphData(points_[i].x(), points_[i].y()));
+  for (int c = 0; c < graphs_.size(); ++c) {
+    std::sort(perClass[c].begin(), perClass[c].end(), qcpLessThanSortKey<QCPGraphData>);
+    graphs_[c]->data()->set(perClass[c], true);
+  }
+}
+
+bool EmbeddingScatter::movePoints(const QVector<QPointF>& points) {
+  if (points.size() != points_.size()) return false;
+  points_ = points;
+  fillClassGraphs();
+  if (selectionGraph_) {  // the squares move; the listed thumbnails stay the same
+    QVector<double> xs, ys;
+    for (int i : selection_) {
+      xs.append(points_[i].x());
+      ys.append(points_[i].y());
+    }
+    selectionGraph_->setData(xs, ys);
+  }
+  updateMarkers();  // replots
+  return true;
+}
+
+void EmbeddingScatter::setPaths(const QVector<QVector<QPointF>>& paths) {
+  for (QCPCurve* curve : paths_) plot_->removePlottable(curve);
+  paths_.clear();
+  for (const auto& path : paths) {
+    auto* curve = new QCPCurve(plot_->xAxis, plot_->yAxis);
+    curve->setPen(QPen(QColor(0x30, 0x30, 0x30, 150), 1.2));
+    curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(0x30, 0x30, 0x30, 150), 3));
+    QVector<double> t, xs, ys;
+    for (int i = 0; i < path.size(); ++i) {
+      t.append(i);
+      xs.append(path[i].x());
+      ys.append(path[i].y());
+    }
+    curve->setData(t, xs, ys, true);
+    curve->setLayer(QStringLiteral("grid"));  // under the points
+    paths_.append(curve);
+  }
+  plot_->replot();
+}
+
 void EmbeddingScatter::clear() {
+  for (QCPCurve* curve : paths_) plot_->removePlottable(curve);
+  paths_.clear();
   plot_->clearGraphs();
   graphs_.clear();
   highlightGraph_ = selectedGraph_ = selectionGraph_ = nullptr;

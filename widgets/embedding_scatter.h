@@ -13,6 +13,7 @@
 #include <functional>
 
 class QCustomPlot;
+class QCPCurve;
 class QCPGraph;
 class QLabel;
 class QMouseEvent;
@@ -46,6 +47,13 @@ class EmbeddingScatter : public QWidget {
   // Returns false (and keeps the old data) when the lengths differ.
   bool setPoints(QVector<QPointF> points, QVector<int> labels, QStringList classNames);
   void clear();
+  // New positions for the same points (a frame of an embedding timeline): labels, the view,
+  // the selection and the highlights stay. Returns false when the count differs.
+  bool movePoints(const QVector<QPointF>& points);
+  // Polylines drawn under the points (the paths of followed points through a timeline);
+  // an empty list removes them.
+  void setPaths(const QVector<QVector<QPointF>>& paths);
+  int pathCount() const { return int(paths_.size()); }
   int pointCount() const { return int(points_.size()); }
   QPointF point(int index) const { return points_.value(index); }
   int label(int index) const { return labels_.value(index, -1); }
@@ -105,12 +113,14 @@ class EmbeddingScatter : public QWidget {
   void onMouseRelease(QMouseEvent* event);
   void onMouseMove(QMouseEvent* event);
   void updateMarkers();
+  void fillClassGraphs();
   void setHovered(int index);
   void buildSelectionList();  // the count, a Clear button and the thumbnail grid
   void updateSelectionList();
 
   QCustomPlot* plot_ = nullptr;
   QVector<QCPGraph*> graphs_;  // one per class, index = label
+  QVector<QCPCurve*> paths_;
   QCPGraph* highlightGraph_ = nullptr;
   QCPGraph* selectedGraph_ = nullptr;
   QCPGraph* selectionGraph_ = nullptr;  // squares around the rectangle selection

@@ -19,6 +19,7 @@ void register_report_command(CLI::App& root, const GlobalOptions& global);
 void register_embed_command(CLI::App& root, const GlobalOptions& global);
 void register_evaluate_command(CLI::App& root, const GlobalOptions& global);
 void register_tsne_command(CLI::App& root, const GlobalOptions& global);
+void register_timeline_command(CLI::App& root, const GlobalOptions& global);
 void register_neighbours_command(CLI::App& root, const GlobalOptions& global);
 void register_export_command(CLI::App& root, const GlobalOptions& global);
 // `export weights` under the `export` command: call after register_export_command.

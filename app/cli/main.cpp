@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   simclr::cli::register_embed_command(app, global);
   simclr::cli::register_evaluate_command(app, global);
   simclr::cli::register_tsne_command(app, global);
+  simclr::cli::register_timeline_command(app, global);
   simclr::cli::register_neighbours_command(app, global);
   simclr::cli::register_export_command(app, global);
   simclr::cli::register_export_weights_command(app, global);

@@ -71,11 +71,17 @@ TrainedRun open_trained_run(const fs::path& run_dir, const std::string& checkpoi
   // Built on the CPU and loaded there (checkpoints are loaded onto the device they were
   // saved from), then moved: the order the trainer's resume uses, minus the optimizer.
   run.model = build_model(run.config, run.data.train.channels(), run.image_size);
-  run.step = load_checkpoint(run.checkpoint, run.model, nullptr).step;
+  load_run_checkpoint(run, run.checkpoint);
+  return run;
+}
+
+void load_run_checkpoint(TrainedRun& run, const fs::path& checkpoint) {
+  run.model->to(torch::kCPU);
+  run.step = load_checkpoint(checkpoint, run.model, nullptr).step;
+  run.checkpoint = checkpoint;
   run.model->to(run.device);
   if (run.config.training.channels_last) to_channels_last(*run.model);
   run.model->eval();
-  return run;
 }
 
 }  // namespace simclr

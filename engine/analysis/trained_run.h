@@ -36,4 +36,8 @@ struct TrainedRun {
 TrainedRun open_trained_run(const std::filesystem::path& run_dir, const std::string& checkpoint = "",
                             const std::string& device = "auto");
 
+// Loads another checkpoint file of the same run into run.model (its data stay), updating
+// run.checkpoint and run.step. Throws DataError for an unreadable checkpoint.
+void load_run_checkpoint(TrainedRun& run, const std::filesystem::path& checkpoint);
+
 }  // namespace simclr

@@ -52,6 +52,12 @@ void validate(const torch::Tensor& data, const TsneOptions& o) {
   if (!(o.learning_rate >= 0) || !std::isfinite(o.learning_rate)) bad("learning_rate must be >= 0 (0 = auto)");
   if (!(o.theta >= 0) || !std::isfinite(o.theta)) bad("theta must be >= 0");
   if (o.exact_below < 0 || o.kl_every < 0 || o.threads < 0) bad("exact_below, kl_every and threads must be >= 0");
+  if (o.initial.defined()) {
+    if (o.initial.dim() != 2 || o.initial.size(0) != n || o.initial.size(1) != o.dimensions)
+      bad("the initial layout must be [N, dimensions] = [" + std::to_string(n) + ", " + std::to_string(o.dimensions) +
+          "]");
+    if (!torch::isfinite(o.initial).all().item<bool>()) bad("the initial layout contains NaN or infinite values");
+  }
 }
 
 // PCA initialisation [N, dims] (row-major doubles), the first coordinate scaled to standard
@@ -62,6 +68,19 @@ std::vector<double> initial_layout(const torch::Tensor& data, const TsneOptions&
   const int64_t n = data.size(0), dims = o.dimensions;
   auto generator = make_generator(derive_seed(o.seed, {0x75E1}));
   auto layout = at::randn({n, dims}, generator, torch::TensorOptions().dtype(torch::kDouble)) * (kInitStd * kJitter);
+  if (o.initial.defined()) {
+    // A fresh start keeps the given shape and orientation at the PCA start's small scale;
+    // a continued one (a timeline's next frame) starts where the given layout is.
+    auto start = o.initial.to(torch::kCPU, torch::kDouble);
+    start = start - start.mean(0, /*keepdim=*/true);
+    const double spread = start.select(1, 0).std(/*unbiased=*/false).item<double>();
+    if (!o.rescale_initial)
+      layout += start;
+    else if (spread > 0)
+      layout += start * (kInitStd / spread);
+    layout = layout.contiguous();
+    return std::vector<double>(layout.data_ptr<double>(), layout.data_ptr<double>() + n * dims);
+  }
   PcaOptions pca_options;
   pca_options.components = std::min({dims, n, data.size(1)});
   pca_options.seed = derive_seed(o.seed, {0x9CA});

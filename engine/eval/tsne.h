@@ -22,16 +22,20 @@ struct TsneOptions {
   int64_t iterations = 1000;  // in total, early exaggeration included
   int64_t exaggeration_iterations = 250;
   double early_exaggeration = 12;
-  double learning_rate = 0;   // 0 = auto: max(N / early_exaggeration, 200)
-                              //   (Belkina et al. 2019), equal to scikit-learn's
-                              //   "auto" (max(N / ee / 4, 50)) whose gradient
-                              //   carries an extra factor 4
-  double theta = 0.5;         // Barnes-Hut accuracy; 0 = exact gradients
-  int64_t exact_below = 500;  // N below this uses exact gradients: O(N^2) costs
-                              //   less than 1 s there and has no BH error
-  uint64_t seed = 0;          // PCA init's randomised SVD, ties; same seed = same layout
-  int threads = 0;            // 0 = torch::get_num_threads()
-  int64_t kl_every = 50;      // compute and report the KL divergence every n iterations
+  double learning_rate = 0;     // 0 = auto: max(N / early_exaggeration, 200)
+                                //   (Belkina et al. 2019), equal to scikit-learn's
+                                //   "auto" (max(N / ee / 4, 50)) whose gradient
+                                //   carries an extra factor 4
+  double theta = 0.5;           // Barnes-Hut accuracy; 0 = exact gradients
+  int64_t exact_below = 500;    // N below this uses exact gradients: O(N^2) costs
+                                //   less than 1 s there and has no BH error
+  uint64_t seed = 0;            // PCA init's randomised SVD, ties; same seed = same layout
+  int threads = 0;              // 0 = torch::get_num_threads()
+  int64_t kl_every = 50;        // compute and report the KL divergence every n iterations
+  torch::Tensor initial;        // [N, dimensions] start layout instead of PCA (e.g. the previous
+                                //   frame of a timeline); undefined = PCA
+  bool rescale_initial = true;  // shrink `initial` to the PCA start's spread (for a fresh
+                                //   optimisation); false: continue from it as it is
 };
 
 struct TsneResult {

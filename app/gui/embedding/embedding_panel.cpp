@@ -17,6 +17,7 @@
 #include <torch/torch.h>
 
 #include "app/gui/embedding/embedding_split_data.h"
+#include "app/gui/embedding/timeline_bar.h"
 #include "app/gui/jobs/tensor_image.h"
 #include "engine/core/error.h"
 #include "widgets/adaptive_splitter.h"
@@ -38,7 +39,8 @@ QImage thumbnail(const EmbeddingSplitData& data, qint64 row, int minSide) {
 }
 }  // namespace
 
-EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new EmbeddingJob(this)) {
+EmbeddingPanel::EmbeddingPanel(QWidget* parent)
+    : QWidget(parent), job_(new EmbeddingJob(this)), timelineJob_(new TimelineJob(this)) {
   scatter_ = new widgets::EmbeddingScatter;
   QWidget* settingsBox = makeSettingsBox();
   QWidget* neighbours = makeNeighboursBox();
@@ -51,7 +53,7 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   settingsScroll->setWidgetResizable(true);
   settingsScroll->setWidget(settingsBox);
   splitter->addWidget(settingsScroll);
-  splitter->addWidget(scatter_);
+  splitter->addWidget(makeScatterColumn());
   splitter->addWidget(neighbours);
   splitter->setStretchFactor(1, 3);
   splitter->setStretchFactor(2, 1);
@@ -60,6 +62,7 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent) : QWidget(parent), job_(new Embe
   layout->addWidget(splitter);
 
   connectControls();
+  connectTimeline();
   setBusy(false);
 }
 
@@ -180,7 +183,10 @@ void EmbeddingPanel::connectControls() {
   connect(job_, &EmbeddingJob::logMessage, this, &EmbeddingPanel::logMessage);
   connect(job_, &EmbeddingJob::finished, this, &EmbeddingPanel::onFinished);
   connect(scatter_, &widgets::EmbeddingScatter::pointActivated, this, [this](int index) {
-    if (index >= 0 && index < layout_.indices.size()) showNeighbours(layout_.indices[index]);
+    if (timelineShown_)
+      showTimelineNeighbours(index);
+    else if (index >= 0 && index < layout_.indices.size())
+      showNeighbours(layout_.indices[index]);
   });
   connect(grid_, &widgets::ImageGrid::activated, this, &EmbeddingPanel::onNeighbourActivated);
   connect(k_, &QSpinBox::valueChanged, this, [this] {
@@ -189,13 +195,16 @@ void EmbeddingPanel::connectControls() {
 }
 
 EmbeddingPanel::~EmbeddingPanel() {
-  delete job_;  // cancels and waits, before the widgets its results would reach are gone
+  delete job_;  // cancel and wait, before the widgets their results would reach are gone
+  delete timelineJob_;
 }
 
 void EmbeddingPanel::setRun(const QString& runDir) {
   if (runDir == runDir_) return;
   job_->cancel();
+  timelineJob_->cancel();
   runDir_ = runDir;
+  resetTimeline();
   layout_ = EmbeddingLayout{};
   layoutIndexOfRow_.clear();
   neighbourRows_.clear();
@@ -256,10 +265,13 @@ bool EmbeddingPanel::openLayout(const QString& layoutFile) {
 
 void EmbeddingPanel::cancel() {
   job_->cancel();
+  timelineJob_->cancel();
 }
 
 void EmbeddingPanel::setBusy(bool busy) {
+  busy = busy || job_->isBusy() || timelineJob_->isBusy();
   computeButton_->setEnabled(!busy && !runDir_.isEmpty());
+  timelineBar_->setComputeEnabled(!busy && !runDir_.isEmpty());
   openButton_->setEnabled(!busy && saved_->count() > 0);
   cancelButton_->setEnabled(busy);
   exportButton_->setEnabled(!busy && !layout_.points.isEmpty());
@@ -274,7 +286,7 @@ void EmbeddingPanel::setBusy(bool busy) {
 }
 
 void EmbeddingPanel::onProgress(const JobProgress& p) {
-  if (!job_->isBusy()) return;  // a late report after the result
+  if (!job_->isBusy() && !timelineJob_->isBusy()) return;  // a late report after the result
   progress_->setRange(0, p.total > 0 ? int(std::min<qint64>(p.total, INT_MAX)) : 0);
   progress_->setValue(int(std::min<qint64>(p.step, INT_MAX)));
   progress_->setFormat(p.total > 0 ? QStringLiteral("%1: %p%").arg(p.stage) : p.stage);
@@ -289,6 +301,7 @@ void EmbeddingPanel::onFinished(const EmbeddingLayout& layout) {
     return;
   }
   layout_ = layout;
+  resetTimeline();  // the scatter shows this layout now
   layoutIndexOfRow_.clear();
   for (int i = 0; i < layout_.indices.size(); ++i) layoutIndexOfRow_.insert(layout_.indices[i], i);
   scatter_->setPoints(layout_.points, layout_.labels, layout_.classNames);

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "app/gui/embedding/embedding_job.h"
+#include "app/gui/embedding/timeline_job.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -25,6 +26,8 @@ class ImageGrid;
 }  // namespace simclr::widgets
 
 namespace simclr::gui {
+
+class TimelineBar;
 
 class EmbeddingPanel : public QWidget {
   Q_OBJECT
@@ -52,6 +55,13 @@ class EmbeddingPanel : public QWidget {
   int neighbourCount() const;
   double precisionAtK() const { return precision_; }  // of the current query, -1 when none
 
+  // The embedding timeline (timeline_job.h): computed or extended in the background, then
+  // shown in the scatter frame by frame; false while a job runs or without a run.
+  bool computeTimeline();
+  bool showsTimeline() const { return timelineShown_; }
+  const TimelineView& timeline() const { return timeline_; }
+  TimelineBar* timelineBar() const { return timelineBar_; }
+
   widgets::EmbeddingScatter* scatter() const { return scatter_; }
   widgets::ImageGrid* neighbourGrid() const { return grid_; }
   QLabel* descriptionLabel() const { return description_; }
@@ -74,8 +84,20 @@ class EmbeddingPanel : public QWidget {
   void setBusy(bool busy);
   void refreshSavedLayouts();
   void exportView();
+  // The timeline's parts (embedding_panel_timeline.cpp).
+  QWidget* makeScatterColumn();
+  void connectTimeline();
+  void resetTimeline();
+  void onTimelineFinished(const simclr::gui::TimelineView& timeline);
+  void showTimelineFrame(double position);
+  void showTimelineMetrics();
+  void followSelectedPaths();
+  bool showTimelineNeighbours(int point);
 
   EmbeddingJob* job_;
+  TimelineJob* timelineJob_;
+  TimelineView timeline_;
+  bool timelineShown_ = false;
   QString runDir_;
   EmbeddingLayout layout_;
   QHash<qint64, int> layoutIndexOfRow_;  // split row -> point index in the layout
@@ -104,6 +126,7 @@ class EmbeddingPanel : public QWidget {
   QSpinBox* k_;
   QLabel* precisionLabel_;
   widgets::ImageGrid* grid_;
+  TimelineBar* timelineBar_;
 };
 
 }  // namespace simclr::gui
