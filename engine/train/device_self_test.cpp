@@ -202,13 +202,21 @@ CheckOutcome check_autocast(const Context& c, torch::ScalarType dtype, const std
   const double loss = mixed.loss.item<double>(), loss32 = full.loss.item<double>();
   if (!std::isfinite(loss)) return fail(precision + " loss " + number(loss));
 
+  // fp16: as in training, a step whose scaled gradients overflow is skipped and the scale
+  // halved; the check fails only when no scale up to 8 halvings gives finite gradients.
   LossScaler scaler(dtype == torch::kHalf);
   scaler.scale_loss(mixed.loss).backward();
-  if (!scaler.unscale_and_check(model->parameters())) return fail("loss scaler found inf/NaN gradients");
+  while (!scaler.unscale_and_check(model->parameters())) {
+    if (scaler.skipped_steps() > 8)
+      return fail("loss scaler: gradients still inf/NaN at scale " + number(scaler.scale()));
+    scaler.scale_loss(forward(model, images, c.seed, dtype).loss).backward();
+  }
   if (!gradients_finite(model)) return fail(precision + " gradients not finite");
   const double rel = std::abs(loss - loss32) / std::max(1e-12, std::abs(loss32));
   std::string what = precision + " loss " + number(loss) + " vs fp32 " + number(loss32) + " (relative)";
-  if (scaler.enabled()) what += ", loss scale " + number(scaler.scale()) + ", gradients finite";
+  if (scaler.enabled())
+    what += ", loss scale " + number(scaler.scale()) + " (" + std::to_string(scaler.skipped_steps()) +
+            " overflowing step(s) skipped), unscaled gradients finite";
   return within_tolerance(what, std::abs(perturbed(precision, torch::tensor(rel)).item<double>()), 0.05);
 }
 
@@ -343,8 +351,9 @@ CheckOutcome check_features(const Context& c) {
   const double scale = std::max(1e-12, max_abs(on_cpu.h));
   const double rel = max_abs_diff(perturbed("features", on_device.h), on_cpu.h) / scale;
   return within_tolerance("h [" + std::to_string(on_device.h.size(0)) + ", " + std::to_string(on_device.h.size(1)) +
-                              "] on " + device_name(c.device) + " vs cpu (relative to max |h|)",
-                          rel, 1e-2);
+                              "] on " + device_name(c.device) +
+                              " vs cpu (relative to max |h|; TF32 convolutions on recent GPUs)",
+                          rel, 2e-2);
 }
 
 CheckOutcome check_knn(const Context& c) {
