@@ -1,5 +1,6 @@
 #include "engine/core/pickle_check.h"
 
+#include <cctype>
 #include <cstdint>
 #include <vector>
 
@@ -15,12 +16,69 @@ uint64_t le(const std::string& b, size_t at, int bytes) {
 
 constexpr uint64_t kMaxMemo = 1u << 24;
 
+// What the check knows of a value: strings and globals by their text, short tuples by their
+// items (enough to see the arguments of a REDUCE), everything else as "a value".
+struct Value {
+  enum Kind { Other, String, Global, Tuple } kind = Other;
+  std::string text;
+  std::vector<Value> items;
+};
+
+// "a.b_c": GLOBAL's module and name, as Python writes them. LibTorch parses names it does
+// not know as TorchScript types, and its type parser aborts on some (pytorch/pytorch#179581).
+bool dotted_identifier(const std::string& s) {
+  bool start = true;
+  for (const char c : s) {
+    if (c == '.' && !start) {
+      start = true;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+               (!start && std::isdigit(static_cast<unsigned char>(c)))) {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return !start;
+}
+
+// A TorchScript type a state dict's type tag holds: "Dict[str, Tensor]", "List[int]", ...
+// LibTorch 1.13 aborts (an exception through a noexcept function) on a type it cannot parse.
+bool type_tag(const std::string& s, size_t& at, int depth) {
+  static const char* const names[] = {"Tensor", "int", "float", "bool", "str", "NoneType", "Any"};
+  static const char* const containers[] = {"Dict", "List", "Tuple", "Optional"};
+  if (depth > 16) return false;
+  size_t end = at;
+  while (end < s.size() && std::isalpha(static_cast<unsigned char>(s[end]))) ++end;
+  const std::string name = s.substr(at, end - at);
+  at = end;
+  for (const char* n : names)
+    if (name == n) return true;
+  bool container = false;
+  for (const char* c : containers) container = container || name == c;
+  if (!container || at >= s.size() || s[at] != '[') return false;
+  ++at;
+  for (;;) {
+    if (!type_tag(s, at, depth + 1)) return false;
+    if (at < s.size() && s[at] == ']') {
+      ++at;
+      return true;
+    }
+    if (s.compare(at, 2, ", ") != 0) return false;
+    at += 2;
+  }
+}
+
+bool type_tag(const std::string& s) {
+  size_t at = 0;
+  return type_tag(s, at, 0) && at == s.size();
+}
+
 }  // namespace
 
 std::string pickle_damage(const std::string& b) {
-  size_t depth = 0;           // values on the stack
+  std::vector<Value> stack;
   std::vector<size_t> marks;  // stack depths at each MARK
-  std::vector<bool> memo;     // which memo slots hold a value
+  std::vector<Value> memo;
   size_t at = 0;
   auto where = [&](size_t op_at, const std::string& why) { return "byte " + std::to_string(op_at) + ": " + why; };
   while (at < b.size()) {
@@ -33,112 +91,106 @@ std::string pickle_damage(const std::string& b) {
       at += static_cast<size_t>(n);
       return true;
     };
-    auto skip = [&](uint64_t n) {
+    auto text = [&](uint64_t n, std::string& out) {
       if (n > b.size() - at) return false;
+      out = b.substr(at, static_cast<size_t>(n));
       at += static_cast<size_t>(n);
       return true;
     };
-    auto line = [&] {  // a newline-terminated argument (GLOBAL's module and name)
+    auto line = [&](std::string& out) {  // a newline-terminated argument (GLOBAL's module and name)
       const size_t end = b.find('\n', at);
       if (end == std::string::npos) return false;
+      out = b.substr(at, end - at);
       at = end + 1;
       return true;
     };
-    auto need = [&](size_t n) { return depth >= n && (marks.empty() || depth - marks.back() >= n); };
-    auto to_mark = [&](size_t below) -> bool {  // pops to the last mark; `below` values must lie under it
-      if (marks.empty() || marks.back() > depth || marks.back() < below) return false;
-      return true;
+    // n values above the last mark (the unpickler pops without looking).
+    auto need = [&](size_t n) { return stack.size() >= n && (marks.empty() || stack.size() - marks.back() >= n); };
+    // The last mark, with `below` values under it (APPENDS' list, SETITEMS' dict).
+    auto mark_over = [&](size_t below) {
+      return !marks.empty() && marks.back() <= stack.size() && marks.back() >= below;
     };
+    auto push = [&](Value v = {}) { stack.push_back(std::move(v)); };
+    auto pop = [&](size_t n) { stack.resize(stack.size() - n); };
     uint64_t v = 0;
+    std::string s;
     switch (op) {
       case 0x80:  // PROTO
         if (!arg(1, v)) return where(op_at, "cut short");
         break;
-      case 0x95:  // FRAME
-        if (!arg(8, v)) return where(op_at, "cut short");
-        break;
       case '.':  // STOP
-        if (depth != 1 || !marks.empty()) return where(op_at, "STOP with " + std::to_string(depth) + " values left");
+        if (stack.size() != 1 || !marks.empty())
+          return where(op_at, "STOP with " + std::to_string(stack.size()) + " values left");
         return {};  // the unpickler ignores what follows STOP
       case '(':     // MARK
-        marks.push_back(depth);
+        marks.push_back(stack.size());
         break;
       case '0':  // POP
         if (!need(1)) return where(op_at, "POP of an empty stack");
-        --depth;
+        pop(1);
         break;
       case '1':  // POP_MARK
-        if (!to_mark(0)) return where(op_at, "POP_MARK without a MARK");
-        depth = marks.back();
+        if (!mark_over(0)) return where(op_at, "POP_MARK without a MARK");
+        stack.resize(marks.back());
         marks.pop_back();
         break;
       case '2':  // DUP
         if (!need(1)) return where(op_at, "DUP of an empty stack");
-        ++depth;
+        push(stack.back());
         break;
       case 'N':
       case 0x88:
       case 0x89:
-      case ')':
       case ']':
-      case '}':
-      case 0x8f:  // NONE, TRUE, FALSE, empties
-        ++depth;
+      case '}':  // NONE, NEWTRUE, NEWFALSE, EMPTY_LIST, EMPTY_DICT
+        push();
+        break;
+      case ')':  // EMPTY_TUPLE
+        push({Value::Tuple, {}, {}});
         break;
       case 'K':  // BININT1
-        if (!arg(1, v)) return where(op_at, "cut short");
-        ++depth;
-        break;
       case 'M':  // BININT2
-        if (!arg(2, v)) return where(op_at, "cut short");
-        ++depth;
-        break;
       case 'J':  // BININT
-        if (!arg(4, v)) return where(op_at, "cut short");
-        ++depth;
-        break;
       case 'G':  // BINFLOAT
-        if (!arg(8, v)) return where(op_at, "cut short");
-        ++depth;
+        if (!arg(op == 'K' ? 1 : op == 'M' ? 2 : op == 'J' ? 4 : 8, v)) return where(op_at, "cut short");
+        push();
         break;
       case 0x8a:  // LONG1
-        if (!arg(1, v) || v > 8 || !skip(v)) return where(op_at, "LONG1 of " + std::to_string(v) + " bytes");
-        ++depth;
+        if (!arg(1, v) || v > 8 || !text(v, s)) return where(op_at, "LONG1 of " + std::to_string(v) + " bytes");
+        push();
         break;
-      case 'X':
-      case 'B':  // BINUNICODE, BINBYTES: 4-byte length
-        if (!arg(4, v) || !skip(v)) return where(op_at, "a string longer than the pickle");
-        ++depth;
+      case 'X':  // BINUNICODE: 4-byte length
+      case 'B':  // BINBYTES
+        if (!arg(4, v) || !text(v, s)) return where(op_at, "a string longer than the pickle");
+        push({op == 'X' ? Value::String : Value::Other, s, {}});
         break;
-      case 0x8c:
-      case 'C':
-      case 'U':  // SHORT_BINUNICODE, SHORT_BINBYTES, SHORT_BINSTRING
-        if (!arg(1, v) || !skip(v)) return where(op_at, "a string longer than the pickle");
-        ++depth;
+      case 0x8c:  // SHORT_BINUNICODE
+      case 'C':   // SHORT_BINBYTES
+        if (!arg(1, v) || !text(v, s)) return where(op_at, "a string longer than the pickle");
+        push({op == 0x8c ? Value::String : Value::Other, s, {}});
         break;
-      case 0x8d:
-      case 0x8e:  // BINUNICODE8, BINBYTES8
-        if (!arg(8, v) || !skip(v)) return where(op_at, "a string longer than the pickle");
-        ++depth;
+      case 'c': {  // GLOBAL module\nname\n
+        std::string module, name;
+        if (!line(module) || !line(name)) return where(op_at, "GLOBAL cut short");
+        if (!dotted_identifier(module) || !dotted_identifier(name))
+          return where(op_at,
+                       "GLOBAL '" + module.substr(0, 80) + "' '" + name.substr(0, 80) + "' is not a Python name");
+        push({Value::Global, module + " " + name, {}});
         break;
-      case 'c':  // GLOBAL module\nname\n
-        if (!line() || !line()) return where(op_at, "GLOBAL cut short");
-        ++depth;
-        break;
-      case 0x93:  // STACK_GLOBAL
-        if (!need(2)) return where(op_at, "STACK_GLOBAL of fewer than 2 values");
-        --depth;
-        break;
+      }
       case 'q':
-      case 'r':
-      case 0x94: {  // BINPUT, LONG_BINPUT, MEMOIZE
-        uint64_t index = memo.size();
-        if (op == 'q' && !arg(1, index)) return where(op_at, "cut short");
-        if (op == 'r' && !arg(4, index)) return where(op_at, "cut short");
+      case 'r': {  // BINPUT, LONG_BINPUT
+        uint64_t index = 0;
+        if (!arg(op == 'q' ? 1 : 4, index)) return where(op_at, "cut short");
         if (!need(1)) return where(op_at, "memo of an empty stack");
+        // Picklers number their memo 0, 1, 2, ...; LibTorch's unpickler resizes its memo to
+        // the index it reads.
         if (index > memo.size() || index >= kMaxMemo)
           return where(op_at, "memo index " + std::to_string(index) + " out of order");
-        if (index == memo.size()) memo.push_back(true);
+        if (index == memo.size())
+          memo.push_back(stack.back());
+        else
+          memo[index] = stack.back();
         break;
       }
       case 'h':
@@ -146,58 +198,78 @@ std::string pickle_damage(const std::string& b) {
         uint64_t index = 0;
         if (!arg(op == 'h' ? 1 : 4, index)) return where(op_at, "cut short");
         if (index >= memo.size()) return where(op_at, "memo index " + std::to_string(index) + " never set");
-        ++depth;
+        push(memo[index]);
         break;
       }
       case 'Q':  // BINPERSID: pid -> object
         if (!need(1)) return where(op_at, "BINPERSID of an empty stack");
+        stack.back() = Value{};
         break;
-      case 't':
-      case 'l':  // TUPLE, LIST: the values above the mark become one
-        if (!to_mark(0)) return where(op_at, "TUPLE/LIST without a MARK");
-        depth = marks.back() + 1;
+      case 't': {  // TUPLE: the values above the mark
+        if (!mark_over(0)) return where(op_at, "TUPLE without a MARK");
+        Value tuple{Value::Tuple, {}, {}};
+        if (stack.size() - marks.back() <= 3)
+          tuple.items.assign(stack.begin() + marks.back(), stack.end());
+        else
+          tuple.kind = Value::Other;
+        stack.resize(marks.back());
         marks.pop_back();
+        push(std::move(tuple));
         break;
-      case 'd':  // DICT
-        if (!to_mark(0) || (depth - marks.back()) % 2) return where(op_at, "DICT without a MARK or with an odd count");
-        depth = marks.back() + 1;
-        marks.pop_back();
-        break;
+      }
       case 0x85:
       case 0x86:
       case 0x87: {  // TUPLE1..3
         const size_t n = op - 0x84;
         if (!need(n)) return where(op_at, "TUPLE" + std::to_string(n) + " of fewer values");
-        depth = depth - n + 1;
+        Value tuple{Value::Tuple, {}, {stack.end() - n, stack.end()}};
+        pop(n);
+        push(std::move(tuple));
         break;
       }
       case 'a':  // APPEND
         if (!need(2)) return where(op_at, "APPEND without a list and a value");
-        --depth;
+        pop(1);
         break;
       case 'e':  // APPENDS
-        if (!to_mark(1)) return where(op_at, "APPENDS without a MARK above a list");
-        depth = marks.back();
+        if (!mark_over(1)) return where(op_at, "APPENDS without a MARK above a list");
+        stack.resize(marks.back());
         marks.pop_back();
         break;
       case 's':  // SETITEM
         if (!need(3)) return where(op_at, "SETITEM without a dict, a key and a value");
-        depth -= 2;
+        pop(2);
         break;
       case 'u':  // SETITEMS
-        if (!to_mark(1) || (depth - marks.back()) % 2)
+        if (!mark_over(1) || (stack.size() - marks.back()) % 2)
           return where(op_at, "SETITEMS without a MARK above a dict, or with an odd number of values");
-        depth = marks.back();
+        stack.resize(marks.back());
         marks.pop_back();
         break;
-      case 'R':
-      case 'b':
-      case 0x81:  // REDUCE, BUILD, NEWOBJ: two values become one
-        if (!need(2)) return where(op_at, "REDUCE/BUILD/NEWOBJ of fewer than 2 values");
-        --depth;
+      case 'R': {  // REDUCE: callable(*args)
+        if (!need(2)) return where(op_at, "REDUCE of fewer than 2 values");
+        const Value& callable = stack[stack.size() - 2];
+        const Value& args = stack.back();
+        if (callable.kind == Value::Global && callable.text == "torch.jit._pickle restore_type_tag") {
+          if (args.kind != Value::Tuple || args.items.size() != 2 || args.items[1].kind != Value::String)
+            return where(op_at, "a type tag without its type");
+          if (!type_tag(args.items[1].text))
+            return where(op_at, "type tag '" + args.items[1].text.substr(0, 80) + "', not a type a state dict holds");
+        }
+        pop(2);
+        push();
+        break;
+      }
+      case 'b':   // BUILD: object, state -> object
+      case 0x81:  // NEWOBJ: class, args -> object (TorchScript modules)
+        if (!need(2)) return where(op_at, "BUILD/NEWOBJ of fewer than 2 values");
+        pop(1);
+        stack.back() = Value{};
         break;
       default:
-        return where(op_at, "opcode " + std::to_string(op) + ", which LibTorch's unpickler does not take");
+        // Protocol 2 is what torch.save and LibTorch write; LibTorch reads a little more,
+        // but nothing a state dict or a checkpoint needs.
+        return where(op_at, "opcode " + std::to_string(op) + ", which torch.save does not write");
     }
   }
   return "no STOP at its end (cut short)";

@@ -250,6 +250,12 @@ void download_file(const std::string& url, const fs::path& dest_file, const std:
 namespace {
 
 // A path from the archive, relative and without '..', or DataError.
+// libarchive's message for the last error; it has none for some damaged archives (NULL).
+std::string archive_message(struct archive* a) {
+  const char* message = archive_error_string(a);
+  return message && *message ? message : "damaged or unknown archive data";
+}
+
 fs::path safe_entry_path(const std::string& source, const char* name) {
   const std::string where = source + ": ";
   if (!name || !*name) throw DataError(where + "entry without a name");
@@ -277,7 +283,7 @@ void extract_archive(const fs::path& archive, const fs::path& dest_dir, const Jo
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   if (archive_read_open_filename(a.get(), archive.c_str(), 1 << 16) != ARCHIVE_OK)
-    throw DataError(source + ": cannot open archive: " + archive_error_string(a.get()));
+    throw DataError(source + ": cannot open archive: " + archive_message(a.get()));
 
   ThrottledProgress progress(callbacks, "unpack");
   std::vector<char> buf(1 << 16);
@@ -287,7 +293,7 @@ void extract_archive(const fs::path& archive, const fs::path& dest_dir, const Jo
     const int r = archive_read_next_header(a.get(), &entry);
     if (r == ARCHIVE_EOF) break;
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-      throw DataError(source + ": corrupt archive: " + archive_error_string(a.get()));
+      throw DataError(source + ": corrupt archive: " + archive_message(a.get()));
     const fs::path rel = safe_entry_path(source, archive_entry_pathname(entry));
     if (rel.empty() || rel == ".") continue;
     const fs::path target = dest_dir / rel;
@@ -308,8 +314,7 @@ void extract_archive(const fs::path& archive, const fs::path& dest_dir, const Jo
     for (;;) {
       const la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
       if (n == 0) break;
-      if (n < 0)
-        throw DataError(source + ": corrupt archive at '" + rel.string() + "': " + archive_error_string(a.get()));
+      if (n < 0) throw DataError(source + ": corrupt archive at '" + rel.string() + "': " + archive_message(a.get()));
       if (std::fwrite(buf.data(), 1, static_cast<size_t>(n), out.get()) != static_cast<size_t>(n))
         throw IoError(target.string() + ": write failed: " + std::strerror(errno));
       progress.report(static_cast<long long>(archive_filter_bytes(a.get(), -1)), archive_size);

@@ -53,7 +53,9 @@ void check_chw(const torch::Tensor& image, const char* what) {
 torch::Tensor to_chw(const cv::Mat& m) {
   const cv::Mat c = m.isContinuous() ? m : m.clone();
   const torch::Tensor hwc = torch::from_blob(c.data, {c.rows, c.cols, c.channels()}, torch::kByte);
-  return hwc.permute({2, 0, 1}).contiguous();
+  // clone, not contiguous(): a grey image (or a 1x1 one) is already contiguous as CHW, and
+  // contiguous() would return a view of the Mat's pixels, freed with it (found by fuzzing).
+  return hwc.permute({2, 0, 1}).clone(at::MemoryFormat::Contiguous);
 }
 
 #endif
