@@ -63,6 +63,7 @@ EmbeddingPanel::EmbeddingPanel(QWidget* parent)
 
   connectControls();
   connectTimeline();
+  resetTimeline();
   setBusy(false);
 }
 

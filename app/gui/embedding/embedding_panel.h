@@ -45,7 +45,7 @@ class EmbeddingPanel : public QWidget {
   bool compute();
   bool openLayout(const QString& layoutFile);
   void cancel();
-  bool isBusy() const { return job_->isBusy(); }
+  bool isBusy() const { return job_->isBusy() || timelineJob_->isBusy(); }
 
   const EmbeddingLayout& layout() const { return layout_; }
   // Makes split row `splitRow` the query (as clicking its point does); false when out of range.
