@@ -52,6 +52,8 @@ std::string list_steps(const std::map<int64_t, fs::path>& files) {
 
 // The checkpoints to lay out, by step: all, or the requested ones (each must exist).
 std::vector<std::pair<int64_t, fs::path>> frames_to_compute(const fs::path& run_dir, const TimelineOptions& o) {
+  std::error_code ec;
+  if (!fs::is_directory(run_dir, ec)) throw DataError(run_dir.string() + ": no such run folder");
   const auto files = kept_checkpoints(run_dir);
   if (files.empty()) throw DataError(run_dir.string() + ": the run has no checkpoint yet");
   std::vector<std::pair<int64_t, fs::path>> chosen;
