@@ -1,6 +1,7 @@
 #include "widgets/embedding_scatter.h"
 
 #include <QBuffer>
+#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -56,6 +57,13 @@ EmbeddingScatter::EmbeddingScatter(QWidget* parent) : QWidget(parent) {
   plot_->legend->setSelectableParts(QCPLegend::spNone);
   plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 
+  settle_ = new QTimer(this);
+  settle_->setSingleShot(true);
+  settle_->setInterval(150);
+  connect(settle_, &QTimer::timeout, this, [this] {
+    plot_->setNotAntialiasedElements(QCP::aeNone);
+    plot_->replot();
+  });
   connect(plot_, &QCustomPlot::mousePress, this, &EmbeddingScatter::onMousePress);
   connect(plot_, &QCustomPlot::mouseRelease, this, &EmbeddingScatter::onMouseRelease);
   connect(plot_, &QCustomPlot::mouseMove, this, &EmbeddingScatter::onMouseMove);
@@ -126,6 +134,8 @@ void EmbeddingScatter::fillClassGraphs() {
 bool EmbeddingScatter::movePoints(const QVector<QPointF>& points) {
   if (points.size() != points_.size()) return false;
   points_ = points;
+  plot_->setNotAntialiasedElements(QCP::aeScatters);
+  settle_->start();
   fillClassGraphs();
   if (selectionGraph_) {  // the squares move; the listed thumbnails stay the same
     QVector<double> xs, ys;

@@ -16,6 +16,7 @@ class QCustomPlot;
 class QCPCurve;
 class QCPGraph;
 class QLabel;
+class QTimer;
 class QMouseEvent;
 class QWheelEvent;
 
@@ -48,7 +49,9 @@ class EmbeddingScatter : public QWidget {
   bool setPoints(QVector<QPointF> points, QVector<int> labels, QStringList classNames);
   void clear();
   // New positions for the same points (a frame of an embedding timeline): labels, the view,
-  // the selection and the highlights stay. Returns false when the count differs.
+  // the selection and the highlights stay. While frames follow each other the points are
+  // drawn without antialiasing (as while panning), smooth again once they rest. Returns
+  // false when the count differs.
   bool movePoints(const QVector<QPointF>& points);
   // Polylines drawn under the points (the paths of followed points through a timeline);
   // an empty list removes them.
@@ -137,6 +140,7 @@ class EmbeddingScatter : public QWidget {
   QPoint pressPos_;
   bool pressed_ = false;
   std::function<QImage(int)> thumbnail_;
+  QTimer* settle_ = nullptr;  // redraws antialiased once moving points rest
 };
 
 }  // namespace simclr::widgets
