@@ -25,7 +25,7 @@ struct Value {
 };
 
 // "a.b_c": GLOBAL's module and name, as Python writes them. LibTorch parses names it does
-// not know as TorchScript types, and its type parser aborts on some (pytorch/pytorch#179581).
+// not know as TorchScript types (a parser with crash sites of its own, pytorch/pytorch#179581).
 bool dotted_identifier(const std::string& s) {
   bool start = true;
   for (const char c : s) {
@@ -42,7 +42,7 @@ bool dotted_identifier(const std::string& s) {
 }
 
 // A TorchScript type a state dict's type tag holds: "Dict[str, Tensor]", "List[int]", ...
-// LibTorch 1.13 aborts (an exception through a noexcept function) on a type it cannot parse.
+// LibTorch 1.13 throws std::runtime_error (not c10::Error) on a type it cannot parse.
 bool type_tag(const std::string& s, size_t& at, int depth) {
   static const char* const names[] = {"Tensor", "int", "float", "bool", "str", "NoneType", "Any"};
   static const char* const containers[] = {"Dict", "List", "Tuple", "Optional"};

@@ -3,8 +3,8 @@
 // LibTorch's unpickler runs it. Debian's LibTorch 1.13 unpickler pops its stack and its
 // marks without looking and trusts memo indexes and lengths (pytorch/pytorch#77573, #94300,
 // #103667, #185443), and parses the names of GLOBALs it does not know and the type tags of
-// restore_type_tag as TorchScript types, aborting on some (an exception through a noexcept
-// function, #179581). So a damaged data.pkl kills the process instead of failing. This walks
+// restore_type_tag as TorchScript types (its parser throws std::runtime_error, not
+// c10::Error, on what it cannot parse). So a damaged data.pkl can crash the process. This walks
 // the opcodes as the unpickler does, keeping the stack, the marks and the memo (strings and
 // globals by their text, short tuples by their items), and rejects what would pop an empty
 // stack, read past the end, grow the memo out of order, or hand the type parser anything but

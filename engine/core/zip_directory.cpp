@@ -1,6 +1,7 @@
 #include "engine/core/zip_directory.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <fstream>
 
@@ -95,6 +96,22 @@ bool zip64_sizes(const std::string& extra, uint64_t& uncompressed, uint64_t& com
   return uncompressed != 0xffffffff && compressed != 0xffffffff && offset != 0xffffffff;
 }
 
+// CRC-32 as zip computes it (reflected 0xEDB88320).
+uint32_t crc32(const std::string& bytes) {
+  static const auto table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t c = 0xffffffffu;
+  for (const char b : bytes) c = table[(c ^ static_cast<unsigned char>(b)) & 0xff] ^ (c >> 8);
+  return c ^ 0xffffffffu;
+}
+
 }  // namespace
 
 std::string zip_directory_damage(uint64_t size, const ZipByteReader& read) {
@@ -111,6 +128,7 @@ std::string zip_directory_damage(uint64_t size, const ZipByteReader& read) {
     const uint64_t flags = le(cd, at + 8, 2), method = le(cd, at + 10, 2);
     uint64_t compressed = le(cd, at + 20, 4), uncompressed = le(cd, at + 24, 4);
     const uint64_t name_len = le(cd, at + 28, 2), extra_len = le(cd, at + 30, 2), comment_len = le(cd, at + 32, 2);
+    const uint64_t crc = le(cd, at + 16, 4);
     uint64_t local = le(cd, at + 42, 4);
     if (at + 46 + name_len + extra_len + comment_len > cd.size()) return which + ": damaged zip directory entry";
     const std::string name = cd.substr(at + 46, name_len);
@@ -144,12 +162,16 @@ std::string zip_directory_damage(uint64_t size, const ZipByteReader& read) {
     if (data > dir.offset || compressed > dir.offset - data)
       return what + ": its " + std::to_string(compressed) + " bytes at " + std::to_string(data) +
              " run past the records into the zip directory";
-    if (is_pickle) {
-      std::string pickle;
-      if (compressed > kMaxPickle)
-        return what + ": a pickle of " + std::to_string(compressed) + " bytes, implausibly large";
-      if (!read(data, compressed, pickle)) return what + ": cannot be read";
-      if (std::string why = pickle_damage(pickle); !why.empty()) return what + ": damaged pickle: " + why;
+    // The records LibTorch parses (pickles, TorchScript code, version) against their CRC,
+    // which its zip reader does not check; tensor data (<folder>/data/...) is only copied.
+    const bool tensor_data = name.compare(prefix.size(), 5, "data/") == 0;
+    if (method == 0 && !tensor_data) {
+      if (compressed > kMaxPickle) return what + ": " + std::to_string(compressed) + " bytes, implausibly large";
+      std::string bytes;
+      if (!read(data, compressed, bytes)) return what + ": cannot be read";
+      if (crc32(bytes) != crc) return what + ": its bytes do not match their CRC (damaged)";
+      if (is_pickle)
+        if (std::string why = pickle_damage(bytes); !why.empty()) return what + ": damaged pickle: " + why;
     }
   }
   return {};

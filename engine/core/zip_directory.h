@@ -5,8 +5,9 @@
 // #185440) rather than fail, and its unpickler trusts the pickles inside (pickle_check.h).
 // What passes here is a directory whose every record lies inside the file, stored (or,
 // for TorchScript code, deflated within deflate's ratio), whose record header agrees with
-// the directory, with names in one top folder ("archive/data.pkl"), and whose pickles
-// (*.pkl, *.debug_pkl) pass pickle_damage().
+// the directory, with names in one top folder ("archive/data.pkl"), whose stored records
+// other than tensor data (pickles, code, version) match their CRC, which LibTorch's reader
+// does not check, and whose pickles (*.pkl, *.debug_pkl) pass pickle_damage().
 #include <cstdint>
 #include <filesystem>
 #include <functional>

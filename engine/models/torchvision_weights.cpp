@@ -149,6 +149,8 @@ StateDict read_pytorch_state_dict(const std::filesystem::path& file) {
                     ": not a dict of tensors that torch.save wrote; an OrderedDict cannot be read, "
                     "save torch.save(dict(model.state_dict()), file) (" +
                     e.what_without_backtrace() + ")");
+  } catch (const std::exception& e) {  // LibTorch's type parser and maps throw std exceptions too
+    throw DataError(file.string() + ": damaged, or not a dict of tensors that torch.save wrote (" + e.what() + ")");
   }
   if (value.isNone())  // what the unpickler makes of an OrderedDict
     throw DataError(file.string() +

@@ -145,6 +145,10 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& m
   } catch (const c10::Error& e) {
     throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" +
                     e.what_without_backtrace() + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {  // LibTorch's parsers also throw std::runtime_error, std::out_of_range
+    throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" + e.what() + ")");
   }
   try {
     archive.read("model", model_archive);
@@ -156,6 +160,10 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& m
     }
   } catch (const c10::Error& e) {
     throw DataError(file.string() + ": not a checkpoint of this model (" + e.what_without_backtrace() + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DataError(file.string() + ": not a checkpoint of this model (" + e.what() + ")");
   }
   return info;
 }
@@ -170,6 +178,10 @@ CheckpointInfo read_checkpoint_info(const std::filesystem::path& file) {
   } catch (const c10::Error& e) {
     throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" +
                     e.what_without_backtrace() + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {  // LibTorch's parsers also throw std::runtime_error, std::out_of_range
+    throw DataError(file.string() + ": damaged or not a SimCLR checkpoint: LibTorch cannot read it (" + e.what() + ")");
   }
   return info;
 }

@@ -85,7 +85,8 @@ for h in "${harnesses[@]}"; do
     ${SIMCLR_FUZZ_ARGS:-} >"$log" 2>&1
   rc=$?
   set -e
-  grep -E '^(#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb)' "$log" | tail -3 || true
+  # The last status line: executions (#N), edge coverage (cov), features, corpus, speed.
+  grep -E '^#[0-9]+' "$log" | tail -1 || true
   found=0
   for f in "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-*; do
     [[ -f $f ]] || continue
