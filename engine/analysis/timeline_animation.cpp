@@ -101,6 +101,26 @@ class FrameRenderer {
     if (std::isfinite(kind.knn_top1)) text += "   kNN " + percent(kind.knn_top1);
     if (std::isfinite(kind.mean_stability)) text += "   kept neighbours " + percent(kind.mean_stability);
     cv::putText(image, text, {12, 24}, cv::FONT_HERSHEY_SIMPLEX, 0.55, {40, 40, 40}, 1, cv::LINE_AA);
+    legend(image);
+  }
+
+  // The class colours along the bottom edge, or the stability scale without labels.
+  void legend(cv::Mat& image) const {
+    const int y = o_.size - 12;
+    int x = 12;
+    const auto entry = [&](const cv::Scalar& colour, const std::string& name) {
+      cv::circle(image, {x + 4, y - 4}, 4, colour, cv::FILLED, cv::LINE_AA);
+      cv::putText(image, name, {x + 12, y}, cv::FONT_HERSHEY_SIMPLEX, 0.4, {60, 60, 60}, 1, cv::LINE_AA);
+      int baseline = 0;
+      x += 24 + cv::getTextSize(name, cv::FONT_HERSHEY_SIMPLEX, 0.4, 1, &baseline).width;
+    };
+    if (!t_.has_labels()) {
+      entry(colour(0, 0.0f), "moved");
+      entry(colour(0, 1.0f), "kept its neighbours");
+      return;
+    }
+    for (size_t c = 0; c < t_.class_names.size() && x < o_.size - 40; ++c)
+      entry(kClassColours[c % 10], t_.class_names[c]);
   }
 
   const EmbeddingTimeline& t_;
