@@ -49,7 +49,13 @@ TimelineChart::TimelineChart(QWidget* parent) : QWidget(parent) {
   plot_->legend->setVisible(true);
   plot_->legend->setFont(small);
   plot_->legend->setBrush(QColor(255, 255, 255, 200));
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  // One row above the plot, so it never covers a curve.
+  plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  plot_->legend->setBorderPen(Qt::NoPen);
+  plot_->legend->setMargins(QMargins(2, 0, 2, 0));
+  plot_->plotLayout()->insertRow(0);
+  plot_->plotLayout()->addElement(0, 0, plot_->legend);
+  plot_->plotLayout()->setRowStretchFactor(0, 0.001);
   cursorLine_ = new QCPItemStraightLine(plot_);
   cursorLine_->setPen(QPen(QColor(0x60, 0x60, 0x60), 1, Qt::DashLine));
   setCursorStep(0);

@@ -121,6 +121,7 @@ void EmbeddingPanel::onTimelineFinished(const TimelineView& timeline) {
   queryRow_ = -1;
   grid_->clear();
   queryImage_->clear();
+  queryCaption_->setText(tr("Click a point to see its neighbours at the frame shown"));
   precisionLabel_->clear();
   Q_EMIT logMessage(int(LogLevel::Info), tr("Timeline ready: %1 checkpoints").arg(timeline_.frames.size()));
   Q_EMIT layoutShown(description_->text());

@@ -12,6 +12,7 @@
 
 #include <QDirIterator>
 #include <QDockWidget>
+#include <QLabel>
 #include <QPushButton>
 #include <QTabWidget>
 
@@ -20,6 +21,7 @@
 #include "app/gui/shell/app_settings.h"
 #include "app/gui/augmentation/augmentation_preview.h"
 #include "app/gui/embedding/embedding_panel.h"
+#include "app/gui/embedding/timeline_bar.h"
 #include "app/gui/shell/event_loop_latency.h"
 #include "app/gui/shell/main_window.h"
 #include "app/gui/neighbours/neighbour_panel.h"
@@ -278,6 +280,27 @@ class TestWalkthrough : public QObject {
     QCOMPARE(results->runDir(), run);
     results->tabs()->setCurrentIndex(ResultsPanel::Figure10Tab);
     shootDock(window, "resultsDock", QStringLiteral("results-figure10"), QSize(1000, 560));
+
+    // 6. The timeline of a given run that has one saved (its frames are reused): the README's
+    // early, middle and last frames.
+    if (!given.isEmpty() && hasSavedTimeline(run)) {
+      raiseDock(window, "embeddingsDock");
+      LayoutSettings timeline = embeddings->settings();
+      timeline.points = 5000;
+      embeddings->setSettings(timeline);
+      QVERIFY(embeddings->computeTimeline());
+      QTRY_VERIFY_WITH_TIMEOUT(!embeddings->isBusy(), kLongMs);
+      QVERIFY2(embeddings->showsTimeline(), qPrintable(embeddings->descriptionLabel()->text()));
+      TimelineBar* bar = embeddings->timelineBar();
+      const int last = bar->frameCount() - 1;
+      const std::pair<double, const char*> frames[] = {
+          {0.0, "timeline-early"}, {double(last / 2), "timeline-middle"}, {double(last), "timeline-last"}};
+      for (const auto& [position, shot] : frames) {
+        bar->setPosition(position);
+        QTest::qWait(300);  // the points are drawn smooth again once they rest
+        shootDock(window, "embeddingsDock", QString::fromLatin1(shot), QSize(1100, 720));
+      }
+    }
 
     latency.stop();
     const double median = log.quantile(0.5), p99 = log.quantile(0.99), worst = log.quantile(1.0);
