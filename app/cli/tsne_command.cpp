@@ -141,10 +141,21 @@ void run_tsne(const TsneArgs& args, const GlobalOptions& global) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
-  write_npy(dir / (stem + ".npy"), result.embedding.to(torch::kFloat));
-
-  const nlohmann::json sidecar = layout_sidecar(run, args, features, indices, data.size(1), options, result, stem);
-  write_file_atomically(dir / (stem + ".json"), sidecar.dump(1) + "\n");
+  // The layout and its sidecar are one result: the layout waits under a hidden name until
+  // the sidecar is written, so a failed write leaves the earlier pair (if any) as it was.
+  const fs::path pending = dir / ("." + stem + ".npy.pending");
+  try {
+    write_npy(pending, result.embedding.to(torch::kFloat));
+    const nlohmann::json sidecar = layout_sidecar(run, args, features, indices, data.size(1), options, result, stem);
+    write_file_atomically(dir / (stem + ".json"), sidecar.dump(1) + "\n");
+    fs::rename(pending, dir / (stem + ".npy"));
+  } catch (const fs::filesystem_error& e) {
+    fs::remove(pending, ec);
+    throw IoError((dir / (stem + ".npy")).string() + ": cannot replace file: " + e.code().message());
+  } catch (...) {
+    fs::remove(pending, ec);
+    throw;
+  }
 
   const std::string which = subset ? "class-balanced subset of " + std::to_string(split_size) : "the whole split";
   std::printf("t-SNE of %lld %s points (%s), %s features: KL divergence %.4f after %lld iterations, %.1f s\n",

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "engine/core/error.h"
+#include "engine/core/fault_point.h"
 
 namespace simclr {
 
@@ -19,6 +20,14 @@ namespace {
 fs::path temporary_sibling(const fs::path& path) {
   std::random_device rd;
   return path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(rd()));
+}
+
+// Passes fault points `point` and `point@<file name>`; an injected error throws IoError
+// naming the file.
+void file_fault(const char* point, const fs::path& path, const char* what) {
+  int error = fault_point(point);
+  if (!error) error = fault_point((std::string(point) + "@" + path.filename().string()).c_str());
+  if (error) throw IoError(path.string() + ": " + what + ": " + std::strerror(error));
 }
 
 void sync_file(const fs::path& path) {
@@ -36,7 +45,11 @@ void write_atomically_with(const fs::path& path, const std::function<void(const 
   const fs::path tmp = temporary_sibling(path);
   try {
     writer(tmp);
+    // A test's injected fault once the temporary file is written (a kill leaves it behind,
+    // as a crash would), then before the rename; by any file or by this file's name.
+    file_fault("file_write", path, "cannot write");
     sync_file(tmp);
+    file_fault("file_rename", path, "cannot replace file");
     fs::rename(tmp, path);
   } catch (const fs::filesystem_error& e) {
     fs::remove(tmp, ec);
@@ -51,9 +64,11 @@ void write_file_atomically(const fs::path& path, const std::string& contents) {
   write_atomically_with(path, [&](const fs::path& tmp) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw IoError(path.string() + ": cannot write: " + std::strerror(errno));
+    errno = 0;
     out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
     out.flush();
-    if (!out) throw IoError(path.string() + ": write failed (disk full?)");
+    if (!out)
+      throw IoError(path.string() + ": cannot write: " + (errno ? std::strerror(errno) : "write failed (disk full?)"));
   });
 }
 

@@ -8,6 +8,13 @@
 //   checkpoint_rename  the written temporary file, before it replaces the checkpoint
 //   metrics_append     a line of metrics.jsonl (a kill or a failure leaves half the line)
 //   status_write       status.json at the end of a run
+//   file_write         any file written through engine/core/atomic_file (results, layouts,
+//                      exports, feature caches, run records), its temporary file written
+//   file_rename        the same, before the temporary file replaces the target
+//   file_write@<name>, file_rename@<name>   the same for the file called <name> only
+//                      (e.g. file_write@export.json); counted separately
+//   download_write     a piece of a download arriving (a failure drops the partial file)
+//   unpack_write       a piece of a file unpacked from a downloaded archive
 #include <functional>
 
 namespace simclr {

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "engine/core/error.h"
+#include "engine/core/fault_point.h"
 #include "engine/data/dataset_locator.h"
 
 #ifdef SIMCLR_HAVE_DOWNLOAD
@@ -129,7 +130,12 @@ struct Transfer {
 size_t on_write(char* data, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * nmemb;
-  if (t->stop->stop_requested()) return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  if (t->stop->stop_requested()) return 0;                // aborts the transfer (CURLE_WRITE_ERROR)
+  if (const int error = fault_point("download_write")) {  // a test's full or failing disk
+    t->write_failed = true;
+    t->write_errno = error;
+    return 0;
+  }
   if (std::fwrite(data, 1, n, t->out) != n) {
     t->write_failed = true;
     t->write_errno = errno;
@@ -219,7 +225,8 @@ void download_file(const std::string& url, const fs::path& dest_file, const std:
   out.reset();
 
   if (stop.stop_requested()) throw CancelledError("download " + url + ": stopped by request");
-  if (t.write_failed) throw IoError(tmp.string() + ": write failed: " + std::strerror(t.write_errno));
+  if (t.write_failed)
+    throw IoError(dest_file.string() + ": cannot write the download from " + url + ": " + std::strerror(t.write_errno));
   curl_off_t announced = -1;
   curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
   if (rc == CURLE_PARTIAL_FILE || (rc == CURLE_OK && announced >= 0 && announced != t.received))
@@ -315,8 +322,10 @@ void extract_archive(const fs::path& archive, const fs::path& dest_dir, const Jo
       const la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
       if (n == 0) break;
       if (n < 0) throw DataError(source + ": corrupt archive at '" + rel.string() + "': " + archive_message(a.get()));
+      if (const int error = fault_point("unpack_write"))  // a test's full or failing disk
+        throw IoError(target.string() + ": cannot unpack: " + std::strerror(error));
       if (std::fwrite(buf.data(), 1, static_cast<size_t>(n), out.get()) != static_cast<size_t>(n))
-        throw IoError(target.string() + ": write failed: " + std::strerror(errno));
+        throw IoError(target.string() + ": cannot unpack: " + std::strerror(errno));
       progress.report(static_cast<long long>(archive_filter_bytes(a.get(), -1)), archive_size);
       stop.throw_if_stopped("unpack " + archive.filename().string());
     }

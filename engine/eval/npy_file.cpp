@@ -1,5 +1,6 @@
 #include "engine/eval/npy_file.h"
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -112,10 +113,12 @@ void write_npy(const fs::path& path, const torch::Tensor& tensor) {
   const torch::Tensor data = tensor.detach().to(torch::kCPU).contiguous();
   write_atomically_with(path, [&](const fs::path& tmp) {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    errno = 0;
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
     out.write(static_cast<const char*>(data.data_ptr()), static_cast<std::streamsize>(data.nbytes()));
     out.flush();
-    if (!out) throw IoError("cannot write " + tmp.string());
+    if (!out)
+      throw IoError(path.string() + ": cannot write: " + (errno ? std::strerror(errno) : "write failed (disk full?)"));
   });
 }
 
