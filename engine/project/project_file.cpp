@@ -294,6 +294,11 @@ ProjectConfig load_project(const std::filesystem::path& file) {
     const auto line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
     const auto column = offset - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
     throw ConfigError(file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": not valid JSON");
+  } catch (const json::exception& e) {  // a number too large for a double (out_of_range 406), ...
+    std::string why = e.what();
+    if (const size_t end = why.find("] "); why.rfind("[json.exception", 0) == 0 && end != std::string::npos)
+      why = why.substr(end + 2);
+    throw ConfigError(file.string() + ": not a valid project file: " + why);
   }
   const ConfigIssues issues = validate_project(document);
   if (!issues.empty()) {
