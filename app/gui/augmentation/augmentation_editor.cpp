@@ -9,6 +9,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include "app/gui/augmentation/augmentation_ops_text.h"
 #include "app/gui/project/json_text.h"
 #include "engine/augment/augment_pipeline.h"
 #include "engine/core/error.h"
@@ -163,12 +164,13 @@ void AugmentationEditor::revertOps() {
   json ops = custom ? s.value("ops", json::array()) : presetOps(currentPreset().toStdString());
   {
     const QSignalBlocker block(ops_);
-    ops_->setPlainText(ops.is_null() ? QString() : prettyJson(ops));
+    // A preset's ops read as a list; a custom list is the JSON the user edits.
+    ops_->setPlainText(ops.is_null() ? QString() : custom ? prettyJson(ops) : readableAugmentationOps(ops));
     ops_->document()->setModified(false);
   }
   ops_->setReadOnly(!custom);
-  opsHint_->setText(custom ? QObject::tr("Edit the list, then Apply.")
-                           : QObject::tr("The preset's operations. Choose \"custom\" to edit them."));
+  opsHint_->setText(custom ? QObject::tr("Edit the list (JSON), then Apply.")
+                           : QObject::tr("The preset's operations, in order. Choose \"custom\" to edit them."));
   setLocalIssue({});
   updateButtons();
 }

@@ -16,20 +16,26 @@ using widgets::MetricPoint;
 
 struct ChartSpec {
   const char* title;
-  const char* label;
+  const char* label;  // short: the health charts share half the centre's width
   const char* empty;  // what will fill the chart
+  const char* hint;   // what the value means (the health tabs' tooltips)
 };
 // Short lines: the charts can be narrow. The monitor's charts fill at its evaluations
 // (evaluation.knn_at_start, then every evaluation.knn_every_epochs).
 constexpr const char* kByMonitor = "Measured by\nthe kNN monitor";
 const ChartSpec kSpecs[TrainingCharts::ChartCount] = {
-    {"Contrastive loss", "NT-Xent loss", "No steps yet:\nStart Training\n(Ctrl+R)"},
-    {"Learning rate", "learning rate", "No steps yet"},
-    {"kNN top-1", "kNN top-1 (%)", kByMonitor},
-    {"Uniformity", "uniformity (lower is more uniform)", kByMonitor},
-    {"Alignment", "alignment (lower is closer)", kByMonitor},
-    {"z std", "std of normalised z", kByMonitor},
-    {"Effective rank", "effective rank of h", kByMonitor},
+    {"Contrastive loss", "NT-Xent loss", "No steps yet:\nStart Training\n(Ctrl+R)", ""},
+    {"Learning rate", "learning rate", "No steps yet", ""},
+    {"kNN top-1", "kNN top-1 (%)", kByMonitor, ""},
+    {"Uniformity", "uniformity", kByMonitor,
+     "Wang & Isola's uniformity of normalised z: lower is more uniform, 0 means collapsed"},
+    {"Alignment", "alignment", kByMonitor,
+     "Mean squared distance between the two views' normalised z: lower is closer, at most 4"},
+    {"z std", "std of z", kByMonitor,
+     "Mean per-dimension standard deviation of normalised z: about 1/sqrt(dim) when spread out, "
+     "falling towards 0 as it collapses"},
+    {"Effective rank", "effective rank", kByMonitor,
+     "Effective rank of the backbone features h: how many directions they really use"},
 };
 
 // The values a monitor record contributes to each health chart.
@@ -66,7 +72,10 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
 
   auto* health = new QTabWidget(this);
   health->setObjectName(QStringLiteral("healthTabs"));
-  for (Chart c : {Uniformity, Alignment, ZStd, EffectiveRank}) health->addTab(panels_[c], tr(kSpecs[c].title));
+  for (Chart c : {Uniformity, Alignment, ZStd, EffectiveRank}) {
+    const int tab = health->addTab(panels_[c], tr(kSpecs[c].title));
+    health->setTabToolTip(tab, tr(kSpecs[c].hint));
+  }
 
   auto* grid = new QGridLayout(this);
   grid->setContentsMargins(4, 4, 4, 4);

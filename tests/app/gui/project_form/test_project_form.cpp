@@ -285,7 +285,14 @@ class TestProjectForm : public QObject {
     auto* preset = qobject_cast<QComboBox*>(form.editorFor("augmentation"));
     auto* ops = form.findChild<QPlainTextEdit*>("augmentation.ops");
     QVERIFY(ops->isReadOnly());  // a preset's ops are shown, not edited
-    QCOMPARE(json::parse(ops->toPlainText().toStdString()), AugmentPipeline::preset_spec("simclr-cifar")["ops"]);
+    // ... as a numbered list a person reads, one line per op with its settings.
+    const json presetOps = AugmentPipeline::preset_spec("simclr-cifar")["ops"];
+    const QStringList lines = ops->toPlainText().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), int(presetOps.size()));
+    for (int i = 0; i < lines.size(); ++i)
+      QVERIFY2(lines[i].startsWith(QStringLiteral("%1. %2").arg(i + 1).arg(QString::fromStdString(presetOps[i]["op"]))),
+               qPrintable(lines[i]));
+    QVERIFY2(lines[0].contains(QStringLiteral("scale 0.2–1")), qPrintable(lines[0]));
 
     QTest::keyClick(preset, Qt::Key_End);  // "custom": an editable copy of the preset
     QCOMPARE(doc.value("/augmentation/preset"), json("custom"));
