@@ -39,13 +39,15 @@ std::string find_directory(uint64_t size, const ZipByteReader& read, Directory& 
   if (!read(size - tail, tail, bytes)) return "cannot be read";
   size_t at = std::string::npos;
   // The record and its comment end exactly where the file does; search from the end.
+  // The last signature, as miniz takes it (a second one in the comment must not make the
+  // two of us read different directories: found by fuzzing).
   for (size_t i = bytes.size() >= 22 ? bytes.size() - 22 + 1 : 0; i-- > 0;) {
-    if (le(bytes, i, 4) == kEndOfDirectory && i + 22 + le(bytes, i + 20, 2) == bytes.size()) {
+    if (le(bytes, i, 4) == kEndOfDirectory) {
       at = i;
       break;
     }
   }
-  if (at == std::string::npos) return "no zip directory at its end";
+  if (at == std::string::npos || at + 22 + le(bytes, at + 20, 2) != bytes.size()) return "no zip directory at its end";
   const uint64_t eocd = size - tail + at;
   if (le(bytes, at + 4, 2) != 0 || le(bytes, at + 6, 2) != 0) return "a zip archive split over several disks";
   dir.records = le(bytes, at + 10, 2);
@@ -121,6 +123,7 @@ std::string zip_directory_damage(uint64_t size, const ZipByteReader& read) {
   std::string cd;
   if (!read(dir.offset, dir.size, cd)) return "its zip directory cannot be read";
   std::string prefix;
+  bool has_version = false;
   size_t at = 0;
   for (uint64_t r = 0; r < dir.records; ++r) {
     const std::string which = "record " + std::to_string(r + 1);
@@ -170,10 +173,21 @@ std::string zip_directory_damage(uint64_t size, const ZipByteReader& read) {
       std::string bytes;
       if (!read(data, compressed, bytes)) return what + ": cannot be read";
       if (crc32(bytes) != crc) return what + ": its bytes do not match their CRC (damaged)";
+      // LibTorch refuses an archive whose version it cannot parse or read, and leaks its zip
+      // reader when it does (found by fuzzing): 1 to 10 as 1.13 reads them.
+      if (name == prefix + "version" || name == prefix + ".data/version") {
+        std::string digits = bytes;
+        while (!digits.empty() && (digits.back() == '\n' || digits.back() == '\r')) digits.pop_back();
+        if (digits.empty() || digits.size() > 2 || digits.find_first_not_of("0123456789") != std::string::npos ||
+            std::stoi(digits) < 1 || std::stoi(digits) > 10)
+          return what + ": not an archive version LibTorch reads ('" + bytes.substr(0, 20) + "')";
+        has_version = true;
+      }
       if (is_pickle)
         if (std::string why = pickle_damage(bytes); !why.empty()) return what + ": damaged pickle: " + why;
     }
   }
+  if (!has_version) return "no stored version record (" + prefix + "version), which LibTorch needs";
   return {};
 }
 

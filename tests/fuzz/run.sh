@@ -62,6 +62,8 @@ keep_going=()
 [[ ${SIMCLR_FUZZ_KEEP_GOING:-0} == 1 ]] && keep_going=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
 # Scratch files of a crashed input stay in $TMPDIR: keep them inside the build folder.
 export TMPDIR=$fuzz_build/tmp OMP_NUM_THREADS=1 OPENCV_LOG_LEVEL=SILENT
+# Leaks inside LibTorch (tests/fuzz/lsan.supp) are not ours to fix.
+export LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0
 mkdir -p "$TMPDIR"
 status=0
 for h in "${harnesses[@]}"; do
