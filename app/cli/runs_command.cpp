@@ -9,6 +9,7 @@
 #include "app/cli/result_table.h"
 #include "engine/core/error.h"
 #include "engine/project/project_file.h"
+#include "engine/project/run_failure.h"
 #include "engine/project/run_summary.h"
 
 namespace simclr::cli {
@@ -51,15 +52,18 @@ void register_runs_command(CLI::App& root, const GlobalOptions& global) {
       return;
     }
     ResultTable table({"run", "state", "steps", "final loss", "device", "process"});
-    std::vector<RunFolder> interrupted;
+    std::vector<RunFolder> interrupted, failed;
     for (const RunFolder& run : runs) {
       const RunSummary s = read_run_summary(run);
       char loss[32] = "";
       if (s.final_loss) std::snprintf(loss, sizeof loss, "%.4f", *s.final_loss);
       table.add_row({s.name, s.state, steps_text(s), loss, s.device, s.process ? describe_process(*s.process) : ""});
       if (s.state == "interrupted") interrupted.push_back(run);
+      if (s.state == "failed") failed.push_back(run);
     }
     std::fputs(table.text().c_str(), stdout);
+    for (const RunFolder& run : failed)
+      std::printf("failed: %s: %s\n", run.dir().c_str(), read_run_failure(run).c_str());
     for (const RunFolder& run : interrupted)
       if (run.latest_checkpoint().empty())
         std::printf("interrupted: %s before its first checkpoint: nothing to resume\n", run.dir().c_str());

@@ -5,7 +5,9 @@
 #include <torch/torch.h>
 
 #include "engine/core/device.h"
+#include "engine/core/error.h"
 #include "engine/project/project_file.h"
+#include "engine/project/run_failure.h"
 #include "engine/train/run_checkpoint.h"
 #include "engine/train/run_finish.h"
 #include "engine/train/run_group.h"
@@ -58,6 +60,10 @@ ProjectConfig resolve_for_device(const ProjectConfig& project, const TrainOption
   return resolved;
 }
 
+// The training loop of a run whose state is built; its errors leave through train().
+static TrainResult train_opened_run(RunState& s, std::optional<RunHeartbeat>& heartbeat,
+                                    const TrainCallbacks& callbacks, const StopToken& stop);
+
 TrainResult train(const ProjectConfig& input_project, const TrainOptions& options, const TrainCallbacks& callbacks,
                   const StopToken& stop) {
   const ProjectConfig project = resolve_for_device(input_project, options);
@@ -71,8 +77,22 @@ TrainResult train(const ProjectConfig& input_project, const TrainOptions& option
   // Says "running" while this process trains; left behind when it dies, it says "interrupted".
   std::optional<RunHeartbeat> heartbeat;
   if (!group || group->rank() == 0) heartbeat.emplace(opened.folder);
-  const std::unique_ptr<RunState> state = build_run_state(project, device, std::move(opened), group, callbacks);
-  RunState& s = *state;
+  const RunFolder folder = opened.folder;
+  std::unique_ptr<RunState> state;
+  try {
+    state = build_run_state(project, device, std::move(opened), group, callbacks);
+    return train_opened_run(*state, heartbeat, callbacks, stop);
+  } catch (const CancelledError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // Stopped on an error: the run says "failed" with it (before the heartbeat's record goes).
+    if (heartbeat) write_run_failure(folder, state ? state->step : 0, state ? state->total_steps : 0, e.what());
+    throw;
+  }
+}
+
+TrainResult train_opened_run(RunState& s, std::optional<RunHeartbeat>& heartbeat, const TrainCallbacks& callbacks,
+                             const StopToken& stop) {
   if (heartbeat) heartbeat->set_progress(s.step, s.total_steps);
 
   on_leader(s, [&] { measure_initial_monitor(s, callbacks, stop); });

@@ -11,6 +11,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "engine/project/run_failure.h"
 #include "engine/project/run_summary.h"
 
 namespace simclr::gui {
@@ -116,6 +117,8 @@ void RunsPanel::refresh() {
         item->setText(State, active ? tr("running") : QString::fromStdString(s.state));
         // Another process trains it, or its process died ("interrupted": Resume continues it).
         if (s.process) item->setToolTip(State, QString::fromStdString(describe_process(*s.process)));
+        // Stopped on an error: what it was (Resume continues it once the cause is fixed).
+        if (s.state == "failed") item->setToolTip(State, QString::fromStdString(read_run_failure(run)));
         item->setText(Steps, s.total_steps > 0 ? QStringLiteral("%1 / %2").arg(s.steps_done).arg(s.total_steps)
                                                : QString::number(s.steps_done));
         if (s.final_loss) item->setText(Loss, QString::number(*s.final_loss, 'f', 4));

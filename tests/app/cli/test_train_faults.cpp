@@ -10,6 +10,7 @@
 
 #include "engine/core/error.h"
 #include "engine/project/project_file.h"
+#include "engine/project/run_failure.h"
 #include "engine/project/run_summary.h"
 #include "engine/train/checkpoint.h"
 #include "engine/train/metrics_log.h"
@@ -174,6 +175,12 @@ class TestTrainFaults : public QObject {
     QVERIFY2(problems.isEmpty(), qPrintable(problems));
     QVERIFY(fs::exists(RunFolder(run).checkpoint_file(4)));
     QVERIFY(!fs::exists(process_record_file(RunFolder(run))));  // it ended: not "interrupted"
+    // It says it failed, and why: not "stopped" (on request), not "interrupted" (died).
+    QCOMPARE(QString::fromStdString(read_run_summary(RunFolder(run)).state), QStringLiteral("failed"));
+    QVERIFY(QString::fromStdString(read_run_failure(RunFolder(run))).contains(message));
+    const Outcome listed = cli({"runs", test::qpath(run)});
+    QVERIFY2(listed.out.contains("failed: " + test::qpath(run) + ": ") && listed.out.contains(message),
+             qPrintable(listed.out));
     resume_to_the_end(run);
   }
 
