@@ -169,6 +169,8 @@ void AugmentationEditor::revertOps() {
     ops_->document()->setModified(false);
   }
   ops_->setReadOnly(!custom);
+  // The readable list wraps in a narrow dock; JSON being edited keeps its lines.
+  ops_->setLineWrapMode(custom ? QPlainTextEdit::NoWrap : QPlainTextEdit::WidgetWidth);
   opsHint_->setText(custom ? QObject::tr("Edit the list (JSON), then Apply.")
                            : QObject::tr("The preset's operations, in order. Choose \"custom\" to edit them."));
   setLocalIssue({});
