@@ -8,6 +8,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/eval/feature_extractor.h"
+#include "engine/train/checkpoint.h"
 
 namespace simclr {
 
@@ -41,6 +42,8 @@ int64_t checkpoint_bytes(const TrainedRun& run) {
 // The cached features when the file matches (step, checkpoint, N, labels); false otherwise.
 bool read_cache(const fs::path& file, const TrainedRun& run, const ImageDataset& split, SplitFeatures& out) {
   if (!fs::exists(file)) return false;
+  // A damaged cache is recomputed; the check keeps LibTorch's reader away from what it trusts.
+  if (!archive_damage(file).empty()) return false;
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
@@ -63,8 +66,8 @@ bool read_cache(const fs::path& file, const TrainedRun& run, const ImageDataset&
     out.z = z.to(torch::kFloat);
     out.labels = labels;
     return true;
-  } catch (const c10::Error&) {
-    return false;  // unreadable or from an older layout: recompute
+  } catch (const std::exception&) {  // c10::Error and LibTorch's own: unreadable or an older layout
+    return false;                    // recompute
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/analysis/run_features.h"
 #include "engine/analysis/trained_run.h"
@@ -123,6 +124,16 @@ class TestRunFeatures : public QObject {
     QVERIFY(torch::equal(redone.h, good.h));
     // Garbage in the file: recomputed, rewritten.
     test::write_bytes(file, "not a tensor archive");
+    QVERIFY(!run_features(run, "test").from_cache);
+    QVERIFY(run_features(run, "test").from_cache);
+    // A zip whose directory points outside the file (LibTorch's reader would trust it):
+    // recomputed without reaching LibTorch.
+    std::string bytes = read_file(file);
+    const size_t end = bytes.rfind(std::string("PK\x05\x06", 4));
+    QVERIFY(end != std::string::npos);
+    bytes[end + 16] = '\xff';  // the directory's offset
+    bytes[end + 17] = '\xff';
+    test::write_bytes(file, bytes);
     QVERIFY(!run_features(run, "test").from_cache);
     QVERIFY(run_features(run, "test").from_cache);
   }
