@@ -11,6 +11,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/core/device.h"
 #include "engine/core/error.h"
+#include "engine/core/json_value.h"
 #include "engine/analysis/run_evaluation.h"
 #include "engine/analysis/trained_run.h"
 #include "engine/project/project_file.h"
@@ -71,14 +72,14 @@ json to_json(const SweepPointResult& p) {
 
 SweepPointResult point_from_json(const json& j) {
   SweepPointResult p;
-  p.batch_size = j.value("batch_size", int64_t{0});
-  p.learning_rate = j.value("learning_rate", 0.0);
-  p.epochs = j.value("epochs", int64_t{0});
-  p.steps = j.value("steps", int64_t{0});
-  p.run = j.value("run", "");
-  p.status = j.value("status", "pending");
-  p.message = j.value("message", "");
-  p.memory_note = j.value("memory_note", "");
+  p.batch_size = json_value_or(j, "batch_size", int64_t{0});
+  p.learning_rate = json_value_or(j, "learning_rate", 0.0);
+  p.epochs = json_value_or(j, "epochs", int64_t{0});
+  p.steps = json_value_or(j, "steps", int64_t{0});
+  p.run = json_value_or(j, "run", "");
+  p.status = json_value_or(j, "status", "pending");
+  p.message = json_value_or(j, "message", "");
+  p.memory_note = json_value_or(j, "memory_note", "");
   p.final_loss = number_from(j, "final_loss");
   p.knn_top1 = number_from(j, "knn_top1");
   p.linear_top1 = number_from(j, "linear_top1");
@@ -414,14 +415,14 @@ SweepResult read_sweep(const fs::path& sweep_dir) {
     throw DataError(file.string() + ": damaged (no \"points\" list)");
   SweepResult result;
   result.sweep_dir = sweep_dir;
-  result.project_name = document.value("project", "");
-  result.device = document.value("device", "");
-  result.budget = document.value("budget", "");
-  result.lr_scaling = document.value("lr_scaling", "");
-  result.train_images = document.value("train_images", int64_t{0});
-  result.reference_batch = document.value("reference_batch", int64_t{0});
-  result.knn_k = document.value("knn_k", int64_t{0});
-  result.world_size = document.value("world_size", 1);
+  result.project_name = json_value_or(document, "project", "");
+  result.device = json_value_or(document, "device", "");
+  result.budget = json_value_or(document, "budget", "");
+  result.lr_scaling = json_value_or(document, "lr_scaling", "");
+  result.train_images = json_value_or(document, "train_images", int64_t{0});
+  result.reference_batch = json_value_or(document, "reference_batch", int64_t{0});
+  result.knn_k = json_value_or(document, "knn_k", int64_t{0});
+  result.world_size = json_value_or(document, "world_size", 1);
   for (const auto& p : document["points"]) result.points.push_back(point_from_json(p));
   return result;
 }

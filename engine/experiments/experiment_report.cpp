@@ -12,6 +12,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/core/json_value.h"
 #include "engine/core/version.h"
 #include "engine/experiments/batch_size_sweep.h"
 #include "engine/project/run_folder.h"
@@ -95,16 +96,17 @@ RunFacts read_run_facts(const fs::path& dir) {
   f.summary = read_run_summary(run);
   f.config = read_json_file(run.config_file());
   const json model = f.config.is_object() ? f.config.value("model", json::object()) : json::object();
-  const std::string encoder = model.value("encoder", "");
+  const std::string encoder = json_value_or(model, "encoder", "");
   if (encoder == "vit") {
-    const json vit = model.value("vit", json::object());
+    const json vit = model.is_object() ? model.value("vit", json::object()) : json::object();
     f.vit = true;
-    f.encoder = "ViT " + std::to_string(vit.value("heads", 0)) + "/" + std::to_string(vit.value("layers", 0)) +
-                " (patch " + std::to_string(vit.value("patch_size", 0)) + ", dim " +
-                std::to_string(vit.value("dim", 0)) + ")";
+    f.encoder = "ViT " + std::to_string(json_value_or(vit, "heads", 0)) + "/" +
+                std::to_string(json_value_or(vit, "layers", 0)) + " (patch " +
+                std::to_string(json_value_or(vit, "patch_size", 0)) + ", dim " +
+                std::to_string(json_value_or(vit, "dim", 0)) + ")";
   } else if (encoder.rfind("resnet", 0) == 0) {
-    f.encoder = "ResNet-" + encoder.substr(6) + " (width " + std::to_string(model.value("width", 0)) + ", " +
-                model.value("stem", "") + " stem)";
+    f.encoder = "ResNet-" + encoder.substr(6) + " (width " + std::to_string(json_value_or(model, "width", 0)) + ", " +
+                json_value_or(model, "stem", "") + " stem)";
   } else {
     f.encoder = encoder.empty() ? "?" : encoder;
   }

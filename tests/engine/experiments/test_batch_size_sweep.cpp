@@ -82,6 +82,29 @@ class TestBatchSizeSweep : public QObject {
     QCOMPARE(back.points[1].knn_top1, first_.points[1].knn_top1);
   }
 
+  // A sweep.json edited or damaged by hand: values of the wrong kind read as unknown
+  // instead of escaping as nlohmann's type_error (issue #18); no points list is refused.
+  void wrongKindsInSweepJsonReadAsUnknown() {
+    const fs::path dir = dir_ / "hand-edited";
+    fs::create_directories(dir);
+    write_file_atomically(dir / "sweep.json",
+                          R"({"project": 7, "world_size": "two", "train_images": 1e300,
+                              "points": [{"batch_size": "64", "status": false, "knn_top1": "high"},
+                                         "not a point", {"batch_size": 128, "run": "bs-00128"}]})");
+    const SweepResult read = read_sweep(dir);
+    QCOMPARE(read.project_name, std::string());
+    QCOMPARE(read.world_size, 1);
+    QCOMPARE(read.train_images, int64_t{0});
+    QCOMPARE(read.points.size(), size_t{3});
+    QCOMPARE(read.points[0].batch_size, int64_t{0});
+    QCOMPARE(read.points[0].status, std::string("pending"));
+    QVERIFY(std::isnan(read.points[0].knn_top1));
+    QCOMPARE(read.points[2].batch_size, int64_t{128});
+    QCOMPARE(read.points[2].run, std::string("bs-00128"));
+    write_file_atomically(dir / "sweep.json", R"({"points": 3})");
+    QVERIFY_THROWS_EXCEPTION(DataError, read_sweep(dir));
+  }
+
   void theRunsListIncludesThePoints() {
     int points = 0;
     for (const RunFolder& run : list_runs(dir_ / "runs"))
