@@ -191,10 +191,18 @@ fs::path timeline_dir(const fs::path& run_dir) {
 
 EmbeddingTimeline compute_timeline(const fs::path& run_dir, const TimelineOptions& options,
                                    const JobCallbacks& callbacks, const StopToken& stop) {
+  if (const auto problems = options.problems(); !problems.empty()) throw ConfigError("timeline: " + problems.front());
+  const auto checkpoints = frames_to_compute(run_dir, options);  // names a bad step before any loading
+  TrainedRun run = open_trained_run(run_dir, checkpoints.front().second.string(), options.device);
+  return compute_timeline(run, options, callbacks, stop);
+}
+
+EmbeddingTimeline compute_timeline(TrainedRun& run, const TimelineOptions& options, const JobCallbacks& callbacks,
+                                   const StopToken& stop) {
   const auto started = std::chrono::steady_clock::now();
   if (const auto problems = options.problems(); !problems.empty()) throw ConfigError("timeline: " + problems.front());
+  const fs::path& run_dir = run.run_dir;
   const auto checkpoints = frames_to_compute(run_dir, options);
-  TrainedRun run = open_trained_run(run_dir, checkpoints.front().second.string(), options.device);
   const ImageDataset& split = run.split(options.split);
 
   EmbeddingTimeline timeline;

@@ -23,6 +23,8 @@
 
 namespace simclr {
 
+struct TrainedRun;
+
 struct TimelineOptions {
   std::string split = "test";
   int64_t points = 2000;        // subset size; <= 0 or >= the split's size: all of it
@@ -85,6 +87,10 @@ std::vector<int64_t> timeline_checkpoint_steps(const std::filesystem::path& run_
 // without checkpoints or an unreadable one, CancelledError on stop.
 EmbeddingTimeline compute_timeline(const std::filesystem::path& run_dir, const TimelineOptions& options,
                                    const JobCallbacks& callbacks = {}, const StopToken& stop = {});
+// The same on a run already opened (its data, model and device; options.device does not
+// count), for callers that also need the run's images: the run's checkpoint changes.
+EmbeddingTimeline compute_timeline(TrainedRun& run, const TimelineOptions& options, const JobCallbacks& callbacks = {},
+                                   const StopToken& stop = {});
 
 std::filesystem::path timeline_dir(const std::filesystem::path& run_dir);
 

@@ -58,6 +58,10 @@ class FrameRenderer {
     for (const auto& frame : t.frames)
       extent = std::max(extent, frame.features(o.features).layout.abs().max().item<float>());
     scale_ = (o.size / 2.0 - 24) / extent;
+    if (t.has_labels()) {  // read once, not per point and frame
+      const auto labels = t.labels.to(torch::kCPU, torch::kLong).contiguous();
+      labels_.assign(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + labels.numel());
+    }
   }
 
   int64_t frames() const { return animation_frame_count(static_cast<int64_t>(t_.frames.size()), o_); }
@@ -88,7 +92,7 @@ class FrameRenderer {
 
  private:
   cv::Scalar colour(int64_t point, float stability) const {
-    if (t_.has_labels()) return kClassColours[t_.labels[point].item<int64_t>() % 10];
+    if (!labels_.empty()) return kClassColours[labels_[size_t(point)] % 10];
     // Without labels: red (moved) to blue (kept its neighbours); grey before the first step.
     if (!std::isfinite(stability)) return {128, 128, 128};
     return {255.0 * stability, 60, 255.0 * (1 - stability)};
@@ -126,6 +130,7 @@ class FrameRenderer {
   const EmbeddingTimeline& t_;
   const AnimationOptions& o_;
   double scale_ = 1;
+  std::vector<int64_t> labels_;  // empty without labels
 };
 
 void check_animation(const EmbeddingTimeline& t, const AnimationOptions& o) {

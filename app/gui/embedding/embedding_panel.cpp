@@ -27,16 +27,9 @@
 namespace simclr::gui {
 
 namespace {
-const QColor kMatch(0x2e, 0x7d, 0x32);
-const QColor kMismatch(0xd3, 0x2f, 0x2f);
 constexpr int kLogInfo = int(LogLevel::Info);
 constexpr int kLogError = int(LogLevel::Error);
 
-QImage thumbnail(const EmbeddingSplitData& data, qint64 row, int minSide) {
-  const QImage image = imageFromDataset(data.images, row);
-  if (image.isNull() || image.width() >= minSide) return image;
-  return upscaledNearest(image, (minSide + image.width() - 1) / image.width());
-}
 }  // namespace
 
 EmbeddingPanel::EmbeddingPanel(QWidget* parent)
@@ -195,6 +188,10 @@ void EmbeddingPanel::connectControls() {
   });
 }
 
+QColor EmbeddingPanel::neighbourFrame(bool sameClass) {
+  return sameClass ? QColor(0x2e, 0x7d, 0x32) : QColor(0xd3, 0x2f, 0x2f);
+}
+
 EmbeddingPanel::~EmbeddingPanel() {
   delete job_;  // cancel and wait, before the widgets their results would reach are gone
   delete timelineJob_;
@@ -309,7 +306,7 @@ void EmbeddingPanel::onFinished(const EmbeddingLayout& layout) {
   const auto data = layout_.data;
   scatter_->setThumbnailProvider([data, this](int index) {
     if (!data || index < 0 || index >= layout_.indices.size()) return QImage();
-    return thumbnail(*data, layout_.indices[index], 64);
+    return datasetThumbnail(data->images, layout_.indices[index], 64);
   });
   setSettings(layout_.settings);
   QString text = layout_.description();
@@ -346,7 +343,7 @@ bool EmbeddingPanel::showNeighbours(qint64 splitRow) {
     return label >= 0 && label < layout_.classNames.size() ? layout_.classNames[int(label)]
                                                            : QStringLiteral("class %1").arg(label);
   };
-  queryImage_->setPixmap(QPixmap::fromImage(thumbnail(*data, splitRow, 96)));
+  queryImage_->setPixmap(QPixmap::fromImage(datasetThumbnail(data->images, splitRow, 96)));
   queryCaption_->setText(tr("Query: %1 #%2\n%3").arg(layout_.settings.split).arg(splitRow).arg(className(queryLabel)));
 
   QVector<widgets::ImageGridItem> items;
@@ -357,7 +354,7 @@ bool EmbeddingPanel::showNeighbours(qint64 splitRow) {
     item.image = imageFromDataset(data->images, n.index);
     item.caption = className(n.label);
     item.subcaption = tr("sim %1").arg(double(n.similarity), 0, 'f', 3);
-    item.frame = n.label == queryLabel ? kMatch : kMismatch;
+    item.frame = neighbourFrame(n.label == queryLabel);
     item.toolTip =
         tr("#%1, %2, cosine similarity %3").arg(n.index).arg(item.caption).arg(double(n.similarity), 0, 'f', 4);
     items.append(item);

@@ -4,6 +4,7 @@
 // on a point shows its image and its k nearest neighbours in the same split (cosine on the
 // same features h or z), each framed green when its label matches the query's and red when
 // not, with the query's precision@k. Clicking a neighbour makes it the next query.
+#include <QColor>
 #include <QHash>
 #include <QString>
 #include <QWidget>
@@ -84,6 +85,8 @@ class EmbeddingPanel : public QWidget {
   void setBusy(bool busy);
   void refreshSavedLayouts();
   void exportView();
+  // A neighbour's frame: green when its class is the query's, red when not.
+  static QColor neighbourFrame(bool sameClass);
   // The timeline's parts (embedding_panel_timeline.cpp).
   QWidget* makeScatterColumn();
   void connectTimeline();

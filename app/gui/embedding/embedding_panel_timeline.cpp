@@ -19,8 +19,6 @@ namespace simclr::gui {
 namespace {
 
 constexpr int kMaxPaths = 40;  // more lines than this hide the points they follow
-const QColor kMatch(0x2e, 0x7d, 0x32);
-const QColor kMismatch(0xd3, 0x2f, 0x2f);
 
 QString percent(double value) {
   return std::isfinite(value) ? QStringLiteral("%1%").arg(100 * value, 0, 'f', 1) : QStringLiteral("–");
@@ -193,7 +191,7 @@ bool EmbeddingPanel::showTimelineNeighbours(int point) {
     if (timeline_.hasLabels()) {
       const bool match = timeline_.labels[other] == queryLabel;
       matches += match;
-      item.frame = match ? kMatch : kMismatch;
+      item.frame = neighbourFrame(match);
     }
     item.toolTip = tr("#%1 %2").arg(timeline_.indices[other]).arg(item.caption);
     items.append(item);

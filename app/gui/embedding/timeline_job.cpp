@@ -15,8 +15,6 @@
 
 namespace simclr::gui {
 
-namespace fs = std::filesystem;
-
 struct TimelineImages {
   ImageDataset split;                                   // the whole split
   std::vector<torch::Tensor> neighboursH, neighboursZ;  // per frame, int64 [N, k] point indices
@@ -94,9 +92,7 @@ int TimelineView::frameAt(double position) const {
 
 QImage TimelineView::thumbnail(int point, int minSide) const {
   if (!images || point < 0 || point >= indices.size()) return {};
-  const QImage image = imageFromDataset(images->split, indices[point]);
-  if (image.isNull() || image.width() >= minSide) return image;
-  return upscaledNearest(image, (minSide + image.width() - 1) / image.width());
+  return datasetThumbnail(images->split, indices[point], minSide);
 }
 
 QVector<int> TimelineView::neighbours(const QString& features, int frame, int point) const {
@@ -127,10 +123,9 @@ bool TimelineJob::compute(const QString& runDir, const TimelineRequest& request)
           options.points = request.points;
           options.method = request.method.toStdString();
           options.seed = request.seed;
-          const fs::path dir(runDir.toStdString());
-          const EmbeddingTimeline t = compute_timeline(dir, options, callbacks, stop);
-          // The images for thumbnails, from the run's own dataset settings.
-          TrainedRun run = open_trained_run(dir);
+          // Opened once: the timeline's features and the thumbnails' images come from it.
+          TrainedRun run = open_trained_run(runDir.toStdString());
+          const EmbeddingTimeline t = compute_timeline(run, options, callbacks, stop);
           return toView(runDir, request, t, run.split(options.split));
         } catch (...) {
           TimelineView failed;

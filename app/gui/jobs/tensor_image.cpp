@@ -37,4 +37,10 @@ QImage upscaledNearest(const QImage& image, int factor) {
   return image.scaled(image.width() * factor, image.height() * factor, Qt::IgnoreAspectRatio, Qt::FastTransformation);
 }
 
+QImage datasetThumbnail(const simclr::ImageDataset& dataset, int64_t index, int minSide) {
+  const QImage image = imageFromDataset(dataset, index);
+  if (image.isNull() || image.width() >= minSide) return image;
+  return upscaledNearest(image, (minSide + image.width() - 1) / image.width());
+}
+
 }  // namespace simclr::gui

@@ -22,4 +22,8 @@ QImage imageFromDataset(const simclr::ImageDataset& dataset, int64_t index);
 // Enlarged by an integer factor without smoothing, so small images stay sharp pixels.
 QImage upscaledNearest(const QImage& image, int factor);
 
+// Image `index` of the dataset, enlarged by the integer factor that makes it at least
+// minSide pixels wide (tooltips and query images of small datasets like CIFAR-10).
+QImage datasetThumbnail(const simclr::ImageDataset& dataset, int64_t index, int minSide);
+
 }  // namespace simclr::gui

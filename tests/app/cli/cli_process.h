@@ -2,6 +2,7 @@
 // Running a program as a user would from the shell, for the CLI tests: its exit code and
 // what it printed. The built simclr-cli is SIMCLR_CLI_PATH (defined per test target).
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -15,8 +16,10 @@ struct ProcessOutcome {
   QString out, err;
 };
 
-inline ProcessOutcome run_process(const QString& program, const QStringList& args, int timeout_ms = 240000) {
+inline ProcessOutcome run_process(const QString& program, const QStringList& args, int timeout_ms = 240000,
+                                  const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
   QProcess p;
+  p.setProcessEnvironment(env);
   p.start(program, args);
   if (!p.waitForFinished(timeout_ms)) return {};
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
@@ -47,6 +50,15 @@ inline int folders_in(const std::filesystem::path& root) {
 #ifdef SIMCLR_CLI_PATH
 inline ProcessOutcome cli(const QStringList& args) {
   return run_process(QStringLiteral(SIMCLR_CLI_PATH), args);
+}
+
+// simclr-cli with one environment variable set (SIMCLR_FAULT=..., a test hook), or removed
+// when `value` is empty, whatever the test's own environment holds.
+inline ProcessOutcome cli_with_env(const QStringList& args, const QString& name, const QString& value) {
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.remove(name);
+  if (!value.isEmpty()) env.insert(name, value);
+  return run_process(QStringLiteral(SIMCLR_CLI_PATH), args, 240000, env);
 }
 #endif
 

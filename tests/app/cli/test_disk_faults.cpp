@@ -27,17 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Outcome cli_with_fault(const QStringList& args, const QString& fault) {
-  QProcess p;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.insert(QStringLiteral("SIMCLR_FAULT"), fault);
-  p.setProcessEnvironment(env);
-  p.start(QStringLiteral(SIMCLR_CLI_PATH), args);
-  if (!p.waitForFinished(240000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
 // Every file below `dir` (relative path -> contents).
 std::map<std::string, std::string> snapshot(const fs::path& dir) {
   std::map<std::string, std::string> files;
@@ -191,7 +180,7 @@ class TestDiskFaults : public QObject {
     file.replace("EVAL", eval).replace("LAYOUT", layout);
 
     const auto before = snapshot(root);
-    const Outcome o = cli_with_fault(args, fault);
+    const Outcome o = simclr::test::cli_with_env(args, QStringLiteral("SIMCLR_FAULT"), fault);
     QCOMPARE(o.code, 1);
     const QString named = file.isEmpty() ? QString() : qpath(base / file.toStdString()) + ": ";
     QVERIFY2(o.err.contains("error: " + named) && o.err.contains(message), qPrintable(o.err));

@@ -15,15 +15,7 @@ using Outcome = simclr::test::ProcessOutcome;
 namespace {
 
 Outcome selftest(const QStringList& args, const QString& perturb = {}) {
-  QProcess p;
-  auto env = QProcessEnvironment::systemEnvironment();
-  env.remove("SIMCLR_SELFTEST_PERTURB");
-  if (!perturb.isEmpty()) env.insert("SIMCLR_SELFTEST_PERTURB", perturb);
-  p.setProcessEnvironment(env);
-  p.start(QStringLiteral(SIMCLR_CLI_PATH), QStringList{"selftest"} + args);
-  if (!p.waitForFinished(240000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
+  return simclr::test::cli_with_env(QStringList{"selftest"} + args, QStringLiteral("SIMCLR_SELFTEST_PERTURB"), perturb);
 }
 
 // The status word of check `name`'s line ("PASS", "FAIL", "SKIP"), or "" when it has none.

@@ -15,6 +15,7 @@
 #include "engine/train/checkpoint.h"
 #include "engine/train/metrics_log.h"
 #include "engine/train/run_setup.h"
+#include "tests/app/cli/checkpoint_checks.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
@@ -24,6 +25,7 @@ using namespace simclr;
 using simclr::test::cli;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
+using simclr::test::checkpoint_problems;
 
 namespace {
 
@@ -52,26 +54,6 @@ std::vector<int64_t> logged_steps(const fs::path& run) {
   for (const auto& record : read_metrics(RunFolder(run).metrics_file()))
     if (record.value("type", "") == "step") steps.push_back(record.value("step", int64_t(-1)));
   return steps;
-}
-
-// What a crash or a failed write may leave in the checkpoints folder and must not: a
-// checkpoint that does not load, one recording another step than its name, a temporary file.
-QString checkpoint_problems(const fs::path& run) {
-  QString problems;
-  for (const auto& entry : fs::directory_iterator(RunFolder(run).checkpoint_dir())) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind('.', 0) == 0) {
-      problems += QString::fromStdString(name) + ": a temporary file left; ";
-      continue;
-    }
-    try {
-      if (read_checkpoint_info(entry.path()).step != checkpoint_step(entry.path()))
-        problems += QString::fromStdString(name) + ": another step; ";
-    } catch (const simclr::Error& e) {
-      problems += QString::fromUtf8(e.what()) + "; ";
-    }
-  }
-  return problems;
 }
 
 }  // namespace

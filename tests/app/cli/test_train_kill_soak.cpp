@@ -24,6 +24,7 @@
 #include "engine/train/checkpoint.h"
 #include "engine/train/metrics_log.h"
 #include "engine/train/run_setup.h"
+#include "tests/app/cli/checkpoint_checks.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
@@ -33,6 +34,8 @@ using namespace simclr;
 using simclr::test::cli;
 using Outcome = simclr::test::ProcessOutcome;
 namespace fs = std::filesystem;
+using simclr::test::checkpoint_problems;
+using simclr::test::is_temporary;
 
 namespace {
 
@@ -74,35 +77,6 @@ Attempt run_cli(const QStringList& args, const QString& fault, int kill_after_ms
   a.code = p.exitCode();
   a.err = QString::fromUtf8(p.readAllStandardError());
   return a;
-}
-
-bool is_temporary(const fs::path& file) {
-  return file.filename().string().rfind('.', 0) == 0;
-}
-
-// Checkpoints that do not load or record another step than their name says. Temporary files
-// a killed writer left are allowed when `allow_temporaries` (resume removes them).
-QString checkpoint_problems(const fs::path& run, bool allow_temporaries) {
-  QString problems;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(RunFolder(run).checkpoint_dir(), ec)) {
-    const std::string name = entry.path().filename().string();
-    if (is_temporary(entry.path())) {
-      if (!allow_temporaries) problems += QString::fromStdString(name) + ": a temporary file left; ";
-      continue;
-    }
-    if (entry.path().extension() != ".pt") {
-      problems += QString::fromStdString(name) + ": not a checkpoint; ";
-      continue;
-    }
-    try {
-      if (read_checkpoint_info(entry.path()).step != checkpoint_step(entry.path()))
-        problems += QString::fromStdString(name) + ": another step; ";
-    } catch (const simclr::Error& e) {
-      problems += QString::fromUtf8(e.what()) + "; ";
-    }
-  }
-  return problems;
 }
 
 bool has_checkpoint(const fs::path& run) {
