@@ -1,9 +1,12 @@
-// simclr-cli project validate|show: check a project file and print what a run would use.
+// simclr-cli project validate|show: check a project file and print what a run would use
+// (with --explain, what each setting means).
+#include <algorithm>
 #include <iostream>
 
 #include "app/cli/cli_command.h"
 #include "engine/core/error.h"
 #include "engine/project/project_file.h"
+#include "engine/project/setting_help.h"
 
 namespace simclr::cli {
 
@@ -31,8 +34,27 @@ void register_project_commands(CLI::App& root, const GlobalOptions& global) {
 
   auto* show = project->add_subcommand("show", "Print the project with every default filled in");
   static std::string show_file;
+  static bool explain = false;
   show->add_option("PROJECT", show_file, "Project file")->required();
-  show->callback([] { std::cout << to_json(load_project(show_file)).dump(2) << '\n'; });
+  show->add_flag("--explain", explain, "Each setting on its own line with its value, unit and meaning");
+  show->callback([] {
+    const nlohmann::json project = to_json(load_project(show_file));
+    if (!explain) {
+      std::cout << project.dump(2) << '\n';
+      return;
+    }
+    for (const std::string& path : schema_setting_paths()) {
+      std::string pointer = "/" + path;
+      std::replace(pointer.begin(), pointer.end(), '.', '/');
+      const nlohmann::json& value = project.at(nlohmann::json::json_pointer(pointer));
+      std::cout << path << " = " << value.dump();
+      const SettingHelp* help = setting_help(path);
+      if (help && !help->unit.empty()) std::cout << ' ' << help->unit;
+      if (help && !help->zero.empty() && value == 0) std::cout << " (" << help->zero << ')';
+      std::cout << '\n';
+      if (help) std::cout << "    " << help->text << '\n';
+    }
+  });
 }
 
 }  // namespace simclr::cli

@@ -8,6 +8,7 @@
 #include "app/gui/augmentation/augmentation_editor.h"
 #include "app/gui/project_form/setting_editors.h"
 #include "engine/project/project_schema.h"
+#include "engine/project/setting_help.h"
 
 namespace simclr::gui {
 
@@ -24,13 +25,16 @@ QString sectionTitle(const std::string& path) {
 }
 
 QString zeroMeaning(const std::string& path) {
-  if (path == "dataset.train_limit" || path == "dataset.test_limit") return QObject::tr("all images");
-  if (path == "training.max_steps") return QObject::tr("no limit");
-  if (path == "training.threads") return QObject::tr("all cores");
-  if (path == "evaluation.knn_every_epochs") return QObject::tr("off");
-  if (path == "evaluation.monitor_test_size") return QObject::tr("whole test split");
-  if (path == "evaluation.monitor_bank_size") return QObject::tr("whole training split");
-  return {};
+  const SettingHelp* help = setting_help(path);
+  return help ? QString::fromStdString(help->zero) : QString();
+}
+
+// "Timeline max mb (MB)": the unit beside a number typed as text (spin boxes show theirs).
+QString labelWithUnit(const char* key, const std::string& path) {
+  const SettingHelp* help = setting_help(path);
+  const QString label = settingLabel(key);
+  return help && !help->unit.empty() ? label + QStringLiteral(" (%1)").arg(QString::fromStdString(help->unit))
+                                     : label;
 }
 
 QString placeholder(const std::string& path) {
@@ -86,7 +90,8 @@ class FormBuilder {
   }
   void field(const char* key, uint64_t& value) { add(key, std::make_unique<UnsignedEditor>(join(key), value)); }
   void field(const char* key, double& value, schema::Range range = schema::any()) {
-    add(key, std::make_unique<NumberEditor>(join(key), toRange(range), value));
+    addRow(labelWithUnit(key, join(key)) + QLatin1Char(':'),
+           std::make_unique<NumberEditor>(join(key), toRange(range), value));
   }
 
   template <class Section>

@@ -75,6 +75,9 @@ void SettingEditor::updateIssueLabel() {
 
 QString settingLabel(const std::string& key) {
   QStringList words = QString::fromStdString(key).split(QLatin1Char('_'), Qt::SkipEmptyParts);
+  // A unit in the key ("timeout_s", "timeline_max_mb") is shown with the value instead.
+  if (words.size() > 1 && (words.back() == QLatin1String("s") || words.back() == QLatin1String("mb")))
+    words.removeLast();
   for (QString& word : words) {
     if (word == QLatin1String("knn"))
       word = QStringLiteral("kNN");

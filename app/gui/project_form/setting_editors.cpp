@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 
 #include "app/gui/project/json_text.h"
+#include "engine/project/setting_help.h"
 
 namespace simclr::gui {
 
@@ -47,9 +48,21 @@ QString describeRange(const ValueRange& range, bool integer) {
 
 namespace {
 
+// The setting's path, what it means (setting_help.h), what it takes and its default.
 QString tooltip(const std::string& path, const QString& what, const QString& defaultText) {
-  return QStringLiteral("<b>%1</b><br>%2. Default: %3")
-      .arg(QString::fromStdString(path), what.toHtmlEscaped(), defaultText.toHtmlEscaped());
+  QString text = QStringLiteral("<b>%1</b><br>").arg(QString::fromStdString(path));
+  QString takes = what;
+  if (const SettingHelp* help = setting_help(path)) {
+    text += QString::fromStdString(help->text).toHtmlEscaped() + QStringLiteral("<br>");
+    if (!help->unit.empty()) takes += QObject::tr(", in %1").arg(QString::fromStdString(help->unit));
+    if (!help->zero.empty()) takes += QObject::tr("; 0: %1").arg(QString::fromStdString(help->zero));
+  }
+  return text + QStringLiteral("%1. Default: %2").arg(takes.toHtmlEscaped(), defaultText.toHtmlEscaped());
+}
+
+QString unitOf(const std::string& path) {
+  const SettingHelp* help = setting_help(path);
+  return help ? QString::fromStdString(help->unit) : QString();
 }
 
 // A field with buttons beside its input.
@@ -80,6 +93,7 @@ IntegerEditor::IntegerEditor(std::string path, ValueRange range, int64_t default
   spin_->setAccelerated(true);
   spin_->setMinimumWidth(120);
   spin_->setToolTip(tooltip(this->path(), describeRange(range, true), QString::number(default_)));
+  if (const QString unit = unitOf(this->path()); !unit.isEmpty()) spin_->setSuffix(QLatin1Char(' ') + unit);
   QObject::connect(spin_, &QSpinBox::valueChanged, spin_, [this](int v) { commit(json(int64_t(v))); });
   setWidgets(spin_, spin_);
 }

@@ -8,6 +8,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/project/project_config.h"
 #include "engine/project/project_file.h"
+#include "engine/project/setting_help.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
@@ -99,6 +100,18 @@ class TestProjectCommand : public QObject {
     const Outcome again = cli({"project", "show", test::qpath(shown)});
     QCOMPARE(again.code, 0);
     QCOMPARE(again.out, first.out);
+  }
+
+  // --explain: every setting, with its value, its unit and what it means.
+  void showExplainsEachSetting() {
+    const Outcome o = cli({"project", "show", "--explain", test::qpath(minimal_)});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    QVERIFY2(o.out.contains("training.epochs = 3 epochs\n    Passes over the training split."), qPrintable(o.out));
+    QVERIFY2(o.out.contains("dataset.train_limit = 0 images (all images)"), qPrintable(o.out));
+    QVERIFY2(o.out.contains("training.timeline_max_mb = 2048.0 MB"), qPrintable(o.out));
+    for (const std::string& path : schema_setting_paths())
+      QVERIFY2(o.out.contains(QString::fromStdString("\n" + path + " = ")) || o.out.startsWith(QString::fromStdString(path)),
+               path.c_str());
   }
 
   void showBadInputExitsWithTwo() {
