@@ -32,15 +32,24 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kStage = "timeline";
 
-std::map<int64_t, fs::path> kept_checkpoints(const fs::path& run_dir) {
-  std::map<int64_t, fs::path> files;
-  const fs::path dir = RunFolder(run_dir).checkpoint_dir();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return files;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const int64_t step = checkpoint_step(entry.path());
-    if (step >= 0 && entry.is_regular_file(ec)) files[step] = entry.path();
-  }
+// Every model the run kept, by step: its timeline snapshots and its resume checkpoints.
+std::map<int64_t, fs::path> kept_models(const fs::path& run_dir) {
+  const RunFolder run(run_dir);
+  std::map<int64_t, fs::path> files = step_files(run.snapshot_dir());
+  files.merge(step_files(run.checkpoint_dir()));  // a snapshot and a checkpoint of one step hold the same model
+  return files;
+}
+
+// The frames by default: the snapshots and the newest checkpoint past them, so that pruned
+// checkpoints never take a frame out of the middle (later frames, warm-started from it,
+// would all be computed again); a run without snapshots: all its checkpoints.
+std::map<int64_t, fs::path> default_frames(const fs::path& run_dir) {
+  const RunFolder run(run_dir);
+  std::map<int64_t, fs::path> files = step_files(run.snapshot_dir());
+  const auto checkpoints = step_files(run.checkpoint_dir());
+  if (files.empty()) return checkpoints;
+  if (!checkpoints.empty() && checkpoints.rbegin()->first > files.rbegin()->first)
+    files.insert(*checkpoints.rbegin());
   return files;
 }
 
@@ -54,14 +63,18 @@ std::string list_steps(const std::map<int64_t, fs::path>& files) {
 std::vector<std::pair<int64_t, fs::path>> frames_to_compute(const fs::path& run_dir, const TimelineOptions& o) {
   std::error_code ec;
   if (!fs::is_directory(run_dir, ec)) throw DataError(run_dir.string() + ": no such run folder");
-  const auto files = kept_checkpoints(run_dir);
-  if (files.empty()) throw DataError(run_dir.string() + ": the run has no checkpoint yet");
+  if (o.steps.empty()) {
+    const auto frames = default_frames(run_dir);
+    if (frames.empty()) throw DataError(run_dir.string() + ": the run has no checkpoint or snapshot yet");
+    return {frames.begin(), frames.end()};
+  }
+  const auto files = kept_models(run_dir);
+  if (files.empty()) throw DataError(run_dir.string() + ": the run has no checkpoint or snapshot yet");
   std::vector<std::pair<int64_t, fs::path>> chosen;
-  if (o.steps.empty()) return {files.begin(), files.end()};
   for (const int64_t step : o.steps) {
     const auto it = files.find(step);
     if (it == files.end())
-      throw ConfigError("timeline: the run kept no checkpoint at step " + std::to_string(step) +
+      throw ConfigError("timeline: the run kept no snapshot or checkpoint at step " + std::to_string(step) +
                         " (it kept: " + list_steps(files) + ")");
     chosen.push_back(*it);
   }
@@ -181,7 +194,7 @@ const TimelineFeatureFrame& TimelineFrame::features(const std::string& which) co
 
 std::vector<int64_t> timeline_checkpoint_steps(const fs::path& run_dir) {
   std::vector<int64_t> steps;
-  for (const auto& [step, file] : kept_checkpoints(run_dir)) steps.push_back(step);
+  for (const auto& [step, file] : default_frames(run_dir)) steps.push_back(step);
   return steps;
 }
 

@@ -78,7 +78,8 @@ struct EmbeddingTimeline {
   bool has_labels() const { return labels.defined(); }
 };
 
-// The steps of the checkpoints a run kept, ascending.
+// The steps a timeline lays out by default, ascending: the run's timeline snapshots and its
+// newest checkpoint past them (a run without snapshots: all its checkpoints).
 std::vector<int64_t> timeline_checkpoint_steps(const std::filesystem::path& run_dir);
 
 // Computes (or extends) the timeline of a run and saves it in <run>/timeline/. Progress

@@ -75,6 +75,17 @@ struct TrainingConfig {
   uint64_t seed = 0;
   int64_t max_steps = 0;  // stop after this many steps in total (0 = run all epochs)
   int64_t checkpoint_every_steps = 500;
+  // Resume checkpoints (model and optimizer) kept: the newest N, older ones are removed
+  // once a newer one is written (0 keeps all).
+  int64_t keep_last_checkpoints = 3;
+  // Model-only snapshots (encoder and head, no optimizer state) for the embedding
+  // timeline, in <run>/snapshots/: log (steps 0, 10, 20, 50, 100, 200, 500, 1000, ... and
+  // every epoch end), epochs (every epoch end), steps (timeline_steps), off.
+  std::string timeline = "log";
+  std::vector<int64_t> timeline_steps;
+  // The snapshots' disk cap in MB: past it they are thinned evenly, keeping the first and
+  // the latest (0 = no cap).
+  double timeline_max_mb = 2048;
   std::string device = "auto";     // auto | cpu | cuda | cuda:N
   int64_t threads = 0;             // CPU intra-op threads (0 = all cores)
   std::string precision = "auto";  // auto (bf16 on GPUs and bf16-capable CPUs) | fp32 | bf16 | fp16

@@ -94,6 +94,10 @@ void describe(V& v, TrainingConfig& c) {
   v.field("seed", c.seed);
   v.field("max_steps", c.max_steps, at_least(0));
   v.field("checkpoint_every_steps", c.checkpoint_every_steps, at_least(1));
+  v.field("keep_last_checkpoints", c.keep_last_checkpoints, at_least(0));
+  v.field("timeline", c.timeline, Choices{"log", "epochs", "steps", "off"});
+  v.field("timeline_steps", c.timeline_steps, at_least(0));
+  v.field("timeline_max_mb", c.timeline_max_mb, at_least(0));
   v.field("device", c.device);
   v.field("threads", c.threads, between(0, 1024));
   v.field("precision", c.precision, Choices{"auto", "fp32", "bf16", "fp16"});

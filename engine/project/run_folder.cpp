@@ -26,6 +26,20 @@ fs::path RunFolder::checkpoint_file(int64_t step) const {
   return checkpoint_dir() / name;
 }
 
+fs::path RunFolder::snapshot_file(int64_t step) const {
+  return snapshot_dir() / checkpoint_file(step).filename();
+}
+
+std::map<int64_t, fs::path> step_files(const fs::path& dir) {
+  std::map<int64_t, fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const int64_t step = checkpoint_step(entry.path());
+    if (step >= 0 && entry.is_regular_file(ec)) files[step] = entry.path();
+  }
+  return files;
+}
+
 int64_t checkpoint_step(const fs::path& file) {
   static const std::regex pattern("step-([0-9]+)\\.pt");
   std::smatch m;
@@ -34,18 +48,8 @@ int64_t checkpoint_step(const fs::path& file) {
 }
 
 fs::path RunFolder::latest_checkpoint() const {
-  std::error_code ec;
-  if (!fs::is_directory(checkpoint_dir(), ec)) return {};
-  fs::path best;
-  int64_t best_step = -1;
-  for (const auto& entry : fs::directory_iterator(checkpoint_dir(), ec)) {
-    const int64_t step = checkpoint_step(entry.path());
-    if (step > best_step) {
-      best_step = step;
-      best = entry.path();
-    }
-  }
-  return best;
+  const auto files = step_files(checkpoint_dir());
+  return files.empty() ? fs::path() : files.rbegin()->second;
 }
 
 void RunFolder::write_config(const ProjectConfig& config) const {
@@ -58,6 +62,11 @@ ProjectConfig RunFolder::read_config() const {
   // Runs made before views_version existed drew each batch's views from one generator.
   const auto raw = nlohmann::json::parse(read_file(config_file()));
   if (!raw.contains("training") || !raw["training"].contains("views_version")) config.training.views_version = 1;
+  // Runs made before checkpoints were pruned kept them all, and no snapshots.
+  if (!raw.contains("training") || !raw["training"].contains("keep_last_checkpoints")) {
+    config.training.keep_last_checkpoints = 0;
+    config.training.timeline = "off";
+  }
   return config;
 }
 
@@ -130,6 +139,8 @@ bool non_binding(const std::string& path) {
                                "/dataset/path",
                                "/training/max_steps",
                                "/training/checkpoint_every_steps",
+                               "/training/keep_last_checkpoints",
+                               "/training/timeline",  // timeline, timeline_steps, timeline_max_mb
                                "/training/device",
                                "/training/threads",
                                "/training/views_version",  // a resumed run keeps its own

@@ -3,6 +3,7 @@
 // metrics log (JSON lines) and the checkpoints. The folder is the run: the GUI lists runs
 // by scanning these folders.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ class RunFolder {
   std::filesystem::path checkpoint_file(int64_t step) const;
   // Newest checkpoint by step, or empty when there is none.
   std::filesystem::path latest_checkpoint() const;
+  // Model-only snapshots kept for the embedding timeline (training.timeline).
+  std::filesystem::path snapshot_dir() const { return dir_ / "snapshots"; }
+  std::filesystem::path snapshot_file(int64_t step) const;
 
   // Writes the resolved config (every default spelled out) atomically.
   void write_config(const ProjectConfig& config) const;
@@ -44,6 +48,9 @@ void check_resumable(const RunFolder& run, const ProjectConfig& project);
 
 // The step a checkpoint's file name records ("step-00000040.pt" -> 40), or -1.
 int64_t checkpoint_step(const std::filesystem::path& file);
+
+// The checkpoint or snapshot files in `dir` by step (names as checkpoint_step reads them).
+std::map<int64_t, std::filesystem::path> step_files(const std::filesystem::path& dir);
 
 // runs/ beside the project file.
 std::filesystem::path runs_root(const ProjectConfig& project);

@@ -105,16 +105,20 @@ std::string archive_damage(const std::filesystem::path& file) {
   return {};
 }
 
-void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
-                     const CheckpointInfo& info) {
+namespace {
+// optimizer nullptr: a model-only snapshot.
+void save_archive(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer* optimizer,
+                  const CheckpointInfo& info) {
   write_atomically_with(file, [&](const std::filesystem::path& tmp) {
     // Killed here, a process leaves what a write cut short leaves: a partial temporary file.
     check_fault("checkpoint_write", file, [&] { std::ofstream(tmp, std::ios::binary) << "PK\x03\x04 cut short"; });
     torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
     model->save(model_archive);
-    optimizer.save(optimizer_archive);
     archive.write("model", model_archive);
-    archive.write("optimizer", optimizer_archive);
+    if (optimizer) {
+      optimizer->save(optimizer_archive);
+      archive.write("optimizer", optimizer_archive);
+    }
     archive.write("step", torch::tensor(static_cast<int64_t>(info.step)));
     archive.write("last_loss", torch::tensor(info.last_loss, torch::kDouble));
     archive.write("config", text_tensor(info.config_json));
@@ -128,6 +132,16 @@ void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, cons
     }
     check_fault("checkpoint_rename", file);
   });
+}
+}  // namespace
+
+void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
+                     const CheckpointInfo& info) {
+  save_archive(file, model, &optimizer, info);
+}
+
+void save_model_snapshot(const std::filesystem::path& file, SimCLRModel& model, const CheckpointInfo& info) {
+  save_archive(file, model, nullptr, info);
 }
 
 CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& model, TrainOptimizer* optimizer) {
@@ -155,7 +169,8 @@ CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& m
     check_fits(*model, model_archive, "", file);
     model->load(model_archive);
     if (optimizer) {
-      archive.read("optimizer", optimizer_archive);
+      if (!archive.try_read("optimizer", optimizer_archive))
+        throw DataError(file.string() + ": a model-only timeline snapshot (no optimizer state): it cannot resume a run");
       optimizer->load(optimizer_archive);
     }
   } catch (const c10::Error& e) {

@@ -26,6 +26,11 @@ struct CheckpointInfo {
 void save_checkpoint(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer& optimizer,
                      const CheckpointInfo& info);
 
+// A model-only snapshot for the embedding timeline: the model and info, no optimizer state
+// (about a third of a checkpoint trained with Adam). load_checkpoint reads it without an
+// optimizer; with one it throws DataError (a snapshot cannot resume a run).
+void save_model_snapshot(const std::filesystem::path& file, SimCLRModel& model, const CheckpointInfo& info);
+
 // Restores model and optimizer in place. Throws DataError naming the file when it is
 // missing, damaged (archive_damage, or LibTorch cannot read it) or does not fit the model.
 CheckpointInfo load_checkpoint(const std::filesystem::path& file, SimCLRModel& model, TrainOptimizer* optimizer);

@@ -44,15 +44,16 @@ std::string steps_lost(int64_t first, int64_t last) {
                        : "steps " + std::to_string(first) + "-" + std::to_string(last) + " are";
 }
 
-// Temporary checkpoint files (".step-00000008.pt.tmp<n>", atomic_file.h) that a process
+// Temporary checkpoint and snapshot files (".step-00000008.pt.tmp<n>", atomic_file.h) that a process
 // killed while writing them left behind; no other process writes there while `run` is locked.
 void remove_leftover_temporaries(const RunFolder& run, std::vector<std::string>& warnings) {
   std::vector<fs::path> left;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(run.checkpoint_dir(), ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(".step-", 0) == 0 && name.find(".pt.tmp") != std::string::npos) left.push_back(entry.path());
-  }
+  for (const fs::path& dir : {run.checkpoint_dir(), run.snapshot_dir()})
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(".step-", 0) == 0 && name.find(".pt.tmp") != std::string::npos) left.push_back(entry.path());
+    }
   for (const auto& file : left) {
     fs::remove(file, ec);
     warnings.push_back("removed " + file.string() + ", a checkpoint its writer did not finish (the process ended)");
@@ -105,7 +106,9 @@ OpenedRun open_or_resume_run(const ProjectConfig& project, const TrainOptions& o
   }
   RunFolder folder(options.resume_run);
   check_resumable(folder, project);
-  OpenedRun opened{folder, root, {}, folder.read_config().training.views_version};
+  const ProjectConfig saved = folder.read_config();
+  OpenedRun opened{folder, root, {}, saved.training.views_version};
+  opened.keeps_every_checkpoint = saved.training.keep_last_checkpoints == 0;
   // Before anything in the folder changes (damaged checkpoints moved aside, the metrics cut
   // back to the checkpoint's step) while another process trains it.
   opened.lock = std::make_shared<RunLock>(folder);

@@ -19,6 +19,9 @@ struct OpenedRun {
   std::filesystem::path resume_checkpoint;  // empty for a new run
   int64_t views_version = 2;                // the project's, or the resumed run's own
   std::vector<std::string> warnings;        // for the run's log: damaged checkpoints passed over
+  // A resumed run that kept every checkpoint (made before they were pruned, or set so)
+  // keeps them: they may be its only timeline frames.
+  bool keeps_every_checkpoint = false;
   std::shared_ptr<RunLock> lock;            // rank 0's (or the only process's) hold on the folder
   bool resuming() const { return !resume_checkpoint.empty(); }
 };

@@ -95,6 +95,12 @@ TrainResult train_opened_run(RunState& s, std::optional<RunHeartbeat>& heartbeat
                              const StopToken& stop) {
   if (heartbeat) heartbeat->set_progress(s.step, s.total_steps);
 
+  if (s.leader()) callbacks.log(LogLevel::Info, run_disk_plan(s).text());
+  const auto snapshot_if_due = [&] {
+    if (snapshot_due(s.training(), s.step, s.steps_per_epoch, s.stop_at))
+      on_leader(s, [&] { save_snapshot(s, callbacks); });
+  };
+  snapshot_if_due();
   on_leader(s, [&] { measure_initial_monitor(s, callbacks, stop); });
   s.model->train();
   ProgressClock clock("train", s.stop_at, s.step);
@@ -110,6 +116,7 @@ TrainResult train_opened_run(RunState& s, std::optional<RunHeartbeat>& heartbeat
     if (callbacks.on_step) callbacks.on_step(m);
     callbacks.progress(clock.at(s.step));
     if (s.step % s.training().checkpoint_every_steps == 0) on_leader(s, [&] { save_run_checkpoint(s, callbacks); });
+    snapshot_if_due();
     if (monitor_due(s)) on_leader(s, [&] { s.result.final_monitor = monitor_run(s, s.step, callbacks, stop); });
   }
   TrainResult result = finish_run(s, stopped, callbacks, stop);

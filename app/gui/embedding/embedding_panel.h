@@ -16,10 +16,12 @@
 
 class QComboBox;
 class QDoubleSpinBox;
+class QFileSystemWatcher;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 
 namespace simclr::widgets {
 class EmbeddingScatter;
@@ -91,9 +93,12 @@ class EmbeddingPanel : public QWidget {
   QWidget* makeScatterColumn();
   void connectTimeline();
   void resetTimeline();
+  bool startTimeline(const TimelineRequest& request);
+  void extendTimeline();  // when the run kept frames the shown timeline lacks
   void onTimelineFinished(const simclr::gui::TimelineView& timeline);
   void showTimelineFrame(double position);
   void showTimelineMetrics();
+  QVector<int> followedPoints() const;
   void followSelectedPaths();
   bool showTimelineNeighbours(int point);
 
@@ -130,6 +135,8 @@ class EmbeddingPanel : public QWidget {
   QLabel* precisionLabel_;
   widgets::ImageGrid* grid_;
   TimelineBar* timelineBar_;
+  QFileSystemWatcher* timelineWatcher_ = nullptr;
+  QTimer* extendTimer_ = nullptr;
 };
 
 }  // namespace simclr::gui

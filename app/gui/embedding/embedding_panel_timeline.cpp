@@ -2,6 +2,8 @@
 // extending the timeline, showing a frame (interpolated between checkpoints), the
 // neighbours of a clicked point at the frame shown, and the paths of selected points.
 #include <QFileInfo>
+#include <QFileSystemWatcher>
+#include <QTimer>
 #include <QLabel>
 #include <QSpinBox>
 #include <QComboBox>
@@ -38,6 +40,14 @@ QWidget* EmbeddingPanel::makeScatterColumn() {
 }
 
 void EmbeddingPanel::connectTimeline() {
+  // A run in progress extends its shown timeline when it keeps a new snapshot or checkpoint
+  // (after a pause, so that a file being written is complete).
+  timelineWatcher_ = new QFileSystemWatcher(this);
+  extendTimer_ = new QTimer(this);
+  extendTimer_->setSingleShot(true);
+  extendTimer_->setInterval(1500);
+  connect(timelineWatcher_, &QFileSystemWatcher::directoryChanged, extendTimer_, qOverload<>(&QTimer::start));
+  connect(extendTimer_, &QTimer::timeout, this, &EmbeddingPanel::extendTimeline);
   connect(timelineBar_, &TimelineBar::computeRequested, this, [this] { computeTimeline(); });
   connect(timelineBar_, &TimelineBar::positionChanged, this, &EmbeddingPanel::showTimelineFrame);
   connect(timelineJob_, &TimelineJob::progressReported, this, &EmbeddingPanel::onProgress);
@@ -51,34 +61,54 @@ void EmbeddingPanel::connectTimeline() {
     followSelectedPaths();
   });
   connect(scatter_, &widgets::EmbeddingScatter::selectionChanged, this, [this] {
+    if (timelineShown_ && timelineBar_->followedClass() < 0) followSelectedPaths();
+  });
+  connect(timelineBar_, &TimelineBar::followChanged, this, [this] {
     if (timelineShown_) followSelectedPaths();
   });
 }
 
 void EmbeddingPanel::resetTimeline() {
   timelineShown_ = false;
+  extendTimer_->stop();
+  if (const QStringList watched = timelineWatcher_->directories(); !watched.isEmpty())
+    timelineWatcher_->removePaths(watched);
   timeline_ = TimelineView{};
   scatter_->setPaths({});
   timelineBar_->setFrames({}, {}, {});
+  timelineBar_->setClasses({});
   timelineBar_->setEmptyText(
-      runDir_.isEmpty() ? tr("Select a run to watch its representation form, checkpoint by checkpoint.")
+      runDir_.isEmpty() ? tr("Select a run to watch its representation form, snapshot by snapshot.")
       : hasSavedTimeline(runDir_)
-          ? tr("This run has a saved timeline: press Timeline to show it (checkpoints added since are laid out too).")
-          : tr("Press Timeline to lay out the same points at every checkpoint of this run and watch the "
+          ? tr("This run has a saved timeline: press Timeline to show it (snapshots kept since are laid out too).")
+          : tr("Press Timeline to lay out the same points at every snapshot this run kept and watch the "
                "representation form."));
 }
 
 bool EmbeddingPanel::computeTimeline() {
-  if (runDir_.isEmpty() || job_->isBusy() || timelineJob_->isBusy()) return false;
   TimelineRequest request;
   const LayoutSettings s = settings();
   request.split = s.split;
   request.points = s.points;
   request.method = s.method;
   request.seed = s.seed;
+  return startTimeline(request);
+}
+
+bool EmbeddingPanel::startTimeline(const TimelineRequest& request) {
+  if (runDir_.isEmpty() || job_->isBusy() || timelineJob_->isBusy()) return false;
   if (!timelineJob_->compute(runDir_, request)) return false;
   setBusy(true);
   return true;
+}
+
+void EmbeddingPanel::extendTimeline() {
+  if (!timelineShown_) return;
+  if (isBusy()) return extendTimer_->start();  // again when the job is done
+  QVector<qint64> shown;
+  for (const auto& frame : timeline_.frames) shown.append(frame.step);
+  if (timelineStepsOnDisk(runDir_) != shown && startTimeline(timeline_.request))
+    Q_EMIT logMessage(int(LogLevel::Info), tr("The run kept a new snapshot: extending its timeline"));
 }
 
 void EmbeddingPanel::onTimelineFinished(const TimelineView& timeline) {
@@ -91,6 +121,11 @@ void EmbeddingPanel::onTimelineFinished(const TimelineView& timeline) {
   }
   timeline_ = timeline;
   timelineShown_ = true;
+  if (const QStringList watched = timelineWatcher_->directories(); !watched.isEmpty())
+    timelineWatcher_->removePaths(watched);
+  if (const QStringList sources = timelineSourceFolders(runDir_); !sources.isEmpty())
+    timelineWatcher_->addPaths(sources);
+  extendTimer_->start();  // frames the run kept while this one was computed
   layout_ = EmbeddingLayout{};
   layoutIndexOfRow_.clear();
   for (int i = 0; i < timeline_.indices.size(); ++i) layoutIndexOfRow_.insert(timeline_.indices[i], i);
@@ -100,12 +135,14 @@ void EmbeddingPanel::onTimelineFinished(const TimelineView& timeline) {
   QVector<qint64> steps;
   for (const auto& frame : timeline_.frames) steps.append(frame.step);
   timelineBar_->setFrames(steps, {}, {});
+  timelineBar_->setClasses(timeline_.hasLabels() ? timeline_.classNames : QStringList{});
+  followSelectedPaths();
   showTimelineMetrics();
   showTimelineFrame(timelineBar_->position());
   const auto& first = timeline_.frames.first();
   const auto& last = timeline_.frames.last();
   description_->setText(
-      tr("Timeline: %1 of %2 %3 points (%4), %5 checkpoints from step %6 to %7, %8 warm-started from frame to frame "
+      tr("Timeline: %1 of %2 %3 points (%4), %5 frames from step %6 to %7, %8 warm-started from frame to frame "
          "and aligned; %9 frames reused, %10 s. Saved in timeline/.")
           .arg(timeline_.indices.size())
           .arg(timeline_.splitSize)
@@ -121,7 +158,7 @@ void EmbeddingPanel::onTimelineFinished(const TimelineView& timeline) {
   queryImage_->clear();
   queryCaption_->setText(tr("Click a point to see its neighbours at the frame shown"));
   precisionLabel_->clear();
-  Q_EMIT logMessage(int(LogLevel::Info), tr("Timeline ready: %1 checkpoints").arg(timeline_.frames.size()));
+  Q_EMIT logMessage(int(LogLevel::Info), tr("Timeline ready: %1 frames").arg(timeline_.frames.size()));
   Q_EMIT layoutShown(description_->text());
 }
 
@@ -143,17 +180,30 @@ void EmbeddingPanel::showTimelineFrame(double position) {
   const auto& frame = timeline_.frames[f];
   const bool h = features != QLatin1String("z");
   QString text =
-      tr("Step %1 (checkpoint %2 of %3), %4").arg(frame.step).arg(f + 1).arg(timeline_.frames.size()).arg(features);
+      tr("Step %1 (frame %2 of %3), %4").arg(frame.step).arg(f + 1).arg(timeline_.frames.size()).arg(features);
   if (timeline_.hasLabels()) text += tr(" · kNN %1").arg(percent(h ? frame.knnH : frame.knnZ));
   if (f > 0) text += tr(" · kept neighbours %1").arg(percent(h ? frame.stabilityH : frame.stabilityZ));
   timelineBar_->setFrameText(text);
 }
 
+// The points whose paths are drawn: the selected ones, or some of a class spread over its
+// points (every n-th of them).
+QVector<int> EmbeddingPanel::followedPoints() const {
+  const int followed = timelineBar_->followedClass();
+  if (followed < 0) return scatter_->selection().mid(0, kMaxPaths);
+  QVector<int> members;
+  for (int i = 0; i < timeline_.labels.size(); ++i)
+    if (timeline_.labels[i] == followed) members.append(i);
+  const int stride = std::max<int>(1, int(std::ceil(double(members.size()) / kMaxPaths)));
+  QVector<int> points;
+  for (int i = 0; i < members.size(); i += stride) points.append(members[i]);
+  return points;
+}
+
 void EmbeddingPanel::followSelectedPaths() {
   const QString features = settings().features;
   QVector<QVector<QPointF>> paths;
-  for (int point : scatter_->selection()) {
-    if (paths.size() >= kMaxPaths) break;
+  for (int point : followedPoints()) {
     QVector<QPointF> path;
     for (const auto& frame : timeline_.frames) path.append((features == QLatin1String("z") ? frame.z : frame.h)[point]);
     paths.append(path);

@@ -1,5 +1,6 @@
 #include "app/gui/embedding/timeline_bar.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -18,13 +19,19 @@ TimelineBar::TimelineBar(QWidget* parent) : QWidget(parent) {
   compute_ = new QPushButton(tr("Timeline"));
   compute_->setObjectName(QStringLiteral("computeTimeline"));
   compute_->setToolTip(
-      tr("Lay out the same points at every checkpoint the run kept, aligned frame to frame, to watch the "
+      tr("Lay out the same points at every snapshot (and the newest checkpoint) the run kept, aligned frame to frame, to watch the "
          "representation form (frames computed before are reused)"));
   play_ = new QPushButton(tr("Play"));
   play_->setObjectName(QStringLiteral("playTimeline"));
   play_->setCheckable(true);
   slider_ = new QSlider(Qt::Horizontal);
   slider_->setObjectName(QStringLiteral("timelineSlider"));
+  follow_ = new QComboBox;
+  follow_->setObjectName(QStringLiteral("followPaths"));
+  follow_->setToolTip(tr("Whose paths through the frames to draw: the points you select (Ctrl+drag a "
+                         "rectangle), or some of one class's"));
+  follow_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  setClasses({});
   frameLabel_ = new QLabel;
   frameLabel_->setObjectName(QStringLiteral("timelineFrame"));
   frameLabel_->setWordWrap(true);
@@ -38,6 +45,7 @@ TimelineBar::TimelineBar(QWidget* parent) : QWidget(parent) {
   row->addWidget(compute_);
   row->addWidget(play_);
   row->addWidget(slider_, 1);
+  row->addWidget(follow_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(4, 2, 4, 2);
   layout->addLayout(row);
@@ -46,6 +54,7 @@ TimelineBar::TimelineBar(QWidget* parent) : QWidget(parent) {
 
   connect(compute_, &QPushButton::clicked, this, &TimelineBar::computeRequested);
   connect(play_, &QPushButton::toggled, this, &TimelineBar::setPlaying);
+  connect(follow_, &QComboBox::currentIndexChanged, this, &TimelineBar::followChanged);
   connect(timer_, &QTimer::timeout, this, &TimelineBar::advance);
   connect(slider_, &QSlider::valueChanged, this, [this] {
     chart_->setCursorStep(stepAt(position()));
@@ -71,6 +80,20 @@ void TimelineBar::setFrames(const QVector<qint64>& steps, const QVector<double>&
   }
   if (any) setMetrics(knn, stability);
   chart_->setCursorStep(stepAt(position()));
+}
+
+void TimelineBar::setClasses(const QStringList& names) {
+  const QSignalBlocker block(follow_);
+  const QString current = follow_->currentText();
+  follow_->clear();
+  follow_->addItem(tr("Paths: selected"));
+  for (const QString& name : names) follow_->addItem(tr("Paths: %1").arg(name));
+  follow_->setCurrentIndex(std::max(0, follow_->findText(current)));
+  follow_->setEnabled(!names.isEmpty());
+}
+
+int TimelineBar::followedClass() const {
+  return follow_->currentIndex() - 1;
 }
 
 void TimelineBar::setMetrics(const QVector<double>& knn, const QVector<double>& stability) {

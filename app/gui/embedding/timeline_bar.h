@@ -2,10 +2,12 @@
 // The timeline's controls under the embedding scatter: Compute (or extend) the timeline,
 // Play/Pause, a slider over the checkpoints with in-between positions (the scatter
 // interpolates), the frame's step and metrics, and a small chart of kNN and kept
-// neighbours against step whose cursor follows the slider and which scrubs when clicked.
+// neighbours against step whose cursor follows the slider and which scrubs when clicked,
+// and which points' paths to draw (the selected ones, or a class).
 #include <QVector>
 #include <QWidget>
 
+class QComboBox;
 class QLabel;
 class QPushButton;
 class QSlider;
@@ -39,16 +41,22 @@ class TimelineBar : public QWidget {
   void setFrameText(const QString& text);
   void setEmptyText(const QString& text);
   void setComputeEnabled(bool enabled);
+  // The classes whose paths can be followed (empty: only the selected points).
+  void setClasses(const QStringList& names);
+  // The class whose paths are drawn, or -1 for the selected points.
+  int followedClass() const;
 
   QPushButton* computeButton() const { return compute_; }
   QPushButton* playButton() const { return play_; }
   QSlider* slider() const { return slider_; }
   QLabel* frameLabel() const { return frameLabel_; }
+  QComboBox* followBox() const { return follow_; }
   widgets::TimelineChart* chart() const { return chart_; }
 
  Q_SIGNALS:
   void computeRequested();
   void positionChanged(double position);
+  void followChanged();
 
  private:
   double stepAt(double position) const;
@@ -59,6 +67,7 @@ class TimelineBar : public QWidget {
   QPushButton* compute_;
   QPushButton* play_;
   QSlider* slider_;
+  QComboBox* follow_;
   QLabel* frameLabel_;
   widgets::TimelineChart* chart_;
   QTimer* timer_;

@@ -12,6 +12,7 @@
 #include "engine/analysis/embedding_timeline.h"
 #include "engine/analysis/trained_run.h"
 #include "engine/core/error.h"
+#include "engine/project/run_folder.h"
 
 namespace simclr::gui {
 
@@ -145,6 +146,20 @@ void TimelineJob::cancel() {
 bool hasSavedTimeline(const QString& runDir) {
   return !runDir.isEmpty() &&
          QFileInfo::exists(QString::fromStdString((timeline_dir(runDir.toStdString()) / "timeline.json").string()));
+}
+
+QVector<qint64> timelineStepsOnDisk(const QString& runDir) {
+  QVector<qint64> steps;
+  for (const int64_t step : timeline_checkpoint_steps(runDir.toStdString())) steps.append(step);
+  return steps;
+}
+
+QStringList timelineSourceFolders(const QString& runDir) {
+  const RunFolder run(runDir.toStdString());
+  QStringList folders;
+  for (const auto& dir : {run.snapshot_dir(), run.checkpoint_dir()})
+    if (std::filesystem::is_directory(dir)) folders.append(QString::fromStdString(dir.string()));
+  return folders;
 }
 
 }  // namespace simclr::gui

@@ -85,6 +85,11 @@ class TimelineJob : public QObject {
 // Whether the run folder holds a saved timeline.
 bool hasSavedTimeline(const QString& runDir);
 
+// The steps a timeline of the run lays out now (its snapshots and newest checkpoint).
+QVector<qint64> timelineStepsOnDisk(const QString& runDir);
+// The folders whose changes may add frames (that exist).
+QStringList timelineSourceFolders(const QString& runDir);
+
 }  // namespace simclr::gui
 
 Q_DECLARE_METATYPE(simclr::gui::TimelineView)

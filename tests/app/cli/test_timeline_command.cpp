@@ -50,8 +50,8 @@ class TestTimelineCommand : public QObject {
         QStringList{"timeline", run_} + kQuick +
         QStringList{"--video", QString::fromStdString(video.string()), "--size", "128", "--tween", "3", "--fps", "10"});
     QVERIFY2(o.code == 0, qPrintable(o.err));
-    // One row per checkpoint (steps 4, 8, 10), the saved folder named.
-    for (const char* step : {"         4", "         8", "        10"})
+    // One row per snapshot (step 0 and the epochs' ends, 5 and 10), the saved folder named.
+    for (const char* step : {"         0", "         5", "        10"})
       QVERIFY2(o.out.contains(step), qPrintable(o.out));
     QVERIFY(o.out.contains(QStringLiteral("3 frames (0 reused")));
     const EmbeddingTimeline t = load_timeline(timeline_dir(run_.toStdString()));
@@ -84,8 +84,8 @@ class TestTimelineCommand : public QObject {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<int>("code");
     QTest::addColumn<QString>("message");
-    QTest::newRow("step not kept") << QStringList{"--steps", "4,5"} << 2
-                                   << "kept no checkpoint at step 5 (it kept: 4, 8, 10)";
+    QTest::newRow("step not kept") << QStringList{"--steps", "4,7"} << 2
+                                   << "kept no snapshot or checkpoint at step 7 (it kept: 0, 4, 5, 8, 10)";
     QTest::newRow("method") << QStringList{"--method", "umap"} << 2 << "method 'umap': use tsne or pca";
     QTest::newRow("odd size") << QStringList{"--size", "127"} << 2 << "size must be an even number";
     QTest::newRow("unwritable video") << QStringList{"--video", "/no/such/folder/t.mp4"} << 1

@@ -100,6 +100,25 @@ class TestCheckpoint : public QObject {
     }
   }
 
+  void snapshotLoadsTheModelButCannotResume() {
+    test::TempDir dir;
+    torch::manual_seed(3);
+    SimCLRModel model = small_model();
+    save_model_snapshot(dir / "s.pt", model, {10, 0.25, "{}"});
+    torch::manual_seed(4);
+    SimCLRModel other = small_model();
+    QCOMPARE(load_checkpoint(dir / "s.pt", other, nullptr).step, int64_t{10});
+    QVERIFY(torch::equal(model->parameters().front(), other->parameters().front()));
+    TrainingConfig config;
+    TrainOptimizer optimizer(config, other->named_parameters());
+    try {
+      load_checkpoint(dir / "s.pt", other, &optimizer);
+      QFAIL("expected DataError");
+    } catch (const DataError& e) {
+      QVERIFY2(QString(e.what()).contains("model-only timeline snapshot"), e.what());
+    }
+  }
+
   void checkpointOfAnotherArchitectureIsRefused() {
     test::TempDir dir;
     SimCLRModel model = small_model();

@@ -1,7 +1,8 @@
 // The Embeddings dock's timeline driven as a user would on a real tiny run: press Timeline,
 // scrub the slider (frames and the points between them), switch h/z on a frame, play to
 // the end, click a point for its neighbours at that frame, select points to follow their
-// paths, and press Timeline again to reuse the saved frames.
+// paths (or a class's), press Timeline again to reuse the saved frames, and watch a run in
+// progress extend its timeline.
 #include <QtTest>
 
 #include <QComboBox>
@@ -9,8 +10,11 @@
 #include <QPushButton>
 #include <QSlider>
 
+#include <thread>
+
 #include "app/gui/embedding/embedding_panel.h"
 #include "app/gui/embedding/timeline_bar.h"
+#include "engine/train/trainer.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
 #include "tests/widgets/widget_shots.h"
@@ -67,10 +71,10 @@ class TestEmbeddingTimelinePanel : public QObject {
     QVERIFY(shown.wait(120000));
     QVERIFY2(panel.showsTimeline(), qPrintable(panel.descriptionLabel()->text()));
     const auto& t = panel.timeline();
-    QCOMPARE(t.frames.size(), 3);  // checkpoints at steps 4, 8 and 10
-    QCOMPARE(t.frames[0].step, 4);
+    QCOMPARE(t.frames.size(), 3);  // snapshots at step 0 and the epochs' ends, 5 and 10
+    QCOMPARE(t.frames[0].step, 0);
     QCOMPARE(panel.scatter()->pointCount(), 40);
-    QVERIFY(panel.descriptionLabel()->text().contains(QStringLiteral("3 checkpoints from step 4 to 10")));
+    QVERIFY(panel.descriptionLabel()->text().contains(QStringLiteral("3 frames from step 0 to 10")));
 
     // The newest frame first; the slider's ends are the first and last checkpoints.
     QSlider* slider = bar->slider();
@@ -79,9 +83,9 @@ class TestEmbeddingTimelinePanel : public QObject {
     QVERIFY(samePoints(t.frames[2].h, *panel.scatter()));
     slider->setValue(0);
     QVERIFY(samePoints(t.frames[0].h, *panel.scatter()));
-    QVERIFY2(bar->frameLabel()->text().startsWith(QStringLiteral("Step 4 (checkpoint 1 of 3), h")),
+    QVERIFY2(bar->frameLabel()->text().startsWith(QStringLiteral("Step 0 (frame 1 of 3), h")),
              qPrintable(bar->frameLabel()->text()));
-    QCOMPARE(bar->chart()->cursorStep(), 4.0);
+    QCOMPARE(bar->chart()->cursorStep(), 0.0);
     // Half-way between two checkpoints every point is half-way between its two positions.
     slider->setValue(TimelineBar::kSubsteps / 2);
     for (int i = 0; i < 40; ++i) {
@@ -89,7 +93,7 @@ class TestEmbeddingTimelinePanel : public QObject {
       QVERIFY(std::abs(panel.scatter()->point(i).x() - middle.x()) < 1e-9);
       QVERIFY(std::abs(panel.scatter()->point(i).y() - middle.y()) < 1e-9);
     }
-    QCOMPARE(bar->chart()->cursorStep(), 6.0);
+    QCOMPARE(bar->chart()->cursorStep(), 2.5);
 
     // Switching to z keeps the frame.
     slider->setValue(TimelineBar::kSubsteps);
@@ -100,7 +104,7 @@ class TestEmbeddingTimelinePanel : public QObject {
     features->setCurrentIndex(features->findData(QStringLiteral("z")));
     QCOMPARE(slider->value(), TimelineBar::kSubsteps);
     QVERIFY(samePoints(t.frames[1].z, *panel.scatter()));
-    QVERIFY(bar->frameLabel()->text().startsWith(QStringLiteral("Step 8 (checkpoint 2 of 3), z")));
+    QVERIFY(bar->frameLabel()->text().startsWith(QStringLiteral("Step 5 (frame 2 of 3), z")));
 
     // Play runs to the last checkpoint and stops there.
     QTest::mouseClick(bar->playButton(), Qt::LeftButton);
@@ -131,6 +135,11 @@ class TestEmbeddingTimelinePanel : public QObject {
     // Selected points draw their paths through all frames.
     scatter->setSelection({1, 2, 3});
     QCOMPARE(scatter->pathCount(), 3);
+    // Or a class's: all four of its points here (at most 40 of a class are followed).
+    QCOMPARE(bar->followBox()->count(), 11);
+    bar->followBox()->setCurrentIndex(1 + t.labels[0]);
+    QCOMPARE(scatter->pathCount(), 4);
+    QCOMPARE(scatter->pathCount(), int(std::count(t.labels.begin(), t.labels.end(), t.labels[0])));
     widgets::testing::saveShot(panel, QStringLiteral("embedding_timeline"));  // when SIMCLR_WIDGET_SHOTS is set
 
     // A layout replaces the timeline; Timeline again reuses every saved frame.
@@ -139,6 +148,37 @@ class TestEmbeddingTimelinePanel : public QObject {
     QVERIFY(shown.wait(120000));
     QCOMPARE(panel.timeline().reusedFrames, 3);
     QVERIFY(panel.descriptionLabel()->text().contains(QStringLiteral("3 frames reused")));
+  }
+
+  // A run in progress: the shown timeline grows as the run keeps new snapshots.
+  void extendsWhileTheRunTrains() {
+    ProjectConfig p = test::tiny_project(dir_ / "data");
+    p.evaluation.knn_every_epochs = 0;
+    p.training.max_steps = 5;
+    TrainOptions options;
+    options.runs_root = dir_ / "runs";
+    options.run_name = "growing";
+    const auto run = train(p, options, {}, StopToken()).run_dir;
+
+    EmbeddingPanel panel;
+    panel.setRun(QString::fromStdString(run.string()));
+    LayoutSettings s;
+    s.points = 0;
+    s.perplexity = 5;
+    panel.setSettings(s);
+    QSignalSpy shown(&panel, &EmbeddingPanel::layoutShown);
+    QVERIFY(panel.computeTimeline());
+    QVERIFY(shown.wait(120000));
+    QCOMPARE(panel.timeline().frames.size(), 2);  // steps 0 and 5
+
+    p.training.max_steps = 0;
+    TrainOptions resume;
+    resume.resume_run = run;
+    std::thread trainer([&] { train(p, resume, {}, StopToken()); });
+    QTRY_VERIFY_WITH_TIMEOUT(panel.showsTimeline() && panel.timeline().frames.size() == 3, 120000);
+    trainer.join();
+    QCOMPARE(panel.timeline().frames.last().step, 10);
+    QCOMPARE(panel.timeline().reusedFrames, 2);
   }
 
   void switchingRunsClearsTheTimeline() {
