@@ -9,35 +9,95 @@
 
 namespace simclr::widgets {
 namespace {
-const QColor kAxisColor(0x8a, 0x8a, 0x8a);
-const QColor kGridColor(0xe6, 0xe6, 0xe6);
-const QColor kTextColor(0x33, 0x33, 0x33);
+
+// `amount` of the way from a to b.
+QColor mix(const QColor& a, const QColor& b, double amount) {
+  return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * amount),
+                          float(a.greenF() + (b.greenF() - a.greenF()) * amount),
+                          float(a.blueF() + (b.blueF() - a.blueF()) * amount));
+}
+
+void applyChartColors(QCustomPlot* plot) {
+  const ChartColors c = chartColors(plot->palette());
+  plot->setBackground(c.background);
+  for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+    axis->setBasePen(QPen(c.axis));
+    axis->setTickPen(QPen(c.axis));
+    axis->setSubTickPen(QPen(c.axis));
+    axis->setTickLabelColor(c.text);
+    axis->setLabelColor(c.text);
+    axis->grid()->setPen(QPen(c.grid, 0, Qt::SolidLine));
+  }
+  for (QCPAxis* frame : {plot->xAxis2, plot->yAxis2}) frame->setBasePen(QPen(c.grid));
+  plot->legend->setTextColor(c.text);
+  for (int i = 0; i < plot->legend->itemCount(); ++i)
+    if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i))) item->setTextColor(c.text);
+  if (plot->legend->brush().style() != Qt::NoBrush) plot->legend->setBrush(c.legendFill);
+  if (plot->legend->borderPen().style() != Qt::NoPen) plot->legend->setBorderPen(QPen(c.grid));
+  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i)
+    if (auto* text = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i))) text->setTextColor(c.text);
+}
+
+// Recolours a plot when the application's (or its own) palette changes.
+class PaletteFollower : public QObject {
+ public:
+  PaletteFollower(QCustomPlot* plot, std::function<void(const ChartColors&)> extra)
+      : QObject(plot), plot_(plot), extra_(std::move(extra)) {}
+  void apply() {
+    applyChartColors(plot_);
+    if (extra_) extra_(chartColors(plot_->palette()));
+  }
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override {
+    const auto type = event->type();
+    if (watched == plot_ && (type == QEvent::PaletteChange || type == QEvent::ApplicationPaletteChange)) {
+      apply();
+      plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+    return false;
+  }
+
+ private:
+  QCustomPlot* plot_;
+  std::function<void(const ChartColors&)> extra_;
+};
+
 }  // namespace
 
 QColor chartPaletteColor(int index) {
   return seriesPaletteColor(index);
 }
+
+ChartColors chartColors(const QPalette& palette) {
+  const QColor base = palette.color(QPalette::Base), text = palette.color(QPalette::Text);
+  // On the light palette: #333 text, #8a8a8a axes, #e6e6e6 grid on white.
+  ChartColors c{base, mix(text, base, 0.2), mix(text, base, 0.46), mix(text, base, 0.9), base};
+  c.legendFill.setAlpha(215);
+  return c;
+}
+
 QColor chartTextColor() {
-  return kTextColor;
+  return chartColors(QPalette()).text;  // the application palette
+}
+
+void followPalette(QCustomPlot* plot, std::function<void(const ChartColors&)> extra) {
+  auto* follower = new PaletteFollower(plot, std::move(extra));
+  plot->installEventFilter(follower);
+  follower->apply();
 }
 
 void styleChartAxes(QCustomPlot* plot) {
   for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
-    axis->setBasePen(QPen(kAxisColor));
-    axis->setTickPen(QPen(kAxisColor));
-    axis->setSubTickPen(QPen(kAxisColor));
-    axis->setTickLabelColor(kTextColor);
-    axis->setLabelColor(kTextColor);
     axis->setPadding(6);
-    axis->grid()->setPen(QPen(kGridColor, 0, Qt::SolidLine));
     axis->grid()->setZeroLinePen(Qt::NoPen);
   }
   for (QCPAxis* frame : {plot->xAxis2, plot->yAxis2}) {
     frame->setVisible(true);
     frame->setTicks(false);
     frame->setTickLabels(false);
-    frame->setBasePen(QPen(kGridColor));
   }
+  followPalette(plot);
 }
 
 void styleTitle(QCPTextElement* title, const QFont& base) {
@@ -45,7 +105,7 @@ void styleTitle(QCPTextElement* title, const QFont& base) {
   font.setBold(true);
   font.setPointSizeF(base.pointSizeF() * 1.1);
   title->setFont(font);
-  title->setTextColor(kTextColor);
+  title->setTextColor(chartTextColor());
 }
 
 void placeLegendBelow(QCustomPlot* plot, const QFont& base) {

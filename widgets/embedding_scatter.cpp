@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 
+#include "widgets/chart_style.h"
 #include "widgets/csv_writer.h"
 #include "widgets/plot_export.h"
 #include "widgets/qcustomplot_include.h"
@@ -24,6 +25,11 @@ constexpr double kPointSize = 5.0;
 constexpr int kClickSlopPx = 4;  // a press and release closer than this is a click, not a drag
 const QSize kFallbackSize(800, 600);
 constexpr double kPngScale = 2.0;  // crisp on high-DPI screens and in documents
+
+// What the scatter draws in the text's colour (rings, squares, paths), from the palette.
+QColor inkOf(const QWidget* plot) {
+  return chartColors(plot->palette()).text;
+}
 
 QColor colorFor(int label) {
   if (label < kPaletteSize) return QColor(kPalette[label]);
@@ -48,15 +54,33 @@ EmbeddingScatter::EmbeddingScatter(QWidget* parent) : QWidget(parent) {
   // A layout's axes have no units: a plain frame, no tick labels.
   for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
     axis->setTickLabels(false);
-    axis->grid()->setPen(QPen(QColor(0xee, 0xee, 0xee)));
     axis->grid()->setZeroLinePen(Qt::NoPen);
   }
   plot_->legend->setVisible(false);
-  plot_->legend->setBrush(QColor(255, 255, 255, 225));
-  plot_->legend->setBorderPen(QPen(QColor(0xd0, 0xd0, 0xd0)));
+  plot_->legend->setBrush(Qt::white);  // a fill, in the palette's colour (followPalette)
   plot_->legend->setSelectableParts(QCPLegend::spNone);
   plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
 
+  followPalette(plot_, [this](const ChartColors& c) {
+    // What is drawn in the text's colour: rings, selection squares, paths, hidden classes.
+    if (highlightGraph_) {
+      auto ring = highlightGraph_->scatterStyle();
+      ring.setPen(QPen(c.text, 1.5));
+      highlightGraph_->setScatterStyle(ring);
+      auto square = selectionGraph_->scatterStyle();
+      square.setPen(QPen(c.text, 1));
+      selectionGraph_->setScatterStyle(square);
+    }
+    QColor line = c.text;
+    line.setAlpha(150);
+    for (QCPCurve* curve : paths_) {
+      curve->setPen(QPen(line, 1.2));
+      curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, line, 3));
+    }
+    for (QCPGraph* graph : graphs_)
+      if (QCPPlottableLegendItem* item = plot_->legend->itemWithPlottable(graph))
+        item->setTextColor(graph->visible() ? c.text : c.axis);
+  });
   settle_ = new QTimer(this);
   settle_->setSingleShot(true);
   settle_->setInterval(150);
@@ -108,7 +132,7 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
     if (!graph->data()->isEmpty()) graph->addToLegend();  // classes without points stay out
   highlightGraph_ = plot_->addGraph();
   highlightGraph_->setLineStyle(QCPGraph::lsNone);
-  highlightGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 1.5), Qt::NoBrush, 11));
+  highlightGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(inkOf(plot_), 1.5), Qt::NoBrush, 11));
   selectedGraph_ = plot_->addGraph();
   selectedGraph_->setLineStyle(QCPGraph::lsNone);
   selectedGraph_->setScatterStyle(
@@ -116,7 +140,7 @@ bool EmbeddingScatter::setPoints(QVector<QPointF> points, QVector<int> labels, Q
   selectionGraph_ = plot_->addGraph();
   selectionGraph_->setLineStyle(QCPGraph::lsNone);
   selectionGraph_->setScatterStyle(
-      QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(0x21, 0x21, 0x21), 1), Qt::NoBrush, 9));
+      QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(inkOf(plot_), 1), Qt::NoBrush, 9));
   plot_->legend->setVisible(!graphs_.isEmpty());
   resetView();
   return true;
@@ -154,8 +178,10 @@ void EmbeddingScatter::setPaths(const QVector<QVector<QPointF>>& paths) {
   paths_.clear();
   for (const auto& path : paths) {
     auto* curve = new QCPCurve(plot_->xAxis, plot_->yAxis);
-    curve->setPen(QPen(QColor(0x30, 0x30, 0x30, 150), 1.2));
-    curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(0x30, 0x30, 0x30, 150), 3));
+    QColor line = inkOf(plot_);
+    line.setAlpha(150);
+    curve->setPen(QPen(line, 1.2));
+    curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, line, 3));
     QVector<double> t, xs, ys;
     for (int i = 0; i < path.size(); ++i) {
       t.append(i);
@@ -228,7 +254,7 @@ void EmbeddingScatter::setClassVisible(int label, bool visible) {
   graphs_[label]->setVisible(visible);
   // A hidden class stays in the legend, greyed, so it can be clicked back.
   if (QCPPlottableLegendItem* item = plot_->legend->itemWithPlottable(graphs_[label]))
-    item->setTextColor(visible ? Qt::black : QColor(0xb0, 0xb0, 0xb0));
+    item->setTextColor(visible ? inkOf(plot_) : chartColors(plot_->palette()).axis);
   plot_->replot();
   Q_EMIT classVisibilityChanged(label, visible);
 }

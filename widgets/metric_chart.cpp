@@ -57,8 +57,6 @@ MetricChart::MetricChart(QWidget* parent) : QWidget(parent) {
   QFont legendFont = font();
   legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
   plot_->legend->setFont(legendFont);
-  plot_->legend->setBrush(QColor(255, 255, 255, 225));
-  plot_->legend->setBorderPen(QPen(QColor(0xd0, 0xd0, 0xd0)));
   plot_->legend->setSelectableParts(QCPLegend::spNone);
   plot_->legend->setIconSize(18, 10);
   plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "widgets/chart_style.h"
 #include "widgets/qcustomplot_include.h"
 
 namespace simclr::widgets {
@@ -48,7 +49,7 @@ TimelineChart::TimelineChart(QWidget* parent) : QWidget(parent) {
   stability_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
   plot_->legend->setVisible(true);
   plot_->legend->setFont(small);
-  plot_->legend->setBrush(QColor(255, 255, 255, 200));
+  plot_->legend->setBrush(Qt::white);  // a fill, in the palette's colour (followPalette)
   // One row above the plot, so it never covers a curve.
   plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   plot_->legend->setBorderPen(Qt::NoPen);
@@ -57,7 +58,7 @@ TimelineChart::TimelineChart(QWidget* parent) : QWidget(parent) {
   plot_->plotLayout()->addElement(0, 0, plot_->legend);
   plot_->plotLayout()->setRowStretchFactor(0, 0.001);
   cursorLine_ = new QCPItemStraightLine(plot_);
-  cursorLine_->setPen(QPen(QColor(0x60, 0x60, 0x60), 1, Qt::DashLine));
+  followPalette(plot_, [this](const ChartColors& c) { cursorLine_->setPen(QPen(c.axis, 1, Qt::DashLine)); });
   setCursorStep(0);
   connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
     if (knn_->data()->isEmpty() && stability_->data()->isEmpty()) return;

@@ -131,7 +131,7 @@ torch::Tensor read_array(const fs::path& file, int64_t frames, int64_t points, c
 
 void save_timeline(const fs::path& dir, const EmbeddingTimeline& timeline) {
   if (timeline.frames.empty()) throw ConfigError("timeline: nothing to save (no frames)");
-  const fs::path fresh = dir.parent_path() / (dir.filename().string() + ".partial-" + std::to_string(::getpid()));
+  const fs::path fresh = temporary_sibling(dir);  // removed as abandoned if this process is killed
   std::error_code ec;
   fs::remove_all(fresh, ec);
   fs::create_directories(fresh, ec);

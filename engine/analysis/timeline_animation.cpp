@@ -196,7 +196,8 @@ void write_timeline_video(const EmbeddingTimeline& timeline, const fs::path& fil
                           const JobCallbacks& callbacks, const StopToken& stop) {
   check_animation(timeline, options);
   // OpenCV picks the container by extension, so the temporary name keeps it.
-  const fs::path partial = file.parent_path() / (file.stem().string() + ".partial" + file.extension().string());
+  // OpenCV picks the container by the extension, so it stays last.
+  const fs::path partial = temporary_sibling(file).string() + file.extension().string();
   cv::VideoWriter writer(partial.string(), cv::VideoWriter::fourcc('m', 'p', '4', 'v'), options.fps,
                          cv::Size(options.size, options.size));
   if (!writer.isOpened())

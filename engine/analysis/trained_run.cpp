@@ -6,6 +6,7 @@
 
 #include "engine/augment/augment_pipeline.h"
 #include "engine/core/device.h"
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/project/run_folder.h"
 #include "engine/train/checkpoint.h"
@@ -56,6 +57,8 @@ TrainedRun open_trained_run(const fs::path& run_dir, const std::string& checkpoi
   } catch (const ConfigError& e) {
     throw DataError(e.what());  // a run folder without a readable config is bad data, not a bad setting
   }
+  // What an analysis or a training killed while writing here left behind (atomic_file.h).
+  remove_abandoned_temporaries(run.run_dir);
   run.checkpoint = checkpoint_to_load(folder, checkpoint);
   run.device = resolve_device(device);
 

@@ -1,9 +1,12 @@
 #include "engine/core/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -17,9 +20,32 @@ namespace simclr {
 namespace fs = std::filesystem;
 
 namespace {
-fs::path temporary_sibling(const fs::path& path) {
-  std::random_device rd;
-  return path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(rd()));
+// Eight hex digits of FNV-1a over the host name: temporaries of another machine sharing the
+// folder are never taken for abandoned ones.
+std::string host_tag() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  uint32_t hash = 2166136261u;
+  for (const char* c = name; *c; ++c) hash = (hash ^ static_cast<unsigned char>(*c)) * 16777619u;
+  char tag[9];
+  std::snprintf(tag, sizeof tag, "%08x", hash);
+  return tag;
+}
+
+bool process_alive(long pid) {
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+// The pid in a temporary_sibling name of this host, or -1 when the name is not one.
+long temporary_owner(const std::string& name, const std::string& host) {
+  const size_t at = name.rfind(".tmp-");
+  if (name.empty() || name[0] != '.' || at == std::string::npos) return -1;
+  const std::string rest = name.substr(at + 5);  // <host>-<pid>-<random>
+  const size_t dash = rest.find('-');
+  if (dash == std::string::npos || rest.substr(0, dash) != host) return -1;
+  char* end = nullptr;
+  const long pid = std::strtol(rest.c_str() + dash + 1, &end, 10);
+  return end && *end == '-' ? pid : -1;
 }
 
 // Passes fault points `point` and `point@<file name>`; an injected error throws IoError
@@ -37,6 +63,29 @@ void sync_file(const fs::path& path) {
   ::close(fd);
 }
 }  // namespace
+
+fs::path temporary_sibling(const fs::path& target) {
+  std::random_device rd;
+  return target.parent_path() / ("." + target.filename().string() + ".tmp-" + host_tag() + "-" +
+                                 std::to_string(::getpid()) + "-" + std::to_string(rd()));
+}
+
+std::vector<fs::path> remove_abandoned_temporaries(const fs::path& dir) {
+  std::vector<fs::path> abandoned;
+  const std::string host = host_tag();
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const long pid = temporary_owner(it->path().filename().string(), host);
+    if (pid < 0 || process_alive(pid)) continue;
+    abandoned.push_back(it->path());
+    if (it->is_directory(ec)) it.disable_recursion_pending();
+  }
+  std::vector<fs::path> removed;
+  for (const auto& path : abandoned)
+    if (fs::remove_all(path, ec) > 0 && !ec) removed.push_back(path);
+  return removed;
+}
 
 void write_atomically_with(const fs::path& path, const std::function<void(const fs::path&)>& writer) {
   std::error_code ec;

@@ -6,6 +6,7 @@
 // tests) a pass costs the test of one flag. The points:
 //   checkpoint_write   a checkpoint's temporary file, before LibTorch writes it
 //   checkpoint_rename  the written temporary file, before it replaces the checkpoint
+//   snapshot_write, snapshot_rename   the same for a timeline snapshot
 //   metrics_append     a line of metrics.jsonl (a kill or a failure leaves half the line)
 //   status_write       status.json at the end of a run
 //   file_write         any file written through engine/core/atomic_file (results, layouts,

@@ -106,12 +106,15 @@ std::string archive_damage(const std::filesystem::path& file) {
 }
 
 namespace {
-// optimizer nullptr: a model-only snapshot.
+// optimizer nullptr: a model-only snapshot. Its fault points are "snapshot_write" and
+// "snapshot_rename", a checkpoint's "checkpoint_write" and "checkpoint_rename".
 void save_archive(const std::filesystem::path& file, SimCLRModel& model, const TrainOptimizer* optimizer,
                   const CheckpointInfo& info) {
+  const std::string kind = optimizer ? "checkpoint" : "snapshot";
   write_atomically_with(file, [&](const std::filesystem::path& tmp) {
     // Killed here, a process leaves what a write cut short leaves: a partial temporary file.
-    check_fault("checkpoint_write", file, [&] { std::ofstream(tmp, std::ios::binary) << "PK\x03\x04 cut short"; });
+    check_fault((kind + "_write").c_str(), file,
+                [&] { std::ofstream(tmp, std::ios::binary) << "PK\x03\x04 cut short"; });
     torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
     model->save(model_archive);
     archive.write("model", model_archive);
@@ -130,7 +133,7 @@ void save_archive(const std::filesystem::path& file, SimCLRModel& model, const T
     } catch (const c10::Error& e) {  // a full disk, a failing disk
       throw IoError(file.string() + ": cannot write checkpoint: " + e.what_without_backtrace());
     }
-    check_fault("checkpoint_rename", file);
+    check_fault((kind + "_rename").c_str(), file);
   });
 }
 }  // namespace

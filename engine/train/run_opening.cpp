@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "engine/train/checkpoint.h"
 
@@ -44,7 +45,7 @@ std::string steps_lost(int64_t first, int64_t last) {
                        : "steps " + std::to_string(first) + "-" + std::to_string(last) + " are";
 }
 
-// Temporary checkpoint and snapshot files (".step-00000008.pt.tmp<n>", atomic_file.h) that a process
+// Temporary checkpoint and snapshot files (".step-00000008.pt.tmp-<host>-<pid>-<n>", atomic_file.h) that a process
 // killed while writing them left behind; no other process writes there while `run` is locked.
 void remove_leftover_temporaries(const RunFolder& run, std::vector<std::string>& warnings) {
   std::vector<fs::path> left;
@@ -58,6 +59,8 @@ void remove_leftover_temporaries(const RunFolder& run, std::vector<std::string>&
     fs::remove(file, ec);
     warnings.push_back("removed " + file.string() + ", a checkpoint its writer did not finish (the process ended)");
   }
+  for (const auto& file : remove_abandoned_temporaries(run.dir()))
+    warnings.push_back("removed " + file.string() + ", a file its writer did not finish (the process ended)");
 }
 
 // The newest checkpoint that reads whole. Damaged newer ones are moved aside to

@@ -27,6 +27,7 @@ inline const Setting<bool> ChartLogScale{"charts/logScale", false};
 inline const Setting<QString> DeviceOverride{"training/device", {}};   // empty = the project's
 inline const Setting<int> ThreadsOverride{"training/threads", -1};     // -1 = the project's
 inline const Setting<int> TrainingProcesses{"training/processes", 1};  // > 1: simclr-cli --nproc-per-node
+inline const Setting<QString> Theme{"view/theme", QStringLiteral("light")};  // light | dark (app_theme.h)
 }  // namespace settings
 
 class AppSettings {

@@ -17,6 +17,7 @@
 #include "app/gui/jobs/metric_types.h"
 #include "app/gui/training/training_controller.h"
 #include "engine/core/allocator_tuning.h"
+#include "app/gui/shell/app_theme.h"
 #include "engine/core/blas_tuning.h"
 #include "engine/core/version.h"
 
@@ -45,6 +46,8 @@ int main(int argc, char** argv) {
   parser.process(app);
 
   simclr::gui::AppSettings settings;
+  // Before any widget exists, so that every chart starts in the chosen colours.
+  simclr::gui::applyTheme(simclr::gui::themeFromName(settings.value(simclr::gui::settings::Theme)));
   simclr::gui::MainWindow window(settings);
   window.show();
 

@@ -1,5 +1,6 @@
 #include "app/gui/shell/main_window.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -18,6 +19,7 @@
 #include <QToolBar>
 
 #include "app/gui/shell/app_settings.h"
+#include "app/gui/shell/app_theme.h"
 #include "app/gui/augmentation/augmentation_preview.h"
 #include "app/gui/dataset/dataset_panel.h"
 #include "app/gui/embedding/embedding_panel.h"
@@ -307,6 +309,21 @@ void MainWindow::createDocks() {
     });
   }
   viewMenu_->addSeparator();
+  // Light or dark (Qt 6.4 cannot follow the desktop's scheme): applied at once, remembered.
+  QMenu* themes = viewMenu_->addMenu(tr("&Theme"));
+  auto* themeGroup = new QActionGroup(themes);
+  const Theme current = themeFromName(settings_.value(settings::Theme));
+  for (const Theme theme : {Theme::Light, Theme::Dark}) {
+    QAction* action = themes->addAction(theme == Theme::Dark ? tr("&Dark") : tr("&Light"));
+    action->setObjectName(QStringLiteral("theme-") + themeName(theme));
+    action->setCheckable(true);
+    action->setChecked(theme == current);
+    themeGroup->addAction(action);
+    connect(action, &QAction::triggered, this, [this, theme] {
+      applyTheme(theme);
+      settings_.setValue(settings::Theme, themeName(theme));
+    });
+  }
   auto* reset = viewMenu_->addAction(tr("&Reset Layout"), this, &MainWindow::applyDefaultLayout);
   reset->setObjectName(QStringLiteral("resetLayout"));
   reset->setStatusTip(tr("Put every dock back where it was at the first start"));

@@ -40,7 +40,12 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   tree_->setAlternatingRowColors(true);
   tree_->setSortingEnabled(true);
   tree_->sortByColumn(Name, Qt::AscendingOrder);
+  // The figures keep their width; the name takes what is left, elided in the middle (the
+  // date and time at its end stay readable), so a narrow dock shows every column.
   tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  tree_->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
+  tree_->header()->setStretchLastSection(false);
+  tree_->setTextElideMode(Qt::ElideMiddle);
   tree_->setContextMenuPolicy(Qt::CustomContextMenu);
   placeholder_ = new QLabel(tr("No runs yet: start training to create one."), this);
   placeholder_->setAlignment(Qt::AlignCenter);

@@ -13,7 +13,7 @@
 
 namespace simclr::test {
 
-// The atomic writer's temporary files are hidden: ".<name>.tmp<n>".
+// The atomic writer's temporary files are hidden: ".<name>.tmp-<host>-<pid>-<n>".
 inline bool is_temporary(const std::filesystem::path& file) {
   return file.filename().string().rfind('.', 0) == 0;
 }

@@ -193,6 +193,34 @@ class TestDiskFaults : public QObject {
     QVERIFY2(again.code == 0, qPrintable(again.err));
   }
 
+  // Killed while writing, a command leaves its temporary file (as a crash would); the next
+  // command that opens the run removes it.
+  void killedWriteIsCleanedUpNextTime_data() {
+    QTest::addColumn<QString>("command");
+    QTest::newRow("evaluate") << "evaluate";
+    QTest::newRow("tsne") << "tsne";
+  }
+  void killedWriteIsCleanedUpNextTime() {
+    QFETCH(QString, command);
+    const QStringList args = command == "evaluate" ? evaluate_ : tsne_;
+    const QString file = command == "evaluate" ? only_file(run_ / "evaluation", ".json")
+                                               : only_file(run_ / "layouts", ".json");
+    const auto temporaries = [&] {
+      QStringList found;
+      for (const auto& e : fs::recursive_directory_iterator(run_))
+        if (e.path().filename().string().find(".tmp-") != std::string::npos)
+          found << QString::fromStdString(e.path().string());
+      return found;
+    };
+    const Outcome killed =
+        simclr::test::cli_with_env(args, QStringLiteral("SIMCLR_FAULT"), "file_write@" + file + ":1:kill");
+    QVERIFY2(killed.code != 0, qPrintable(killed.err));
+    QCOMPARE(temporaries().size(), 1);
+    const Outcome again = test::cli(args);
+    QVERIFY2(again.code == 0, qPrintable(again.err));
+    QVERIFY2(temporaries().isEmpty(), qPrintable(temporaries().join(", ")));
+  }
+
   // A tmpfs that really fills: a good export (and download) on it, the disk filled up, the
   // same again. Runs in a user and mount namespace, so the mount is gone when it ends.
   void reallyFullDisk_data() {

@@ -65,7 +65,7 @@ class TestTimelineCommand : public QObject {
     QVERIFY(o.out.contains(QStringLiteral("(%1 frames at 10 fps)").arg(expected)));
     QCOMPARE(video_frames(video), expected);
     for (const auto& entry : fs::directory_iterator(dir_.path()))
-      QVERIFY(entry.path().filename().string().find(".partial") == std::string::npos);
+      QVERIFY(entry.path().filename().string().find(".tmp-") == std::string::npos);
   }
 
   void reusesSavedFramesAndWritesPngFrames() {

@@ -12,6 +12,7 @@
 #include "engine/eval/tsne.h"
 #include "engine/analysis/run_features.h"
 #include "engine/analysis/trained_run.h"
+#include "engine/project/run_folder.h"
 #include "engine/train/trainer.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
@@ -89,12 +90,14 @@ class TestEmbeddingTimeline : public QObject {
     write_class_structured_cifar(dir_ / "data", 16, 160);
     ProjectConfig p = test::tiny_project(dir_ / "data");
     p.evaluation.knn_every_epochs = 0;
-    p.training.epochs = 10;  // 50 steps, checkpoints at 10, 20, 30, 40 and 50
+    p.training.epochs = 10;  // 50 steps of 5 per epoch; a checkpoint every 10, the last 3 kept
     p.training.checkpoint_every_steps = 10;
     TrainOptions options;
     options.runs_root = dir_ / "runs";
     run_dir_ = train(p, options, {}, StopToken()).run_dir;
-    QCOMPARE(timeline_checkpoint_steps(run_dir_), (std::vector<int64_t>{10, 20, 30, 40, 50}));
+    // The default snapshots: steps 0, 10, 20, 50 (log-spaced) and every epoch's end.
+    QCOMPARE(timeline_checkpoint_steps(run_dir_), (std::vector<int64_t>{0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50}));
+    QCOMPARE(step_files(RunFolder(run_dir_).checkpoint_dir()).size(), size_t{3});
   }
 
   void framesAreAlignedAndDeterministic() {
@@ -162,7 +165,7 @@ class TestEmbeddingTimeline : public QObject {
     const fs::path copy = dir_ / "runs-copy";
     fs::copy(run_dir_.parent_path(), copy, fs::copy_options::recursive);
     const fs::path run = copy / run_dir_.filename();
-    fs::copy_file(run / "checkpoints" / "step-00000020.pt", run / "checkpoints" / "step-00000021.pt");
+    fs::copy_file(run / "snapshots" / "step-00000020.pt", run / "snapshots" / "step-00000021.pt");
     TimelineOptions o = small_options();
     o.steps = {20, 21};
     const EmbeddingTimeline t = compute_timeline(run, o);
@@ -174,21 +177,21 @@ class TestEmbeddingTimeline : public QObject {
 
   void savedFramesAreReusedAndExtended() {
     TimelineOptions o = small_options();
-    o.steps = {10, 20};
+    o.steps = {0, 5};
     const EmbeddingTimeline first = compute_timeline(run_dir_, o);
     QCOMPARE(first.reused_frames, int64_t{0});
-    o.steps.clear();  // three more checkpoints "came since"
+    o.steps.clear();  // nine more snapshots "came since"
     const EmbeddingTimeline extended = compute_timeline(run_dir_, o);
     QCOMPARE(extended.reused_frames, int64_t{2});
-    QCOMPARE(extended.frames.size(), size_t{5});
+    QCOMPARE(extended.frames.size(), size_t{11});
     QVERIFY(extended.frames[1].h.layout.equal(first.frames[1].h.layout));
 
     const EmbeddingTimeline loaded = load_timeline(timeline_dir(run_dir_));
-    QCOMPARE(loaded.frames.size(), size_t{5});
+    QCOMPARE(loaded.frames.size(), size_t{11});
     QVERIFY(loaded.indices.equal(extended.indices));
     QVERIFY(loaded.labels.equal(extended.labels));
     QVERIFY(loaded.options.same_frames_as(o));
-    for (size_t f = 0; f < 5; ++f) {
+    for (size_t f = 0; f < 11; ++f) {
       QCOMPARE(loaded.frames[f].step, extended.frames[f].step);
       QVERIFY(loaded.frames[f].z.layout.equal(extended.frames[f].z.layout));
       QVERIFY(loaded.frames[f].h.neighbours.equal(extended.frames[f].h.neighbours));
@@ -197,7 +200,7 @@ class TestEmbeddingTimeline : public QObject {
     QVERIFY(std::isnan(loaded.frames[0].h.mean_stability));
     // Nothing of the swap is left behind.
     for (const auto& entry : fs::directory_iterator(run_dir_))
-      QVERIFY2(entry.path().filename().string().find(".partial") == std::string::npos,
+      QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos,
                qPrintable(QString::fromStdString(entry.path().string())));
 
     // Other settings: computed afresh.
@@ -207,12 +210,13 @@ class TestEmbeddingTimeline : public QObject {
 
   void badRequestsAndDamagedFilesAreNamed() {
     TimelineOptions o = small_options();
-    o.steps = {5};
+    o.steps = {7};
     try {
       compute_timeline(run_dir_, o);
       QFAIL("a step without a checkpoint was accepted");
     } catch (const ConfigError& e) {
-      QVERIFY2(std::string(e.what()).find("kept: 10, 20, 30, 40, 50") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find("kept: 0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50") != std::string::npos,
+               e.what());
     }
     o = small_options();
     o.method = "umap";

@@ -2,6 +2,9 @@
 
 #include <fstream>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
 #include "tests/support/temp_dir.h"
@@ -36,6 +39,34 @@ class TestAtomicFile : public QObject {
     int entries = 0;
     for (const auto& e : std::filesystem::directory_iterator(dir.path())) (void)e, ++entries;
     QCOMPARE(entries, 1);
+  }
+
+  // A killed writer's temporaries go; a live process's, another machine's and files that
+  // only look alike stay.
+  void abandonedTemporariesAreRemoved() {
+    test::TempDir dir;
+    const auto target = dir / "evaluation" / "knn.json";
+    const auto mine = temporary_sibling(target);  // this process: alive
+    const std::string name = mine.filename().string();
+    QVERIFY(name.rfind(".knn.json.tmp-", 0) == 0);
+    // The same name for a process that has ended: a child that exited and was reaped.
+    const pid_t child = fork();
+    if (child == 0) _exit(0);
+    waitpid(child, nullptr, 0);
+    const std::string host = name.substr(14, 8);
+    const auto dead = dir / "evaluation" / (".knn.json.tmp-" + host + "-" + std::to_string(child) + "-7");
+    const auto dead_folder = dir / (".timeline.tmp-" + host + "-" + std::to_string(child) + "-8");
+    const auto elsewhere = dir / (".knn.json.tmp-0badc0de-" + std::to_string(child) + "-9");
+    const auto lookalike = dir / "notes.tmp-1-2-3";
+    std::filesystem::create_directories(dead_folder / "inner");
+    std::filesystem::create_directories(target.parent_path());
+    for (const auto& file : {mine, dead, elsewhere, lookalike, dead_folder / "inner" / "a.npy"}) std::ofstream(file) << "x";
+
+    const auto removed = remove_abandoned_temporaries(dir.path());
+    QCOMPARE(removed.size(), size_t{2});
+    QVERIFY(!std::filesystem::exists(dead));
+    QVERIFY(!std::filesystem::exists(dead_folder));
+    for (const auto& kept : {mine, elsewhere, lookalike}) QVERIFY2(std::filesystem::exists(kept), kept.c_str());
   }
 
   void missingFileNamesThePath() {

@@ -135,11 +135,11 @@ class TestEmbeddingTimelinePanel : public QObject {
     // Selected points draw their paths through all frames.
     scatter->setSelection({1, 2, 3});
     QCOMPARE(scatter->pathCount(), 3);
-    // Or a class's: all four of its points here (at most 40 of a class are followed).
+    // Or a class's: all of its points here (at most 40 of a class are followed).
     QCOMPARE(bar->followBox()->count(), 11);
     bar->followBox()->setCurrentIndex(1 + t.labels[0]);
-    QCOMPARE(scatter->pathCount(), 4);
     QCOMPARE(scatter->pathCount(), int(std::count(t.labels.begin(), t.labels.end(), t.labels[0])));
+    QVERIFY(scatter->pathCount() > 1);
     widgets::testing::saveShot(panel, QStringLiteral("embedding_timeline"));  // when SIMCLR_WIDGET_SHOTS is set
 
     // A layout replaces the timeline; Timeline again reuses every saved frame.

@@ -32,8 +32,10 @@
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
+#include "tests/widgets/widget_shots.h"
 #include "widgets/log_view.h"
 #include "widgets/metric_chart.h"
+#include "widgets/qcustomplot_include.h"
 
 using namespace simclr;
 using namespace simclr::gui;
@@ -92,6 +94,31 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.document().filePath(), QFileInfo(projectFile_).absoluteFilePath());
     QVERIFY(!window.startPage()->isVisible());
     QVERIFY(window.charts()->isVisible());
+  }
+
+  // View > Theme: every chart takes the dark palette at once (and back), and it is remembered.
+  void themeRecoloursEveryChart() {
+    auto settings = freshSettings();
+    MainWindow window(*settings);
+    QVERIFY(window.openProject(projectFile_));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto plots = window.findChildren<QCustomPlot*>();
+    QVERIFY(plots.size() >= 4);
+    const auto textLightness = [](QCustomPlot* plot) { return plot->xAxis->tickLabelColor().lightness(); };
+    for (QCustomPlot* plot : plots) QVERIFY2(textLightness(plot) < 100, qPrintable(plot->objectName()));
+
+    window.action(QStringLiteral("theme-dark"))->trigger();
+    QTest::qWait(50);  // the widgets take the application's palette through posted events
+    QCOMPARE(settings->value(settings::Theme), QStringLiteral("dark"));
+    QVERIFY(qApp->palette().color(QPalette::Window).lightness() < 80);
+    for (QCustomPlot* plot : plots) QVERIFY2(textLightness(plot) > 150, qPrintable(plot->objectName()));
+    widgets::testing::saveShot(window, QStringLiteral("main_window_dark"));  // when SIMCLR_WIDGET_SHOTS is set
+
+    window.action(QStringLiteral("theme-light"))->trigger();
+    QTest::qWait(50);
+    QCOMPARE(settings->value(settings::Theme), QStringLiteral("light"));
+    for (QCustomPlot* plot : plots) QVERIFY2(textLightness(plot) < 100, qPrintable(plot->objectName()));
   }
 
   void opensAProjectAndRemembersIt() {
