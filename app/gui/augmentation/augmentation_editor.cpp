@@ -8,7 +8,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 
+#include "app/gui/augmentation/augmentation_list_editor.h"
 #include "app/gui/augmentation/augmentation_ops_text.h"
 #include "app/gui/project/json_text.h"
 #include "engine/augment/augment_pipeline.h"
@@ -35,6 +37,8 @@ AugmentationEditor::AugmentationEditor(std::string path)
     : SettingEditor(std::move(path)),
       preset_(new QComboBox),
       imageSize_(new QSpinBox),
+      tabs_(new QTabWidget),
+      list_(new AugmentationListEditor),
       ops_(new QPlainTextEdit),
       opsHint_(new QLabel),
       apply_(new QPushButton(QObject::tr("Apply"))),
@@ -76,13 +80,24 @@ AugmentationEditor::AugmentationEditor(std::string path)
   buttons->addWidget(revert_);
   buttons->addWidget(apply_);
   opsLayout->addLayout(buttons);
-  form->addRow(QObject::tr("Operations:"), opsBox);
+  tabs_->setObjectName(QString::fromStdString(this->path()) + QStringLiteral(".tabs"));
+  tabs_->addTab(list_, QObject::tr("List"));
+  tabs_->addTab(opsBox, QObject::tr("JSON"));
+  tabs_->setDocumentMode(true);
+  form->addRow(QObject::tr("Operations:"), tabs_);
 
   QObject::connect(preset_, &QComboBox::activated, preset_, [this](int index) { choosePreset(index); });
   QObject::connect(imageSize_, &QSpinBox::valueChanged, imageSize_, [this](int v) { changeImageSize(v); });
   QObject::connect(apply_, &QPushButton::clicked, ops_, [this] { applyOps(); });
   QObject::connect(revert_, &QPushButton::clicked, ops_, [this] { revertOps(); });
   QObject::connect(ops_, &QPlainTextEdit::modificationChanged, ops_, [this] { updateButtons(); });
+  // An edit in the list is the custom list it shows (a preset's becomes a copy).
+  QObject::connect(list_, &AugmentationListEditor::opsEdited, list_, [this](const json& ops) {
+    json next = spec();
+    next["preset"] = "custom";
+    next["ops"] = ops;
+    commit(next);
+  });
   setWidgets(preset_, field);
 }
 
@@ -168,11 +183,13 @@ void AugmentationEditor::revertOps() {
     ops_->setPlainText(ops.is_null() ? QString() : custom ? prettyJson(ops) : readableAugmentationOps(ops));
     ops_->document()->setModified(false);
   }
+  list_->setOps(ops.is_null() ? json::array() : ops);
   ops_->setReadOnly(!custom);
   // The readable list wraps in a narrow dock; JSON being edited keeps its lines.
   ops_->setLineWrapMode(custom ? QPlainTextEdit::NoWrap : QPlainTextEdit::WidgetWidth);
   opsHint_->setText(custom ? QObject::tr("Edit the list (JSON), then Apply.")
-                           : QObject::tr("The preset's operations, in order. Choose \"custom\" to edit them."));
+                           : QObject::tr("The preset's operations, in order. Edit them in the List tab (or "
+                                         "choose \"custom\") for a copy of your own."));
   setLocalIssue({});
   updateButtons();
 }

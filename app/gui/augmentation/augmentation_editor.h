@@ -1,8 +1,9 @@
 #pragma once
 // The augmentation setting: free-form JSON in the schema ({"preset": ...} or a custom op
 // list, see engine/augment/augment_pipeline.h), edited as a preset choice, an optional
-// final image size and the op list as JSON text. A preset's ops are shown read-only;
-// choosing "custom" turns them into an editable copy.
+// final image size and the op list: as a list of operations with their parameters (first
+// tab) or as JSON text (second tab). Editing a preset's list, or choosing "custom", makes
+// an editable copy of its ops.
 #include "app/gui/project_form/setting_editor.h"
 
 class QComboBox;
@@ -10,13 +11,18 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace simclr::gui {
+
+class AugmentationListEditor;
 
 class AugmentationEditor : public SettingEditor {
  public:
   explicit AugmentationEditor(std::string path);
   void show(const nlohmann::json& value) override;
+  AugmentationListEditor* listEditor() const { return list_; }
+  QTabWidget* tabs() const { return tabs_; }
 
  private:
   void choosePreset(int index);
@@ -30,6 +36,8 @@ class AugmentationEditor : public SettingEditor {
 
   QComboBox* preset_;
   QSpinBox* imageSize_;
+  QTabWidget* tabs_;
+  AugmentationListEditor* list_;
   QPlainTextEdit* ops_;
   QLabel* opsHint_;
   QPushButton* apply_;

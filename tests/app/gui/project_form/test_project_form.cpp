@@ -9,8 +9,15 @@
 #include <QTabWidget>
 #include <QtTest>
 
+#include <QDoubleSpinBox>
+#include <QListWidget>
+#include <QMenu>
+#include <QSlider>
+#include <QToolButton>
+
 #include "app/gui/project/project_document.h"
 #include "app/gui/project/project_editor.h"
+#include "app/gui/augmentation/augmentation_list_editor.h"
 #include "app/gui/project_form/project_form.h"
 #include "app/gui/project/project_json_view.h"
 #include "engine/augment/augment_pipeline.h"
@@ -321,6 +328,62 @@ class TestProjectForm : public QObject {
     QVERIFY(form.issueTextFor("augmentation").isEmpty());
   }
 
+  // The List tab: the preset's ops as rows; editing one makes a custom copy; add, move,
+  // remove, and parameters through their sliders and spin boxes, each reaching the document.
+  void augmentationListEditsOps() {
+    ProjectDocument doc;
+    QString error;
+    QVERIFY(doc.open(q(file_), &error));
+    ProjectForm form(&doc);
+    form.resize(520, 900);
+    form.show();
+    auto* list = form.findChild<gui::AugmentationListEditor*>();
+    QVERIFY(list);
+    const json presetOps = AugmentPipeline::preset_spec("simclr-cifar")["ops"];
+    QCOMPARE(list->list()->count(), int(presetOps.size()));
+    QVERIFY(list->list()->item(1)->text().startsWith(QStringLiteral("2. horizontal_flip: p 0.5")));
+
+    // The flip's probability by its slider: a custom copy of the preset with p 0.3.
+    list->list()->setCurrentRow(1);
+    auto* slider = list->parameterArea()->findChild<QWidget*>("param.p")->findChild<QSlider*>();
+    QVERIFY(slider);
+    slider->setValue(30);
+    QCOMPARE(doc.value("/augmentation/preset"), json("custom"));
+    json expected = presetOps;
+    expected[1]["p"] = 0.3;
+    QCOMPARE(doc.value("/augmentation/ops"), expected);
+    QVERIFY(list->list()->item(1)->text().contains(QStringLiteral("p 0.3")));
+    QVERIFY(doc.isValid());
+
+    // The crop's scale range by its spin boxes.
+    list->list()->setCurrentRow(0);
+    auto* scale = list->parameterArea()->findChild<QWidget*>("param.scale");
+    scale->findChild<QDoubleSpinBox*>("min")->setValue(0.35);
+    QCOMPARE(doc.value("/augmentation/ops/0/scale"), json::array({0.35, 1.0}));
+
+    // Add a blur at the end, move it to the top, remove the grayscale op.
+    QAction* addBlur = list->addButton()->menu()->findChild<QAction*>("add.gaussian_blur");
+    QVERIFY(addBlur);
+    addBlur->trigger();
+    QCOMPARE(doc.value("/augmentation/ops").size(), presetOps.size() + 1);
+    QCOMPARE(list->list()->currentRow(), int(presetOps.size()));
+    for (size_t i = 0; i < presetOps.size(); ++i) QTest::mouseClick(list->upButton(), Qt::LeftButton);
+    QCOMPARE(doc.value("/augmentation/ops/0/op"), json("gaussian_blur"));
+    QVERIFY(!list->upButton()->isEnabled());
+    list->list()->setCurrentRow(int(presetOps.size()));  // random_grayscale, last now
+    QCOMPARE(doc.value("/augmentation/ops/" + std::to_string(presetOps.size()) + "/op"), json("random_grayscale"));
+    QTest::mouseClick(list->removeButton(), Qt::LeftButton);
+    QCOMPARE(doc.value("/augmentation/ops").size(), presetOps.size());
+    QVERIFY(doc.isValid());
+
+    // The JSON tab shows the same list; an edit there shows in the list.
+    auto* ops = form.findChild<QPlainTextEdit*>("augmentation.ops");
+    QCOMPARE(json::parse(ops->toPlainText().toStdString()), doc.value("/augmentation/ops"));
+    doc.setValue("/augmentation/ops", json::parse(R"([{"op": "solarize", "threshold": 0.7, "p": 0.2}])"));
+    QCOMPARE(list->list()->count(), 1);
+    QVERIFY(list->list()->item(0)->text().contains(QStringLiteral("threshold 0.7")));
+  }
+
   void theEditorsTabsShowProblemsAndUnappliedJson() {
     ProjectDocument doc;
     QString error;
@@ -355,6 +418,10 @@ class TestProjectForm : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&editor));
     editor.form()->focusSetting("training.batch_size");
     QVERIFY(widgets::testing::saveShot(editor, "project_form"));
+    editor.form()->focusSetting("augmentation");
+    if (auto* list = editor.findChild<gui::AugmentationListEditor*>()) list->list()->setCurrentRow(2);
+    QTest::qWait(50);  // the parameters' rows are shown and laid out by posted events
+    QVERIFY(widgets::testing::saveShot(editor, "project_augmentation"));
     editor.showJson();
     QVERIFY(widgets::testing::saveShot(editor, "project_json"));
   }
