@@ -1,0 +1,57 @@
+#pragma once
+// Near-duplicates in a collection: groups of images whose L2-normalised embeddings have a
+// cosine similarity of at least a threshold with another member (the connected components
+// of the "similar enough" graph, found with union-find). The similarities are computed in
+// row blocks of the upper triangle, so 10 000 x 10 000 never needs the full matrix at once;
+// this brute-force search is exact and serves as the reference for faster indexes.
+#include <cstdint>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "engine/core/job.h"
+
+namespace simclr {
+
+struct DuplicateOptions {
+  double threshold = 0.95;  // cosine similarity in [-1, 1]; pairs at or above it are linked
+  // Upper bound on the elements of one block of the similarity matrix (rows x columns).
+  int64_t max_block_elements = int64_t{1} << 22;
+  // Groups with at most this many members list the similarity of every pair of members;
+  // larger groups list only the pairs at or above the threshold that linked them.
+  int64_t max_pairwise_members = 64;
+  // At most this many linking pairs are kept in total (all are still counted and used for
+  // the groups); a threshold low enough to link most of a split would otherwise fill memory.
+  int64_t max_kept_pairs = 1'000'000;
+};
+
+struct DuplicatePair {
+  int64_t a = 0, b = 0;  // rows, a < b
+  float similarity = 0;  // cosine similarity
+};
+
+struct DuplicateGroup {
+  std::vector<int64_t> members;     // rows, ascending; at least two
+  std::vector<float> best;          // per member: its highest similarity to another member
+  std::vector<DuplicatePair> pairs; // every member pair (all_pairs) or the linking pairs, by (a, b)
+  bool all_pairs = true;            // false when the group was too large to list every pair
+  float min_link = 0;               // the lowest similarity among the linking pairs
+};
+
+struct DuplicateResult {
+  // Largest group first; among equal sizes, the one with the smallest first member first.
+  std::vector<DuplicateGroup> groups;
+  int64_t linking_pairs = 0;        // pairs at or above the threshold, all of them counted
+  bool pairs_truncated = false;     // more than max_kept_pairs linking pairs (groups stay exact)
+  int64_t images_in_groups = 0;
+  double seconds = 0;
+};
+
+// features: float [N, D] (any floating type, any device); rows are L2-normalised here
+// (a zero row stays zero: similarity 0 to everything). Throws ConfigError for a threshold
+// outside [-1, 1] or a bad shape, DataError for non-finite features, CancelledError when
+// `stop` is set. Progress: one step per row block.
+DuplicateResult find_near_duplicates(const torch::Tensor& features, const DuplicateOptions& options = {},
+                                     const JobCallbacks& callbacks = {}, const StopToken& stop = {});
+
+}  // namespace simclr
