@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <QVariant>
+#include <QVariantMap>
 
 namespace simclr::gui {
 
@@ -28,6 +29,8 @@ inline const Setting<QString> DeviceOverride{"training/device", {}};   // empty 
 inline const Setting<int> ThreadsOverride{"training/threads", -1};     // -1 = the project's
 inline const Setting<int> TrainingProcesses{"training/processes", 1};  // > 1: simclr-cli --nproc-per-node
 inline const Setting<QString> Theme{"view/theme", QStringLiteral("light")};  // light | dark (app_theme.h)
+// Bundled project file -> "<modification time>\t<expected time text>" (expected_times.h).
+inline const Setting<QVariantMap> ExpectedTimes{"startPage/expectedTimes", {}};
 }  // namespace settings
 
 class AppSettings {

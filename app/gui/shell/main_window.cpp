@@ -20,6 +20,7 @@
 
 #include "app/gui/shell/app_settings.h"
 #include "app/gui/shell/app_theme.h"
+#include "app/gui/shell/expected_times.h"
 #include "app/gui/augmentation/augmentation_preview.h"
 #include "app/gui/dataset/dataset_panel.h"
 #include "app/gui/embedding/embedding_panel.h"
@@ -132,6 +133,7 @@ QAction* MainWindow::action(const QString& objectName) const {
 void MainWindow::createCentre() {
   charts_ = new TrainingCharts(this);
   start_ = new StartPage(this);
+  start_->setExpectedTimes(new ExpectedTimes(settings_, this));
   centre_ = new QStackedWidget(this);
   centre_->addWidget(start_);
   centre_->addWidget(charts_);

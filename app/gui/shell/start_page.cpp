@@ -8,8 +8,10 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
+#include "app/gui/shell/expected_times.h"
 #include "app/gui/shell/resource_paths.h"
 #include "engine/core/error.h"
 #include "engine/data/dataset_locator.h"
@@ -19,6 +21,8 @@ namespace simclr::gui {
 namespace {
 constexpr int kFileRole = Qt::UserRole;
 constexpr int kIsTemplateRole = Qt::UserRole + 1;
+constexpr int kTitleRole = Qt::UserRole + 2;  // the item's text without its expected time
+constexpr int kMeasureAfterMs = 3000;         // a page glanced at on the way to a project measures nothing
 
 // A project file's "description" (empty when it has none or cannot be read).
 QString descriptionOf(const QString& file) {
@@ -95,6 +99,13 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
   connect(recent_, &QListWidget::itemActivated, this, &StartPage::activate);
   connect(templates_, &QListWidget::itemActivated, this, &StartPage::activate);
   connect(openOther, &QPushButton::clicked, this, &StartPage::openOtherRequested);
+  measureSoon_ = new QTimer(this);
+  measureSoon_->setSingleShot(true);
+  measureSoon_->setInterval(kMeasureAfterMs);
+  connect(measureSoon_, &QTimer::timeout, this, [this] {
+    if (times_) times_->measure(projectTemplates());
+    updateTemplateTexts();
+  });
   refresh({});
 }
 
@@ -117,15 +128,42 @@ void StartPage::refresh(const QStringList& recentProjects) {
   for (const QString& file : projectTemplates()) {
     const QString description = descriptionOf(file);
     const QString name = QFileInfo(file).completeBaseName();
-    auto* item = new QListWidgetItem(
-        description.isEmpty() ? name : QStringLiteral("%1 — %2").arg(name, firstSentence(description)));
+    auto* item = new QListWidgetItem;
+    item->setData(kTitleRole, description.isEmpty() ? name : QStringLiteral("%1 — %2").arg(name, firstSentence(description)));
     item->setData(kFileRole, file);
     item->setData(kIsTemplateRole, true);
     item->setToolTip(
         tr("%1\n\nA new project from %2, saved where you choose.").arg(description, QDir::toNativeSeparators(file)));
     templates_->addItem(item);
   }
+  updateTemplateTexts();
   datasets_->setText(datasetLines());
+}
+
+void StartPage::setExpectedTimes(ExpectedTimes* times) {
+  times_ = times;
+  if (times_) connect(times_, &ExpectedTimes::measured, this, &StartPage::updateTemplateTexts);
+  updateTemplateTexts();
+}
+
+void StartPage::updateTemplateTexts() {
+  for (int i = 0; i < templates_->count(); ++i) {
+    QListWidgetItem* item = templates_->item(i);
+    const QString expected = times_ ? times_->textFor(item->data(kFileRole).toString()) : QString();
+    const QString title = item->data(kTitleRole).toString();
+    item->setText(expected.isEmpty() ? title : title + QStringLiteral("\n    ") + expected);
+  }
+}
+
+void StartPage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  measureSoon_->start();
+}
+
+void StartPage::hideEvent(QHideEvent* event) {
+  QWidget::hideEvent(event);
+  measureSoon_->stop();
+  if (times_) times_->stop();  // stops at the next step of the one being measured
 }
 
 QString StartPage::datasetsText() const {
