@@ -4,6 +4,7 @@
 #include <c10/util/Exception.h>
 
 #include "app/cli/cli_command.h"
+#include "app/cli/explore_options.h"
 #include "app/cli/selftest_command.h"
 #include "app/cli/unknown_command.h"
 #include "engine/core/allocator_tuning.h"
@@ -37,6 +38,10 @@ int main(int argc, char** argv) {
   simclr::cli::register_tsne_command(app, global);
   simclr::cli::register_timeline_command(app, global);
   simclr::cli::register_neighbours_command(app, global);
+  simclr::cli::register_duplicates_command(app, global);
+  simclr::cli::register_outliers_command(app, global);
+  simclr::cli::register_select_command(app, global);
+  simclr::cli::register_clusters_command(app, global);
   simclr::cli::register_export_command(app, global);
   simclr::cli::register_export_weights_command(app, global);
   simclr::cli::register_export_metrics_command(app, global);
