@@ -1,5 +1,6 @@
 #include "app/gui/project/project_controller.h"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -30,6 +31,30 @@ bool ProjectController::newFromTemplate(const QString& templateFile) {
     showError(tr("New Project"), error);
     return false;
   }
+  Q_EMIT projectOpened(QString());
+  return true;
+}
+
+bool ProjectController::newForImageFolder(const QString& folder, const QString& templateFile) {
+  if (folder.isEmpty()) return false;
+  // What the engine's looks_like_image_folder() accepts (torch-free here).
+  if (!QFileInfo(QDir(folder).filePath(QStringLiteral("train"))).isDir()) {
+    showError(tr("Open a Folder of Images"),
+              tr("%1 has no train/ folder. The workbench reads an image folder laid out as "
+                 "train/<class>/ and val/<class>/ (or test/): one sub-folder of images per class, in both.")
+                  .arg(QDir::toNativeSeparators(folder)));
+    return false;
+  }
+  if (!maybeSave()) return false;
+  QString error;
+  if (!document_.newFromTemplate(templateFile, QDir(folder).dirName(), &error)) {
+    showError(tr("Open a Folder of Images"), error);
+    return false;
+  }
+  document_.setValue("/dataset", {{"name", "image-folder"}, {"path", QDir(folder).absolutePath().toStdString()}});
+  document_.setValue("/description", tr("SimCLR on the images in %1, from the settings of %2.")
+                                         .arg(QDir::toNativeSeparators(folder), QFileInfo(templateFile).completeBaseName())
+                                         .toStdString());
   Q_EMIT projectOpened(QString());
   return true;
 }

@@ -19,6 +19,10 @@ class ProjectController : public QObject {
 
   // Each returns false when the user cancelled or it failed (the failure was shown).
   bool newFromTemplate(const QString& templateFile);
+  // A new, unsaved project that trains on `folder` (an image folder with train/<class>/ and
+  // val/ or test/), from `templateFile`'s settings; a folder without that layout is
+  // explained, not opened.
+  bool newForImageFolder(const QString& folder, const QString& templateFile);
   bool open();                         // asks for a file
   bool openFile(const QString& file);  // shows errors in a dialog
   bool save();

@@ -140,6 +140,8 @@ void MainWindow::createCentre() {
   setCentralWidget(centre_);
   connect(start_, &StartPage::openProjectRequested, this, &MainWindow::openProject);
   connect(start_, &StartPage::newFromTemplateRequested, projects_, &ProjectController::newFromTemplate);
+  connect(start_, &StartPage::openFolderRequested, this,
+          [this](const QString& folder) { projects_->newForImageFolder(folder, quickstartProject()); });
   connect(start_, &StartPage::openOtherRequested, projects_, qOverload<>(&ProjectController::open));
 }
 

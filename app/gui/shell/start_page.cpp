@@ -1,8 +1,12 @@
 #include "app/gui/shell/start_page.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -84,6 +88,10 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
   datasets_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   auto* openOther = new QPushButton(tr("Open Project…"));
   openOther->setObjectName(QStringLiteral("startOpenProject"));
+  auto* openFolder = new QPushButton(tr("Open a Folder of My Images…"));
+  openFolder->setObjectName(QStringLiteral("startOpenFolder"));
+  openFolder->setToolTip(tr("A new project that trains on your images: a folder with train/<class>/ and "
+                            "val/<class>/ (or test/) sub-folders"));
 
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(24, 16, 24, 16);
@@ -92,13 +100,21 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
   layout->addWidget(recent_, 1);
   layout->addWidget(heading(tr("Start from a bundled project")));
   layout->addWidget(templates_, 2);
-  layout->addWidget(openOther, 0, Qt::AlignLeft);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(openOther);
+  buttons->addWidget(openFolder);
+  buttons->addStretch(1);
+  layout->addLayout(buttons);
   layout->addWidget(heading(tr("Datasets")));
   layout->addWidget(datasets_);
 
   connect(recent_, &QListWidget::itemActivated, this, &StartPage::activate);
   connect(templates_, &QListWidget::itemActivated, this, &StartPage::activate);
   connect(openOther, &QPushButton::clicked, this, &StartPage::openOtherRequested);
+  connect(openFolder, &QPushButton::clicked, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("A Folder of Images"));
+    if (!folder.isEmpty()) Q_EMIT openFolderRequested(folder);
+  });
   measureSoon_ = new QTimer(this);
   measureSoon_->setSingleShot(true);
   measureSoon_->setInterval(kMeasureAfterMs);
@@ -124,6 +140,10 @@ void StartPage::refresh(const QStringList& recentProjects) {
     none->setFlags(Qt::NoItemFlags);
     recent_->addItem(none);
   }
+  // As tall as its entries (up to five): the bundled projects get the rest of the page.
+  int rows = 0;
+  for (int i = 0; i < std::min(recent_->count(), 5); ++i) rows += recent_->sizeHintForRow(i) + 2 * recent_->spacing();
+  recent_->setMaximumHeight(std::max(rows + 2 * recent_->frameWidth() + 4, recent_->minimumSizeHint().height()));
   templates_->clear();
   for (const QString& file : projectTemplates()) {
     const QString description = descriptionOf(file);

@@ -35,6 +35,7 @@ class StartPage : public QWidget {
   void openProjectRequested(const QString& file);  // a recent project
   void newFromTemplateRequested(const QString& templateFile);
   void openOtherRequested();  // File > Open Project…
+  void openFolderRequested(const QString& folder);  // a new project for a folder of images
 
  private:
   void activate(QListWidgetItem* item);

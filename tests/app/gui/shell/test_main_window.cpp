@@ -5,6 +5,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QSaveFile>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -94,6 +95,35 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.document().filePath(), QFileInfo(projectFile_).absoluteFilePath());
     QVERIFY(!window.startPage()->isVisible());
     QVERIFY(window.charts()->isVisible());
+  }
+
+  // "Open a Folder of My Images…": a new project on the folder, or why the folder will not do.
+  void startPageOpensAFolderOfImages() {
+    auto settings = freshSettings();
+    MainWindow window(*settings);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const auto plain = dir_ / "just-photos";
+    std::filesystem::create_directories(plain);
+    QString said;
+    QTimer::singleShot(0, &window, [&said] {
+      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        said = box->text();
+        box->close();
+      }
+    });
+    Q_EMIT window.startPage()->openFolderRequested(q(plain));
+    QVERIFY2(said.contains(QStringLiteral("has no train/ folder")), qPrintable(said));
+    QVERIFY(window.startPage()->isVisible());
+
+    const auto images = dir_ / "my-images";
+    std::filesystem::create_directories(images / "train" / "cats");
+    std::filesystem::create_directories(images / "val" / "cats");
+    Q_EMIT window.startPage()->openFolderRequested(q(images));
+    QVERIFY(!window.startPage()->isVisible());
+    QCOMPARE(window.document().value("/dataset/name"), nlohmann::json("image-folder"));
+    QCOMPARE(window.document().value("/dataset/path"), nlohmann::json(images.string()));
+    QCOMPARE(window.document().value("/name"), nlohmann::json("my-images"));
   }
 
   // View > Theme: every chart takes the dark palette at once (and back), and it is remembered.
