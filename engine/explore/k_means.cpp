@@ -68,7 +68,8 @@ Assignment assign(const torch::Tensor& x, const torch::Tensor& x_sq, const torch
 // Means of the clusters (one-hot product: deterministic on every device); an empty cluster
 // takes the row farthest from its centroid, each row at most once.
 torch::Tensor update(const torch::Tensor& x, const Assignment& a, int64_t k) {
-  const torch::Tensor onehot = torch::nn::functional::one_hot(a.cluster, k).to(x.scalar_type());  // [N, k]
+  const torch::Tensor onehot =
+      torch::zeros({x.size(0), k}, x.options()).scatter_(1, a.cluster.unsqueeze(1), 1.0);  // [N, k]
   const torch::Tensor counts = onehot.sum(0);                                                       // [k]
   torch::Tensor centroids = onehot.t().mm(x) / counts.clamp_min(1).unsqueeze(1);                    // [k, D]
   const torch::Tensor empty = counts.eq(0).to(torch::kCPU);

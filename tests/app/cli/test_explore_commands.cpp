@@ -269,6 +269,27 @@ class TestExploreCommands : public QObject {
     QCOMPARE(read_file(explore_ / "clusters-test-h-k4-seed1.csv"), before);
   }
 
+  void defaultThresholdIsWritten() {
+    const Outcome o = cli({"duplicates", run_, "--split", "train"});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    QVERIFY2(o.out.contains("among 80 train images at cosine similarity >= 0.95 of h features"), qPrintable(o.out));
+    const nlohmann::json json = read_json(explore_ / "duplicates-train-h.json");
+    QCOMPARE(json["settings"]["threshold"].get<double>(), 0.95);
+    QCOMPARE(json["split"].get<std::string>(), std::string("train"));
+    QCOMPARE(json["command"].get<std::string>(), std::string("duplicates"));
+  }
+
+  // A result that cannot be written is a runtime failure: exit 1, the path named.
+  void unwritableResultExitsWithOne() {
+    const fs::path copy = dir_.path() / "copy";
+    fs::copy(run_.toStdString(), copy, fs::copy_options::recursive);
+    fs::remove_all(copy / "explore");
+    write_file_atomically(copy / "explore", "not a folder\n");
+    const Outcome o = cli({"select", test::qpath(copy), "--count", "3"});
+    QVERIFY2(o.code == 1, qPrintable(QString("exit %1: %2").arg(o.code).arg(o.err)));
+    QVERIFY2(o.err.contains(test::qpath(copy / "explore")), qPrintable(o.err));
+  }
+
   // Every result in <run>/explore/ is a JSON + CSV pair, no temporaries left.
   void onlyCompletePairsAreLeft() {
     std::set<std::string> json, csv;
