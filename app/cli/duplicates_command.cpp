@@ -19,8 +19,8 @@ namespace simclr::cli {
 
 namespace {
 
-// The default threshold: see the command's help.
-constexpr double kDefaultThreshold = 0.95;
+// The default threshold: DuplicateOptions' (how it was chosen is written there).
+const double kDefaultThreshold = DuplicateOptions{}.threshold;
 constexpr size_t kGroupsShown = 10;
 
 struct DuplicatesArgs {
@@ -123,7 +123,10 @@ void register_duplicates_command(CLI::App& root, const GlobalOptions& global) {
       "saved as <run>/explore/duplicates-<split>-<features>.json and .csv");
   add_explore_args(cmd, args.explore);
   cmd->add_option("--threshold", args.threshold,
-                  "Cosine similarity in [-1, 1] at or above which two images are duplicates")
+                  "Cosine similarity in [-1, 1] at or above which two images are duplicates. The default was "
+                  "chosen with copies planted in CIFAR-10 and Fashion-MNIST on early runs' h features, for no false "
+                  "groups: it finds exact copies, and slightly changed ones less often; lower it for a well-trained "
+                  "encoder and check the groups")
       ->capture_default_str();
   cmd->callback([&global] { run_duplicates(args, global); });
 }

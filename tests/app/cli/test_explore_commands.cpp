@@ -272,9 +272,9 @@ class TestExploreCommands : public QObject {
   void defaultThresholdIsWritten() {
     const Outcome o = cli({"duplicates", run_, "--split", "train"});
     QVERIFY2(o.code == 0, qPrintable(o.err));
-    QVERIFY2(o.out.contains("among 80 train images at cosine similarity >= 0.95 of h features"), qPrintable(o.out));
+    QVERIFY2(o.out.contains("among 80 train images at cosine similarity >= 0.999 of h features"), qPrintable(o.out));
     const nlohmann::json json = read_json(explore_ / "duplicates-train-h.json");
-    QCOMPARE(json["settings"]["threshold"].get<double>(), 0.95);
+    QCOMPARE(json["settings"]["threshold"].get<double>(), 0.999);
     QCOMPARE(json["split"].get<std::string>(), std::string("train"));
     QCOMPARE(json["command"].get<std::string>(), std::string("duplicates"));
   }
