@@ -1,19 +1,14 @@
 #include "engine/experiments/epoch_time_estimate.h"
 
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
 #include <torch/torch.h>
 
-#include "engine/augment/augment_pipeline.h"
 #include "engine/core/device.h"
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
-#include "engine/train/contrastive_step.h"
-#include "engine/train/precision.h"
-#include "engine/train/run_setup.h"
-#include "engine/train/train_optimizer.h"
+#include "engine/experiments/training_step_probe.h"
 #include "engine/train/trainer.h"
 
 namespace simclr {
@@ -47,19 +42,7 @@ EpochTimeEstimate estimate_epoch_time(const ProjectConfig& input, int timed_step
   const torch::Device device = resolve_device(t.device);
   configure_threads(static_cast<int>(t.threads));
 
-  const AugmentPipeline pipeline = AugmentPipeline::from_json(project.augmentation);
-  torch::manual_seed(derive_seed(t.seed, {0}));
-  SimCLRModel model = build_model(project, shape.channels, pipeline.output_size(shape.side));
-  model->to(device);
-  if (t.channels_last) to_channels_last(*model);
-  model->train();
-  TrainOptimizer optimizer(t, model->named_parameters());
-  NTXentLoss loss_fn(t.temperature);
-  ContrastiveStepSettings settings;
-  settings.seed = t.seed;
-  settings.channels_last = t.channels_last;
-  settings.autocast = autocast_dtype(t.precision, device);
-  settings.views_version = t.views_version;
+  TrainingStepProbe probe(project, shape.channels, shape.side, device);
   const ChannelStats stats{std::vector<double>(size_t(shape.channels), 0.5),
                            std::vector<double>(size_t(shape.channels), 0.25)};
   const int64_t batch = std::min(t.batch_size, images);
@@ -73,14 +56,8 @@ EpochTimeEstimate estimate_epoch_time(const ProjectConfig& input, int timed_step
   std::vector<double> seconds;
   for (int step = 0; step < kWarmUpSteps + std::max(1, timed_steps); ++step) {
     stop.throw_if_stopped("estimate");
-    const auto start = std::chrono::steady_clock::now();
-    const ContrastiveForward forward =
-        contrastive_forward(model, pipeline, stats, batch_images, step, settings, loss_fn);
-    optimizer.zero_grad();
-    forward.loss.backward();
-    optimizer.step();
-    (void)forward.loss.item<double>();  // waits for the device
-    if (step >= kWarmUpSteps) seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const double took = probe.step(stats, batch_images, step);
+    if (step >= kWarmUpSteps) seconds.push_back(took);
   }
   std::nth_element(seconds.begin(), seconds.begin() + long(seconds.size() / 2), seconds.end());
   EpochTimeEstimate estimate;

@@ -11,7 +11,7 @@
 #include "engine/core/device.h"
 #include "engine/core/seeding.h"
 #include "engine/core/tensor_memory_cache.h"
-#include "engine/train/contrastive_step.h"
+#include "engine/experiments/training_step_probe.h"
 #include "engine/train/precision.h"
 #include "engine/train/train_optimizer.h"
 
@@ -41,31 +41,13 @@ bool reset_peak_rss() {
   return static_cast<bool>(out);
 }
 
-// One real training step of the point's run (fresh model, optimizer, two views, backward).
+// One real training step of the point's run (fresh model, optimizer, two views, backward),
+// building them included.
 double run_one_step(const SweepPoint& point, const RunData& data, const torch::Device& device) {
-  const TrainingConfig& t = point.config.training;
   const auto start = std::chrono::steady_clock::now();
-  const AugmentPipeline pipeline = AugmentPipeline::from_json(point.config.augmentation);
-  torch::manual_seed(derive_seed(t.seed, {0}));
-  SimCLRModel model =
-      build_model(point.config, data.data.train.channels(), pipeline.output_size(data.data.train.height()));
-  model->to(device);
-  if (t.channels_last) to_channels_last(*model);
-  model->train();
-  TrainOptimizer optimizer(t, model->named_parameters());
-  optimizer.set_learning_rate(point.learning_rate);
-  NTXentLoss loss_fn(t.temperature);
-  ContrastiveStepSettings settings;
-  settings.seed = t.seed;
-  settings.channels_last = t.channels_last;
-  settings.autocast = autocast_dtype(t.precision, device);
-  settings.views_version = t.views_version;
-  const auto images = data.data.train.images.slice(0, 0, point.batch_size).to(device);
-  const ContrastiveForward forward = contrastive_forward(model, pipeline, data.stats, images, 0, settings, loss_fn);
-  optimizer.zero_grad();
-  forward.loss.backward();
-  optimizer.step();
-  (void)forward.loss.item<double>();  // waits for the device
+  TrainingStepProbe probe(point.config, data.data.train.channels(), data.data.train.height(), device);
+  probe.optimizer().set_learning_rate(point.learning_rate);
+  probe.step(data.stats, data.data.train.images.slice(0, 0, point.batch_size).to(device), 0);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
