@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libtorch-dev libgloo-dev libopenblas0-pthread  # libgloo-dev: the c10d Gloo headers (distributed training)
   qt6-base-dev qt6-svg-dev libqcustomplot-dev
-  libopencv-dev nlohmann-json3-dev libcli11-dev
+  libopencv-dev nlohmann-json3-dev libcli11-dev libfaiss-dev  # libfaiss-dev: neighbour search in large collections
   libcurl4-openssl-dev libssl-dev libarchive-dev zlib1g-dev
   dataset-fashion-mnist
   xvfb xauth

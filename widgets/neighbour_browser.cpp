@@ -192,13 +192,13 @@ bool NeighbourBrowser::showResult(const NeighbourResult& result) {
         item.image = e.image;
         item.caption = e.label;
         item.subcaption = tr("sim %1").arg(e.similarity, 0, 'f', 3);
-        item.frame = e.sameClass ? kMatch : kMismatch;
+        if (result.labelled) item.frame = e.sameClass ? kMatch : kMismatch;  // no frame without labels
         item.toolTip = tr("%1 #%2, %3, cosine similarity %4%5")
                            .arg(r.searchSplit)
                            .arg(e.index)
                            .arg(e.label)
                            .arg(e.similarity, 0, 'f', 4)
-                           .arg(e.sameClass ? QString() : tr(" (another class)"));
+                           .arg(e.sameClass || !result.labelled ? QString() : tr(" (another class)"));
         items.append(item);
       }
     grids_[side]->setItems(items);
@@ -234,6 +234,16 @@ void NeighbourBrowser::updateSides() {
     }
     const NeighbourList& list = result_.lists[side];
     const int k = int(list.neighbours.size());
+    if (!result_.labelled) {  // nothing to agree with: how close the neighbours are
+      const double first = k > 0 ? list.neighbours.front().similarity : 0,
+                   last = k > 0 ? list.neighbours.back().similarity : 0;
+      sideLabels_[side]->setText(tr("<b>%1</b>: no labels; cosine similarity %2 (nearest) to %3 (%4th)")
+                                     .arg(featuresName(list.features))
+                                     .arg(first, 0, 'f', 3)
+                                     .arg(last, 0, 'f', 3)
+                                     .arg(k));
+      continue;
+    }
     const double mean = meanPrecision(list.features);
     const QString meanText = mean >= 0 ? QString::number(mean, 'f', 3) : tr("computing\u2026");
     sideLabels_[side]->setText(tr("<b>%1</b>: label agreement %2/%3<br>precision@%3 %4, mean over the %5 split %6")

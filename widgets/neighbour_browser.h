@@ -61,6 +61,7 @@ struct NeighbourResult {
   NeighbourRequest request;  // the request it answers
   QImage queryImage;
   QString queryLabel;
+  bool labelled = true;          // false: an unlabelled dataset, similarities only (labels are file names)
   QVector<NeighbourList> lists;  // one, or two (h then z) for "both"
   QString error;                 // shown instead when not empty
 };

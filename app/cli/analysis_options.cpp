@@ -36,12 +36,16 @@ TrainedRun open_run(const RunArgs& args, bool quiet) {
   return run;
 }
 
-SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::string& split,
-                             const JobCallbacks& callbacks, const StopToken& stop) {
+FeatureOptions feature_options(const TrainedRun& run, const RunArgs& args) {
   FeatureOptions options;
   options.batch_size = args.batch_size > 0 ? args.batch_size : run.config.evaluation.batch_size;
   options.use_cache = !args.no_cache;
-  return run_features(run, split, options, callbacks, stop);
+  return options;
+}
+
+SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::string& split,
+                             const JobCallbacks& callbacks, const StopToken& stop) {
+  return run_features(run, split, feature_options(run, args), callbacks, stop);
 }
 
 }  // namespace simclr::cli

@@ -30,6 +30,8 @@ void check_choice(const std::string& option, const std::string& value, const std
 // Sets the thread count, opens the run (DataError when missing) and says what was opened.
 TrainedRun open_run(const RunArgs& args, bool quiet);
 
+// --batch-size (else the run's evaluation batch size) and --no-cache as FeatureOptions.
+FeatureOptions feature_options(const TrainedRun& run, const RunArgs& args);
 // The split's features, from the run's cache or extracted with progress.
 SplitFeatures split_features(TrainedRun& run, const RunArgs& args, const std::string& split,
                              const JobCallbacks& callbacks, const StopToken& stop);

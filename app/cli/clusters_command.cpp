@@ -2,8 +2,11 @@
 // L2-normalised embeddings; with labels, the NMI and ARI of the clusters against them and,
 // for comparison, of k-means on the raw pixels of the same images. Saved as
 // <run>/explore/clusters-<split>-<features>-k<K>-seed<S>.json (settings, sizes, inertia,
-// agreement) and .csv (index, cluster[, pixel_cluster, label]).
+// agreement) and .csv (index, cluster[, pixel_cluster, label][, path]). An unlabelled image
+// folder can be measured against labels kept elsewhere (--truth).
 #include <cstdio>
+#include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -27,12 +30,58 @@ struct ClustersArgs {
   uint64_t seed = 0;
   int64_t max_iterations = 100;
   bool no_pixels = false;
+  std::string truth;  // CSV of path,label for an image folder's rows
 };
 
+// Labels for every row from a CSV of "path,label" lines (paths as the CSVs write them, under
+// the dataset's folder; a first line "path,label" is a header): for an unlabelled folder
+// whose labels are known elsewhere. `names` becomes the sorted distinct labels.
+std::vector<int64_t> truth_from_file(const std::string& file, const SplitFeatures& features,
+                                     std::vector<std::string>& names) {
+  if (features.files.empty())
+    throw ConfigError("--truth: labels by path need an image folder; this run's dataset has no files");
+  std::ifstream in(file);
+  if (!in) throw ConfigError("--truth: cannot read " + file);
+  std::map<std::string, std::string> label_of;
+  std::string line;
+  for (int64_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || (number == 1 && line == "path,label")) continue;
+    const size_t comma = line.rfind(',');
+    if (comma == std::string::npos || comma == 0 || comma + 1 == line.size())
+      throw ConfigError("--truth: " + file + " line " + std::to_string(number) + ": expected path,label, got '" + line +
+                        "'");
+    label_of[line.substr(0, comma)] = line.substr(comma + 1);
+  }
+  std::map<std::string, int64_t> index;
+  for (const auto& [path, label] : label_of) index.emplace(label, 0);
+  names.clear();
+  for (auto& [label, i] : index) {
+    i = int64_t(names.size());
+    names.push_back(label);
+  }
+  std::vector<int64_t> truth;
+  int64_t missing = 0;
+  std::string first_missing;
+  for (const auto& path : features.files) {
+    const auto it = label_of.find(path);
+    if (it == label_of.end()) {
+      if (missing++ == 0) first_missing = path;
+      truth.push_back(-1);
+    } else {
+      truth.push_back(index.at(it->second));
+    }
+  }
+  if (missing > 0)
+    throw ConfigError("--truth: " + file + " has no label for " + first_missing +
+                      (missing > 1 ? " and " + std::to_string(missing - 1) + " more images" : ""));
+  return truth;
+}
+
 nlohmann::json clustering_json(const KMeansResult& r, const std::string& data) {
-  return {{"data", data},         {"assignments", r.assignments}, {"sizes", r.sizes},
-          {"initial_rows", r.initial}, {"inertia", r.inertia},    {"iterations", r.iterations},
-          {"converged", r.converged}, {"seconds", r.seconds}};
+  return {
+      {"data", data},         {"assignments", r.assignments}, {"sizes", r.sizes},         {"initial_rows", r.initial},
+      {"inertia", r.inertia}, {"iterations", r.iterations},   {"converged", r.converged}, {"seconds", r.seconds}};
 }
 
 std::string sizes_text(const std::vector<int64_t>& sizes) {
@@ -41,7 +90,7 @@ std::string sizes_text(const std::vector<int64_t>& sizes) {
   return text;
 }
 
-void run_clusters(const ClustersArgs& args, const GlobalOptions& global) {
+void run_clusters(ClustersArgs args, const GlobalOptions& global) {
   check_explore_args(args.explore);
   if (args.k < 1) throw ConfigError("--k: must be >= 1, got " + std::to_string(args.k));
   if (args.max_iterations < 1)
@@ -51,24 +100,30 @@ void run_clusters(const ClustersArgs& args, const GlobalOptions& global) {
   TerminalProgress bar(global.quiet);
   StopToken stop;
   InterruptScope interrupt(stop);
-  const SplitFeatures features = split_features(run, args.explore.run, args.explore.split, bar.callbacks(), stop);
+  const SplitFeatures features = explore_features(run, args.explore, bar.callbacks(), stop);
   const torch::Tensor x = features.features(args.explore.features);
   const int64_t n = x.size(0);
   if (args.k > n)
-    throw ConfigError("--k: " + std::to_string(args.k) + " clusters asked for, but the " + args.explore.split +
-                      " split has " + std::to_string(n) + " images");
+    throw ConfigError("--k: " + std::to_string(args.k) + " clusters asked for, but the " +
+                      split_name(args.explore.split) + " split has " + std::to_string(n) + " images");
 
   KMeansOptions options;
   options.k = args.k;
   options.seed = args.seed;
   options.max_iterations = args.max_iterations;
-  const KMeansResult embedded =
-      k_means(normalised_rows(x.to(run.device), "clusters"), options, bar.callbacks(), stop);
+  const KMeansResult embedded = k_means(normalised_rows(x.to(run.device), "clusters"), options, bar.callbacks(), stop);
 
-  const bool labelled = has_labels(features);
-  const torch::Tensor labels = features.labels.to(torch::kCPU, torch::kLong).contiguous();
-  const std::vector<int64_t> truth(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + n);
+  std::vector<std::string> truth_names = features.class_names;
+  std::vector<int64_t> truth;
+  if (!args.truth.empty()) {
+    truth = truth_from_file(args.truth, features, truth_names);
+  } else if (has_labels(features)) {
+    const torch::Tensor labels = features.labels.to(torch::kCPU, torch::kLong).contiguous();
+    truth.assign(labels.data_ptr<int64_t>(), labels.data_ptr<int64_t>() + n);
+  }
+  const bool labelled = !truth.empty();
   nlohmann::json json = explore_header(run, args.explore, features);
+  if (!args.truth.empty()) json["truth"] = {{"file", args.truth}, {"class_names", truth_names}};
   json["command"] = "clusters";
   json["settings"] = {{"k", options.k},
                       {"seed", options.seed},
@@ -81,7 +136,7 @@ void run_clusters(const ClustersArgs& args, const GlobalOptions& global) {
   // With labels: agreement, and the same k-means on the raw pixels of the same images.
   ClusteringAgreement agreement, pixel_agreement;
   KMeansResult pixels;
-  const ImageDataset& images = run.split(args.explore.split);
+  const ImageDataset images = collection_images(run, args.explore.split);
   const bool with_pixels = labelled && !args.no_pixels && images.size() == n;
   if (labelled) {
     agreement = clustering_agreement(embedded.assignments, truth);
@@ -100,32 +155,36 @@ void run_clusters(const ClustersArgs& args, const GlobalOptions& global) {
   std::vector<std::string> headers = {"index", "cluster"};
   if (with_pixels) headers.push_back("pixel_cluster");
   if (labelled) headers.push_back("label");
+  if (!features.files.empty()) headers.push_back("path");
   ResultTable csv(headers);
   for (int64_t i = 0; i < n; ++i) {
     std::vector<std::string> row = {std::to_string(i), std::to_string(embedded.assignments[static_cast<size_t>(i)])};
     if (with_pixels) row.push_back(std::to_string(pixels.assignments[static_cast<size_t>(i)]));
     if (labelled) row.push_back(std::to_string(truth[static_cast<size_t>(i)]));
+    if (!features.files.empty()) row.push_back(features.files[size_t(i)]);
     csv.add_row(std::move(row));
   }
   const std::string stem = "clusters-" + args.explore.split + "-" + args.explore.features + "-k" +
                            std::to_string(args.k) + "-seed" + std::to_string(args.seed);
   const auto dir = write_explore_result(run, stem, std::move(json), csv.csv());
 
-  std::printf("k-means, k %lld, seed %llu, on L2-normalised %s features of %lld %s images: %s after %lld "
-              "iterations, inertia %.4f, %.2f s\ncluster sizes: %s\n",
-              static_cast<long long>(args.k), static_cast<unsigned long long>(args.seed), args.explore.features.c_str(),
-              static_cast<long long>(n), args.explore.split.c_str(), embedded.converged ? "converged" : "stopped",
-              static_cast<long long>(embedded.iterations), embedded.inertia, embedded.seconds,
-              sizes_text(embedded.sizes).c_str());
+  std::printf(
+      "k-means, k %lld, seed %llu, on L2-normalised %s features of %lld %s images: %s after %lld "
+      "iterations, inertia %.4f, %.2f s\ncluster sizes: %s\n",
+      static_cast<long long>(args.k), static_cast<unsigned long long>(args.seed), args.explore.features.c_str(),
+      static_cast<long long>(n), split_name(args.explore.split).c_str(), embedded.converged ? "converged" : "stopped",
+      static_cast<long long>(embedded.iterations), embedded.inertia, embedded.seconds,
+      sizes_text(embedded.sizes).c_str());
   if (labelled) {
     ResultTable table({"clustered", "NMI", "ARI"});
-    table.add_row({"embeddings (" + args.explore.features + ")", number_text(agreement.nmi, 4),
-                   number_text(agreement.ari, 4)});
+    table.add_row(
+        {"embeddings (" + args.explore.features + ")", number_text(agreement.nmi, 4), number_text(agreement.ari, 4)});
     if (with_pixels)
       table.add_row({"raw pixels", number_text(pixel_agreement.nmi, 4), number_text(pixel_agreement.ari, 4)});
-    std::printf("agreement with the %zu labels:\n%s", features.class_names.size(), table.text().c_str());
+    std::printf("agreement with the %zu %s:\n%s", truth_names.size(),
+                args.truth.empty() ? "labels" : ("labels of " + args.truth).c_str(), table.text().c_str());
   } else {
-    std::printf("no labels: NMI and ARI are not computed\n");
+    std::printf("no labels: NMI and ARI are not computed (--truth FILE gives labels by path)\n");
   }
   std::printf("clusters: %s\nsettings: %s\n", (dir / (stem + ".csv")).c_str(), (dir / (stem + ".json")).c_str());
 }
@@ -143,6 +202,9 @@ void register_clusters_command(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--seed", args.seed, "Seed of the k-means++ start; same seed, same clusters")->capture_default_str();
   cmd->add_option("--max-iterations", args.max_iterations, "Lloyd iterations at most")->capture_default_str();
   cmd->add_flag("--no-pixels", args.no_pixels, "Skip the k-means on raw pixels done for comparison with labels");
+  cmd->add_option("--truth", args.truth,
+                  "For an image folder without labels: a CSV of path,label lines (paths under the dataset's folder) "
+                  "to measure the clusters against");
   cmd->callback([&global] { run_clusters(args, global); });
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
 #include "app/cli/interrupt_scope.h"
 #include "app/cli/terminal_progress.h"
@@ -14,6 +15,8 @@
 #include "engine/data/channel_stats.h"
 #include "engine/data/dataset_download.h"
 #include "engine/data/dataset_locator.h"
+#include "engine/data/image_export.h"
+#include "engine/data/image_folder_reader.h"
 
 namespace simclr::cli {
 
@@ -24,9 +27,18 @@ namespace {
 struct DatasetArgs {
   std::string name = "cifar10";
   std::string path;
-  int64_t image_size = 0;              // image-folder only
-  std::string on_unreadable = "skip";  // image-folder only
+  int64_t image_size = 0;                             // image-folder only
+  std::string on_unreadable = "skip";                 // image-folder only
+  std::string labels = "auto";                        // image-folder only
+  double holdout_fraction = kDefaultHoldoutFraction;  // image-folder only
   bool folder_options_given = false;
+};
+
+struct ExportArgs {
+  DatasetArgs dataset;
+  std::string to;
+  std::string split = "test";
+  ImageExportOptions options;
 };
 
 struct DownloadArgs {
@@ -39,8 +51,8 @@ struct DownloadArgs {
 
 void add_dataset_args(CLI::App* sub, DatasetArgs& args) {
   sub->add_option("name", args.name,
-                  "Dataset: cifar10, fashion-mnist, mnist, or image-folder (image files in train/<class>/ and "
-                  "val/<class>/ under --path, which it needs)")
+                  "Dataset: cifar10, fashion-mnist, mnist, or image-folder (any folder of images under --path, "
+                  "which it needs; classes from train/<class>/ when it has them)")
       ->capture_default_str();
   sub->add_option("--path", args.path,
                   "Folder holding the dataset (or its parent); otherwise $SIMCLR_DATA_DIR, then the "
@@ -54,15 +66,25 @@ void add_dataset_args(CLI::App* sub, DatasetArgs& args) {
                   "image-folder: skip (and list) or fail on a file that does not decode, as dataset.on_unreadable")
       ->capture_default_str()
       ->each([&args](const std::string&) { args.folder_options_given = true; });
+  sub->add_option("--labels", args.labels,
+                  "image-folder: folders (train/<class>/), none (every image unlabelled) or auto, as dataset.labels")
+      ->capture_default_str()
+      ->each([&args](const std::string&) { args.folder_options_given = true; });
+  sub->add_option("--holdout", args.holdout_fraction,
+                  "image-folder without val/ or test/: share of the images held out, as dataset.holdout_fraction")
+      ->capture_default_str()
+      ->each([&args](const std::string&) { args.folder_options_given = true; });
 }
 
 // The image-folder options of the command line; skipped files are printed as warnings.
 ImageFolderOptions folder_options(const std::string& name, const DatasetArgs& args) {
   if (name != "image-folder" && args.folder_options_given)
-    throw ConfigError("--image-size and --on-unreadable apply to image-folder only, not " + name);
+    throw ConfigError("--image-size, --on-unreadable, --labels and --holdout apply to image-folder only, not " + name);
   ImageFolderOptions folder;
   folder.image_size = args.image_size;
   folder.on_unreadable = parse_unreadable_policy(args.on_unreadable);
+  folder.labels = parse_folder_labels(args.labels);
+  folder.holdout_fraction = args.holdout_fraction;
   folder.on_warning = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
   return folder;
 }
@@ -106,20 +128,25 @@ void run_info(const DatasetArgs& args, const GlobalOptions& global) {
             << "loaded in " << fixed(load_s, 2) << " s\n";
   if (name == "image-folder")
     std::cout << "skipped   " << folder_stats.skipped << " unreadable file(s) of " << folder_stats.files << "\n";
+  if (!d.held_out.empty()) std::cout << "test      " << d.held_out << "\n";
+  if (!d.train.labelled())
+    std::cout << "labels    none (kNN accuracy and probes are off; the monitor uses pair retrieval)\n";
   std::cout << "\n";
 
-  const auto train_counts = d.train.class_counts();
-  const auto test_counts = d.test.class_counts();
-  size_t width = 5;
-  for (const auto& c : d.train.class_names) width = std::max(width, c.size());
-  char line[256];
-  std::snprintf(line, sizeof line, "%3s  %-*s %8s %8s\n", "#", static_cast<int>(width), "class", "train", "test");
-  std::cout << line;
-  for (size_t i = 0; i < d.train.class_names.size(); ++i) {
-    std::snprintf(line, sizeof line, "%3zu  %-*s %8lld %8lld\n", i, static_cast<int>(width),
-                  d.train.class_names[i].c_str(), static_cast<long long>(train_counts[i]),
-                  static_cast<long long>(test_counts[i]));
+  if (d.train.labelled()) {
+    const auto train_counts = d.train.class_counts();
+    const auto test_counts = d.test.class_counts();
+    size_t width = 5;
+    for (const auto& c : d.train.class_names) width = std::max(width, c.size());
+    char line[256];
+    std::snprintf(line, sizeof line, "%3s  %-*s %8s %8s\n", "#", static_cast<int>(width), "class", "train", "test");
     std::cout << line;
+    for (size_t i = 0; i < d.train.class_names.size(); ++i) {
+      std::snprintf(line, sizeof line, "%3zu  %-*s %8lld %8lld\n", i, static_cast<int>(width),
+                    d.train.class_names[i].c_str(), static_cast<long long>(train_counts[i]),
+                    static_cast<long long>(test_counts[i]));
+      std::cout << line;
+    }
   }
 
   std::string mean, std;
@@ -150,8 +177,27 @@ void run_verify(const DatasetArgs& args, const GlobalOptions& global) {
   if (folder_stats.skipped > 0)
     warnings += "\nwarning: " + std::to_string(folder_stats.skipped) + " unreadable file(s) skipped (listed above)";
   std::cout << "OK  " << name << " at " << dir.string() << ": " << d.train.size() << " train + " << d.test.size()
-            << " test images of " << shape_text(d.train) << ", " << d.train.num_classes() << " classes ("
-            << fixed(seconds_since(t0), 2) << " s)" << warnings << "\n";
+            << " test images of " << shape_text(d.train) << ", "
+            << (d.train.labelled() ? std::to_string(d.train.num_classes()) + " classes" : std::string("no labels"))
+            << " (" << fixed(seconds_since(t0), 2) << " s)" << warnings << "\n";
+}
+
+void run_export(const ExportArgs& args, const GlobalOptions& global) {
+  check_choice("--split", args.split, "train|test");
+  if (args.to.empty()) throw ConfigError("--to: the folder to write the images into is required");
+  const std::string name = canonical_dataset_name(args.dataset.name);
+  const fs::path dir = locate_dataset(name, args.dataset.path, fs::current_path());
+  const DatasetSplits d = load_dataset(name, dir, folder_options(name, args.dataset));
+  StopToken stop;
+  TerminalProgress bar(global.quiet);
+  ImageExportResult result;
+  {
+    InterruptScope interrupt(stop);
+    result = export_images(args.split == "train" ? d.train : d.test, args.to, args.options, bar.callbacks(), stop);
+  }
+  std::cout << "wrote " << result.written << " " << args.options.format << " files of " << name << "'s " << args.split
+            << " split into " << args.to << "\n";
+  if (!result.labels_csv.empty()) std::cout << "labels (path,label): " << result.labels_csv.string() << "\n";
 }
 
 void run_download(const DownloadArgs& args, const GlobalOptions& global) {
@@ -194,7 +240,7 @@ void run_download(const DownloadArgs& args, const GlobalOptions& global) {
 }  // namespace
 
 void register_dataset_commands(CLI::App& root, const GlobalOptions& global) {
-  CLI::App* dataset = root.add_subcommand("dataset", "Inspect, verify and download datasets");
+  CLI::App* dataset = root.add_subcommand("dataset", "Inspect, verify, export and download datasets");
   dataset->require_subcommand(1);
 
   auto info_args = std::make_shared<DatasetArgs>();
@@ -208,6 +254,22 @@ void register_dataset_commands(CLI::App& root, const GlobalOptions& global) {
       dataset->add_subcommand("verify", "Read every file of a dataset and report OK or the first problem");
   add_dataset_args(verify, *verify_args);
   verify->callback([verify_args, &global] { run_verify(*verify_args, global); });
+
+  auto export_args = std::make_shared<ExportArgs>();
+  CLI::App* exporter = dataset->add_subcommand(
+      "export",
+      "Write a split as image files: flat (NNNNN.png, the labels in <folder>-labels.csv beside it) or in "
+      "<class>/ folders");
+  add_dataset_args(exporter, export_args->dataset);
+  exporter->add_option("--to", export_args->to, "A new (or empty) folder for the images")->required();
+  exporter->add_option("--split", export_args->split, "train or test")->capture_default_str();
+  exporter->add_option("--layout", export_args->options.layout, "flat or folders")->capture_default_str();
+  exporter->add_option("--format", export_args->options.format, "png or jpg")->capture_default_str();
+  exporter->add_option("--size", export_args->options.size, "Resize and centre-crop to N x N (0 = as they are)")
+      ->capture_default_str();
+  exporter->add_option("--jpeg-quality", export_args->options.jpeg_quality, "JPEG quality, 1-100")
+      ->capture_default_str();
+  exporter->callback([export_args, &global] { run_export(*export_args, global); });
 
   auto dl_args = std::make_shared<DownloadArgs>();
   CLI::App* download = dataset->add_subcommand("download", "Download, verify (MD5) and unpack a dataset");

@@ -308,6 +308,7 @@ void check_args(const EvaluateArgs& a) {
 void run_evaluate(const EvaluateArgs& a, const GlobalOptions& global) {
   check_args(a);
   TrainedRun run = open_run(a.run, global.quiet);
+  run.require_labels("evaluate --probe " + a.probe);
   StopToken stop;
   InterruptScope interrupt(stop);
   const ProgressClock clock("evaluate");

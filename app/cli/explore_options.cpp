@@ -13,18 +13,24 @@ namespace fs = std::filesystem;
 
 void add_explore_args(CLI::App* cmd, ExploreArgs& args) {
   add_run_args(cmd, args.run);
-  cmd->add_option("--split", args.split, "train or test")->capture_default_str();
+  cmd->add_option("--split", args.split,
+                  "train, test or all (both, train first); default: all for an unlabelled dataset, else test");
   cmd->add_option("--features", args.features, "h (backbone) or z (projection head)")->capture_default_str();
 }
 
 void check_explore_args(const ExploreArgs& args) {
-  check_choice("--split", args.split, "train|test");
+  if (!args.split.empty()) check_choice("--split", args.split, "train|test|all");
   check_choice("--features", args.features, "h|z");
 }
 
-bool has_labels(const SplitFeatures& features) {
-  return features.labels.defined() && features.labels.numel() > 0 && features.class_names.size() >= 2 &&
-         features.labels.min().item<int64_t>() >= 0;
+SplitFeatures explore_features(TrainedRun& run, ExploreArgs& args, const JobCallbacks& callbacks,
+                               const StopToken& stop) {
+  args.split = explore_split(run, args.split);
+  return collection_features(run, args.split, feature_options(run, args.run), callbacks, stop);
+}
+
+std::string split_name(const std::string& split) {
+  return split == "all" ? "train + test" : split;
 }
 
 nlohmann::json explore_header(const TrainedRun& run, const ExploreArgs& args, const SplitFeatures& features) {
@@ -41,9 +47,13 @@ nlohmann::json explore_header(const TrainedRun& run, const ExploreArgs& args, co
       {"labelled", has_labels(features)},
       {"class_names", features.class_names},
       {"similarity", "cosine of L2-normalised embeddings"},
-      // Built-in datasets have no file paths: rows are indices into the split, in the
-      // order the run's dataset reader gives (project train_limit/test_limit applied).
-      {"rows", "index = row of the split"},
+      // Rows are indices into the split ("all": train rows, then test rows), in the order
+      // the run's dataset reader gives (project train_limit/test_limit applied); an image
+      // folder's rows also have their file in the CSV's path column.
+      {"rows", args.split == "all"
+                   ? "index = row of train, then of test (from " + std::to_string(run.data.train.size()) + ")"
+                   : "index = row of the split"},
+      {"dataset_folder", run.data.root.string()},
   };
 }
 

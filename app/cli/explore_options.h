@@ -10,12 +10,13 @@
 
 #include "app/cli/analysis_options.h"
 #include "app/cli/cli_command.h"
+#include "engine/analysis/explore_csv.h"
 
 namespace simclr::cli {
 
 struct ExploreArgs {
   RunArgs run;
-  std::string split = "test";
+  std::string split;  // train | test | all; empty = all for an unlabelled dataset, else test
   std::string features = "h";
 };
 
@@ -24,8 +25,14 @@ void add_explore_args(CLI::App* cmd, ExploreArgs& args);
 // Throws ConfigError for a --split or --features that is not one of the choices.
 void check_explore_args(const ExploreArgs& args);
 
-// True when the split has labels worth comparing with (two or more classes, none < 0).
-bool has_labels(const SplitFeatures& features);
+// The rows the commands work on: one split, or "all" (train then test, numbered in that
+// order). An empty args.split becomes "all" for an unlabelled dataset (its held-out split is
+// only a draw from the same collection) and "test" otherwise.
+SplitFeatures explore_features(TrainedRun& run, ExploreArgs& args, const JobCallbacks& callbacks,
+                               const StopToken& stop);
+
+// The split as messages name it: "train", "test", or "train + test" for "all".
+std::string split_name(const std::string& split);
 
 // Run, checkpoint, step, dataset, split, features and their size: what a result is about.
 nlohmann::json explore_header(const TrainedRun& run, const ExploreArgs& args, const SplitFeatures& features);

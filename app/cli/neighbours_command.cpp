@@ -37,6 +37,17 @@ std::string class_name(const std::vector<std::string>& names, int64_t label) {
 
 void print_query(const NeighboursArgs& args, const std::string& bank_split, const SplitFeatures& queries,
                  const std::vector<Neighbour>& neighbours) {
+  if (queries.class_names.empty()) {  // an unlabelled dataset: similarities only
+    std::printf("query: %s #%lld (no labels)\n%lld nearest in %s by cosine similarity of %s features%s:\n",
+                args.split.c_str(), static_cast<long long>(args.query), static_cast<long long>(args.k),
+                bank_split.c_str(), args.features.c_str(), bank_split == args.split ? " (the query excluded)" : "");
+    std::printf("%5s %8s %11s\n", "rank", "index", "similarity");
+    int64_t rank = 0;
+    for (const Neighbour& n : neighbours)
+      std::printf("%5lld %8lld %11.4f\n", static_cast<long long>(++rank), static_cast<long long>(n.index),
+                  n.similarity);
+    return;
+  }
   const int64_t label = queries.labels[args.query].item<int64_t>();
   std::printf("query: %s #%lld, label %lld (%s)\n", args.split.c_str(), static_cast<long long>(args.query),
               static_cast<long long>(label), class_name(queries.class_names, label).c_str());
@@ -96,6 +107,10 @@ void run_neighbours(NeighboursArgs args, const GlobalOptions& global) {
     throw ConfigError("--query: index " + std::to_string(args.query) + " is out of range: the " + args.split +
                       " split has " + std::to_string(queries.labels.size(0)) + " images (0.." +
                       std::to_string(queries.labels.size(0) - 1) + ")");
+  if (args.all && queries.class_names.empty())
+    throw ConfigError("neighbours --all: precision@k needs labels, and " + args.run +
+                      " was trained on an unlabelled dataset; ask for one image's neighbours with --query INDEX, or "
+                      "see `simclr-cli duplicates` and `outliers`");
   const int64_t candidates = bank.labels.size(0) - (same ? 1 : 0);
   if (args.k > candidates)
     throw ConfigError("-k: " + std::to_string(args.k) + " neighbours asked for, but the " + args.bank + " bank has " +

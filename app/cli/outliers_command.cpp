@@ -11,6 +11,7 @@
 #include "app/cli/interrupt_scope.h"
 #include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
+#include "engine/analysis/explore_csv.h"
 #include "engine/core/error.h"
 #include "engine/explore/outlier_scores.h"
 
@@ -24,7 +25,7 @@ struct OutliersArgs {
   int64_t top = 10;
 };
 
-void run_outliers(const OutliersArgs& args, const GlobalOptions& global) {
+void run_outliers(OutliersArgs args, const GlobalOptions& global) {
   check_explore_args(args.explore);
   if (args.k < 1) throw ConfigError("--k: must be >= 1, got " + std::to_string(args.k));
   if (args.top < 0) throw ConfigError("--top: must be >= 0, got " + std::to_string(args.top));
@@ -33,12 +34,13 @@ void run_outliers(const OutliersArgs& args, const GlobalOptions& global) {
   TerminalProgress bar(global.quiet);
   StopToken stop;
   InterruptScope interrupt(stop);
-  const SplitFeatures features = split_features(run, args.explore.run, args.explore.split, bar.callbacks(), stop);
+  const SplitFeatures features = explore_features(run, args.explore, bar.callbacks(), stop);
   const torch::Tensor x = features.features(args.explore.features);
   const int64_t n = x.size(0);
   if (args.k > n - 1)
-    throw ConfigError("--k: " + std::to_string(args.k) + " neighbours asked for, but the " + args.explore.split +
-                      " split has " + std::to_string(n) + " images (k at most " + std::to_string(n - 1) + ")");
+    throw ConfigError("--k: " + std::to_string(args.k) + " neighbours asked for, but the " +
+                      split_name(args.explore.split) + " split has " + std::to_string(n) + " images (k at most " +
+                      std::to_string(n - 1) + ")");
 
   OutlierOptions options;
   options.k = args.k;
@@ -56,34 +58,32 @@ void run_outliers(const OutliersArgs& args, const GlobalOptions& global) {
   json["nearest"] = scores.nearest_index;
   json["nearest_distance"] = scores.nearest;
   json["seconds"] = scores.seconds;
-  ResultTable csv(labelled ? std::vector<std::string>{"rank", "index", "score", "nearest", "nearest_distance", "label"}
-                           : std::vector<std::string>{"rank", "index", "score", "nearest", "nearest_distance"});
-  ResultTable shown(labelled ? std::vector<std::string>{"rank", "index", "score", "nearest", "distance", "class"}
-                             : std::vector<std::string>{"rank", "index", "score", "nearest", "distance"});
+  std::vector<std::string> shown_headers =
+      labelled ? std::vector<std::string>{"rank", "index", "score", "nearest", "distance", "class"}
+               : std::vector<std::string>{"rank", "index", "score", "nearest", "distance"};
+  if (!features.files.empty()) shown_headers.push_back("path");
+  ResultTable shown(shown_headers);
   for (size_t r = 0; r < scores.ranking.size(); ++r) {
     const auto i = static_cast<size_t>(scores.ranking[r]);
-    std::vector<std::string> row = {std::to_string(r + 1), std::to_string(i), number_text(scores.score[i], 6),
-                                    std::to_string(scores.nearest_index[i]), number_text(scores.nearest[i], 6)};
     std::vector<std::string> printed = {std::to_string(r + 1), std::to_string(i), number_text(scores.score[i], 4),
                                         std::to_string(scores.nearest_index[i]), number_text(scores.nearest[i], 4)};
     if (labelled) {
-      row.push_back(std::to_string(label[i]));
       const auto c = static_cast<size_t>(label[i]);
       printed.push_back(c < features.class_names.size() ? features.class_names[c] : std::to_string(label[i]));
     }
-    csv.add_row(std::move(row));
+    if (!features.files.empty()) printed.push_back(features.files[i]);
     if (static_cast<int64_t>(r) < args.top) shown.add_row(std::move(printed));
   }
   const std::string stem = "outliers-" + args.explore.split + "-" + args.explore.features;
-  const auto dir = write_explore_result(run, stem, std::move(json), csv.csv());
+  const auto dir = write_explore_result(run, stem, std::move(json), outliers_csv(scores, features));
 
   double mean = 0;
   for (const double s : scores.score) mean += s / static_cast<double>(n);
-  std::printf("outlier scores of %lld %s images (mean cosine distance to the %lld nearest, %s features): "
-              "mean %.4f, highest %.4f, %.2f s\n",
-              static_cast<long long>(n), args.explore.split.c_str(), static_cast<long long>(args.k),
-              args.explore.features.c_str(), mean, scores.score[static_cast<size_t>(scores.ranking.front())],
-              scores.seconds);
+  std::printf(
+      "outlier scores of %lld %s images (mean cosine distance to the %lld nearest, %s features): "
+      "mean %.4f, highest %.4f, %.2f s\n",
+      static_cast<long long>(n), split_name(args.explore.split).c_str(), static_cast<long long>(args.k),
+      args.explore.features.c_str(), mean, scores.score[static_cast<size_t>(scores.ranking.front())], scores.seconds);
   if (args.top > 0) std::printf("most unusual first:\n%s", shown.text().c_str());
   std::printf("scores:   %s\nsettings: %s\n", (dir / (stem + ".csv")).c_str(), (dir / (stem + ".json")).c_str());
 }

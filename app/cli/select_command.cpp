@@ -12,6 +12,7 @@
 #include "app/cli/interrupt_scope.h"
 #include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
+#include "engine/analysis/explore_csv.h"
 #include "engine/core/error.h"
 #include "engine/explore/k_center_greedy.h"
 
@@ -25,7 +26,7 @@ struct SelectArgs {
   uint64_t seed = 0;
 };
 
-void run_select(const SelectArgs& args, const GlobalOptions& global) {
+void run_select(SelectArgs args, const GlobalOptions& global) {
   check_explore_args(args.explore);
   if (args.count < 1) throw ConfigError("--count: must be >= 1, got " + std::to_string(args.count));
 
@@ -33,12 +34,12 @@ void run_select(const SelectArgs& args, const GlobalOptions& global) {
   TerminalProgress bar(global.quiet);
   StopToken stop;
   InterruptScope interrupt(stop);
-  const SplitFeatures features = split_features(run, args.explore.run, args.explore.split, bar.callbacks(), stop);
+  const SplitFeatures features = explore_features(run, args.explore, bar.callbacks(), stop);
   const torch::Tensor x = features.features(args.explore.features);
   const int64_t n = x.size(0);
   if (args.count > n)
-    throw ConfigError("--count: " + std::to_string(args.count) + " images asked for, but the " + args.explore.split +
-                      " split has " + std::to_string(n));
+    throw ConfigError("--count: " + std::to_string(args.count) + " images asked for, but the " +
+                      split_name(args.explore.split) + " split has " + std::to_string(n));
 
   KCenterOptions options;
   options.count = args.count;
@@ -58,41 +59,36 @@ void run_select(const SelectArgs& args, const GlobalOptions& global) {
   json["indices"] = selection.indices;
   json["radius"] = selection.radius;
   json["seconds"] = selection.seconds;
-  ResultTable csv(labelled ? std::vector<std::string>{"order", "index", "radius", "label"}
-                           : std::vector<std::string>{"order", "index", "radius"});
   std::map<int64_t, int64_t> per_class;
   for (size_t t = 0; t < selection.indices.size(); ++t) {
     const int64_t i = selection.indices[t];
-    std::vector<std::string> row = {std::to_string(t + 1), std::to_string(i), number_text(selection.radius[t], 6)};
-    if (labelled) {
-      row.push_back(std::to_string(label[i]));
-      ++per_class[label[i]];
-    }
-    csv.add_row(std::move(row));
+    if (labelled) ++per_class[label[i]];
   }
   if (labelled) {
     nlohmann::json counts = nlohmann::json::object();
     for (const auto& [c, count] : per_class)
       counts[static_cast<size_t>(c) < features.class_names.size() ? features.class_names[static_cast<size_t>(c)]
-                                                                   : std::to_string(c)] = count;
+                                                                  : std::to_string(c)] = count;
     json["class_counts"] = counts;
   }
   const std::string stem = "select-" + args.explore.split + "-" + args.explore.features + "-" +
                            std::to_string(args.count) + "-seed" + std::to_string(args.seed);
-  const auto dir = write_explore_result(run, stem, std::move(json), csv.csv());
+  const auto dir = write_explore_result(run, stem, std::move(json), selection_csv(selection, features));
 
-  std::printf("chose %lld of %lld %s images by k-center greedy on %s features (seed %llu, first image %lld): "
-              "coverage radius %.4f after the first pick, %.4f after the last (cosine distance), %.2f s\n",
-              static_cast<long long>(args.count), static_cast<long long>(n), args.explore.split.c_str(),
-              args.explore.features.c_str(), static_cast<unsigned long long>(args.seed),
-              static_cast<long long>(selection.indices.front()), selection.radius.front(), selection.radius.back(),
-              selection.seconds);
+  std::printf(
+      "chose %lld of %lld %s images by k-center greedy on %s features (seed %llu, first image %lld): "
+      "coverage radius %.4f after the first pick, %.4f after the last (cosine distance), %.2f s\n",
+      static_cast<long long>(args.count), static_cast<long long>(n), split_name(args.explore.split).c_str(),
+      args.explore.features.c_str(), static_cast<unsigned long long>(args.seed),
+      static_cast<long long>(selection.indices.front()), selection.radius.front(), selection.radius.back(),
+      selection.seconds);
   if (labelled) {
     std::printf("classes in the subset:");
     for (const auto& [c, count] : per_class)
-      std::printf(" %s %lld", static_cast<size_t>(c) < features.class_names.size()
-                                  ? features.class_names[static_cast<size_t>(c)].c_str()
-                                  : std::to_string(c).c_str(),
+      std::printf(" %s %lld",
+                  static_cast<size_t>(c) < features.class_names.size()
+                      ? features.class_names[static_cast<size_t>(c)].c_str()
+                      : std::to_string(c).c_str(),
                   static_cast<long long>(count));
     std::printf("\n");
   }

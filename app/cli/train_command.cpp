@@ -2,12 +2,14 @@
 // to the run folder as JSON lines. Ctrl+C stops after the current step with a checkpoint.
 // Data-parallel: started by torchrun, srun or mpirun (ranks from their variables), or with
 // --nproc-per-node N, which starts and supervises N local ranks itself.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
 #include "app/cli/cli_command.h"
 #include "app/cli/interrupt_scope.h"
 #include "app/cli/local_launcher.h"
+#include "app/cli/result_table.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_progress.h"
 #include "engine/core/error.h"
@@ -79,13 +81,23 @@ void register_train_command(CLI::App& root, const GlobalOptions& global) {
                 result.run_dir.c_str(), result.state.c_str(), static_cast<long long>(result.steps_done),
                 static_cast<long long>(result.total_steps), result.final_loss, result.train_seconds,
                 result.device.c_str(), processes.c_str());
-    if (result.initial_monitor && result.final_monitor)
-      std::printf("kNN top-1 (k=%lld): %.2f%% at initialisation -> %.2f%% at step %lld\n",
-                  static_cast<long long>(result.final_monitor->knn_k), 100 * result.initial_monitor->knn_top1,
-                  100 * result.final_monitor->knn_top1, static_cast<long long>(result.final_monitor->step));
-    else if (result.final_monitor)
-      std::printf("kNN top-1 (k=%lld): %.2f%%\n", static_cast<long long>(result.final_monitor->knn_k),
-                  100 * result.final_monitor->knn_top1);
+    if (const auto& last = result.final_monitor) {
+      const auto& first = result.initial_monitor;
+      const bool from_start = first && first->step == 0;
+      if (last->has_knn && from_start && first->has_knn)
+        std::printf("kNN top-1 (k=%lld): %.2f%% at initialisation -> %.2f%% at step %lld\n",
+                    static_cast<long long>(last->knn_k), 100 * first->knn_top1, 100 * last->knn_top1,
+                    static_cast<long long>(last->step));
+      else if (last->has_knn)
+        std::printf("kNN top-1 (k=%lld): %.2f%%\n", static_cast<long long>(last->knn_k), 100 * last->knn_top1);
+      if (std::isfinite(last->pair_top1)) {
+        const std::string before = from_start && std::isfinite(first->pair_top1)
+                                       ? percent_text(first->pair_top1) + "% at initialisation -> "
+                                       : "";
+        std::printf("pair retrieval (%lld views): %s%s%% at step %lld\n", static_cast<long long>(2 * last->pair_count),
+                    before.c_str(), percent_text(last->pair_top1).c_str(), static_cast<long long>(last->step));
+      }
+    }
   });
 }
 

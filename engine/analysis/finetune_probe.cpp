@@ -49,6 +49,7 @@ double test_accuracy(SimCLRModel& model, MlpProbeNet& head, const ImageDataset& 
 
 FinetuneResult finetune_probe(const TrainedRun& run, const FinetuneOptions& o, const JobCallbacks& callbacks,
                               const StopToken& stop) {
+  run.require_labels("fine-tuning");
   if (o.hidden < 1 || o.epochs < 1 || o.batch_size < 1 || !(o.learning_rate > 0))
     throw ConfigError("finetune: hidden, epochs, batch_size and learning_rate must be positive");
   const ImageDataset train = run.data.train.limited_to(o.train_limit);

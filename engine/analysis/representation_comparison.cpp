@@ -52,6 +52,7 @@ std::string settings_line(const ComparisonOptions& o) {
 
 ComparisonResult compare_representations(TrainedRun& run, const ComparisonOptions& options,
                                          const JobCallbacks& callbacks, const StopToken& stop) {
+  run.require_labels("Figure 10 (MLP probes on each representation)");
   if (options.representations.empty()) throw ConfigError("figure 10: no representations to compare");
   for (const auto& name : options.representations) check_representation(name);  // before any long work
   const ProgressClock timer("figure 10");

@@ -43,6 +43,7 @@ fs::path evaluation_file(const fs::path& run_dir, const std::string& probe, int6
 
 KnnEvaluation evaluate_knn(TrainedRun& run, const std::vector<int64_t>& ks, const JobCallbacks& callbacks,
                            const StopToken& stop) {
+  run.require_labels("kNN evaluation");
   const auto start = std::chrono::steady_clock::now();
   FeatureOptions features;
   features.batch_size = run.config.evaluation.batch_size;
@@ -74,6 +75,7 @@ KnnEvaluation evaluate_knn(TrainedRun& run, const std::vector<int64_t>& ks, cons
 }
 
 LinearEvaluation evaluate_linear(TrainedRun& run, const JobCallbacks& callbacks, const StopToken& stop) {
+  run.require_labels("the linear probe");
   FeatureOptions features;
   features.batch_size = run.config.evaluation.batch_size;
   const SplitFeatures train = run_features(run, "train", features, callbacks, stop);

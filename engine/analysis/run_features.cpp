@@ -95,6 +95,7 @@ SplitFeatures run_features(TrainedRun& run, const std::string& split_name, const
   out.split = split_name;
   out.step = run.step;
   out.class_names = split.class_names;
+  out.files = split.files;
   const fs::path file = feature_cache_file(run.run_dir, run.step, split_name);
   if (options.use_cache && read_cache(file, run, split, out)) {
     out.from_cache = true;
@@ -127,6 +128,37 @@ SplitFeatures run_features(TrainedRun& run, const std::string& split_name, const
     }
   }
   return out;
+}
+
+std::string explore_split(const TrainedRun& run, const std::string& split) {
+  if (!split.empty()) return split;
+  return run.data.train.labelled() ? "test" : "all";
+}
+
+SplitFeatures collection_features(TrainedRun& run, const std::string& split, const FeatureOptions& options,
+                                  const JobCallbacks& callbacks, const StopToken& stop) {
+  const std::string which = explore_split(run, split);
+  if (which != "all") return run_features(run, which, options, callbacks, stop);
+  const SplitFeatures train = run_features(run, "train", options, callbacks, stop);
+  const SplitFeatures test = run_features(run, "test", options, callbacks, stop);
+  SplitFeatures all = train;
+  all.split = "all";
+  all.h = torch::cat({train.h, test.h});
+  all.z = torch::cat({train.z, test.z});
+  all.labels = torch::cat({train.labels, test.labels});
+  all.files.insert(all.files.end(), test.files.begin(), test.files.end());
+  all.from_cache = train.from_cache && test.from_cache;
+  return all;
+}
+
+ImageDataset collection_images(const TrainedRun& run, const std::string& split) {
+  const std::string which = explore_split(run, split);
+  if (which != "all") return run.split(which);
+  ImageDataset all = run.data.train;
+  all.images = torch::cat({run.data.train.images, run.data.test.images});
+  all.labels = torch::cat({run.data.train.labels, run.data.test.labels});
+  all.files.insert(all.files.end(), run.data.test.files.begin(), run.data.test.files.end());
+  return all;
 }
 
 }  // namespace simclr

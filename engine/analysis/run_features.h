@@ -21,6 +21,7 @@ struct SplitFeatures {
   torch::Tensor z;       // float [N, projection_dim], CPU
   torch::Tensor labels;  // int64 [N]
   std::vector<std::string> class_names;
+  std::vector<std::string> files;  // image folders: each row's file under the dataset's folder
   bool from_cache = false;
 
   // "h" or "z". Throws ConfigError otherwise.
@@ -37,5 +38,14 @@ std::filesystem::path feature_cache_file(const std::filesystem::path& run_dir, i
 
 SplitFeatures run_features(TrainedRun& run, const std::string& split, const FeatureOptions& options = {},
                            const JobCallbacks& callbacks = {}, const StopToken& stop = {});
+
+// What exploring a collection works on: "train", "test", or "all" (train rows, then test
+// rows). "" picks "all" for an unlabelled dataset (its held-out split is only a draw from
+// the same collection) and "test" otherwise; see explore_split().
+std::string explore_split(const TrainedRun& run, const std::string& split);
+SplitFeatures collection_features(TrainedRun& run, const std::string& split, const FeatureOptions& options = {},
+                                  const JobCallbacks& callbacks = {}, const StopToken& stop = {});
+// The images of those rows, in the same order.
+ImageDataset collection_images(const TrainedRun& run, const std::string& split);
 
 }  // namespace simclr

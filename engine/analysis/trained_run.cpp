@@ -87,4 +87,11 @@ void load_run_checkpoint(TrainedRun& run, const fs::path& checkpoint) {
   run.model->eval();
 }
 
+void TrainedRun::require_labels(const std::string& what) const {
+  if (data.train.labelled()) return;
+  throw ConfigError(what + " needs class labels, and " + run_dir.string() + " was trained on " + data.root.string() +
+                    " without labels (dataset.labels); label-free views of it: pair retrieval in the monitor, "
+                    "clusters, duplicates, outliers, nearest neighbours");
+}
+
 }  // namespace simclr

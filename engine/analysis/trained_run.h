@@ -28,6 +28,9 @@ struct TrainedRun {
 
   // The split by name: "train" or "test". Throws ConfigError for anything else.
   const ImageDataset& split(const std::string& name) const;
+
+  // Throws ConfigError saying that `what` needs class labels when the run's dataset has none.
+  void require_labels(const std::string& what) const;
 };
 
 // checkpoint: empty = the run's latest, a number = that step, else a file path.

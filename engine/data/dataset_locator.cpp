@@ -117,8 +117,8 @@ fs::path locate_dataset(const std::string& name, const std::string& configured_p
   const std::string n = canonical_dataset_name(name);
   if (n == "image-folder" && configured_path.empty())
     throw ConfigError(
-        "dataset.path: required for dataset image-folder (the folder holding train/<class>/ and "
-        "val/<class>/ image folders)");
+        "dataset.path: required for dataset image-folder (a folder of images, or one holding "
+        "train/<class>/ and val/<class>/ image folders)");
   const auto candidates = dataset_search_paths(n, configured_path, base_dir);
   for (const auto& dir : candidates)
     if (looks_like_dataset(n, dir)) return dir;
@@ -128,7 +128,7 @@ fs::path locate_dataset(const std::string& name, const std::string& configured_p
   if (n == "cifar10")
     hint = "; download it with `simclr-cli dataset download cifar10` or set SIMCLR_DATA_DIR";
   else if (n == "image-folder")
-    hint = " (expected train/<class>/<images> and val/<class>/<images> in it)";
+    hint = " (no such folder; expected a folder of images, or train/<class>/<images> and val/<class>/<images>)";
   else if (n == "fashion-mnist")
     hint = "; install Debian's dataset-fashion-mnist package or set SIMCLR_DATA_DIR";
   else

@@ -36,6 +36,10 @@ ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
   if (!images.defined()) return out;
   out.images = images.index_select(0, idx.to(images.device())).contiguous();
   out.labels = labels.index_select(0, idx.to(labels.device())).contiguous();
+  if (!files.empty()) {
+    const int64_t* p = idx.data_ptr<int64_t>();
+    for (int64_t i = 0; i < idx.numel(); ++i) out.files.push_back(files[size_t(p[i])]);
+  }
   return out;
 }
 
@@ -53,6 +57,7 @@ std::vector<int64_t> ImageDataset::class_counts() const {
 
 ImageDataset ImageDataset::limited_to(int64_t total) const {
   if (total <= 0 || total >= size()) return *this;
+  if (!labelled()) return subset(torch::linspace(0, double(size() - 1), total).round().to(torch::kLong));
   return balanced_subset(std::max<int64_t>(1, total / std::max<int64_t>(1, num_classes())));
 }
 
@@ -60,6 +65,7 @@ ImageDataset ImageDataset::balanced_subset(int64_t per_class) const {
   if (per_class < 0) throw ConfigError("balanced subset: per_class must be >= 0, got " + std::to_string(per_class));
   std::vector<int64_t> taken(class_names.size(), 0);
   std::vector<int64_t> picked;
+  if (!labelled()) return subset(torch::arange(std::min(per_class, size()), torch::kLong));
   if (labels.defined()) {
     const torch::Tensor l = labels.to(torch::kCPU, torch::kLong).contiguous();
     const int64_t* p = l.data_ptr<int64_t>();
@@ -85,7 +91,12 @@ void ImageDataset::check(const std::string& what) const {
   if (labels.scalar_type() != torch::kLong || labels.dim() != 1) fail("labels must be int64 [N]");
   if (labels.size(0) != images.size(0))
     fail(std::to_string(images.size(0)) + " images but " + std::to_string(labels.size(0)) + " labels");
-  if (labels.numel() > 0) {
+  if (!files.empty() && int64_t(files.size()) != images.size(0))
+    fail(std::to_string(images.size(0)) + " images but " + std::to_string(files.size()) + " file names");
+  if (!labelled()) {
+    if (labels.numel() > 0 && labels.ne(kUnlabelled).any().item<bool>())
+      fail("labels given but no class names (an unlabelled set has every label " + std::to_string(kUnlabelled) + ")");
+  } else if (labels.numel() > 0) {
     const int64_t lo = labels.min().item<int64_t>();
     const int64_t hi = labels.max().item<int64_t>();
     if (lo < 0 || hi >= num_classes())

@@ -1,7 +1,10 @@
 #pragma once
-// An in-memory labelled image set: the common currency of the data area. Readers produce
-// it, augmentations and trainers consume it. Pixels stay uint8 on the CPU (CIFAR-10's
+// An in-memory image set, labelled or not: the common currency of the data area. Readers
+// produce it, augmentations and trainers consume it. Pixels stay uint8 on the CPU (CIFAR-10's
 // 60 000 images take 184 MB this way, four times less than float).
+//
+// An unlabelled set (a folder of someone's photos) has no class names and every label is
+// kUnlabelled; whatever needs labels asks labelled() first and says why it cannot run.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -11,10 +14,15 @@
 
 namespace simclr {
 
+constexpr int64_t kUnlabelled = -1;
+
 struct ImageDataset {
   torch::Tensor images;                  // uint8 [N, C, H, W], contiguous, CPU
-  torch::Tensor labels;                  // int64 [N], each in [0, class_names.size())
-  std::vector<std::string> class_names;  // index = label
+  torch::Tensor labels;                  // int64 [N] in [0, class_names.size()), or all kUnlabelled
+  std::vector<std::string> class_names;  // index = label; empty for an unlabelled set
+  std::vector<std::string> files;        // image folders: each image's path under the root; else empty
+
+  bool labelled() const { return !class_names.empty(); }
 
   int64_t size() const;
   int64_t channels() const;
@@ -22,7 +30,8 @@ struct ImageDataset {
   int64_t width() const;
   int64_t num_classes() const { return static_cast<int64_t>(class_names.size()); }
 
-  // The images at `indices` (int64 [K], any order, repeats allowed), copied. Throws
+  // The images at `indices` (int64 [K], any order, repeats allowed), copied with their labels
+  // and files. Throws
   // ConfigError when an index is out of range.
   ImageDataset subset(const torch::Tensor& indices) const;
 
@@ -30,11 +39,13 @@ struct ImageDataset {
   std::vector<int64_t> class_counts() const;
 
   // First `per_class` images of each class, in dataset order (fixed, class-balanced
-  // subset). A class with fewer images contributes all it has.
+  // subset). A class with fewer images contributes all it has. Unlabelled: the first
+  // `per_class` images.
   ImageDataset balanced_subset(int64_t per_class) const;
 
-  // A class-balanced subset of about `total` images (total / classes per class); the
-  // whole split when total <= 0 or total >= size(). For project limits and monitor sets.
+  // A class-balanced subset of about `total` images (total / classes per class; for an
+  // unlabelled set, `total` evenly spaced images); the whole split when total <= 0 or
+  // total >= size(). For project limits and monitor sets.
   ImageDataset limited_to(int64_t total) const;
 
   // Throws DataError(`what` + problem) when shapes, dtypes or labels are inconsistent.
@@ -46,7 +57,8 @@ struct DatasetSplits {
   std::string name;            // "cifar10", "fashion-mnist", "mnist"
   std::filesystem::path root;  // the folder the files were read from
   ImageDataset train;
-  ImageDataset test;
+  ImageDataset test;     // for an image folder without val/ or test/: a seeded held-out draw
+  std::string held_out;  // how the test split was made, for the run's log; empty = the dataset's own
 };
 
 // A cheap content fingerprint (16 hex digits): shape, labels and a sample of up to 64

@@ -146,6 +146,30 @@ torch::Tensor read_image_file(const fs::path& path, ImageChannels channels) {
   return decode_image(read_binary_file(path), path, channels);
 }
 
+std::vector<uint8_t> encode_image(const torch::Tensor& image, const std::string& format, int jpeg_quality) {
+  check_chw(image, "encode_image");
+  if (format != "png" && format != "jpg") throw ConfigError("image format '" + format + "': use png or jpg");
+  if (jpeg_quality < 1 || jpeg_quality > 100)
+    throw ConfigError("JPEG quality " + std::to_string(jpeg_quality) + ": must be in [1, 100]");
+#ifdef SIMCLR_HAVE_OPENCV
+  const int64_t c = image.size(0);
+  if (c != 1 && c != 3) throw ConfigError("encode_image: 1 or 3 channels, not " + std::to_string(c));
+  const torch::Tensor hwc = image.permute({1, 2, 0}).contiguous();
+  const cv::Mat rgb(static_cast<int>(image.size(1)), static_cast<int>(image.size(2)), CV_8UC(static_cast<int>(c)),
+                    hwc.data_ptr());
+  cv::Mat pixels = rgb;
+  if (c == 3) cv::cvtColor(rgb, pixels, cv::COLOR_RGB2BGR);  // OpenCV writes BGR
+  std::vector<uint8_t> bytes;
+  const std::vector<int> params =
+      format == "jpg" ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, jpeg_quality} : std::vector<int>{};
+  if (!cv::imencode("." + format, pixels, bytes, params))
+    throw IoError("encode_image: OpenCV could not encode " + format);
+  return bytes;
+#else
+  no_opencv();
+#endif
+}
+
 torch::Tensor resize_and_center_crop(const torch::Tensor& image, int64_t size) {
   check_chw(image, "resize_and_center_crop");
   if (size < 1) throw ConfigError("resize_and_center_crop: size must be >= 1, not " + std::to_string(size));

@@ -5,6 +5,7 @@
 // they throw ConfigError saying so.
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include <torch/types.h>
@@ -32,6 +33,11 @@ torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const std::filesys
 
 // Reads and decodes one file (see decode_image); a missing file is a DataError too.
 torch::Tensor read_image_file(const std::filesystem::path& path, ImageChannels channels = ImageChannels::Rgb);
+
+// uint8 [C, H, W] (1 or 3 channels, RGB) -> the bytes of a PNG (lossless) or JPEG file
+// ("png" | "jpg", with `jpeg_quality` in [1, 100]). Throws ConfigError for another format or
+// a bad tensor, and when the build has no OpenCV.
+std::vector<uint8_t> encode_image(const torch::Tensor& image, const std::string& format, int jpeg_quality = 95);
 
 // uint8 [C, H, W] -> [C, size, size]: scales the shorter side to `size` (area interpolation
 // when shrinking, which averages instead of aliasing; bilinear when enlarging), then crops

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <random>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -23,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kCacheFormat = 1;
+constexpr int kCacheFormat = 2;
 
 struct ImageFile {
   fs::path path;
@@ -45,26 +48,63 @@ std::vector<std::string> sub_folders(const fs::path& dir) {
   return out;
 }
 
-// The image files under `class_dir` (recursively, hidden ones left out), sorted by path.
-std::vector<ImageFile> image_files(const fs::path& class_dir, int64_t label) {
-  std::vector<ImageFile> out;
-  auto it = fs::recursive_directory_iterator(class_dir, fs::directory_options::follow_directory_symlink);
-  for (auto end = fs::recursive_directory_iterator(); it != end; ++it) {
-    if (hidden(it->path())) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file() || !is_image_file_name(it->path())) continue;
-    ImageFile f;
-    f.path = it->path();
-    f.label = label;
-    f.bytes = static_cast<int64_t>(it->file_size());
-    f.mtime = static_cast<int64_t>(it->last_write_time().time_since_epoch().count());
-    out.push_back(std::move(f));
+// Collects the image files under a folder, recursively and sorted by path. Links to folders
+// are followed, but each real folder is read once: a link loop (or a second link to a folder
+// already read) is reported in `skipped` instead of recursing until the path is too long.
+class ImageWalk {
+ public:
+  explicit ImageWalk(std::vector<std::string>& skipped) : skipped_(skipped) {}
+
+  std::vector<ImageFile> files(const fs::path& dir, int64_t label) {
+    std::vector<ImageFile> out;
+    walk(dir, label, out);
+    std::sort(out.begin(), out.end(), [](const ImageFile& a, const ImageFile& b) { return a.path < b.path; });
+    return out;
   }
-  std::sort(out.begin(), out.end(), [](const ImageFile& a, const ImageFile& b) { return a.path < b.path; });
-  return out;
-}
+
+ private:
+  void walk(const fs::path& dir, int64_t label, std::vector<ImageFile>& out) {
+    std::error_code ec;
+    const fs::path real = fs::canonical(dir, ec);
+    if (ec) {
+      skipped_.push_back(display_path(dir) + ": folder not read (" + ec.message() + ")");
+      return;
+    }
+    if (!seen_.insert(real).second) {
+      skipped_.push_back(display_path(dir) + (fs::is_symlink(dir, ec) ? ": a link to " : ": the same folder as ") +
+                         display_path(real) + ", a folder already read (a link loop?); not read twice");
+      return;
+    }
+    // In name order, so which of two ways into one folder is read never depends on the disk.
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+         it.increment(ec))
+      entries.push_back(*it);
+    if (ec) skipped_.push_back(display_path(dir) + ": folder not fully read (" + ec.message() + ")");
+    std::sort(entries.begin(), entries.end(),
+              [](const fs::directory_entry& a, const fs::directory_entry& b) { return a.path() < b.path(); });
+    for (const auto& entry : entries) {
+      if (hidden(entry.path())) continue;
+      if (entry.is_directory(ec)) {
+        walk(entry.path(), label, out);
+      } else if (is_image_file_name(entry.path())) {
+        if (!entry.is_regular_file(ec)) {
+          skipped_.push_back(display_path(entry.path()) + ": not a readable file (a broken link?)");
+          continue;
+        }
+        ImageFile f;
+        f.path = entry.path();
+        f.label = label;
+        f.bytes = static_cast<int64_t>(entry.file_size(ec));
+        f.mtime = static_cast<int64_t>(entry.last_write_time(ec).time_since_epoch().count());
+        out.push_back(std::move(f));
+      }
+    }
+  }
+
+  std::vector<std::string>& skipped_;
+  std::set<fs::path> seen_;
+};
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -74,12 +114,12 @@ std::string joined(const std::vector<std::string>& names) {
 
 const char* kImageExtensions = ".png, .jpg, .jpeg, .bmp, .tif, .tiff, .webp, .ppm, .pgm, .pbm, .pnm or .jp2";
 
-// The held-out split's folder: val/, else test/.
+// The held-out split's folder: val/, else test/; empty when there is neither.
 fs::path held_out_folder(const fs::path& root) {
+  std::error_code ec;
   for (const char* name : {"val", "test"})
-    if (fs::is_directory(root / name)) return root / name;
-  throw DataError(display_path(root) + ": no val/ (or test/) folder beside train/; expected " +
-                  display_path(root / "val" / "<class>") + " holding the held-out images");
+    if (fs::is_directory(root / name, ec)) return root / name;
+  return {};
 }
 
 struct Decoded {
@@ -149,6 +189,9 @@ bool read_cache(const fs::path& file, const std::string& key, int64_t size, Data
     archive.read("test_labels", test_labels);
     splits.train = {train_images, train_labels, meta.at("class_names").get<std::vector<std::string>>()};
     splits.test = {test_images, test_labels, splits.train.class_names};
+    splits.held_out = meta.at("held_out").get<std::string>();
+    splits.train.files = meta.at("train_files").get<std::vector<std::string>>();
+    splits.test.files = meta.at("test_files").get<std::vector<std::string>>();
     splits.train.check(display_path(file) + " (train)");
     splits.test.check(display_path(file) + " (test)");
     if (splits.train.height() != size || splits.train.width() != size || splits.train.channels() != 3) return false;
@@ -164,11 +207,10 @@ void write_cache(const fs::path& file, const std::string& key, const DatasetSpli
                  const std::vector<std::string>& skipped, const ImageFolderOptions& options) {
   try {
     fs::create_directories(file.parent_path());
-    const nlohmann::json meta = {{"format", kCacheFormat},
-                                 {"key", key},
-                                 {"root", splits.root.string()},
-                                 {"class_names", splits.train.class_names},
-                                 {"skipped", skipped}};
+    const nlohmann::json meta = {{"format", kCacheFormat},          {"key", key},
+                                 {"root", splits.root.string()},    {"class_names", splits.train.class_names},
+                                 {"held_out", splits.held_out},     {"train_files", splits.train.files},
+                                 {"test_files", splits.test.files}, {"skipped", skipped}};
     torch::serialize::OutputArchive archive;
     archive.write("meta", bytes_tensor(meta.dump()));
     archive.write("train_images", splits.train.images);
@@ -198,7 +240,25 @@ UnreadablePolicy parse_unreadable_policy(const std::string& text) {
 
 bool looks_like_image_folder(const fs::path& dir) {
   std::error_code ec;
-  return fs::is_directory(dir / "train", ec);
+  return fs::is_directory(dir, ec);
+}
+
+FolderLabels parse_folder_labels(const std::string& text) {
+  if (text == "auto") return FolderLabels::Auto;
+  if (text == "folders") return FolderLabels::Folders;
+  if (text == "none") return FolderLabels::None;
+  throw ConfigError("dataset.labels: '" + text + "' is not auto, folders or none");
+}
+
+FolderLabels resolve_folder_labels(const fs::path& root, FolderLabels labels) {
+  if (labels != FolderLabels::Auto) return labels;
+  std::error_code ec;
+  if (!fs::is_directory(root / "train", ec)) return FolderLabels::None;
+  try {
+    return sub_folders(root / "train").empty() ? FolderLabels::None : FolderLabels::Folders;
+  } catch (const fs::filesystem_error&) {
+    return FolderLabels::Folders;  // unreadable train/: the loader names the problem
+  }
 }
 
 std::string channel_stats_name(const std::string& dataset, const fs::path& root, const ImageFolderOptions& options) {
@@ -213,25 +273,67 @@ std::string image_folder_id(const fs::path& root, const ImageFolderOptions& opti
   f.add(where.generic_string());
   f.add(resolved_size(options));
   f.add(int64_t(options.on_unreadable == UnreadablePolicy::Fail));
+  // Only what changes the splits, so a labelled folder with val/ keeps the id it always had.
+  if (resolve_folder_labels(root, options.labels) == FolderLabels::None) f.add(std::string("unlabelled"));
+  if (held_out_folder(root).empty()) f.add(int64_t(std::llround(options.holdout_fraction * 1e6)));
   return f.hex();
 }
 
 namespace {
 
-// The files of an image folder: classes from train/, the held-out folder's checked against them.
+// The files of an image folder: classes from train/ (none when unlabelled), the held-out
+// folder's checked against them or the held-out files drawn from the training files.
 struct FolderListing {
-  fs::path train_dir, test_dir;
+  fs::path train_dir, test_dir;  // test_dir empty: the held-out files were drawn
   std::vector<std::string> classes;
   std::vector<ImageFile> train_files, test_files;
+  std::vector<std::string> skipped;  // folders not read (link loops, permissions)
+  std::string held_out;              // how the test split was made; empty = its own folder
 };
 
-FolderListing list_folder(const fs::path& root) {
+// Moves `fraction` of each label's files (rounded; a label keeps at least one) from train to
+// test, chosen with a fixed seed so every load of the folder draws the same split.
+void draw_held_out(FolderListing& l, double fraction, const fs::path& where) {
+  std::map<int64_t, std::vector<size_t>> by_label;
+  for (size_t i = 0; i < l.train_files.size(); ++i) by_label[l.train_files[i].label].push_back(i);
+  std::mt19937_64 gen(0x686f6c646f7574ULL);  // "holdout"
+  std::vector<bool> held(l.train_files.size(), false);
+  int64_t count = 0;
+  for (auto& [label, members] : by_label) {
+    const auto n = int64_t(members.size());
+    const int64_t k = std::min<int64_t>(n - 1, std::llround(fraction * double(n)));
+    std::shuffle(members.begin(), members.end(), gen);
+    for (int64_t j = 0; j < k; ++j) held[members[size_t(j)]] = true;
+    count += std::max<int64_t>(k, 0);
+  }
+  if (count == 0)
+    throw DataError(display_path(where) + ": " + std::to_string(l.train_files.size()) + " images are too few to hold " +
+                    std::to_string(int(std::lround(100 * fraction))) +
+                    "% out for evaluation; add images, raise dataset.holdout_fraction, or add a val/ folder");
+  std::vector<ImageFile> train, test;
+  for (size_t i = 0; i < l.train_files.size(); ++i) (held[i] ? test : train).push_back(l.train_files[i]);
+  l.train_files = std::move(train);
+  l.test_files = std::move(test);
+  char text[160];
+  std::snprintf(text, sizeof text, "held out %lld of %lld images (%.0f%%, dataset.holdout_fraction), a fixed draw",
+                static_cast<long long>(count), static_cast<long long>(count + int64_t(l.train_files.size())),
+                100 * fraction);
+  l.held_out = text;
+}
+
+void check_holdout_fraction(double fraction) {
+  if (!(fraction > 0 && fraction <= 0.9))
+    throw ConfigError("dataset.holdout_fraction: must be in (0, 0.9], not " + std::to_string(fraction));
+}
+
+FolderListing list_labelled(const fs::path& root, const ImageFolderOptions& options) {
   FolderListing l;
+  ImageWalk walk(l.skipped);
   l.train_dir = root / "train";
   if (!fs::is_directory(l.train_dir))
     throw DataError(display_path(root) +
-                    ": no train/ folder; an image folder holds train/<class>/<images> and "
-                    "val/<class>/<images>");
+                    ": no train/ folder; a labelled image folder holds train/<class>/<images> (and "
+                    "val/<class>/<images>); set dataset.labels to \"none\" to read any folder of images");
   l.test_dir = held_out_folder(root);
   l.classes = sub_folders(l.train_dir);
   if (l.classes.empty())
@@ -240,22 +342,52 @@ FolderListing list_folder(const fs::path& root) {
   std::map<std::string, int64_t> label_of;
   for (size_t c = 0; c < l.classes.size(); ++c) {
     label_of[l.classes[c]] = int64_t(c);
-    auto files = image_files(l.train_dir / l.classes[c], int64_t(c));
+    auto files = walk.files(l.train_dir / l.classes[c], int64_t(c));
     if (files.empty())
       throw DataError(display_path(l.train_dir / l.classes[c]) + ": no image files (" + kImageExtensions + ")");
     l.train_files.insert(l.train_files.end(), files.begin(), files.end());
+  }
+  if (l.test_dir.empty()) {
+    draw_held_out(l, options.holdout_fraction, root);
+    return l;
   }
   for (const auto& name : sub_folders(l.test_dir)) {
     const auto it = label_of.find(name);
     if (it == label_of.end())
       throw DataError(display_path(l.test_dir / name) + ": class '" + name +
                       "' has no folder in train/ (training classes: " + joined(l.classes) + ")");
-    auto files = image_files(l.test_dir / name, it->second);
+    auto files = walk.files(l.test_dir / name, it->second);
     l.test_files.insert(l.test_files.end(), files.begin(), files.end());
   }
   if (l.test_files.empty())
     throw DataError(display_path(l.test_dir) + ": no image files in its class folders (" + kImageExtensions + ")");
   return l;
+}
+
+// Every image, unlabelled: under train/ and val/|test/ when the folder has them, else all of it.
+FolderListing list_unlabelled(const fs::path& root, const ImageFolderOptions& options) {
+  FolderListing l;
+  ImageWalk walk(l.skipped);
+  std::error_code ec;
+  const bool split = fs::is_directory(root / "train", ec);
+  l.train_dir = split ? root / "train" : root;
+  l.test_dir = split ? held_out_folder(root) : fs::path();
+  l.train_files = walk.files(l.train_dir, kUnlabelled);
+  if (l.train_files.empty())
+    throw DataError(display_path(l.train_dir) + ": no image files (" + kImageExtensions + "), searched recursively");
+  if (!l.test_dir.empty()) {
+    l.test_files = walk.files(l.test_dir, kUnlabelled);
+    if (l.test_files.empty()) throw DataError(display_path(l.test_dir) + ": no image files (" + kImageExtensions + ")");
+  } else {
+    draw_held_out(l, options.holdout_fraction, root);
+  }
+  return l;
+}
+
+FolderListing list_folder(const fs::path& root, const ImageFolderOptions& options) {
+  check_holdout_fraction(options.holdout_fraction);
+  return resolve_folder_labels(root, options.labels) == FolderLabels::None ? list_unlabelled(root, options)
+                                                                           : list_labelled(root, options);
 }
 
 // The cache key: every file's place, size and time, and what decoding makes of them.
@@ -264,6 +396,7 @@ std::string cache_key(const fs::path& root, const ImageFolderOptions& options, c
   key.add(int64_t(kCacheFormat));
   key.add(image_folder_id(root, options));
   for (const auto& c : l.classes) key.add(c);
+  key.add(l.held_out);
   for (const auto* split : {&l.train_files, &l.test_files}) {
     key.add(int64_t(split->size()));
     for (const auto& f : *split) {
@@ -278,7 +411,7 @@ std::string cache_key(const fs::path& root, const ImageFolderOptions& options, c
 
 // Decodes one split; unreadable files are skipped (listed in `skipped`) or, with the "fail"
 // policy, an error. A class none of whose files could be read is an error either way.
-ImageDataset decode_split(const std::vector<ImageFile>& files, const fs::path& dir,
+ImageDataset decode_split(const std::vector<ImageFile>& files, const fs::path& root, const fs::path& dir,
                           const std::vector<std::string>& classes, int64_t size, const ImageFolderOptions& options,
                           ImageFolderStats& st, std::vector<std::string>& skipped) {
   const bool fail = options.on_unreadable == UnreadablePolicy::Fail;
@@ -286,28 +419,31 @@ ImageDataset decode_split(const std::vector<ImageFile>& files, const fs::path& d
   const int threads = options.threads > 0 ? options.threads : std::min(cores, 16);
   Decoded d = decode_all(files, size, std::max(1, std::min<int>(threads, int(files.size()))), fail);
   std::vector<int64_t> keep, labels;
-  std::vector<int64_t> found(classes.size(), 0), kept(classes.size(), 0);
+  // Per class, or one group for an unlabelled split.
+  auto group = [&](const ImageFile& f) { return classes.empty() ? size_t(0) : size_t(f.label); };
+  std::vector<int64_t> found(std::max<size_t>(1, classes.size()), 0), kept(found.size(), 0);
   for (size_t i = 0; i < files.size(); ++i) {
-    ++found[size_t(files[i].label)];
+    ++found[group(files[i])];
     if (d.errors[i].empty()) {
       keep.push_back(int64_t(i));
       labels.push_back(files[i].label);
-      ++kept[size_t(files[i].label)];
+      ++kept[group(files[i])];
       ++st.decoded;
     } else {
       if (fail) throw DataError(d.errors[i] + " (dataset.on_unreadable is \"fail\"; \"skip\" leaves it out)");
       skipped.push_back(d.errors[i]);
     }
   }
-  for (size_t c = 0; c < classes.size(); ++c)
+  for (size_t c = 0; c < found.size(); ++c)
     if (found[c] > 0 && kept[c] == 0)
-      throw DataError(display_path(dir / classes[c]) + ": none of its " + std::to_string(found[c]) +
-                      " image files could be read");
+      throw DataError(display_path(classes.empty() ? dir : dir / classes[c]) + ": none of its " +
+                      std::to_string(found[c]) + " image files could be read");
   ImageDataset out;
   out.images =
       keep.size() == files.size() ? d.images : d.images.index_select(0, torch::tensor(keep, torch::kLong)).contiguous();
   out.labels = torch::tensor(labels, torch::kLong);
   out.class_names = classes;
+  for (const int64_t i : keep) out.files.push_back(files[size_t(i)].path.lexically_relative(root).generic_string());
   return out;
 }
 
@@ -320,7 +456,7 @@ DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& optio
     throw ConfigError(
         "dataset image-folder: this build has no OpenCV, so image files cannot be decoded "
         "(install libopencv-dev and rebuild the workbench)");
-  const FolderListing listing = list_folder(root);
+  const FolderListing listing = list_folder(root, options);
   st.files = int64_t(listing.train_files.size() + listing.test_files.size());
   st.key = cache_key(root, options, listing);
   const fs::path cache_dir = options.cache_dir.empty() ? default_cache_dir() / "image-folders" : options.cache_dir;
@@ -333,14 +469,19 @@ DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& optio
   if (options.use_cache && read_cache(st.cache_file, st.key, size, splits, skipped)) {
     st.from_cache = true;
   } else {
-    splits.train = decode_split(listing.train_files, listing.train_dir, listing.classes, size, options, st, skipped);
-    splits.test = decode_split(listing.test_files, listing.test_dir, listing.classes, size, options, st, skipped);
+    skipped = listing.skipped;
+    splits.held_out = listing.held_out;
+    splits.train =
+        decode_split(listing.train_files, root, listing.train_dir, listing.classes, size, options, st, skipped);
+    splits.test =
+        decode_split(listing.test_files, root, listing.test_dir.empty() ? listing.train_dir : listing.test_dir,
+                     listing.classes, size, options, st, skipped);
     if (options.use_cache) write_cache(st.cache_file, st.key, splits, skipped, options);
   }
   st.skipped = int64_t(skipped.size());
   st.skipped_files = skipped;
   if (options.on_warning)
-    for (const auto& s : skipped) options.on_warning("skipped unreadable image " + s);
+    for (const auto& s : skipped) options.on_warning("skipped " + s);
   return splits;
 }
 

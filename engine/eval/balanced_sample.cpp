@@ -14,6 +14,8 @@ torch::Tensor class_balanced_indices(const torch::Tensor& labels, int64_t total)
   const torch::Tensor y = labels.to(torch::kCPU, torch::kLong).contiguous();
   const int64_t n = y.size(0);
   if (total <= 0 || total >= n) return torch::arange(n, torch::kLong);
+  // An unlabelled split: evenly spaced, so a folder sorted by date is sampled across it.
+  if (y.lt(0).all().item<bool>()) return torch::linspace(0, double(n - 1), total).round().to(torch::kLong);
   const int64_t* p = y.data_ptr<int64_t>();
   std::map<int64_t, int64_t> quota;  // ordered: the remainder goes to the smallest labels
   for (int64_t i = 0; i < n; ++i) {

@@ -8,7 +8,8 @@
 
 namespace simclr {
 
-// labels: int64 [N] (any device), values >= 0. Returns int64 [n] on the CPU, ascending:
+// labels: int64 [N] (any device), values >= 0, or all negative for an unlabelled split
+// (then `total` evenly spaced points). Returns int64 [n] on the CPU, ascending:
 // the first `total / C` points of each of the C classes present in split order, plus one
 // more from each of the first `total % C` classes; a class with too few points gives all it
 // has and the others are not topped up, so n <= total. total <= 0 or >= N: all N points.

@@ -63,7 +63,10 @@ NeighbourIndex::NeighbourIndex(const torch::Tensor& bank, const torch::Tensor& l
   torch::NoGradGuard no_grad;
   check_finite(bank, "bank features");
   bank_ = normalised_rows(bank, bank.device());
-  if (labels.defined()) labels_ = labels.to(torch::kCPU, torch::kLong).contiguous();
+  // An unlabelled split (every label negative) is kept without labels, so that no
+  // precision@k is computed from its placeholder labels all agreeing.
+  if (labels.defined() && labels.numel() > 0 && labels.ge(0).any().item<bool>())
+    labels_ = labels.to(torch::kCPU, torch::kLong).contiguous();
 }
 
 int64_t NeighbourIndex::label(int64_t index) const {
@@ -203,6 +206,8 @@ double precision_at_k(const std::vector<Neighbour>& neighbours, int64_t label) {
 
 torch::Tensor precision_at_k(const NeighbourTable& table, const torch::Tensor& query_labels) {
   if (!table.labels.defined()) throw ConfigError("precision@k: the neighbour table has no labels");
+  if (query_labels.defined() && query_labels.numel() > 0 && query_labels.lt(0).all().item<bool>())
+    throw ConfigError("precision@k: the queries have no labels");
   if (!query_labels.defined() || query_labels.dim() != 1 || query_labels.size(0) != table.queries())
     throw ConfigError("precision@k: need one label per query (" + std::to_string(table.queries()) + ")");
   const auto y = query_labels.to(torch::kCPU, torch::kLong).unsqueeze(1);  // [Q, 1]

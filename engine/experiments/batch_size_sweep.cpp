@@ -300,6 +300,9 @@ SweepResult run_sweep(const ProjectConfig& input, const SweepOptions& options, c
 
   // Everything that can be wrong with the project is found before a folder is made.
   const RunData data = load_run_data(project, project.base_dir(), root);
+  if (!data.data.train.labelled())
+    throw ConfigError("sweep: each batch size is scored by kNN accuracy, which needs class labels, and " +
+                      data.data_dir.string() + " has none (dataset.labels)");
   const SweepPlan plan = plan_sweep(project, data.data.train.size());
   const std::shared_ptr<ProcessGroup> group = join_sweep_group(project, plan, options);
   if (group && group->rank() != 0) return follow_sweep(plan, options, project, group, callbacks, stop);

@@ -1,10 +1,12 @@
 #pragma once
 // Near-duplicates in a collection: groups of images whose L2-normalised embeddings have a
 // cosine similarity of at least a threshold with another member (the connected components
-// of the "similar enough" graph, found with union-find). The similarities are computed in
-// row blocks of the upper triangle, so 10 000 x 10 000 never needs the full matrix at once;
-// this brute-force search is exact and serves as the reference for faster indexes.
+// of the "similar enough" graph, found with union-find). The exact search computes the
+// similarities in row blocks of the upper triangle, so 10 000 x 10 000 never needs the full
+// matrix at once; it is the reference for the FAISS indexes (faiss_neighbours.h), which link
+// each image to those of its `neighbours` nearest that pass the threshold.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <torch/types.h>
@@ -29,7 +31,18 @@ struct DuplicateOptions {
   // At most this many linking pairs are kept in total (all are still counted and used for
   // the groups); a threshold low enough to link most of a split would otherwise fill memory.
   int64_t max_kept_pairs = 1'000'000;
+  // How the pairs are found: "exact" (brute force, every pair), FAISS "flat" (exact k nearest)
+  // or "hnsw" (approximate k nearest), or "auto": exact up to kExactDuplicateSearchAtMost
+  // images, HNSW above (exact when the build has no FAISS).
+  std::string index = "auto";
+  int64_t neighbours = 16;  // FAISS: nearest images searched per image
 };
+
+// Where "auto" leaves the exact search for FAISS HNSW (see tests/bench/bench_duplicates.cpp).
+constexpr int64_t kExactDuplicateSearchAtMost = 100'000;
+
+// What "auto" means for n images in this build: "exact" or "hnsw"; others are returned as they are.
+std::string duplicate_search_for(const std::string& index, int64_t n);
 
 struct DuplicatePair {
   int64_t a = 0, b = 0;  // rows, a < b
@@ -37,18 +50,19 @@ struct DuplicatePair {
 };
 
 struct DuplicateGroup {
-  std::vector<int64_t> members;     // rows, ascending; at least two
-  std::vector<float> best;          // per member: its highest similarity to another member
-  std::vector<DuplicatePair> pairs; // every member pair (all_pairs) or the linking pairs, by (a, b)
-  bool all_pairs = true;            // false when the group was too large to list every pair
-  float min_link = 0;               // the lowest similarity among the linking pairs
+  std::vector<int64_t> members;      // rows, ascending; at least two
+  std::vector<float> best;           // per member: its highest similarity to another member
+  std::vector<DuplicatePair> pairs;  // every member pair (all_pairs) or the linking pairs, by (a, b)
+  bool all_pairs = true;             // false when the group was too large to list every pair
+  float min_link = 0;                // the lowest similarity among the linking pairs
 };
 
 struct DuplicateResult {
+  std::string index;  // the search used: exact, flat or hnsw
   // Largest group first; among equal sizes, the one with the smallest first member first.
   std::vector<DuplicateGroup> groups;
-  int64_t linking_pairs = 0;        // pairs at or above the threshold, all of them counted
-  bool pairs_truncated = false;     // more than max_kept_pairs linking pairs (groups stay exact)
+  int64_t linking_pairs = 0;     // pairs at or above the threshold, all of them counted
+  bool pairs_truncated = false;  // more than max_kept_pairs linking pairs (groups stay exact)
   int64_t images_in_groups = 0;
   double seconds = 0;
 };

@@ -17,11 +17,13 @@ inline constexpr int kProjectFormatVersion = 1;
 struct DatasetConfig {
   std::string name = "cifar10";        // cifar10 | fashion-mnist | mnist | image-folder
   std::string path;                    // folder; empty = search $SIMCLR_DATA_DIR and the user data dir
-                                       // (required for image-folder: holds train/<class>/, val/<class>/)
+                                       // (required for image-folder: any folder of images)
   int64_t train_limit = 0;             // use a class-balanced subset of this many training images (0 = all)
   int64_t test_limit = 0;              // likewise for the test split
   int64_t image_size = 0;              // image-folder: images resized/centre-cropped to this (0 = 64)
   std::string on_unreadable = "skip";  // image-folder: skip (and report) or fail on a bad file
+  std::string labels = "auto";         // image-folder: folders (train/<class>/) | none | auto
+  double holdout_fraction = 0.1;       // image-folder without val/ or test/: share held out
 };
 
 struct ProjectionConfig {

@@ -40,6 +40,8 @@ void describe(V& v, DatasetConfig& c) {
   v.field("test_limit", c.test_limit, at_least(0));
   v.field("image_size", c.image_size, between(0, 1024));
   v.field("on_unreadable", c.on_unreadable, Choices{"skip", "fail"});
+  v.field("labels", c.labels, Choices{"auto", "folders", "none"});
+  v.field("holdout_fraction", c.holdout_fraction, between(0.01, 0.9));
 }
 
 template <class V>

@@ -55,6 +55,7 @@ void read_process(const RunFolder& run, RunSummary& s) {
   if (record->total_steps > 0) s.total_steps = record->total_steps;
   s.final_loss.reset();  // the figures of an earlier part's end
   s.knn_top1.reset();
+  s.pair_top1.reset();
   if (process_alive(*record, unix_now())) {
     s.state = "running";
     s.steps_done = record->step;
@@ -83,8 +84,11 @@ RunSummary read_run_summary(const RunFolder& run) {
     s.total_steps = json_value_or(status, "total_steps", int64_t{0});
     if (status.contains("final_loss") && status["final_loss"].is_number())
       s.final_loss = status["final_loss"].get<double>();
-    if (status.contains("final_monitor") && status["final_monitor"].is_object())
-      s.knn_top1 = json_value_or(status["final_monitor"], "knn_top1", 0.0);
+    if (status.contains("final_monitor") && status["final_monitor"].is_object()) {
+      const nlohmann::json& monitor = status["final_monitor"];
+      if (monitor.contains("knn_top1")) s.knn_top1 = json_value_or(monitor, "knn_top1", 0.0);
+      if (monitor.contains("pair_top1")) s.pair_top1 = json_value_or(monitor, "pair_top1", 0.0);
+    }
     s.device = json_value_or(status, "device", "");
     s.train_seconds = json_value_or(status, "train_seconds", 0.0);
     s.parameters = json_value_or(status, "parameters", int64_t{0});

@@ -21,7 +21,8 @@ struct RunSummary {
   int64_t total_steps = 0;  // 0 when unknown
   std::optional<ProcessRecord> process;  // running or interrupted: the process that trains or trained it
   std::optional<double> final_loss;
-  std::optional<double> knn_top1;  // final kNN monitor, in [0, 1]
+  std::optional<double> knn_top1;   // final kNN monitor, in [0, 1] (none without labels)
+  std::optional<double> pair_top1;  // final monitor's positive-pair retrieval, in [0, 1]
   // The latest full-split kNN evaluation (<run>/evaluation/knn-h-step-*.json, written by
   // `simclr-cli evaluate RUN knn` and the workbench's Evaluate): its first k's top-1.
   std::optional<double> evaluated_knn_top1;

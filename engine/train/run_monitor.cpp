@@ -10,13 +10,7 @@ MonitorMetrics monitor_run(RunState& s, int64_t at_step, const TrainCallbacks& c
   MonitorMetrics m = s.monitor->evaluate(s.model, at_step, double(at_step) / s.steps_per_epoch, callbacks, stop);
   s.metrics->write(to_json(m));
   if (callbacks.on_monitor) callbacks.on_monitor(m);
-  char line[200];
-  std::snprintf(line, sizeof line,
-                "step %lld: kNN top-1 %.2f%% (k=%lld), %.2f%% (k=10), alignment %.3f, "
-                "uniformity %.3f, z std %.4f, effective rank %.1f",
-                static_cast<long long>(at_step), 100 * m.knn_top1, static_cast<long long>(m.knn_k),
-                100 * m.knn_top1_k10, m.alignment, m.uniformity, m.z_std, m.h_effective_rank);
-  callbacks.log(LogLevel::Info, line);
+  callbacks.log(LogLevel::Info, monitor_summary(m));
   return m;
 }
 
@@ -31,11 +25,7 @@ void measure_initial_monitor(RunState& s, const TrainCallbacks& callbacks, const
   if (!s.opened.resuming()) return;
   for (const auto& record : read_metrics(s.opened.folder.metrics_file()))
     if (json_value_or(record, "type", "") == "monitor" && json_value_or(record, "step", int64_t{-1}) == 0) {
-      MonitorMetrics m;
-      m.knn_k = json_value_or(record, "knn_k", int64_t{0});
-      m.knn_top1 = json_value_or(record, "knn_top1", 0.0);
-      m.knn_top1_k10 = json_value_or(record, "knn_top1_k10", 0.0);
-      s.result.initial_monitor = m;
+      s.result.initial_monitor = monitor_metrics_from_json(record);
     }
 }
 

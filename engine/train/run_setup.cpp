@@ -76,6 +76,8 @@ RunData load_run_data(const ProjectConfig& project, const fs::path& base_dir, co
   ImageFolderOptions folder;
   folder.image_size = project.dataset.image_size;
   folder.on_unreadable = parse_unreadable_policy(project.dataset.on_unreadable);
+  folder.labels = parse_folder_labels(project.dataset.labels);
+  folder.holdout_fraction = project.dataset.holdout_fraction;
   folder.on_warning = [&out](const std::string& message) { out.warnings.push_back(message); };
   out.data = load_dataset(name, out.data_dir, folder);
   out.data.train = out.data.train.limited_to(project.dataset.train_limit);

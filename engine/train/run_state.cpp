@@ -22,6 +22,10 @@ namespace {
 void load_data(RunState& s, const TrainCallbacks& callbacks) {
   s.run_data = load_run_data(s.project, s.project.base_dir(), s.opened.runs_root);
   callbacks.log(LogLevel::Info, "dataset " + s.project.dataset.name + " from " + s.run_data.data_dir.string());
+  if (!s.data().held_out.empty()) callbacks.log(LogLevel::Info, "dataset: " + s.data().held_out);
+  if (!s.data().train.labelled())
+    callbacks.log(LogLevel::Info,
+                  "dataset: no labels, so the monitor measures positive-pair retrieval instead of kNN accuracy");
   for (const auto& warning : s.run_data.warnings) callbacks.log(LogLevel::Warning, warning);
   const int64_t n = s.data().train.size();
   s.batch = s.training().batch_size;
@@ -92,7 +96,7 @@ void build_monitor(RunState& s) {
   embed.std = s.run_data.stats.std;
   embed.image_size = s.pipeline.output_size(s.data().train.height());
   embed.channels_last = s.training().channels_last;
-  s.monitor.emplace(s.data(), s.project.evaluation, s.pipeline, embed, s.training().seed);
+  s.monitor.emplace(s.data(), s.project.evaluation, s.pipeline, embed, s.training().seed, s.training().temperature);
 }
 
 }  // namespace

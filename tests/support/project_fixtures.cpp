@@ -3,6 +3,7 @@
 #include "engine/project/project_file.h"
 #include "engine/train/trainer.h"
 #include "tests/support/dataset_fixtures.h"
+#include "tests/support/photo_folder.h"
 
 namespace simclr::test {
 
@@ -36,6 +37,19 @@ std::filesystem::path train_tiny_run(const std::filesystem::path& dir, uint64_t 
   ProjectConfig project = tiny_project(dir / "data");
   project.training.epochs = epochs;
   if (!monitor) project.evaluation.knn_every_epochs = 0;
+  TrainOptions options;
+  options.runs_root = dir / "runs";
+  return train(project, options, {}, StopToken()).run_dir;
+}
+
+std::filesystem::path train_photo_run(const std::filesystem::path& dir, PhotoFolder* photos) {
+  const PhotoFolder written = write_photo_folder(dir / "photos", 120, 3, 4);
+  if (photos) *photos = written;
+  ProjectConfig project = tiny_project(written.dir);
+  project.name = "photos";
+  project.dataset.name = "image-folder";
+  project.dataset.image_size = 32;
+  project.evaluation.knn_every_epochs = 0;
   TrainOptions options;
   options.runs_root = dir / "runs";
   return train(project, options, {}, StopToken()).run_dir;

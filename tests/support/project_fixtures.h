@@ -20,4 +20,9 @@ ProjectConfig write_tiny_project(const std::filesystem::path& file, const std::f
 std::filesystem::path train_tiny_run(const std::filesystem::path& dir, uint64_t seed, int64_t epochs = 2,
                                      bool monitor = true);
 
+struct PhotoFolder;
+// An unlabelled run: write_photo_folder(dir/photos, 120 pictures, 3 planted pairs of each
+// kind, 4 noise images) trained for two epochs with tiny_project's model, no monitor.
+std::filesystem::path train_photo_run(const std::filesystem::path& dir, PhotoFolder* photos = nullptr);
+
 }  // namespace simclr::test

@@ -16,6 +16,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "app/gui/dataset/dataset_request.h"
 #include "app/gui/augmentation/augmentation_editor.h"
 #include "app/gui/augmentation/augmentation_views_runner.h"
 #include "app/gui/dataset/dataset_loader.h"
@@ -304,24 +305,7 @@ int AugmentationPreview::gridIndex(int sample, int view) const {
 }
 
 DatasetRequest AugmentationPreview::currentRequest() const {
-  DatasetRequest r;
-  const auto text = [this](const char* pointer) {
-    const json v = document_->value(pointer);
-    return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString();
-  };
-  const auto count = [this](const char* pointer) {
-    const json v = document_->value(pointer);
-    return v.is_number_integer() ? qint64(v.get<int64_t>()) : qint64(0);
-  };
-  r.name = text("/dataset/name");
-  r.path = text("/dataset/path");
-  r.trainLimit = count("/dataset/train_limit");
-  r.testLimit = count("/dataset/test_limit");
-  r.imageSize = count("/dataset/image_size");
-  if (const QString policy = text("/dataset/on_unreadable"); !policy.isEmpty()) r.onUnreadable = policy;
-  r.baseDir = document_->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(document_->filePath()).absolutePath();
-  r.samplesPerClass = kSamplesPerClass;
-  return r;
+  return datasetRequestFor(*document_, kSamplesPerClass);
 }
 
 void AugmentationPreview::onDocumentChanged() {
@@ -441,7 +425,9 @@ void AugmentationPreview::fillGrid() {
   cellOf_.fill(-1, 3 * n);
   for (int s = 0; s < n; ++s) {
     const int label = summary_.sampleLabels.value(picked_.value(s), -1);
-    const QString name = showFiles_ ? files_.names.value(s) : summary_.classNames.value(label);
+    const QString name = showFiles_   ? files_.names.value(s)
+                         : label >= 0 ? summary_.classNames.value(label)
+                                      : QFileInfo(summary_.sampleFiles.value(picked_.value(s))).fileName();
     cellOf_[3 * s] = int(items.size());
     items.push_back({views_.originals[s], name, tr("original"), {}, name});
     for (int v = 0; v < 2; ++v) {

@@ -18,6 +18,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "app/gui/dataset/dataset_request.h"
 #include "app/gui/dataset/dataset_loader.h"
 #include "app/gui/dataset/download_dialog.h"
 #include "app/gui/project/project_document.h"
@@ -217,24 +218,7 @@ QString DatasetPanel::messageText() const {
 }
 
 DatasetRequest DatasetPanel::currentRequest() const {
-  DatasetRequest r;
-  const auto text = [this](const char* pointer) {
-    const nlohmann::json v = document_->value(pointer);
-    return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString();
-  };
-  const auto count = [this](const char* pointer) {
-    const nlohmann::json v = document_->value(pointer);
-    return v.is_number_integer() ? qint64(v.get<int64_t>()) : qint64(0);
-  };
-  r.name = text("/dataset/name");
-  r.path = text("/dataset/path");
-  r.trainLimit = count("/dataset/train_limit");
-  r.testLimit = count("/dataset/test_limit");
-  r.imageSize = count("/dataset/image_size");
-  if (const QString policy = text("/dataset/on_unreadable"); !policy.isEmpty()) r.onUnreadable = policy;
-  // Relative paths resolve against the project's folder, as the engine does.
-  r.baseDir = document_->filePath().isEmpty() ? QDir::currentPath() : QFileInfo(document_->filePath()).absolutePath();
-  return r;
+  return datasetRequestFor(*document_, DatasetRequest{}.samplesPerClass);
 }
 
 void DatasetPanel::onDocumentChanged() {
@@ -296,7 +280,10 @@ void DatasetPanel::showFound(const DatasetSummary& s) {
                                            : tr("%1 channels").arg(s.channels);
   const int classes = int(s.classNames.size());
   shape_->setText(tr("%1 × %2 pixels, %3").arg(s.width).arg(s.height).arg(colour) +
-                  (classes == 1 ? tr(", 1 class") : tr(", %1 classes").arg(classes)));
+                  (classes == 0   ? tr(", no labels (kNN and probes are off)")
+                   : classes == 1 ? tr(", 1 class")
+                                  : tr(", %1 classes").arg(classes)));
+  sizes_->setToolTip(s.heldOut);  // how the test split was drawn, if it was
   const bool limited = s.trainUsed != s.trainSize || s.testUsed != s.testSize;
   usage_->setText(
       limited
@@ -337,6 +324,11 @@ void DatasetPanel::showFound(const DatasetSummary& s) {
   items.reserve(s.samples.size());
   for (int i = 0; i < s.samples.size(); ++i) {
     const int label = s.sampleLabels.value(i, -1);
+    if (label < 0) {  // unlabelled: the file's name
+      const QString file = s.sampleFiles.value(i);
+      items.push_back({s.samples[i], QFileInfo(file).fileName(), {}, {}, file});
+      continue;
+    }
     const QString name = s.classNames.value(label, QString::number(label));
     items.push_back({s.samples[i], name, {}, {}, tr("%1 (class %2)").arg(name).arg(label)});
   }

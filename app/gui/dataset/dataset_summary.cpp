@@ -30,6 +30,16 @@ QVector<qint64> toVector(const std::vector<int64_t>& v) {
 // The first `perClass` training images of each class, in class order: the same grid every
 // time for the same data.
 void addSamples(const ImageDataset& train, int perClass, DatasetSummary& out) {
+  const auto add = [&](int64_t index, int label) {
+    out.samples.push_back(imageFromDataset(train, index));
+    out.sampleLabels.push_back(label);
+    if (!train.files.empty()) out.sampleFiles << QString::fromStdString(train.files[size_t(index)]);
+  };
+  if (!train.labelled()) {  // a few rows' worth, spread over the folder
+    const int64_t n = std::min<int64_t>(train.size(), 8 * int64_t(perClass));
+    for (int64_t i = 0; i < n; ++i) add(i * train.size() / n, -1);
+    return;
+  }
   const int64_t classes = train.num_classes();
   std::vector<int> taken(size_t(std::max<int64_t>(classes, 0)), 0);
   std::vector<std::vector<int64_t>> picked(taken.size());
@@ -43,17 +53,15 @@ void addSamples(const ImageDataset& train, int perClass, DatasetSummary& out) {
     --remaining;
   }
   for (int64_t c = 0; c < classes; ++c)
-    for (int64_t index : picked[size_t(c)]) {
-      out.samples.push_back(imageFromDataset(train, index));
-      out.sampleLabels.push_back(int(c));
-    }
+    for (int64_t index : picked[size_t(c)]) add(index, int(c));
 }
 
 }  // namespace
 
 bool sameDatasetSettings(const DatasetRequest& a, const DatasetRequest& b) {
   return a.name == b.name && a.path == b.path && a.baseDir == b.baseDir && a.trainLimit == b.trainLimit &&
-         a.testLimit == b.testLimit && a.imageSize == b.imageSize && a.onUnreadable == b.onUnreadable;
+         a.testLimit == b.testLimit && a.imageSize == b.imageSize && a.onUnreadable == b.onUnreadable &&
+         a.labels == b.labels && a.holdoutFraction == b.holdoutFraction;
 }
 
 DatasetSummary summarizeDataset(const DatasetRequest& request) {
@@ -92,6 +100,8 @@ DatasetSummary summarizeDataset(const DatasetRequest& request) {
     ImageFolderOptions options;
     options.image_size = request.imageSize;
     options.on_unreadable = parse_unreadable_policy(request.onUnreadable.toStdString());
+    options.labels = parse_folder_labels(request.labels.toStdString());
+    options.holdout_fraction = request.holdoutFraction;
     options.on_warning = [&out](const std::string& line) { out.skippedFiles << QString::fromStdString(line); };
     const DatasetSplits splits = load_dataset(name, folder, options);
     out.trainSize = splits.train.size();
@@ -102,6 +112,7 @@ DatasetSummary summarizeDataset(const DatasetRequest& request) {
     out.height = int(splits.train.height());
     out.width = int(splits.train.width());
     for (const auto& c : splits.train.class_names) out.classNames << QString::fromStdString(c);
+    out.heldOut = QString::fromStdString(splits.held_out);
     out.trainCounts = toVector(splits.train.class_counts());
     out.testCounts = toVector(splits.test.class_counts());
     addSamples(splits.train, request.samplesPerClass, out);

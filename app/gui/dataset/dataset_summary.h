@@ -21,7 +21,9 @@ struct DatasetRequest {
   qint64 testLimit = 0;                           // dataset.test_limit
   qint64 imageSize = 0;                           // dataset.image_size (image-folder; 0 = the reader's default)
   QString onUnreadable = QStringLiteral("skip");  // dataset.on_unreadable (image-folder)
-  int samplesPerClass = 4;
+  QString labels = QStringLiteral("auto");        // dataset.labels (image-folder)
+  double holdoutFraction = 0.1;                   // dataset.holdout_fraction (image-folder)
+  int samplesPerClass = 4;                        // an unlabelled set gives 8 times as many, evenly spaced
 };
 
 // True when the two requests would load the same data (the id and the sample count aside).
@@ -42,11 +44,13 @@ struct DatasetSummary {
   qint64 trainSize = 0, testSize = 0;
   qint64 trainUsed = 0, testUsed = 0;  // after the project's limits
   int channels = 0, height = 0, width = 0;
-  QStringList classNames;
+  QStringList classNames;                   // empty for an unlabelled image folder
   QVector<qint64> trainCounts, testCounts;  // per class
   QVector<QImage> samples;                  // from the training split, class by class
-  QVector<int> sampleLabels;
-  QStringList skippedFiles;  // image-folder: unreadable files left out, "<path>: <problem>"
+  QVector<int> sampleLabels;                // -1 without labels
+  QStringList sampleFiles;                  // image folders: each sample's file under the folder
+  QString heldOut;                          // how the test split was drawn, when it was
+  QStringList skippedFiles;                 // image-folder: unreadable files left out, "<path>: <problem>"
   double loadSeconds = 0;
 };
 

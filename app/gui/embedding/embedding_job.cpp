@@ -15,6 +15,8 @@
 
 #include "app/gui/embedding/embedding_split_data.h"
 #include "engine/core/atomic_file.h"
+#include "engine/explore/k_means.h"
+#include "engine/explore/normalised_rows.h"
 #include "engine/core/error.h"
 #include "engine/eval/balanced_sample.h"
 #include "engine/eval/npy_file.h"
@@ -74,6 +76,21 @@ void fillFromSplit(EmbeddingLayout& out, const EmbeddingSplitData& data, const t
   }
 }
 
+// Clusters to colour an unlabelled split by: seeded k-means of the L2-normalised features.
+constexpr int64_t kClusterColours = 8;
+
+void colourByClusters(EmbeddingLayout& out, const torch::Tensor& features, const JobCallbacks& callbacks,
+                      const StopToken& stop) {
+  KMeansOptions options;
+  options.k = std::min<int64_t>(kClusterColours, features.size(0));
+  options.seed = out.settings.seed;
+  const KMeansResult clusters = k_means(normalised_rows(features, "cluster colours"), options, callbacks, stop);
+  out.classNames.clear();
+  for (int64_t c = 0; c < options.k; ++c) out.classNames << QObject::tr("cluster %1").arg(c + 1);
+  for (qsizetype i = 0; i < out.labels.size(); ++i) out.labels[i] = int(clusters.assignments[size_t(i)]);
+  out.clustered = true;
+}
+
 void setPoints(EmbeddingLayout& out, const torch::Tensor& xy) {
   const torch::Tensor c = xy.to(torch::kCPU, torch::kDouble).contiguous();
   const double* p = c.data_ptr<double>();
@@ -95,6 +112,7 @@ EmbeddingLayout computeLayout(const QString& runDir, const LayoutSettings& s, co
   fillFromSplit(out, *data, indices);
   callbacks.log(LogLevel::Info, out.description().toStdString());
   const torch::Tensor features = raw.index_select(0, indices);  // [n, D]
+  if (out.classNames.isEmpty() && n >= 2) colourByClusters(out, features, callbacks, stop);
   if (s.method == QLatin1String("pca")) {
     PcaOptions options;
     options.components = 2;
@@ -162,6 +180,17 @@ EmbeddingLayout openLayout(const QString& file, const JobCallbacks& callbacks, c
       (indices.min().item<int64_t>() < 0 || indices.max().item<int64_t>() >= data->labels.size(0)))
     throw DataError(sidecar.string() + ": indices outside the " + s.split.toStdString() + " split");
   fillFromSplit(out, *data, indices);
+  if (j.contains("clusters")) {  // an unlabelled split, coloured by the clusters saved with it
+    const auto clusters = j["clusters"].get<std::vector<int64_t>>();
+    if (qsizetype(clusters.size()) != out.labels.size())
+      throw DataError(sidecar.string() + ": " + std::to_string(clusters.size()) + " clusters for " +
+                      std::to_string(out.labels.size()) + " points");
+    out.classNames.clear();
+    for (const auto& name : j.value("class_names", std::vector<std::string>()))
+      out.classNames << QString::fromStdString(name);
+    for (size_t i = 0; i < clusters.size(); ++i) out.labels[qsizetype(i)] = int(clusters[i]);
+    out.clustered = true;
+  }
   if (j.contains("labels") &&
       j["labels"].get<std::vector<int64_t>>() != toVector(data->labels.index_select(0, indices)))
     throw DataError(sidecar.string() + ": its labels differ from the run's " + s.split.toStdString() +
@@ -251,7 +280,7 @@ QString saveLayout(const EmbeddingLayout& layout, const QString& name, QString* 
     std::vector<int64_t> labels(layout.labels.begin(), layout.labels.end());
     std::vector<std::string> classes;
     for (const QString& c : layout.classNames) classes.push_back(c.toStdString());
-    const nlohmann::json sidecar = {
+    nlohmann::json sidecar = {
         {"method", s.method.toStdString()},
         {"layout", stem + ".npy"},
         {"run", layout.runDir.toStdString()},
@@ -266,9 +295,10 @@ QString saveLayout(const EmbeddingLayout& layout, const QString& name, QString* 
         {"kl_divergence", layout.klDivergence},
         {"seconds", layout.seconds},
         {"indices", indices},
-        {"labels", labels},
+        {layout.clustered ? "clusters" : "labels", labels},
         {"class_names", classes},
     };
+    if (layout.clustered) sidecar["clusters_of"] = "k-means of the L2-normalised features (no labels)";
     write_file_atomically(dir / (stem + ".json"), sidecar.dump(1) + "\n");
     return QString::fromStdString((dir / (stem + ".npy")).string());
   } catch (const std::exception& e) {

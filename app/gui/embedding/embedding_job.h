@@ -52,6 +52,7 @@ struct EmbeddingLayout {
   QVector<int> labels;
   QVector<qint64> indices;  // split row of each point
   QStringList classNames;
+  bool clustered = false;   // no labels: `labels` are k-means clusters of the features, "cluster 1"...
   double klDivergence = 0;  // t-SNE only
   double seconds = 0;
   std::shared_ptr<const EmbeddingSplitData> data;  // null for a failed job

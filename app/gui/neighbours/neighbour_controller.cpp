@@ -1,5 +1,8 @@
 #include "app/gui/neighbours/neighbour_controller.h"
 
+#include <QFileInfo>
+
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -56,6 +59,15 @@ struct NeighbourBank {
     splits[key] = s;
     return s;
   }
+  // The class's name, or without labels the image's file name (empty for built-in data).
+  QString caption(const NeighbourSplit& split, int64_t index) const {
+    const int64_t label = split.labels[index].item<int64_t>();
+    if (label < 0)
+      return split.images.files.empty()
+                 ? QString()
+                 : QFileInfo(QString::fromStdString(split.images.files[size_t(index)])).fileName();
+    return className(label);
+  }
   QString className(int64_t label) const {
     return label >= 0 && label < classNames.size() ? classNames[int(label)] : QStringLiteral("class %1").arg(label);
   }
@@ -85,7 +97,8 @@ NeighbourResult search(NeighbourBank& bank, const NeighbourRequest& r, const Job
   result.request = r;
   const int64_t queryLabel = query->labels[r.index].item<int64_t>();
   result.queryImage = imageFromDataset(query->images, r.index);
-  result.queryLabel = bank.className(queryLabel);
+  result.queryLabel = bank.caption(*query, r.index);
+  result.labelled = queryLabel >= 0;
   for (const QString& features : featureSpaces(r.features)) {
     stop.throw_if_stopped("neighbours");
     const torch::Tensor vector = query->index(features).normalised_bank()[r.index];
@@ -95,9 +108,9 @@ NeighbourResult search(NeighbourBank& bank, const NeighbourRequest& r, const Job
       NeighbourEntry e;
       e.index = n.index;
       e.image = imageFromDataset(searched->images, n.index);
-      e.label = bank.className(n.label);
+      e.label = bank.caption(*searched, n.index);
       e.similarity = double(n.similarity);
-      e.sameClass = n.label == queryLabel;
+      e.sameClass = queryLabel >= 0 && n.label == queryLabel;
       list.neighbours.append(e);
     }
     result.lists.append(list);
@@ -110,6 +123,7 @@ double splitMean(NeighbourBank& bank, const QString& querySplit, const QString& 
   const auto query = bank.split(querySplit, callbacks, stop);
   const auto searched = searchSplit == querySplit ? query : bank.split(searchSplit, callbacks, stop);
   const bool self = querySplit == searchSplit;
+  if (!query->images.labelled()) return std::numeric_limits<double>::quiet_NaN();  // nothing to agree with
   const int64_t kk = std::min<int64_t>(k, searched->labels.size(0) - (self ? 1 : 0));
   if (kk < 1) throw ConfigError("the " + searchSplit.toStdString() + " split has no other images to search");
   NeighbourSearchOptions options;

@@ -55,8 +55,9 @@ PositivePairResult compute(PairRun& pair, const PositivePairRequest& r, const Jo
   const simclr::PositivePairResult p = positive_pair(run, r.index, options, callbacks, stop);
   QStringList names;
   for (const auto& c : run.data.train.class_names) names << QString::fromStdString(c);
-  const auto name = [&](int64_t label) {
-    return label >= 0 && label < names.size() ? names[int(label)] : QStringLiteral("class %1").arg(label);
+  const auto name = [&](int64_t label) {  // no name without labels
+    if (label < 0) return QString();
+    return label < names.size() ? names[int(label)] : QStringLiteral("class %1").arg(label);
   };
   PositivePairResult out;
   out.request = r;
@@ -76,7 +77,7 @@ PositivePairResult compute(PairRun& pair, const PositivePairRequest& r, const Jo
     n.image = toImage(p.hardest_views[int64_t(i)]);
     n.label = name(h.label);
     n.similarity = double(h.similarity);
-    n.sameClass = h.label == p.label;
+    n.sameClass = p.label >= 0 && h.label == p.label;
     out.hardest.append(n);
   }
   return out;

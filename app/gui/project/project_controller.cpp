@@ -37,12 +37,8 @@ bool ProjectController::newFromTemplate(const QString& templateFile) {
 
 bool ProjectController::newForImageFolder(const QString& folder, const QString& templateFile) {
   if (folder.isEmpty()) return false;
-  // What the engine's looks_like_image_folder() accepts (torch-free here).
-  if (!QFileInfo(QDir(folder).filePath(QStringLiteral("train"))).isDir()) {
-    showError(tr("Open a Folder of Images"),
-              tr("%1 has no train/ folder. The workbench reads an image folder laid out as "
-                 "train/<class>/ and val/<class>/ (or test/): one sub-folder of images per class, in both.")
-                  .arg(QDir::toNativeSeparators(folder)));
+  if (!QFileInfo(folder).isDir()) {
+    showError(tr("Open a Folder of Images"), tr("%1 is not a folder.").arg(QDir::toNativeSeparators(folder)));
     return false;
   }
   if (!maybeSave()) return false;
@@ -51,10 +47,17 @@ bool ProjectController::newForImageFolder(const QString& folder, const QString& 
     showError(tr("Open a Folder of Images"), error);
     return false;
   }
+  // Labels are read from train/<class>/ when the folder has them (dataset.labels "auto");
+  // any other folder is read unlabelled, with a tenth of it held out.
   document_.setValue("/dataset", {{"name", "image-folder"}, {"path", QDir(folder).absolutePath().toStdString()}});
-  document_.setValue("/description", tr("SimCLR on the images in %1, from the settings of %2.")
-                                         .arg(QDir::toNativeSeparators(folder), QFileInfo(templateFile).completeBaseName())
-                                         .toStdString());
+  const bool classes =
+      !QDir(QDir(folder).filePath(QStringLiteral("train"))).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty();
+  document_.setValue("/description",
+                     (classes ? tr("SimCLR on the images in %1 (classes from train/<class>/), from the settings of %2.")
+                              : tr("SimCLR on the images in %1 (no labels: every image, a tenth held out), from the "
+                                   "settings of %2."))
+                         .arg(QDir::toNativeSeparators(folder), QFileInfo(templateFile).completeBaseName())
+                         .toStdString());
   Q_EMIT projectOpened(QString());
   return true;
 }

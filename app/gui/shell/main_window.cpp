@@ -25,6 +25,7 @@
 #include "app/gui/dataset/dataset_panel.h"
 #include "app/gui/embedding/embedding_panel.h"
 #include "app/gui/results/evaluation_controller.h"
+#include "app/gui/explore/explore_panel.h"
 #include "app/gui/neighbours/neighbour_panel.h"
 #include "app/gui/processes/followed_run.h"
 #include "app/gui/shell/event_loop_latency.h"
@@ -95,6 +96,7 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
     if (runs.size() == 1) embeddings_->setRun(runs.first());
     if (runs.size() == 1) results_->setRun(runs.first());
     if (runs.size() == 1) neighbours_->setRun(runs.first());
+    if (runs.size() == 1) explore_->setRun(runs.first());
   });
   // A point clicked in the embedding scatter opens in the neighbour browser.
   connect(embeddings_, &EmbeddingPanel::queryChanged, this, [this](qint64 row) {
@@ -105,6 +107,7 @@ MainWindow::MainWindow(AppSettings& settings, QWidget* parent)
     if (!tabifiedDockWidgets(dock("embeddingsDock")).contains(dock("neighboursDock"))) dock("neighboursDock")->raise();
   });
   connect(neighbours_, &NeighbourPanel::logMessage, this, &MainWindow::onLog);
+  connect(explore_, &ExplorePanel::logMessage, this, &MainWindow::onLog);
   connect(embeddings_, &EmbeddingPanel::logMessage, this, &MainWindow::onLog);
   connect(latency_, &EventLoopLatency::measured, status_, &TrainingStatus::showLatency);
 
@@ -298,13 +301,15 @@ void MainWindow::createDocks() {
   addDock(neighbours_, tr("Neighbours"), QStringLiteral("neighboursDock"), Qt::RightDockWidgetArea);
   results_ = new ResultsPanel(this);
   addDock(results_, tr("Results"), QStringLiteral("resultsDock"), Qt::RightDockWidgetArea);
+  explore_ = new ExplorePanel(this);
+  addDock(explore_, tr("Explore"), QStringLiteral("exploreDock"), Qt::RightDockWidgetArea);
   // The side docks run the window's full height; runs and log sit under the charts.
   setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
   setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
   // Two workspaces in one dock area: the preview leaves the training charts most of the
   // window; an analysis dock brought forward (a run picked, a point clicked) takes most of
   // it, so the scatter and the neighbours lie side by side.
-  for (const char* name : {"augmentationsDock", "embeddingsDock", "neighboursDock", "resultsDock"}) {
+  for (const char* name : {"augmentationsDock", "embeddingsDock", "neighboursDock", "resultsDock", "exploreDock"}) {
     QDockWidget* d = dock(name);
     const bool analysis = qstrcmp(name, "augmentationsDock") != 0;
     connect(d, &QDockWidget::visibilityChanged, this, [this, d, analysis](bool visible) {
@@ -352,8 +357,8 @@ void MainWindow::applyDefaultLayout() {
     return first;
   };
   QDockWidget* left = place(Qt::LeftDockWidgetArea, {"projectDock", "datasetDock"});
-  QDockWidget* right =
-      place(Qt::RightDockWidgetArea, {"augmentationsDock", "embeddingsDock", "neighboursDock", "resultsDock"});
+  QDockWidget* right = place(Qt::RightDockWidgetArea,
+                             {"augmentationsDock", "embeddingsDock", "neighboursDock", "resultsDock", "exploreDock"});
   QDockWidget* bottom = place(Qt::BottomDockWidgetArea, {"runsDock", "logDock"});
   // Shares of the window: the charts keep the middle, the preview gets room for its views.
   const int width = this->width(), height = this->height();

@@ -35,6 +35,7 @@ class ProjectDocument;
 class ProjectEditor;
 class ResultsPanel;
 class NeighbourPanel;
+class ExplorePanel;
 class RunsPanel;
 class StartPage;
 class TrainingCharts;
@@ -72,6 +73,7 @@ class MainWindow : public QMainWindow {
   EmbeddingPanel* embeddingPanel() const { return embeddings_; }
   ResultsPanel* resultsPanel() const { return results_; }
   NeighbourPanel* neighbourPanel() const { return neighbours_; }
+  ExplorePanel* explorePanel() const { return explore_; }
   TrainingCharts* charts() const { return charts_; }
   StartPage* startPage() const { return start_; }  // shown while no project is open
   RunsPanel* runsPanel() const { return runs_; }
@@ -138,6 +140,7 @@ class MainWindow : public QMainWindow {
   EmbeddingPanel* embeddings_ = nullptr;
   ResultsPanel* results_ = nullptr;
   NeighbourPanel* neighbours_ = nullptr;
+  ExplorePanel* explore_ = nullptr;
   widgets::LogView* log_ = nullptr;
   TrainingStatus* status_ = nullptr;
   QSpinBox* processes_ = nullptr;

@@ -1,8 +1,7 @@
 #pragma once
-// The live training charts: contrastive loss, learning rate, kNN top-1 and embedding
-// health, one series per run. The run being trained is fed step by step (the charts
-// buffer and replot on their own timer); finished runs are loaded from their metrics logs
-// to overlay them.
+// The live training charts: contrastive loss, learning rate, kNN top-1 (with labels),
+// positive-pair retrieval and embedding health, one series per run. The run being trained is fed step by step (the
+// charts buffer and replot on their own timer); finished runs are loaded from their metrics logs to overlay them.
 #include <QMap>
 #include <QString>
 #include <QStringList>
@@ -22,7 +21,7 @@ namespace simclr::gui {
 class TrainingCharts : public QWidget {
   Q_OBJECT
  public:
-  enum Chart { Loss, LearningRate, KnnTop1, Uniformity, Alignment, ZStd, EffectiveRank, ChartCount };
+  enum Chart { Loss, LearningRate, KnnTop1, PairRetrieval, Uniformity, Alignment, ZStd, EffectiveRank, ChartCount };
 
   explicit TrainingCharts(QWidget* parent = nullptr);
 
@@ -45,8 +44,10 @@ class TrainingCharts : public QWidget {
   void loadRun(const QString& runDir);
   void removeRun(const QString& runDir);
   static QString seriesName(const QString& runDir);
+  void showUnlabelled();
 
   widgets::ChartPanel* panels_[ChartCount] = {};
+  QTabWidget* health_ = nullptr;
   QString liveRun_;
   QStringList overlaid_;
 };

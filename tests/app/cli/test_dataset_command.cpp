@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QImage>
 
+#include "engine/core/atomic_file.h"
 #include "tests/app/cli/cli_process.h"
 #include "tests/support/dataset_fixtures.h"
 #include "tests/support/temp_dir.h"
@@ -98,6 +99,29 @@ class TestDatasetCommand : public QObject {
         cli({"dataset", "verify", "image-folder", "--path", test::qpath(dir_ / "red"), "--on-unreadable", "fail"});
     QCOMPARE(fail.code, 2);
     QVERIFY2(fail.err.contains("broken.png"), qPrintable(fail.err));
+  }
+
+  // An image folder's test split written out flat (labels kept beside it) reads back as an
+  // unlabelled folder of the same pixels; a folder that is not empty is refused.
+  void exportWritesAFlatFolderAndItsLabels() {
+    const fs::path flat = dir_ / "exported" / "flat";
+    const Outcome o = cli({"dataset", "export", "image-folder", "--path", test::qpath(dir_ / "dark"), "--image-size",
+                           "16", "--to", test::qpath(flat)});
+    QVERIFY2(o.code == 0, qPrintable(o.err));
+    QVERIFY2(o.out.contains("wrote 4 png files"), qPrintable(o.out));
+    QVERIFY(fs::exists(flat / "00000.png") && fs::exists(flat / "00003.png"));
+    QCOMPARE(QString::fromStdString(read_file(dir_ / "exported" / "flat-labels.csv")),
+             QStringLiteral("path,label\n00000.png,ant\n00001.png,ant\n00002.png,bee\n00003.png,bee\n"));
+    const Outcome info = cli({"dataset", "info", "image-folder", "--path", test::qpath(flat), "--holdout", "0.25"});
+    QVERIFY2(info.code == 0, qPrintable(info.err));
+    QVERIFY2(info.out.contains("labels    none") && info.out.contains("test      held out 1 of 4 images"),
+             qPrintable(info.out));
+    QVERIFY2(info.out.contains("3x16x16"), qPrintable(info.out));
+
+    const Outcome again =
+        cli({"dataset", "export", "image-folder", "--path", test::qpath(dir_ / "dark"), "--to", test::qpath(flat)});
+    QCOMPARE(again.code, 2);
+    QVERIFY2(again.err.contains("not empty"), qPrintable(again.err));
   }
 
   void badOptionsExitWithTwo_data() {

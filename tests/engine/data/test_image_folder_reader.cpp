@@ -1,6 +1,9 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <set>
 #include <memory>
 
 #include <opencv2/imgcodecs.hpp>
@@ -264,9 +267,10 @@ class TestImageFolderReader : public QObject {
   void layoutErrors_data() {
     QTest::addColumn<QString>("layout");
     QTest::addColumn<QStringList>("parts");
-    QTest::newRow("no val or test") << "no-val" << QStringList{"no val/", "test/"};
+    QTest::newRow("no val, too few to hold out")
+        << "no-val" << QStringList{"9 images are too few to hold 10% out", "dataset.holdout_fraction", "val/"};
     QTest::newRow("val class not in train") << "extra-class" << QStringList{"lion", "train/", "cat, dog, zebra"};
-    QTest::newRow("no train folder") << "no-train" << QStringList{"no train/"};
+    QTest::newRow("no train folder") << "no-train" << QStringList{"no train/", "dataset.labels"};
     QTest::newRow("train without classes") << "empty-train" << QStringList{"train", "no class folders"};
     QTest::newRow("class without images") << "empty-class" << QStringList{"dog", "no image files"};
     QTest::newRow("val without images") << "empty-val" << QStringList{"val", "no image files"};
@@ -291,6 +295,7 @@ class TestImageFolderReader : public QObject {
       for (const auto& c : kClasses) fs::remove_all(root_ / "val" / c);
     if (layout == "all-bad")
       for (int i = 0; i < 3; ++i) test::write_bytes(root_ / "train" / "dog" / ("img" + std::to_string(i) + ".png"), "");
+    options_.labels = FolderLabels::Folders;  // these layouts say they have classes
     expect_error(root_, parts + QStringList{QString::fromStdString(root_.string())}, options_);
   }
 
@@ -328,6 +333,126 @@ class TestImageFolderReader : public QObject {
     QCOMPARE(QString::fromStdString(d.name), QStringLiteral("image-folder"));
     QCOMPARE(d.train.size(), int64_t{9});
     QCOMPARE(stats.decoded, int64_t{15});
+  }
+
+  // A camera roll: images in date folders, no train/, no labels. Everything is read, the
+  // date folders are not classes, and a tenth is held out by the same draw every time.
+  void unlabelledFolderHoldsOutAFixedDraw() {
+    const fs::path roll = tmp_->path() / "roll";
+    for (int i = 0; i < 40; ++i)
+      write_png(roll / (i < 25 ? "2024-01" : "2024-02") / ("p" + std::to_string(100 + i) + ".png"), rgb_of(i % 3, i),
+                10 + i % 5, 12);
+    test::write_bytes(roll / "notes.txt", "not an image");
+    ImageFolderStats stats;
+    const DatasetSplits d = load_image_folder(roll, options_, &stats);
+    QVERIFY(!d.train.labelled());
+    QVERIFY(d.test.class_names.empty());
+    QCOMPARE(d.train.size() + d.test.size(), int64_t{40});
+    QCOMPARE(d.test.size(), int64_t{4});
+    QVERIFY(d.train.labels.eq(kUnlabelled).all().item<bool>());
+    QVERIFY(d.test.labels.eq(kUnlabelled).all().item<bool>());
+    QVERIFY2(QString::fromStdString(d.held_out).contains("held out 4 of 40 images (10%"), d.held_out.c_str());
+    // Files are relative, in path order within each split, and the splits do not overlap.
+    QCOMPARE(d.train.files.size(), size_t(36));
+    QVERIFY(std::is_sorted(d.train.files.begin(), d.train.files.end()));
+    QCOMPARE(d.train.files.front().substr(0, 8), std::string("2024-01/"));
+    std::set<std::string> all(d.train.files.begin(), d.train.files.end());
+    all.insert(d.test.files.begin(), d.test.files.end());
+    QCOMPARE(all.size(), size_t(40));
+    // The same draw again, decoded afresh and from the cache.
+    for (bool cache : {false, true}) {
+      ImageFolderOptions again = options_;
+      again.use_cache = cache;
+      ImageFolderStats st;
+      const DatasetSplits e = load_image_folder(roll, again, &st);
+      QCOMPARE(st.from_cache, cache);
+      QCOMPARE(e.test.files, d.test.files);
+      QCOMPARE(e.held_out, d.held_out);
+      QVERIFY(torch::equal(e.test.images, d.test.images));
+      QVERIFY(!e.train.labelled());
+    }
+    // Another share is another folder as far as caches and statistics go.
+    ImageFolderOptions fifth = options_;
+    fifth.holdout_fraction = 0.2;
+    QVERIFY(image_folder_id(roll, fifth) != image_folder_id(roll, options_));
+    QCOMPARE(load_image_folder(roll, fifth).test.size(), int64_t{8});
+  }
+
+  // "none" on a class layout: train/ and val/ are still the splits, their sub-folders are not classes.
+  void labelsNoneIgnoresClassFolders() {
+    ImageFolderOptions none = options_;
+    none.labels = FolderLabels::None;
+    const DatasetSplits d = load_image_folder(root_, none);
+    QVERIFY(!d.train.labelled());
+    QCOMPARE(d.train.size(), int64_t{9});
+    QCOMPARE(d.test.size(), int64_t{6});
+    QVERIFY(d.held_out.empty());
+    QCOMPARE(d.train.files.front(), std::string("train/cat/img0.png"));
+    QVERIFY(image_folder_id(root_, none) != image_folder_id(root_, options_));
+    QCOMPARE(resolve_folder_labels(root_, FolderLabels::Auto), FolderLabels::Folders);
+    QCOMPARE(resolve_folder_labels(tmp_->path() / "nowhere", FolderLabels::Auto), FolderLabels::None);
+  }
+
+  // Classes without val/: each class gives its share to the held-out split.
+  void foldersWithoutValDrawPerClass() {
+    fs::remove_all(root_ / "val");
+    options_.holdout_fraction = 0.34;  // one of each class's three
+    const DatasetSplits d = load_image_folder(root_, options_);
+    QCOMPARE(d.train.class_names, kClasses);
+    QCOMPARE(d.train.class_counts(), (std::vector<int64_t>{2, 2, 2}));
+    QCOMPARE(d.test.class_counts(), (std::vector<int64_t>{1, 1, 1}));
+    QVERIFY2(QString::fromStdString(d.held_out).contains("held out 3 of 9"), d.held_out.c_str());
+  }
+
+  void holdoutAndLabelsSettings() {
+    QCOMPARE(parse_folder_labels("none"), FolderLabels::None);
+    QCOMPARE(parse_folder_labels("folders"), FolderLabels::Folders);
+    QCOMPARE(parse_folder_labels("auto"), FolderLabels::Auto);
+    try {
+      parse_folder_labels("classes");
+      QFAIL("no ConfigError");
+    } catch (const ConfigError& e) {
+      QVERIFY2(QString(e.what()).contains("dataset.labels: 'classes' is not auto, folders or none"), e.what());
+    }
+    for (double bad : {0.0, 0.95, -0.1}) {
+      ImageFolderOptions o = options_;
+      o.holdout_fraction = bad;
+      try {
+        load_image_folder(root_, o);
+        QFAIL("no ConfigError");
+      } catch (const ConfigError& e) {
+        QVERIFY2(QString(e.what()).contains("dataset.holdout_fraction"), e.what());
+      }
+    }
+  }
+
+  // A link loop, a second link to a folder already read and a broken link are reported
+  // and left out; the rest loads (they used to abort the whole load).
+  void linksAreFollowedOnce() {
+    const fs::path roll = tmp_->path() / "links";
+    for (int i = 0; i < 12; ++i) write_png(roll / "a" / ("p" + std::to_string(i) + ".png"), rgb_of(0, i), 8, 8);
+    fs::create_directory_symlink("..", roll / "a" / "loop");
+    fs::create_directory_symlink(roll / "a", roll / "again");
+    fs::create_symlink(roll / "gone.png", roll / "a" / "broken.png");
+    options_.holdout_fraction = 0.25;
+    ImageFolderStats stats;
+    const DatasetSplits d = load_image_folder(roll, options_, &stats);
+    QCOMPARE(d.train.size() + d.test.size(), int64_t{12});
+    const QString skipped = QString::fromStdString(
+        std::accumulate(stats.skipped_files.begin(), stats.skipped_files.end(), std::string(),
+                        [](const std::string& a, const std::string& b) { return a + b + "\n"; }));
+    QVERIFY2(skipped.contains("loop: a link to") && skipped.contains("a folder already read"), qPrintable(skipped));
+    QVERIFY2(skipped.contains("again: a link to"), qPrintable(skipped));
+    QVERIFY2(skipped.contains("broken.png: not a readable file"), qPrintable(skipped));
+  }
+
+  void tooFewToHoldOut() {
+    const fs::path few = tmp_->path() / "few";
+    for (int i = 0; i < 3; ++i) write_png(few / ("p" + std::to_string(i) + ".png"), rgb_of(1, i), 8, 8);
+    expect_error(few, {"3 images are too few to hold 10% out", "dataset.holdout_fraction"}, options_);
+    const fs::path none = tmp_->path() / "none";
+    test::write_bytes(none / "readme.txt", "no images here");
+    expect_error(none, {"no image files", "searched recursively"}, options_);
   }
 };
 

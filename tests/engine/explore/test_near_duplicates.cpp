@@ -12,6 +12,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
+#include "engine/explore/faiss_neighbours.h"
 #include "engine/explore/near_duplicates.h"
 #include "engine/explore/union_find.h"
 
@@ -26,7 +27,8 @@ torch::Tensor random_rows(int64_t n, int64_t d, uint64_t seed) {
 
 // Groups (members ascending) of a float64 full similarity matrix at `threshold`, as a set.
 std::set<std::vector<int64_t>> reference_groups(const torch::Tensor& x, double threshold) {
-  const auto u = torch::nn::functional::normalize(x.to(torch::kDouble), torch::nn::functional::NormalizeFuncOptions().dim(1));
+  const auto u =
+      torch::nn::functional::normalize(x.to(torch::kDouble), torch::nn::functional::NormalizeFuncOptions().dim(1));
   const auto sim = u.mm(u.t());
   const int64_t n = x.size(0);
   UnionFind sets(n);
@@ -54,7 +56,18 @@ class TestNearDuplicates : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void plantedPairsAreFoundAndNothingElse_data() {
+    QTest::addColumn<QString>("index");
+    QTest::newRow("exact") << "exact";
+    QTest::newRow("auto (exact at this size)") << "auto";
+    QTest::newRow("FAISS flat") << "flat";
+    QTest::newRow("FAISS HNSW") << "hnsw";
+  }
   void plantedPairsAreFoundAndNothingElse() {
+    QFETCH(QString, index);
+    if (index == "flat" || index == "hnsw") {
+      if (!faiss_supported()) QSKIP("this build has no FAISS");
+    }
     // 300 random directions in 32-d: two of them have a cosine similarity below ~0.8.
     torch::Tensor x = random_rows(300, 32, 7);
     auto gen = make_generator(8);
@@ -69,15 +82,17 @@ class TestNearDuplicates : public QObject {
 
     DuplicateOptions options;
     options.threshold = 0.95;
+    options.index = index.toStdString();
     options.max_block_elements = 3000;  // 10 rows a block: 30 blocks
     int progress_calls = 0;
     JobCallbacks callbacks;
     callbacks.on_progress = [&](const Progress& p) {
       ++progress_calls;
-      QCOMPARE(p.total, 30LL);
+      if (index == "exact") QCOMPARE(p.total, 30LL);
     };
     const DuplicateResult r = find_near_duplicates(x, options, callbacks);
-    QCOMPARE(progress_calls, 30);
+    QCOMPARE(QString::fromStdString(r.index), index == "auto" ? QStringLiteral("exact") : index);
+    QVERIFY(progress_calls >= 1);
 
     std::set<std::vector<int64_t>> expected;
     for (const auto& [a, b] : exact) expected.insert({std::min(a, b), std::max(a, b)});
@@ -132,6 +147,26 @@ class TestNearDuplicates : public QObject {
     QVERIFY(r.linking_pairs >= pairs);
   }
 
+  // With every other image as a neighbour, the FAISS flat search links exactly the pairs the
+  // exact search does, chains included.
+  void faissFlatMatchesTheReference() {
+    if (!faiss_supported()) QSKIP("this build has no FAISS");
+    const torch::Tensor x = random_rows(120, 6, 21);
+    DuplicateOptions options;
+    options.threshold = 0.6;
+    options.index = "flat";
+    options.neighbours = 119;
+    const DuplicateResult r = find_near_duplicates(x, options);
+    QCOMPARE(groups_of(r), reference_groups(x, 0.6));
+    DuplicateOptions exact = options;
+    exact.index = "exact";
+    QCOMPARE(r.linking_pairs, find_near_duplicates(x, exact).linking_pairs);
+    QCOMPARE(QString::fromStdString(duplicate_search_for("auto", kExactDuplicateSearchAtMost)),
+             QStringLiteral("exact"));
+    QCOMPARE(QString::fromStdString(duplicate_search_for("auto", kExactDuplicateSearchAtMost + 1)),
+             faiss_supported() ? QStringLiteral("hnsw") : QStringLiteral("exact"));
+  }
+
   void keptPairsAreCapped() {
     const torch::Tensor x = random_rows(60, 4, 3);
     DuplicateOptions options;
@@ -158,6 +193,12 @@ class TestNearDuplicates : public QObject {
     torch::Tensor bad = x.clone();
     bad[2][1] = std::numeric_limits<float>::quiet_NaN();
     QVERIFY_THROWS_EXCEPTION(DataError, find_near_duplicates(bad, options));
+    options.index = "ivf";
+    QVERIFY_THROWS_EXCEPTION(ConfigError, find_near_duplicates(x, options));
+    options.index = "exact";
+    options.neighbours = 0;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, find_near_duplicates(x, options));
+    options.neighbours = 16;
     StopToken stop;
     stop.request_stop();
     QVERIFY_THROWS_EXCEPTION(CancelledError, find_near_duplicates(x, options, {}, stop));

@@ -1,6 +1,8 @@
 // Metrics records: what the trainer writes to metrics.jsonl reads back unchanged.
 #include <QtTest>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/train/metrics_csv.h"
@@ -57,12 +59,41 @@ class TestTrainMetrics : public QObject {
     m.knn_top1 = 0.4575;
     m.uniformity = -3.25;
     m.h_effective_rank = 31.5;
+    m.pair_top1 = 0.625;
+    m.pair_loss = 5.5;
+    m.pair_count = 512;
     const MonitorMetrics back = monitor_metrics_from_json(nlohmann::json::parse(to_json(m).dump()));
     QCOMPARE(back.step, m.step);
     QCOMPARE(back.knn_k, m.knn_k);
+    QVERIFY(back.has_knn);
     QCOMPARE(back.knn_top1, m.knn_top1);
     QCOMPARE(back.uniformity, m.uniformity);
     QCOMPARE(back.h_effective_rank, m.h_effective_rank);
+    QCOMPARE(back.pair_top1, m.pair_top1);
+    QCOMPARE(back.pair_loss, m.pair_loss);
+    QCOMPARE(back.pair_count, m.pair_count);
+  }
+
+  // Without labels the kNN fields are neither written nor read back as a zero accuracy; a
+  // record from before pair retrieval reads back without it (NaN), not as 0 %.
+  void optionalPartsStayAbsent() {
+    MonitorMetrics m;
+    m.has_knn = false;
+    m.pair_top1 = 0.25;
+    const nlohmann::json j = to_json(m);
+    QVERIFY(!j.contains("knn_top1") && !j.contains("knn_top1_k10"));
+    QVERIFY(j.contains("pair_top1"));
+    const MonitorMetrics back = monitor_metrics_from_json(nlohmann::json::parse(j.dump()));
+    QVERIFY(!back.has_knn);
+    QCOMPARE(back.pair_top1, 0.25);
+    QVERIFY2(!QString::fromStdString(monitor_summary(back)).contains("kNN"), monitor_summary(back).c_str());
+    QVERIFY(QString::fromStdString(monitor_summary(back)).contains("pair retrieval 25.00%"));
+
+    const MonitorMetrics old = monitor_metrics_from_json(nlohmann::json{{"step", 5}, {"knn_top1", 0.5}});
+    QVERIFY(old.has_knn);
+    QVERIFY(std::isnan(old.pair_top1));
+    QVERIFY(!to_json(old).contains("pair_top1"));
+    QVERIFY(!QString::fromStdString(monitor_summary(old)).contains("pair"));
   }
 
   void missingOrWrongFieldsKeepDefaults() {

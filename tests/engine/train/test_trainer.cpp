@@ -82,7 +82,13 @@ class TestTrainer : public QObject {
     QCOMPARE(monitors[0].step, int64_t{0});
     QCOMPARE(monitors[2].step, int64_t{10});
     for (const auto& m : monitors) {
+      QVERIFY(m.has_knn);
       QVERIFY(m.knn_top1 >= 0 && m.knn_top1 <= 1);
+      QVERIFY(m.pair_top1 >= 0 && m.pair_top1 <= 1);
+      QCOMPARE(m.pair_count, int64_t{40});  // the whole monitor set: fewer than 512 images
+      // NT-Xent over 80 views is at most log(79) + 2 / T (positive at -1, negatives at +1).
+      QVERIFY(std::isfinite(m.pair_loss) && m.pair_loss > 0 &&
+              m.pair_loss <= std::log(2.0 * 40 - 1) + 2 / p.training.temperature);
       QVERIFY(m.alignment >= 0 && m.alignment <= 4);
       QVERIFY(m.h_effective_rank >= 1);
     }

@@ -13,6 +13,7 @@ using namespace simclr;
 using simclr::gui::EmbeddingJob;
 using simclr::gui::EmbeddingLayout;
 using simclr::gui::LayoutSettings;
+namespace fs = std::filesystem;
 
 class TestEmbeddingJob : public QObject {
   Q_OBJECT
@@ -104,6 +105,35 @@ class TestEmbeddingJob : public QObject {
     double mx = 0, my = 0;
     for (const QPointF& p : out.points) mx += p.x(), my += p.y();
     QVERIFY(qAbs(mx / 80) < 1e-4 && qAbs(my / 80) < 1e-4);
+  }
+
+  // Without labels the points are coloured by seeded k-means clusters of the features, and
+  // a reopened layout keeps them.
+  void unlabelledRunIsColouredByClusters() {
+    const fs::path photos = dir_.path() / "photos-run";
+    const QString runDir = QString::fromStdString(test::train_photo_run(photos).string());
+    EmbeddingJob job;
+    QSignalSpy finished(&job, &EmbeddingJob::finished);
+    LayoutSettings s;
+    s.method = QStringLiteral("pca");
+    s.points = 0;
+    QVERIFY(job.compute(runDir, s));
+    const EmbeddingLayout out = run(job, finished);
+    QVERIFY2(out.ok, qPrintable(out.error));
+    QVERIFY(out.clustered);
+    QCOMPARE(out.classNames.size(), 8);
+    QCOMPARE(out.classNames.first(), QStringLiteral("cluster 1"));
+    QCOMPARE(out.points.size(), out.labels.size());
+    QSet<int> used(out.labels.begin(), out.labels.end());
+    QVERIFY2(used.size() > 1, "one cluster for every point");
+    for (int l : out.labels) QVERIFY(l >= 0 && l < 8);
+
+    QVERIFY(job.open(out.file));
+    const EmbeddingLayout back = run(job, finished);
+    QVERIFY2(back.ok, qPrintable(back.error));
+    QVERIFY(back.clustered);
+    QCOMPARE(back.labels, out.labels);
+    QCOMPARE(back.classNames, out.classNames);
   }
 
   void badSettingsAndCancelAreMessages() {

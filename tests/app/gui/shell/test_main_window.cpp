@@ -97,14 +97,14 @@ class TestMainWindow : public QObject {
     QVERIFY(window.charts()->isVisible());
   }
 
-  // "Open a Folder of My Images…": a new project on the folder, or why the folder will not do.
+  // "Open a Folder of My Images…": a new project on any folder (labelled when it has
+  // train/<class>/, else unlabelled), or why a path will not do.
   void startPageOpensAFolderOfImages() {
     auto settings = freshSettings();
     MainWindow window(*settings);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    const auto plain = dir_ / "just-photos";
-    std::filesystem::create_directories(plain);
+    const auto plain = dir_ / "no-such-folder";
     QString said;
     QTimer::singleShot(0, &window, [&said] {
       if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
@@ -113,8 +113,16 @@ class TestMainWindow : public QObject {
       }
     });
     Q_EMIT window.startPage()->openFolderRequested(q(plain));
-    QVERIFY2(said.contains(QStringLiteral("has no train/ folder")), qPrintable(said));
+    QVERIFY2(said.contains(QStringLiteral("is not a folder")), qPrintable(said));
     QVERIFY(window.startPage()->isVisible());
+
+    const auto photos = dir_ / "just-photos";
+    std::filesystem::create_directories(photos / "2024-05");
+    Q_EMIT window.startPage()->openFolderRequested(q(photos));
+    QVERIFY(!window.startPage()->isVisible());
+    QCOMPARE(window.document().value("/dataset/path"), nlohmann::json(photos.string()));
+    QVERIFY2(window.document().value("/description").get<std::string>().find("no labels") != std::string::npos,
+             window.document().value("/description").dump().c_str());
 
     const auto images = dir_ / "my-images";
     std::filesystem::create_directories(images / "train" / "cats");
@@ -124,6 +132,7 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.document().value("/dataset/name"), nlohmann::json("image-folder"));
     QCOMPARE(window.document().value("/dataset/path"), nlohmann::json(images.string()));
     QCOMPARE(window.document().value("/name"), nlohmann::json("my-images"));
+    QVERIFY(window.document().value("/description").get<std::string>().find("classes from train") != std::string::npos);
   }
 
   // View > Theme: every chart takes the dark palette at once (and back), and it is remembered.

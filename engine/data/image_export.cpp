@@ -1,0 +1,81 @@
+#include "engine/data/image_export.h"
+
+#include <cstdio>
+
+#include "engine/core/atomic_file.h"
+#include "engine/core/error.h"
+#include "engine/data/image_file.h"
+
+namespace simclr {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void check_options(const ImageExportOptions& o) {
+  if (o.layout != "flat" && o.layout != "folders") throw ConfigError("layout '" + o.layout + "': use flat or folders");
+  if (o.format != "png" && o.format != "jpg") throw ConfigError("format '" + o.format + "': use png or jpg");
+  if (o.size < 0) throw ConfigError("size: must be >= 0 (0 = as they are), not " + std::to_string(o.size));
+}
+
+std::string file_name(int64_t index, const std::string& format) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%05lld.%s", static_cast<long long>(index), format.c_str());
+  return name;
+}
+
+// A CSV cell: quoted when it holds a comma, quote or line break.
+std::string csv_cell(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+ImageExportResult export_images(const ImageDataset& split, const fs::path& dir, const ImageExportOptions& options,
+                                const JobCallbacks& callbacks, const StopToken& stop) {
+  check_options(options);
+  if (options.layout == "folders" && !split.labelled())
+    throw ConfigError("layout folders: the split has no labels to name the folders by; use flat");
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec))
+    throw ConfigError(dir.string() + ": exists and is not empty; export into a new folder");
+  fs::create_directories(dir, ec);
+  if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
+
+  ImageExportResult result;
+  std::string csv = "path,label\n";
+  const int64_t n = split.size();
+  const torch::Tensor labels = split.labels.to(torch::kCPU, torch::kLong).contiguous();
+  for (int64_t i = 0; i < n; ++i) {
+    stop.throw_if_stopped("export");
+    torch::Tensor image = split.images[i];
+    if (options.size > 0) image = resize_and_center_crop(image, options.size);
+    const std::string name = file_name(i, options.format);
+    const int64_t label = labels.numel() == n ? labels[i].item<int64_t>() : kUnlabelled;
+    fs::path file = dir / name;
+    if (options.layout == "folders") {
+      const fs::path class_dir = dir / split.class_names.at(size_t(label));
+      fs::create_directories(class_dir, ec);
+      if (ec) throw IoError("cannot create " + class_dir.string() + ": " + ec.message());
+      file = class_dir / name;
+    }
+    const std::vector<uint8_t> bytes = encode_image(image, options.format, options.jpeg_quality);
+    write_file_atomically(file, std::string(bytes.begin(), bytes.end()));
+    if (label >= 0) csv += csv_cell(name) + "," + csv_cell(split.class_names.at(size_t(label))) + "\n";
+    ++result.written;
+    if (callbacks.on_progress && ((i + 1) % 256 == 0 || i + 1 == n)) callbacks.on_progress({"export", i + 1, n});
+  }
+  if (options.layout == "flat" && split.labelled()) {
+    // Beside the folder, not in it: the folder is to be read as unlabelled.
+    fs::path folder = dir.lexically_normal();
+    if (folder.filename().empty()) folder = folder.parent_path();  // "photos/"
+    result.labels_csv = folder.parent_path() / (folder.filename().string() + "-labels.csv");
+    write_file_atomically(result.labels_csv, csv);
+  }
+  return result;
+}
+
+}  // namespace simclr

@@ -1,0 +1,115 @@
+// The Explore dock on a real unlabelled run, driven as a user would: the planted copies come
+// up as the near-duplicate groups at the default threshold, a lower threshold regroups in
+// the background, the noise images lead the most unusual, a diverse subset has the size
+// asked for, and the result saves as the CLI's CSV with the files' paths.
+#include <QtTest>
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSignalSpy>
+
+#include <set>
+
+#include "app/gui/explore/explore_panel.h"
+#include "engine/core/atomic_file.h"
+#include "tests/support/photo_folder.h"
+#include "tests/support/project_fixtures.h"
+#include "tests/support/temp_dir.h"
+#include "tests/widgets/widget_shots.h"
+#include "widgets/image_grid.h"
+
+using namespace simclr;
+using simclr::gui::ExplorePanel;
+using simclr::gui::ExploreResult;
+
+namespace {
+// The files of a result's thumbnails (their tooltips start with the file's path).
+std::set<std::string> files(const ExploreResult& r) {
+  std::set<std::string> out;
+  for (const auto& item : r.items) out.insert(item.toolTip.section(QLatin1Char('\n'), 0, 0).toStdString());
+  return out;
+}
+}  // namespace
+
+class TestExplorePanel : public QObject {
+  Q_OBJECT
+  test::TempDir dir_{"gui-explore-panel"};
+  test::PhotoFolder photos_;
+  QString runDir_;
+
+  // Waits for the panel's next answer.
+  static ExploreResult next(ExplorePanel& panel) {
+    QSignalSpy ready(panel.job(), &gui::ExploreJob::resultReady);
+    if (!ready.wait(120000)) return {};
+    return panel.result();
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { runDir_ = QString::fromStdString(test::train_photo_run(dir_.path(), &photos_).string()); }
+
+  void findsThePlantedCopiesAndRegroupsLive() {
+    ExplorePanel panel;
+    panel.resize(1000, 600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setRun(runDir_);
+    ExploreResult r = next(panel);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QCOMPARE(r.split, QStringLiteral("all"));  // an unlabelled folder: every image
+    std::set<std::string> planted;
+    for (const auto& pair : photos_.planted_pairs) planted.insert(pair.begin(), pair.end());
+    QVERIFY2(files(r) == planted, qPrintable(r.summary));
+    QCOMPARE(r.groups, int(photos_.planted_pairs.size()));
+    QCOMPARE(panel.grid()->count(), int(planted.size()));
+    widgets::testing::saveShot(panel, QStringLiteral("explore-duplicates"));  // with SIMCLR_WIDGET_SHOTS
+
+    // A lower threshold: the answer comes from a new background search, with more images.
+    panel.thresholdBox()->setValue(0.95);
+    r = next(panel);
+    QCOMPARE(r.request.threshold, 0.95);
+    QVERIFY2(r.items.size() > qsizetype(planted.size()), qPrintable(r.summary));
+
+    QString error;
+    const QString csv = panel.saveCsv(&error);
+    QVERIFY2(!csv.isEmpty(), qPrintable(error));
+    QVERIFY(csv.endsWith(QStringLiteral("explore/duplicates-all-h.csv")));
+    const QString text = QString::fromStdString(read_file(csv.toStdString()));
+    QVERIFY2(text.startsWith(QStringLiteral("index,group,similarity,path\n")), qPrintable(text.left(80)));
+    QCOMPARE(text.count(QLatin1Char('\n')), int(r.items.size()) + 1);
+  }
+
+  void unusualAndDiverseImages() {
+    ExplorePanel panel;
+    panel.resize(1000, 600);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setRun(runDir_);
+    next(panel);
+    panel.kindBox()->setCurrentIndex(1);  // Most unusual
+    ExploreResult r = next(panel);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    std::set<std::string> first;
+    for (int i = 0; i < int(photos_.noise.size()); ++i)
+      first.insert(r.items[i].toolTip.section(QLatin1Char('\n'), 0, 0).toStdString());
+    QVERIFY2(first == photos_.noise, qPrintable(r.summary));
+
+    panel.kindBox()->setCurrentIndex(2);  // Diverse subset of the default 100
+    r = next(panel);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QCOMPARE(r.items.size(), qsizetype(100));
+    QCOMPARE(std::set<qint64>(r.rows.begin(), r.rows.end()).size(), size_t(100));
+    QVERIFY(r.csvName.startsWith(QStringLiteral("select-all-h-100-seed0")));
+  }
+
+  void withoutARunItSaysWhatToDo() {
+    ExplorePanel panel;
+    panel.show();
+    QVERIFY(panel.grid()->placeholderText().contains(QStringLiteral("Select a run")));
+    QString error;
+    QVERIFY(panel.saveCsv(&error).isEmpty());
+    QVERIFY(!error.isEmpty());
+  }
+};
+
+QTEST_MAIN(TestExplorePanel)
+#include "test_explore_panel.moc"
