@@ -6,7 +6,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
-#include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
 #include <QToolButton>
@@ -84,12 +83,17 @@ AugmentationListEditor::AugmentationListEditor(QWidget* parent) : QWidget(parent
     connect(action, &QAction::triggered, this, [this, name = op.name] { addOp(name); });
   }
   add_->setMenu(menu);
-  remove_ = new QPushButton(tr("Remove"));
-  remove_->setObjectName(QStringLiteral("removeOp"));
-  up_ = new QPushButton(tr("Up"));
-  up_->setObjectName(QStringLiteral("moveOpUp"));
-  down_ = new QPushButton(tr("Down"));
-  down_->setObjectName(QStringLiteral("moveOpDown"));
+  // Tool buttons like Add, as wide as their words: the row fits a narrow project dock (#17).
+  const auto toolButton = [](const QString& text, const QString& name, const QString& tip) {
+    auto* button = new QToolButton;
+    button->setText(text);
+    button->setObjectName(name);
+    button->setToolTip(tip);
+    return button;
+  };
+  remove_ = toolButton(tr("Remove"), QStringLiteral("removeOp"), tr("Remove the selected operation"));
+  up_ = toolButton(tr("Up"), QStringLiteral("moveOpUp"), tr("Move the selected operation up: it runs earlier"));
+  down_ = toolButton(tr("Down"), QStringLiteral("moveOpDown"), tr("Move the selected operation down: it runs later"));
   params_ = new QWidget;
   params_->setObjectName(QStringLiteral("opParameters"));
   paramsForm_ = new QFormLayout(params_);
@@ -112,9 +116,9 @@ AugmentationListEditor::AugmentationListEditor(QWidget* parent) : QWidget(parent
   layout->addStretch(1);
 
   connect(list_, &QListWidget::currentRowChanged, this, [this] { showParameters(); });
-  connect(remove_, &QPushButton::clicked, this, &AugmentationListEditor::removeSelected);
-  connect(up_, &QPushButton::clicked, this, [this] { moveSelected(-1); });
-  connect(down_, &QPushButton::clicked, this, [this] { moveSelected(+1); });
+  connect(remove_, &QToolButton::clicked, this, &AugmentationListEditor::removeSelected);
+  connect(up_, &QToolButton::clicked, this, [this] { moveSelected(-1); });
+  connect(down_, &QToolButton::clicked, this, [this] { moveSelected(+1); });
   refreshRows(-1);
 }
 

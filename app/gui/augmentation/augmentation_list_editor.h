@@ -11,7 +11,6 @@
 class QFormLayout;
 class QLabel;
 class QListWidget;
-class QPushButton;
 class QToolButton;
 
 namespace simclr::gui {
@@ -27,9 +26,9 @@ class AugmentationListEditor : public QWidget {
 
   QListWidget* list() const { return list_; }
   QToolButton* addButton() const { return add_; }
-  QPushButton* removeButton() const { return remove_; }
-  QPushButton* upButton() const { return up_; }
-  QPushButton* downButton() const { return down_; }
+  QToolButton* removeButton() const { return remove_; }
+  QToolButton* upButton() const { return up_; }
+  QToolButton* downButton() const { return down_; }
   // The selected op's parameter editors, by parameter key (objectName "param.<key>").
   QWidget* parameterArea() const { return params_; }
 
@@ -48,9 +47,9 @@ class AugmentationListEditor : public QWidget {
   nlohmann::json ops_ = nlohmann::json::array();
   QListWidget* list_;
   QToolButton* add_;
-  QPushButton* remove_;
-  QPushButton* up_;
-  QPushButton* down_;
+  QToolButton* remove_;
+  QToolButton* up_;
+  QToolButton* down_;
   QWidget* params_;
   QFormLayout* paramsForm_;
   QLabel* paramsHint_;

@@ -1,12 +1,17 @@
 #include "app/gui/training/runs_panel.h"
 
+#include <algorithm>
+
 #include <QDesktopServices>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QMenu>
 #include <QSignalBlocker>
+#include <QToolTip>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -20,6 +25,24 @@ namespace {
 enum Column { Name, State, Steps, Loss, Knn, EvalKnn, Batch, Device, Time, ColumnCount };
 constexpr int kDirRole = Qt::UserRole;
 constexpr int kStandInRole = Qt::UserRole + 1;  // a started run listed before its folder is
+// What gives way first when the table is narrower than its columns.
+constexpr int kLeastNeeded[] = {Time, Device, Batch};
+// The name keeps about this many characters before columns give way (elided in the middle).
+constexpr int kNameChars = 16;
+
+// What each column's short title stands for, in its header's tooltip.
+QString columnHelp(int column) {
+  const QString help[ColumnCount] = {QObject::tr("The run's folder: the project's name, the date and the time"),
+                                     QObject::tr("completed, running, stopped, interrupted or failed"),
+                                     QObject::tr("Steps done (of the steps planned)"),
+                                     QObject::tr("The contrastive loss at the last step"),
+                                     QObject::tr("kNN accuracy of the monitor at its last check during training"),
+                                     QObject::tr("Weighted kNN accuracy on the full splits (Evaluate)"),
+                                     QObject::tr("Batch size"),
+                                     QObject::tr("The device it trained on"),
+                                     QObject::tr("Training time")};
+  return help[column];
+}
 
 QString formatDuration(double seconds) {
   if (seconds <= 0) return {};
@@ -33,20 +56,23 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   tree_ = new QTreeWidget(this);
   tree_->setObjectName(QStringLiteral("runsTree"));
   tree_->setColumnCount(ColumnCount);
-  tree_->setHeaderLabels({tr("Run"), tr("State"), tr("Steps"), tr("Final loss"), tr("kNN monitor"), tr("kNN full test"),
-                          tr("Batch"), tr("Device"), tr("Time")});
+  // Short titles, so that the figures fit a narrow dock; the header's tooltips say more.
+  tree_->setHeaderLabels({tr("Run"), tr("State"), tr("Steps"), tr("Loss"), tr("kNN"), tr("Full kNN"), tr("Batch"),
+                          tr("Device"), tr("Time")});
+  for (int c = 0; c < ColumnCount; ++c) tree_->headerItem()->setToolTip(c, columnHelp(c));
   tree_->setRootIsDecorated(false);
   tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   tree_->setAlternatingRowColors(true);
   tree_->setSortingEnabled(true);
   tree_->sortByColumn(Name, Qt::AscendingOrder);
   // The figures keep their width; the name takes what is left, elided in the middle (the
-  // date and time at its end stay readable), so a narrow dock shows every column.
+  // date and time at its end stay readable); fitColumns() hides what does not fit.
   tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
   tree_->header()->setSectionResizeMode(Name, QHeaderView::Stretch);
   tree_->header()->setStretchLastSection(false);
   tree_->setTextElideMode(Qt::ElideMiddle);
   tree_->setContextMenuPolicy(Qt::CustomContextMenu);
+  tree_->viewport()->installEventFilter(this);  // its width fits the columns; tooltips
   placeholder_ = new QLabel(tr("No runs yet: start training to create one."), this);
   placeholder_->setAlignment(Qt::AlignCenter);
   placeholder_->setEnabled(false);
@@ -154,6 +180,7 @@ void RunsPanel::refresh() {
   }
   const bool empty = tree_->topLevelItemCount() == 0;
   tree_->setVisible(!empty);
+  fitColumns();  // the new contents, in the present width (a new width refits on its resize)
   placeholder_->setVisible(empty);
   placeholder_->setText(root_.isEmpty() ? tr("Open a project to see its runs.")
                                         : tr("No runs yet: start training to create one."));
@@ -182,6 +209,63 @@ void RunsPanel::selectRuns(const QStringList& runDirs) {
 
 int RunsPanel::runCount() const {
   return tree_->topLevelItemCount();
+}
+
+bool RunsPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == tree_->viewport()) {
+    if (event->type() == QEvent::Resize) fitColumns();
+    if (event->type() == QEvent::ToolTip) {
+      // Over a run, the columns hidden for want of room show with the cell's own tooltip.
+      const auto* help = static_cast<QHelpEvent*>(event);
+      const QTreeWidgetItem* item = tree_->itemAt(help->pos());
+      const QString hidden = item ? hiddenColumnsText(item) : QString();
+      if (!hidden.isEmpty()) {
+        const QString own = item->toolTip(tree_->columnAt(help->pos().x()));
+        QToolTip::showText(help->globalPos(), own.isEmpty() ? hidden : own + QStringLiteral("\n\n") + hidden,
+                           tree_->viewport(), tree_->visualItemRect(item));
+        return true;
+      }
+    }
+  }
+  return QWidget::eventFilter(watched, event);
+}
+
+// The figures need their contents' width and the name about kNameChars characters; when
+// the viewport is narrower than that, the least needed columns are hidden in turn (never a
+// sideways scroll bar for them) and their values go to the row's tooltip.
+void RunsPanel::fitColumns() {
+  if (fitting_) return;  // hiding a column can resize the viewport
+  fitting_ = true;
+  QHeaderView* header = tree_->header();
+  for (int c : kLeastNeeded) tree_->setColumnHidden(c, false);  // a hidden section measures 0
+  // The column widths that ResizeToContents gives (sizeHintForColumn is public here).
+  const QAbstractItemView* view = tree_;
+  const auto needed = [&](int c) { return std::max(header->sectionSizeHint(c), view->sizeHintForColumn(c)); };
+  int width = std::min(needed(Name), tree_->fontMetrics().averageCharWidth() * kNameChars);
+  for (int c = State; c < ColumnCount; ++c) width += needed(c);
+  QStringList hidden;
+  for (int c : kLeastNeeded) {
+    const bool hide = width > tree_->viewport()->width();
+    if (hide) {
+      width -= needed(c);
+      hidden.prepend(tree_->headerItem()->text(c));
+    }
+    tree_->setColumnHidden(c, hide);
+  }
+  tree_->headerItem()->setToolTip(
+      Name, hidden.isEmpty() ? columnHelp(Name)
+                             : columnHelp(Name) + QStringLiteral("\n\n") +
+                                   tr("Hidden in this width: %1. Point at a run to see them, or widen the dock.")
+                                       .arg(hidden.join(QStringLiteral(", "))));
+  fitting_ = false;
+}
+
+QString RunsPanel::hiddenColumnsText(const QTreeWidgetItem* item) const {
+  QStringList lines;
+  for (int c : {Batch, Device, Time})
+    if (tree_->isColumnHidden(c) && !item->text(c).isEmpty())
+      lines << QStringLiteral("%1: %2").arg(tree_->headerItem()->text(c), item->text(c));
+  return lines.join(QLatin1Char('\n'));
 }
 
 void RunsPanel::showContextMenu(const QPoint& pos) {

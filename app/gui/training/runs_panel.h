@@ -2,6 +2,8 @@
 // The runs of the open project, read from their folders (runs/ beside the project): state,
 // steps, final loss and kNN accuracy. Selecting several overlays their curves in the
 // charts; the context menu resumes, follows or evaluates a run, or opens its folder.
+// The table fits its dock's width: when the figures do not fit beside a readable name,
+// Time, Device and Batch give way (in that order) and show in the row's tooltip instead.
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -35,6 +37,9 @@ class RunsPanel : public QWidget {
   int runCount() const;
   QTreeWidget* tree() const { return tree_; }
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  Q_SIGNALS:
   void selectionChanged(const QStringList& runDirs);
   void userSelected(const QStringList& runDirs);  // by a click or a key, not by the program
@@ -45,12 +50,15 @@ class RunsPanel : public QWidget {
  private:
   void showContextMenu(const QPoint& pos);
   QTreeWidgetItem* activeItem() const;
+  void fitColumns();
+  QString hiddenColumnsText(const QTreeWidgetItem* item) const;
 
   QString root_;
   QString activeRun_;
   QString newestRun_;  // by the time its config was written
   QTreeWidget* tree_ = nullptr;
   QLabel* placeholder_ = nullptr;
+  bool fitting_ = false;
 };
 
 }  // namespace simclr::gui

@@ -4,7 +4,10 @@
 // "failed" with the error from its status.json.
 #include <QtTest>
 
+#include <QHeaderView>
 #include <QProcess>
+#include <QScrollBar>
+#include <QToolTip>
 #include <QTreeWidget>
 
 #include "app/gui/training/runs_panel.h"
@@ -21,6 +24,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kStateColumn = 1;  // RunsPanel's columns: Name, State, Steps, ...
+constexpr int kBatchColumn = 6, kTimeColumn = 8;  // ... Batch, Device, Time: the last to come, the first to go
 
 // The pid of a process that has ended (and been reaped).
 int64_t dead_pid() {
@@ -103,6 +107,42 @@ class TestRunsPanel : public QObject {
     fs::remove(process_record_file(RunFolder(interrupted)));
     panel.refresh();
     QCOMPARE(item_for(panel, interrupted)->text(kStateColumn), QStringLiteral("completed"));
+  }
+
+  // A table narrower than its columns hides Time, then Device, then Batch instead of
+  // scrolling sideways, and a run's tooltip gives their values; widened, it shows them (#17).
+  void aNarrowTableHidesTheLeastNeededColumns() {
+    test::TempDir dir{"gui-runs-panel-narrow"};
+    test::train_tiny_run(dir.path(), 5, 1);
+    RunsPanel panel;
+    panel.setRunsRoot(QString::fromStdString((dir / "runs").string()));
+    panel.resize(1200, 200);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTreeWidget* tree = panel.tree();
+    QCOMPARE(tree->topLevelItemCount(), 1);
+    QTRY_VERIFY(!tree->isColumnHidden(kTimeColumn));
+    for (int c = 0; c < tree->columnCount(); ++c) QVERIFY(!tree->isColumnHidden(c));
+
+    panel.resize(360, 200);
+    QTRY_VERIFY(tree->isColumnHidden(kTimeColumn));
+    QTest::qWait(50);
+    QVERIFY2(tree->header()->length() <= tree->viewport()->width(),
+             qPrintable(QStringLiteral("%1 > %2").arg(tree->header()->length()).arg(tree->viewport()->width())));
+    QVERIFY(!tree->horizontalScrollBar()->isVisible());
+    QTreeWidgetItem* item = tree->topLevelItem(0);
+    const QPoint pos = tree->visualItemRect(item).center();
+    QHelpEvent help(QEvent::ToolTip, pos, tree->viewport()->mapToGlobal(pos));
+    QApplication::sendEvent(tree->viewport(), &help);
+    QTRY_VERIFY(QToolTip::isVisible());
+    for (int c = kBatchColumn; c <= kTimeColumn; ++c)
+      if (tree->isColumnHidden(c))
+        QVERIFY2(QToolTip::text().contains(tree->headerItem()->text(c) + ": " + item->text(c)),
+                 qPrintable(QToolTip::text()));
+    QToolTip::hideText();
+
+    panel.resize(1200, 200);
+    QTRY_VERIFY(!tree->isColumnHidden(kBatchColumn) && !tree->isColumnHidden(kTimeColumn));
   }
 };
 
