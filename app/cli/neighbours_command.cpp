@@ -108,7 +108,7 @@ void run_neighbours(NeighboursArgs args, const GlobalOptions& global) {
                       " split has " + std::to_string(queries.labels.size(0)) + " images (0.." +
                       std::to_string(queries.labels.size(0) - 1) + ")");
   if (args.all && queries.class_names.empty())
-    throw ConfigError("neighbours --all: precision@k needs labels, and " + args.run +
+    throw ConfigError("neighbours --all: precision@k needs labels, and " + run.run_dir.string() +
                       " was trained on an unlabelled dataset; ask for one image's neighbours with --query INDEX, or "
                       "see `simclr-cli duplicates` and `outliers`");
   const int64_t candidates = bank.labels.size(0) - (same ? 1 : 0);

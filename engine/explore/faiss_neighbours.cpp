@@ -54,7 +54,7 @@ FaissNeighbours faiss_knn(const torch::Tensor& x, const FaissOptions& options, c
   // One more than asked: an image is (nearly always) its own nearest neighbour.
   const int64_t k1 = options.k + 1;
   std::vector<float> sim(size_t(options.query_chunk * k1));
-  std::vector<faiss::idx_t> idx(size_t(options.query_chunk * k1));
+  std::vector<faiss::Index::idx_t> idx(size_t(options.query_chunk * k1));
   out.index = torch::full({n, options.k}, -1, torch::kLong);
   out.similarity = torch::full({n, options.k}, -2.0f, torch::kFloat);
   auto oi = out.index.accessor<int64_t, 2>();
@@ -69,7 +69,7 @@ FaissNeighbours faiss_knn(const torch::Tensor& x, const FaissOptions& options, c
     for (int64_t i = 0; i < q; ++i) {
       int64_t kept = 0;
       for (int64_t j = 0; j < k1 && kept < options.k; ++j) {
-        const faiss::idx_t other = idx[size_t(i * k1 + j)];
+        const faiss::Index::idx_t other = idx[size_t(i * k1 + j)];
         if (other < 0 || other == q0 + i) continue;  // missing, or itself
         oi[q0 + i][kept] = other;
         os[q0 + i][kept] = sim[size_t(i * k1 + j)];

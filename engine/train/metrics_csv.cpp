@@ -28,25 +28,33 @@ std::string cell(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
+// Every column a record of the type can have: the monitor's kNN and pair-retrieval fields
+// too, left empty in rows without them (an unlabelled run, a run made before pairs).
+nlohmann::json all_columns(const std::string& type) {
+  if (type == "step") return to_json(StepMetrics{});
+  MonitorMetrics m;
+  m.has_knn = true;
+  m.pair_top1 = m.pair_loss = 0;
+  return to_json(m);
+}
+
 }  // namespace
 
 std::string metrics_csv(const std::vector<nlohmann::json>& records, const std::string& type) {
   if (type != "step" && type != "monitor") throw ConfigError("metrics table '" + type + "': use step or monitor");
-  const nlohmann::json columns = normalised(nlohmann::json::object(), type);
+  std::vector<std::string> columns;
+  const nlohmann::json all = all_columns(type);
+  for (auto it = all.begin(); it != all.end(); ++it)
+    if (it.key() != "type") columns.push_back(it.key());
   std::string out;
-  for (auto it = columns.begin(); it != columns.end(); ++it) {
-    if (it.key() == "type") continue;
-    out += (out.empty() ? "" : ",") + it.key();
-  }
+  for (const auto& c : columns) out += (out.empty() ? "" : ",") + c;
   out += '\n';
   for (const auto& record : records) {
     if (json_value_or(record, "type", "") != type) continue;
     const nlohmann::json row = normalised(record, type);
     std::string line;
-    for (auto it = row.begin(); it != row.end(); ++it) {
-      if (it.key() == "type") continue;
-      line += (line.empty() ? "" : ",") + cell(it.value());
-    }
+    for (size_t c = 0; c < columns.size(); ++c)
+      line += (c ? "," : "") + (row.contains(columns[c]) ? cell(row[columns[c]]) : std::string());
     out += line + '\n';
   }
   return out;

@@ -66,13 +66,33 @@ PhotoFolder write_photo_folder(const fs::path& dir, int natural, int pairs_per_k
     const int exact = (2 * k) * stride % natural, near = (2 * k + 1) * stride % natural;
     fs::copy_file(dir / name("img", exact), dir / name("copy", k));
     out.planted_pairs.push_back({name("img", exact), name("copy", k)});
-    const torch::Tensor brighter = natural_image(uint32_t(1000 + near), side).to(torch::kInt).add(3).clamp(0, 255);
+    const torch::Tensor brighter = natural_image(uint32_t(1000 + near), side).to(torch::kInt).add(1).clamp(0, 255);
     write_png(dir / name("near", k), brighter.to(torch::kByte));
     out.planted_pairs.push_back({name("img", near), name("near", k)});
   }
+  // Unusual images, each unlike the pictures and unlike each other: colour noise, grey noise,
+  // a one-pixel checkerboard, stripes of noise in one channel, ...
   at::Generator gen = make_generator(77);
   for (int k = 0; k < noise; ++k) {
-    write_png(dir / name("noise", k), torch::randint(0, 256, {3, side, side}, gen, torch::kLong).to(torch::kByte));
+    torch::Tensor image;
+    switch (k % 4) {
+      case 0:
+        image = torch::randint(0, 256, {3, side, side}, gen, torch::kLong);
+        break;
+      case 1:
+        image = torch::randint(0, 256, {1, side, side}, gen, torch::kLong).expand({3, side, side});
+        break;
+      case 2:
+        image = ((torch::arange(side).unsqueeze(1) + torch::arange(side).unsqueeze(0)) % 2 * 255)
+                    .unsqueeze(0)
+                    .expand({3, side, side});
+        break;
+      default:
+        image = torch::zeros({3, side, side}, torch::kLong);
+        image[k % 3] = torch::randint(0, 256, {side, 1}, gen, torch::kLong).expand({side, side});
+        break;
+    }
+    write_png(dir / name("noise", k), image.contiguous().to(torch::kByte));
     out.noise.insert(name("noise", k));
   }
   out.images = natural + 2 * pairs_per_kind + noise;

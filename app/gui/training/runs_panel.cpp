@@ -153,7 +153,12 @@ void RunsPanel::refresh() {
         item->setText(Steps, s.total_steps > 0 ? QStringLiteral("%1 / %2").arg(s.steps_done).arg(s.total_steps)
                                                : QString::number(s.steps_done));
         if (s.final_loss) item->setText(Loss, QString::number(*s.final_loss, 'f', 4));
-        if (s.knn_top1) item->setText(Knn, QStringLiteral("%1 %").arg(100 * *s.knn_top1, 0, 'f', 2));
+        if (s.knn_top1) {
+          item->setText(Knn, QStringLiteral("%1 %").arg(100 * *s.knn_top1, 0, 'f', 2));
+        } else if (s.pair_top1) {  // no labels: the label-free monitor's figure, marked as such
+          item->setText(Knn, tr("pairs %1 %").arg(100 * *s.pair_top1, 0, 'f', 1));
+          item->setToolTip(Knn, tr("No labels: positive-pair retrieval of the last monitor (kNN needs labels)"));
+        }
         if (s.evaluated_knn_top1) {
           item->setText(EvalKnn, QStringLiteral("%1 %").arg(100 * *s.evaluated_knn_top1, 0, 'f', 2));
           item->setToolTip(EvalKnn, tr("Weighted kNN on the full splits at step %1").arg(s.evaluated_step));

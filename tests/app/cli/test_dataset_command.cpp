@@ -112,7 +112,8 @@ class TestDatasetCommand : public QObject {
     QVERIFY(fs::exists(flat / "00000.png") && fs::exists(flat / "00003.png"));
     QCOMPARE(QString::fromStdString(read_file(dir_ / "exported" / "flat-labels.csv")),
              QStringLiteral("path,label\n00000.png,ant\n00001.png,ant\n00002.png,bee\n00003.png,bee\n"));
-    const Outcome info = cli({"dataset", "info", "image-folder", "--path", test::qpath(flat), "--holdout", "0.25"});
+    const Outcome info = cli(
+        {"dataset", "info", "image-folder", "--path", test::qpath(flat), "--holdout", "0.25", "--image-size", "16"});
     QVERIFY2(info.code == 0, qPrintable(info.err));
     QVERIFY2(info.out.contains("labels    none") && info.out.contains("test      held out 1 of 4 images"),
              qPrintable(info.out));

@@ -1,6 +1,6 @@
 // The Explore dock on a real unlabelled run, driven as a user would: the planted copies come
 // up as the near-duplicate groups at the default threshold, a lower threshold regroups in
-// the background, the noise images lead the most unusual, a diverse subset has the size
+// the background, the most unusual come in the engine's order, a diverse subset has the size
 // asked for, and the result saves as the CLI's CSV with the files' paths.
 #include <QtTest>
 
@@ -11,7 +11,10 @@
 #include <set>
 
 #include "app/gui/explore/explore_panel.h"
+#include "engine/analysis/run_features.h"
+#include "engine/analysis/trained_run.h"
 #include "engine/core/atomic_file.h"
+#include "engine/explore/outlier_scores.h"
 #include "tests/support/photo_folder.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
@@ -88,10 +91,12 @@ class TestExplorePanel : public QObject {
     panel.kindBox()->setCurrentIndex(1);  // Most unusual
     ExploreResult r = next(panel);
     QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
-    std::set<std::string> first;
-    for (int i = 0; i < int(photos_.noise.size()); ++i)
-      first.insert(r.items[i].toolTip.section(QLatin1Char('\n'), 0, 0).toStdString());
-    QVERIFY2(first == photos_.noise, qPrintable(r.summary));
+    // The engine's ranking of the same collection, most unusual first.
+    TrainedRun run = open_trained_run(runDir_.toStdString());
+    const SplitFeatures rows = collection_features(run, "");
+    const OutlierScores scores = outlier_scores(rows.h);
+    QCOMPARE(r.items.size(), qsizetype(100));
+    for (int i = 0; i < 100; ++i) QCOMPARE(r.rows[i], qint64(scores.ranking[size_t(i)]));
 
     panel.kindBox()->setCurrentIndex(2);  // Diverse subset of the default 100
     r = next(panel);
@@ -99,6 +104,31 @@ class TestExplorePanel : public QObject {
     QCOMPARE(r.items.size(), qsizetype(100));
     QCOMPARE(std::set<qint64>(r.rows.begin(), r.rows.end()).size(), size_t(100));
     QVERIFY(r.csvName.startsWith(QStringLiteral("select-all-h-100-seed0")));
+  }
+
+  // For the README: the dock on a run named by SIMCLR_EXPLORE_RUN (the CIFAR-10 test split
+  // as an unlabelled folder), its near-duplicates and most unusual images, saved as
+  // explore-duplicates-real.png and explore-outliers-real.png in $SIMCLR_WIDGET_SHOTS.
+  void screenshotOnARealRun() {
+    SIMCLR_SKIP_WITHOUT_SHOTS();
+    const QString run = qEnvironmentVariable("SIMCLR_EXPLORE_RUN");
+    if (run.isEmpty()) QSKIP("set SIMCLR_EXPLORE_RUN to a run folder");
+    ExplorePanel panel;
+    panel.resize(900, 620);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.thresholdBox()->setValue(qEnvironmentVariable("SIMCLR_EXPLORE_THRESHOLD", QStringLiteral("0.99")).toDouble());
+    panel.setRun(run);
+    ExploreResult r = next(panel);
+    while (r.request.threshold != panel.thresholdBox()->value()) r = next(panel);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QTest::qWait(50);
+    widgets::testing::saveShot(panel, QStringLiteral("explore-duplicates-real"));
+    panel.kindBox()->setCurrentIndex(1);
+    r = next(panel);
+    QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+    QTest::qWait(50);
+    widgets::testing::saveShot(panel, QStringLiteral("explore-outliers-real"));
   }
 
   void withoutARunItSaysWhatToDo() {
