@@ -102,8 +102,9 @@ void findDuplicates(const ExploreRun& e, const torch::Tensor& x, ExploreResult& 
       out.rows.append(row);
     }
   }
-  out.summary = QObject::tr("%n group(s), %1 images, at cosine similarity ≥ %2 among %3 images", nullptr,
-                            int(found.groups.size()))
+  out.summary = QObject::tr("%1 %2, %3 images, at cosine similarity ≥ %4 among %5 images")
+                    .arg(found.groups.size())
+                    .arg(found.groups.size() == 1 ? QObject::tr("group") : QObject::tr("groups"))
                     .arg(found.images_in_groups)
                     .arg(options.threshold, 0, 'f', 4)
                     .arg(x.size(0));
@@ -126,7 +127,7 @@ void findOutliers(const ExploreRun& e, const torch::Tensor& x, ExploreResult& ou
                               .arg(options.k)));
     out.rows.append(row);
   }
-  out.summary = QObject::tr("the %1 most unusual of %2 images (mean distance to their %3 nearest)")
+  out.summary = QObject::tr("The %1 most unusual of %2 images (mean distance to their %3 nearest)")
                     .arg(out.items.size())
                     .arg(x.size(0))
                     .arg(options.k);

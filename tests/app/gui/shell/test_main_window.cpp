@@ -116,13 +116,15 @@ class TestMainWindow : public QObject {
     QVERIFY2(said.contains(QStringLiteral("is not a folder")), qPrintable(said));
     QVERIFY(window.startPage()->isVisible());
 
-    const auto photos = dir_ / "just-photos";
-    std::filesystem::create_directories(photos / "2024-05");
-    Q_EMIT window.startPage()->openFolderRequested(q(photos));
-    QVERIFY(!window.startPage()->isVisible());
-    QCOMPARE(window.document().value("/dataset/path"), nlohmann::json(photos.string()));
-    QVERIFY2(window.document().value("/description").get<std::string>().find("no labels") != std::string::npos,
-             window.document().value("/description").dump().c_str());
+    {  // a window of its own: opening another folder would first ask to save this project
+      MainWindow unlabelled(*settings);
+      const auto photos = dir_ / "just-photos";
+      std::filesystem::create_directories(photos / "2024-05");
+      Q_EMIT unlabelled.startPage()->openFolderRequested(q(photos));
+      QCOMPARE(unlabelled.document().value("/dataset/path"), nlohmann::json(photos.string()));
+      QVERIFY2(unlabelled.document().value("/description").get<std::string>().find("no labels") != std::string::npos,
+               unlabelled.document().value("/description").dump().c_str());
+    }
 
     const auto images = dir_ / "my-images";
     std::filesystem::create_directories(images / "train" / "cats");
