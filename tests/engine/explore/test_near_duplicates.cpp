@@ -164,7 +164,7 @@ class TestNearDuplicates : public QObject {
     QCOMPARE(QString::fromStdString(duplicate_search_for("auto", kExactDuplicateSearchAtMost)),
              QStringLiteral("exact"));
     QCOMPARE(QString::fromStdString(duplicate_search_for("auto", kExactDuplicateSearchAtMost + 1)),
-             faiss_supported() ? QStringLiteral("hnsw") : QStringLiteral("exact"));
+             faiss_supported() ? QStringLiteral("flat") : QStringLiteral("exact"));
   }
 
   void keptPairsAreCapped() {
