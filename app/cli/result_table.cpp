@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/core/csv_cell.h"
+
 namespace simclr::cli {
 
 namespace {
@@ -14,12 +16,6 @@ bool looks_numeric(const std::string& s) {
   return end && *end == '\0';
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 }  // namespace
 
 void ResultTable::add_row(std::vector<std::string> cells) {
@@ -51,13 +47,8 @@ std::string ResultTable::text() const {
 }
 
 std::string ResultTable::csv() const {
-  std::string out;
-  auto line = [&](const std::vector<std::string>& cells) {
-    for (size_t c = 0; c < cells.size(); ++c) out += (c ? "," : "") + csv_field(cells[c]);
-    out += "\n";
-  };
-  line(headers_);
-  for (const auto& row : rows_) line(row);
+  std::string out = csv_line(headers_);
+  for (const auto& row : rows_) out += csv_line(row);
   return out;
 }
 

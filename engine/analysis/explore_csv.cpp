@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "engine/core/csv_cell.h"
+
 namespace simclr {
 
 namespace {
@@ -44,22 +46,6 @@ class Table {
 bool has_labels(const SplitFeatures& rows) {
   return rows.labels.defined() && rows.labels.numel() > 0 && rows.class_names.size() >= 2 &&
          rows.labels.min().item<int64_t>() >= 0;
-}
-
-std::string csv_line(const std::vector<std::string>& cells) {
-  std::string out;
-  for (size_t c = 0; c < cells.size(); ++c) {
-    const std::string& s = cells[c];
-    if (c) out += ',';
-    if (s.find_first_of(",\"\n\r") == std::string::npos) {
-      out += s;
-      continue;
-    }
-    out += '"';
-    for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    out += '"';
-  }
-  return out + "\n";
 }
 
 std::string duplicates_csv(const DuplicateResult& result, const SplitFeatures& rows) {

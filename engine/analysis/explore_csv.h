@@ -22,7 +22,4 @@ std::string outliers_csv(const OutlierScores& scores, const SplitFeatures& rows)
 // order, index, radius[, label][, path], in the order chosen
 std::string selection_csv(const KCenterSelection& selection, const SplitFeatures& rows);
 
-// A CSV line from its cells, each quoted when it holds a comma, quote or line break.
-std::string csv_line(const std::vector<std::string>& cells);
-
 }  // namespace simclr

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/csv_cell.h"
 #include "engine/core/error.h"
 
 namespace simclr {
@@ -25,14 +26,6 @@ std::string percent(double fraction) {
   char text[32];
   std::snprintf(text, sizeof text, "%.2f", 100 * fraction);
   return text;
-}
-
-// A CSV field: quoted when it holds a comma, a quote or a line break.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string settings_line(const ComparisonOptions& o) {
@@ -112,7 +105,7 @@ std::string comparison_csv(const ComparisonResult& result, const ComparisonOptio
         static_cast<long long>(result.step), static_cast<long long>(o.mlp.hidden), static_cast<long long>(o.mlp.epochs),
         o.mlp.learning_rate, static_cast<long long>(o.mlp.batch_size), static_cast<unsigned long long>(o.mlp.seed),
         static_cast<long long>(o.inputs.pca_components), static_cast<long long>(o.inputs.tsne_points));
-    out << csv_field(r.name) << ',' << csv_field(r.label) << ',' << numbers << ',' << csv_field(r.note) << '\n';
+    out << csv_cell(r.name) << ',' << csv_cell(r.label) << ',' << numbers << ',' << csv_cell(r.note) << '\n';
   }
   return out.str();
 }

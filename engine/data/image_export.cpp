@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/core/atomic_file.h"
+#include "engine/core/csv_cell.h"
 #include "engine/core/error.h"
 #include "engine/data/image_file.h"
 
@@ -22,14 +23,6 @@ std::string file_name(int64_t index, const std::string& format) {
   char name[32];
   std::snprintf(name, sizeof name, "%05lld.%s", static_cast<long long>(index), format.c_str());
   return name;
-}
-
-// A CSV cell: quoted when it holds a comma, quote or line break.
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -64,7 +57,7 @@ ImageExportResult export_images(const ImageDataset& split, const fs::path& dir, 
     }
     const std::vector<uint8_t> bytes = encode_image(image, options.format, options.jpeg_quality);
     write_file_atomically(file, std::string(bytes.begin(), bytes.end()));
-    if (label >= 0) csv += csv_cell(name) + "," + csv_cell(split.class_names.at(size_t(label))) + "\n";
+    if (label >= 0) csv += csv_line({name, split.class_names.at(size_t(label))});
     ++result.written;
     if (callbacks.on_progress && ((i + 1) % 256 == 0 || i + 1 == n)) callbacks.on_progress({"export", i + 1, n});
   }

@@ -10,6 +10,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/device.h"
+#include "engine/core/csv_cell.h"
 #include "engine/core/error.h"
 #include "engine/core/json_value.h"
 #include "engine/analysis/run_evaluation.h"
@@ -45,12 +46,6 @@ std::string csv_number(double v, const char* format) {
   char text[48];
   std::snprintf(text, sizeof text, format, v);
   return text;
-}
-std::string csv_text(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 json to_json(const SweepPointResult& p) {
@@ -375,7 +370,7 @@ void write_sweep_tables(const SweepResult& result) {
     csv << p.batch_size << "," << csv_number(p.learning_rate, "%.6g") << "," << p.epochs << "," << p.steps << ","
         << p.status << "," << csv_number(p.final_loss, "%.4f") << "," << percent_text(p.knn_top1) << ","
         << percent_text(p.linear_top1) << "," << csv_number(p.views_per_second, "%.1f") << ","
-        << csv_number(p.train_seconds, "%.1f") << "," << csv_number(p.wall_seconds, "%.1f") << "," << csv_text(p.run)
+        << csv_number(p.train_seconds, "%.1f") << "," << csv_number(p.wall_seconds, "%.1f") << "," << csv_cell(p.run)
         << "\n";
   write_file_atomically(result.sweep_dir / "sweep.csv", csv.str());
 

@@ -20,6 +20,7 @@
 #include "engine/explore/k_center_greedy.h"
 #include "engine/explore/union_find.h"
 #include "tests/app/cli/cli_process.h"
+#include "tests/support/csv_rows.h"
 #include "tests/support/project_fixtures.h"
 #include "tests/support/temp_dir.h"
 
@@ -30,25 +31,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Csv = std::vector<std::vector<std::string>>;
+using Csv = test::CsvRows;
+const auto read_csv = test::read_csv_rows;
 
-// Rows of a CSV file without quoting (the explore files hold numbers only), header first.
-Csv read_csv(const fs::path& file) {
-  Csv rows;
-  std::istringstream in(read_file(file));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> cells;
-    std::istringstream cells_in(line);
-    std::string cell;
-    while (std::getline(cells_in, cell, ',')) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
+nlohmann::json read_json(const fs::path& file) {
+  return nlohmann::json::parse(read_file(file));
 }
-
-nlohmann::json read_json(const fs::path& file) { return nlohmann::json::parse(read_file(file)); }
 
 // Float64 cosine similarity [N, N] of a feature matrix.
 torch::Tensor cosine(const torch::Tensor& x) {
@@ -91,16 +79,16 @@ class TestExploreCommands : public QObject {
     QTest::addColumn<QString>("message");
     QTest::newRow("duplicates: threshold") << QStringList{"duplicates", "RUN", "--threshold", "1.5"}
                                            << "--threshold: must be a cosine similarity in [-1, 1], got 1.5";
-    QTest::newRow("duplicates: features") << QStringList{"duplicates", "RUN", "--features", "y"}
-                                          << "--features: 'y' is not one of h|z";
+    QTest::newRow("duplicates: features")
+        << QStringList{"duplicates", "RUN", "--features", "y"} << "--features: 'y' is not one of h|z";
     QTest::newRow("duplicates: missing run") << QStringList{"duplicates", "/no/such/run"} << "no such run folder";
     QTest::newRow("outliers: k too large")
         << QStringList{"outliers", "RUN", "-k", "40"}
         << "--k: 40 neighbours asked for, but the test split has 40 images (k at most 39)";
     QTest::newRow("outliers: k 0") << QStringList{"outliers", "RUN", "--k", "0"} << "--k: must be >= 1, got 0";
     QTest::newRow("outliers: missing run") << QStringList{"outliers", "/no/such/run"} << "no such run folder";
-    QTest::newRow("select: count too large") << QStringList{"select", "RUN", "--count", "41"}
-                                             << "--count: 41 images asked for, but the test split has 40";
+    QTest::newRow("select: count too large")
+        << QStringList{"select", "RUN", "--count", "41"} << "--count: 41 images asked for, but the test split has 40";
     QTest::newRow("select: no count") << QStringList{"select", "RUN"} << "--count is required";
     QTest::newRow("select: split") << QStringList{"select", "RUN", "--count", "3", "--split", "val"}
                                    << "--split: 'val' is not one of train|test";
@@ -109,8 +97,8 @@ class TestExploreCommands : public QObject {
     QTest::newRow("clusters: k 0") << QStringList{"clusters", "RUN", "--k", "0"} << "--k: must be >= 1, got 0";
     QTest::newRow("clusters: k too large") << QStringList{"clusters", "RUN", "--k", "41"}
                                            << "--k: 41 clusters asked for, but the test split has 40 images";
-    QTest::newRow("clusters: missing run") << QStringList{"clusters", "/no/such/run", "--k", "3"}
-                                           << "no such run folder";
+    QTest::newRow("clusters: missing run")
+        << QStringList{"clusters", "/no/such/run", "--k", "3"} << "no such run folder";
   }
   void badInputExitsWithTwo() {
     QFETCH(QStringList, args);
@@ -137,7 +125,8 @@ class TestExploreCommands : public QObject {
     for (int64_t i = at; i < pairs * 98 / 100; ++i)
       if (v[i + 1] - v[i] > v[at + 1] - v[at]) at = i;
     const double threshold = 0.5 * (v[at] + v[at + 1]);
-    const Outcome o = cli({"duplicates", run_, "--features", features, "--threshold", QString::number(threshold, 'g', 17)});
+    const Outcome o =
+        cli({"duplicates", run_, "--features", features, "--threshold", QString::number(threshold, 'g', 17)});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     QVERIFY2(o.out.contains("near-duplicate groups"), qPrintable(o.out));
 
@@ -296,9 +285,12 @@ class TestExploreCommands : public QObject {
     for (const auto& e : fs::directory_iterator(explore_)) {
       const std::string name = e.path().filename().string();
       QVERIFY2(name.front() != '.', name.c_str());
-      if (e.path().extension() == ".json") json.insert(e.path().stem().string());
-      else if (e.path().extension() == ".csv") csv.insert(e.path().stem().string());
-      else QFAIL(name.c_str());
+      if (e.path().extension() == ".json")
+        json.insert(e.path().stem().string());
+      else if (e.path().extension() == ".csv")
+        csv.insert(e.path().stem().string());
+      else
+        QFAIL(name.c_str());
     }
     QCOMPARE(json, csv);
     QVERIFY(json.size() >= 6);

@@ -14,6 +14,7 @@
 #include "engine/core/atomic_file.h"
 #include "engine/train/metrics_log.h"
 #include "tests/app/cli/cli_process.h"
+#include "tests/support/csv_rows.h"
 #include "tests/support/photo_folder.h"
 #include "tests/support/temp_dir.h"
 
@@ -26,19 +27,7 @@ namespace {
 
 constexpr int kSide = 32;
 
-std::vector<std::vector<std::string>> read_csv(const fs::path& file) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(read_file(file));
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream cells_in(line);
-    std::string cell;
-    while (std::getline(cells_in, cell, ',')) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
-}
+const auto read_csv = test::read_csv_rows;
 
 size_t column(const std::vector<std::string>& header, const std::string& name) {
   const auto it = std::find(header.begin(), header.end(), name);
