@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QSignalBlocker>
+#include <QScrollBar>
 #include <QToolTip>
 #include <QTreeWidget>
 #include <QUrl>
@@ -72,7 +73,8 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   tree_->header()->setStretchLastSection(false);
   tree_->setTextElideMode(Qt::ElideMiddle);
   tree_->setContextMenuPolicy(Qt::CustomContextMenu);
-  tree_->viewport()->installEventFilter(this);  // its width fits the columns; tooltips
+  tree_->installEventFilter(this);              // its width fits the columns
+  tree_->viewport()->installEventFilter(this);  // tooltips
   placeholder_ = new QLabel(tr("No runs yet: start training to create one."), this);
   placeholder_->setAlignment(Qt::AlignCenter);
   placeholder_->setEnabled(false);
@@ -217,8 +219,8 @@ int RunsPanel::runCount() const {
 }
 
 bool RunsPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == tree_ && event->type() == QEvent::Resize) fitColumns();
   if (watched == tree_->viewport()) {
-    if (event->type() == QEvent::Resize) fitColumns();
     if (event->type() == QEvent::ToolTip) {
       // Over a run, the columns hidden for want of room show with the cell's own tooltip.
       const auto* help = static_cast<QHelpEvent*>(event);
@@ -248,9 +250,12 @@ void RunsPanel::fitColumns() {
   const auto needed = [&](int c) { return std::max(header->sectionSizeHint(c), view->sizeHintForColumn(c)); };
   int width = std::min(needed(Name), tree_->fontMetrics().averageCharWidth() * kNameChars);
   for (int c = State; c < ColumnCount; ++c) width += needed(c);
+  // The tree's width less a vertical scroll bar, shown or not: measured on the viewport, the
+  // columns would change the scroll bars, the scroll bars the viewport, and so on for ever.
+  const int available = tree_->contentsRect().width() - tree_->verticalScrollBar()->sizeHint().width();
   QStringList hidden;
   for (int c : kLeastNeeded) {
-    const bool hide = width > tree_->viewport()->width();
+    const bool hide = width > available;
     if (hide) {
       width -= needed(c);
       hidden.prepend(tree_->headerItem()->text(c));
