@@ -11,7 +11,8 @@ namespace simclr {
 
 torch::Device resolve_device(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
-  if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::kCPU;
+  // Always with an index: tensors report cuda:0, and a bare "cuda" would compare unequal to it.
+  if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0) : torch::kCPU;
   if (name.rfind("cuda", 0) == 0) {
     if (!torch::cuda::is_available())
       throw ConfigError("device '" + name + "': CUDA is not available in this build or on this machine");
@@ -20,7 +21,7 @@ torch::Device resolve_device(const std::string& name) {
       if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count()))
         throw ConfigError("device '" + name + "': only " + std::to_string(torch::cuda::device_count()) +
                           " CUDA device(s) present");
-      return device;
+      return device.has_index() ? device : torch::Device(torch::kCUDA, 0);
     } catch (const c10::Error&) {
       throw ConfigError("device '" + name + "': not a valid device name (cpu, cuda, cuda:N, auto)");
     }

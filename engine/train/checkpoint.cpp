@@ -20,8 +20,9 @@ torch::Tensor text_tensor(const std::string& text) {
   return t;
 }
 
+// The archive maps every tensor to the device it is loaded for: the text may be on a GPU.
 std::string tensor_text(const torch::Tensor& t) {
-  const auto c = t.contiguous();
+  const auto c = t.to(torch::kCPU).contiguous();
   return std::string(reinterpret_cast<const char*>(c.data_ptr<uint8_t>()), static_cast<size_t>(c.numel()));
 }
 

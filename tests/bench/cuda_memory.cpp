@@ -2,6 +2,7 @@
 
 #ifdef SIMCLR_BENCH_CUDA_MEMORY
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <torch/torch.h>
 #endif
 
 namespace simclr::bench {
@@ -20,7 +21,12 @@ int cuda_index(const std::string& device) {
 void reset_cuda_peak(const std::string& device) {
   const int index = cuda_index(device);
 #ifdef SIMCLR_BENCH_CUDA_MEMORY
-  if (index >= 0) c10::cuda::CUDACachingAllocator::resetPeakStats(index);
+  // The allocator sizes its per-device tables at the first allocation; before that any index
+  // is "Invalid device argument" (LibTorch 2.x).
+  if (index >= 0) {
+    (void)torch::empty({1}, torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)));
+    c10::cuda::CUDACachingAllocator::resetPeakStats(index);
+  }
 #else
   (void)index;
 #endif
