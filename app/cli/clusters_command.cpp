@@ -144,7 +144,7 @@ void run_clusters(ClustersArgs args, const GlobalOptions& global) {
     json["embedding"]["ari"] = agreement.ari;
   }
   if (with_pixels) {
-    const torch::Tensor raw = images.images.reshape({n, -1}).to(run.device).to(torch::kFloat).div_(255.0);
+    const torch::Tensor raw = images.in_memory().images.reshape({n, -1}).to(run.device).to(torch::kFloat).div_(255.0);
     pixels = k_means(raw, options, bar.callbacks(), stop);
     pixel_agreement = clustering_agreement(pixels.assignments, truth);
     json["pixels"] = clustering_json(pixels, "raw pixels in [0, 1], " + std::to_string(raw.size(1)) + " values");

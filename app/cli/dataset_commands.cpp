@@ -31,6 +31,8 @@ struct DatasetArgs {
   std::string on_unreadable = "skip";                 // image-folder only
   std::string labels = "auto";                        // image-folder only
   double holdout_fraction = kDefaultHoldoutFraction;  // image-folder only
+  std::string streaming = "auto";                     // image-folder only
+  int64_t memory_budget_mb = 0;                       // image-folder only
   bool folder_options_given = false;
 };
 
@@ -74,17 +76,32 @@ void add_dataset_args(CLI::App* sub, DatasetArgs& args) {
                   "image-folder without val/ or test/: share of the images held out, as dataset.holdout_fraction")
       ->capture_default_str()
       ->each([&args](const std::string&) { args.folder_options_given = true; });
+  sub->add_option("--streaming", args.streaming,
+                  "image-folder: auto (stream when the decoded images exceed the budget), always or never, as "
+                  "dataset.streaming")
+      ->capture_default_str()
+      ->each([&args](const std::string&) { args.folder_options_given = true; });
+  sub->add_option("--memory-budget", args.memory_budget_mb,
+                  "image-folder: MB the decoded images may take (0 = a quarter of this machine's memory), as "
+                  "dataset.memory_budget_mb")
+      ->check(CLI::NonNegativeNumber)
+      ->each([&args](const std::string&) { args.folder_options_given = true; });
 }
 
 // The image-folder options of the command line; skipped files are printed as warnings.
 ImageFolderOptions folder_options(const std::string& name, const DatasetArgs& args) {
   if (name != "image-folder" && args.folder_options_given)
-    throw ConfigError("--image-size, --on-unreadable, --labels and --holdout apply to image-folder only, not " + name);
+    throw ConfigError(
+        "--image-size, --on-unreadable, --labels, --holdout, --streaming and --memory-budget apply to image-folder "
+        "only, not " +
+        name);
   ImageFolderOptions folder;
   folder.image_size = args.image_size;
   folder.on_unreadable = parse_unreadable_policy(args.on_unreadable);
   folder.labels = parse_folder_labels(args.labels);
   folder.holdout_fraction = args.holdout_fraction;
+  folder.streaming = parse_folder_streaming(args.streaming);
+  folder.memory_budget_mb = args.memory_budget_mb;
   folder.on_warning = [](const std::string& line) { std::cerr << "warning: " << line << "\n"; };
   return folder;
 }
@@ -128,6 +145,9 @@ void run_info(const DatasetArgs& args, const GlobalOptions& global) {
             << "loaded in " << fixed(load_s, 2) << " s\n";
   if (name == "image-folder")
     std::cout << "skipped   " << folder_stats.skipped << " unreadable file(s) of " << folder_stats.files << "\n";
+  if (folder_stats.streamed)
+    std::cout << "streamed  decoded as used: all of it would take " << (folder_stats.decoded_bytes >> 20)
+              << " MB, the memory budget is " << (folder_stats.budget_bytes >> 20) << " MB\n";
   if (!d.held_out.empty()) std::cout << "test      " << d.held_out << "\n";
   if (!d.train.labelled())
     std::cout << "labels    none (kNN accuracy and probes are off; the monitor uses pair retrieval)\n";
@@ -170,6 +190,10 @@ void run_verify(const DatasetArgs& args, const GlobalOptions& global) {
   const DatasetSplits d = load_dataset(name, dir, folder, &folder_stats);  // throws DataError naming the bad file
   d.train.check(dir.string() + " (train)");
   d.test.check(dir.string() + " (test)");
+  // A streamed split was only listed: decode every file now, as a load into memory would.
+  for (const ImageDataset* split : {&d.train, &d.test})
+    if (split->streamed())
+      for (int64_t i = 0; i < split->size(); i += 256) (void)split->rows(i, i + 256);
   std::string warnings;
   const auto counts = d.train.class_counts();
   for (size_t i = 0; i < counts.size(); ++i)

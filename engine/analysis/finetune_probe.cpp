@@ -34,7 +34,7 @@ double test_accuracy(SimCLRModel& model, MlpProbeNet& head, const ImageDataset& 
   int64_t correct = 0;
   for (int64_t i = 0; i < test.size(); i += embed.batch_size) {
     stop.throw_if_stopped("finetune");
-    const auto x = prepare_images(test.images.slice(0, i, i + embed.batch_size), embed);
+    const auto x = prepare_images(test.rows(i, i + embed.batch_size), embed);
     torch::Tensor logits;
     {
       AutocastGuard autocast(device, amp);

@@ -41,7 +41,7 @@ torch::Tensor draw_batch(const TrainedRun& run, int64_t index, const PositivePai
   for (int64_t i = 0; i < order.numel() && int64_t(out.batch_indices.size()) < options.batch_size - 1; ++i)
     if (!(query_in_train && o[i] == index)) out.batch_indices.push_back(o[i]);
   const torch::Tensor rows = torch::tensor(out.batch_indices, torch::kLong);
-  return torch::cat({split.images.slice(0, index, index + 1), train.images.index_select(0, rows)});
+  return torch::cat({split.rows(index, index + 1), train.gather(rows)});
 }
 
 // Both views of the batch as the run's trainer draws them at a step (views_version 1: one

@@ -41,8 +41,9 @@ Representation RepresentationBuilder::build(const std::string& name) {
   r.name = name;
   if (name == "raw") {
     const ProgressClock timer("raw");
-    const ImageDataset& train = run_.data.train;
-    const ImageDataset& test = run_.data.test;
+    // Raw pixels need every image in memory at once: a streamed folder is decoded whole here.
+    const ImageDataset train = run_.data.train.in_memory();
+    const ImageDataset test = run_.data.test.in_memory();
     r.label = "Raw pixels";
     r.data = {flatten_rows(train.images).div_(255.0), train.labels, flatten_rows(test.images).div_(255.0), test.labels,
               train.num_classes()};

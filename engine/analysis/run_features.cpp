@@ -1,5 +1,7 @@
 #include "engine/analysis/run_features.h"
 
+#include "engine/data/image_stream.h"
+
 #include <chrono>
 #include <cstdio>
 
@@ -111,7 +113,7 @@ SplitFeatures run_features(TrainedRun& run, const std::string& split_name, const
   embed.image_size = run.image_size;
   embed.channels_last = run.config.training.channels_last;
   embed.stage = "embed " + split_name;
-  const Embeddings e = embed_images(run.model, split.images, embed, callbacks, stop);
+  const Embeddings e = embed_dataset(run.model, split, embed, callbacks, stop);
   const int64_t n = split.size();
   // embed_images returns undefined tensors for an empty split; keep the documented shapes.
   out.h = e.h.defined() ? e.h.to(torch::kCPU).contiguous()
@@ -155,7 +157,12 @@ ImageDataset collection_images(const TrainedRun& run, const std::string& split) 
   const std::string which = explore_split(run, split);
   if (which != "all") return run.split(which);
   ImageDataset all = run.data.train;
-  all.images = torch::cat({run.data.train.images, run.data.test.images});
+  if (run.data.train.streamed() || run.data.test.streamed()) {
+    all.images = torch::Tensor();
+    all.stream = std::make_shared<JoinedStream>(run.data.train.as_stream(), run.data.test.as_stream());
+  } else {
+    all.images = torch::cat({run.data.train.images, run.data.test.images});
+  }
   all.labels = torch::cat({run.data.train.labels, run.data.test.labels});
   all.files.insert(all.files.end(), run.data.test.files.begin(), run.data.test.files.end());
   return all;

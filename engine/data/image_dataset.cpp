@@ -3,38 +3,72 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <torch/torch.h>
+
 #include "engine/core/error.h"
 #include "engine/core/fnv1a.h"
+#include "engine/data/image_stream.h"
 
 namespace simclr {
 
 int64_t ImageDataset::size() const {
-  return images.defined() ? images.size(0) : 0;
+  return stream ? stream->size() : images.defined() ? images.size(0) : 0;
 }
 int64_t ImageDataset::channels() const {
-  return images.defined() ? images.size(1) : 0;
+  return stream ? stream->channels() : images.defined() ? images.size(1) : 0;
 }
 int64_t ImageDataset::height() const {
-  return images.defined() ? images.size(2) : 0;
+  return stream ? stream->height() : images.defined() ? images.size(2) : 0;
 }
 int64_t ImageDataset::width() const {
-  return images.defined() ? images.size(3) : 0;
+  return stream ? stream->width() : images.defined() ? images.size(3) : 0;
 }
 
-ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
+namespace {
+// int64 [K] on the CPU; ConfigError naming `what` when an index is outside [0, n).
+torch::Tensor checked_indices(const torch::Tensor& indices, int64_t n, const char* what) {
   const torch::Tensor idx = indices.to(torch::kCPU, torch::kLong).reshape({-1}).contiguous();
-  const int64_t n = size();
   if (idx.numel() > 0) {
     const int64_t lo = idx.min().item<int64_t>();
     const int64_t hi = idx.max().item<int64_t>();
     if (lo < 0 || hi >= n)
-      throw ConfigError("subset: index " + std::to_string(lo < 0 ? lo : hi) + " out of range for a dataset of " +
-                        std::to_string(n) + " images");
+      throw ConfigError(std::string(what) + ": index " + std::to_string(lo < 0 ? lo : hi) +
+                        " out of range for a dataset of " + std::to_string(n) + " images");
   }
+  return idx;
+}
+}  // namespace
+
+torch::Tensor ImageDataset::gather(const torch::Tensor& indices) const {
+  const torch::Tensor idx = checked_indices(indices, size(), "gather");
+  if (stream) return stream->fetch(idx);
+  return images.index_select(0, idx.to(images.device()));
+}
+
+torch::Tensor ImageDataset::rows(int64_t begin, int64_t end) const {
+  begin = std::clamp<int64_t>(begin, 0, size());
+  end = std::clamp<int64_t>(end, begin, size());
+  if (!stream) return images.slice(0, begin, end);
+  const int64_t ahead = std::min(size(), end + (end - begin));
+  if (ahead > end) stream->prefetch(torch::arange(end, ahead, torch::kLong));
+  return stream->fetch(torch::arange(begin, end, torch::kLong));
+}
+
+ImageDataset ImageDataset::in_memory() const {
+  return stream ? subset(torch::arange(size(), torch::kLong)) : *this;
+}
+
+std::shared_ptr<const ImageStream> ImageDataset::as_stream() const {
+  if (stream) return stream;
+  return std::make_shared<TensorStream>(images.defined() ? images : torch::empty({0, 3, 1, 1}, torch::kByte));
+}
+
+ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
+  const torch::Tensor idx = checked_indices(indices, size(), "subset");
   ImageDataset out;
   out.class_names = class_names;
-  if (!images.defined()) return out;
-  out.images = images.index_select(0, idx.to(images.device())).contiguous();
+  if (!images.defined() && !stream) return out;
+  out.images = gather(idx).contiguous();
   out.labels = labels.index_select(0, idx.to(labels.device())).contiguous();
   if (!files.empty()) {
     const int64_t* p = idx.data_ptr<int64_t>();
@@ -55,36 +89,60 @@ std::vector<int64_t> ImageDataset::class_counts() const {
   return counts;
 }
 
-ImageDataset ImageDataset::limited_to(int64_t total) const {
-  if (total <= 0 || total >= size()) return *this;
-  if (!labelled()) return subset(torch::linspace(0, double(size() - 1), total).round().to(torch::kLong));
-  return balanced_subset(std::max<int64_t>(1, total / std::max<int64_t>(1, num_classes())));
-}
-
-ImageDataset ImageDataset::balanced_subset(int64_t per_class) const {
-  if (per_class < 0) throw ConfigError("balanced subset: per_class must be >= 0, got " + std::to_string(per_class));
-  std::vector<int64_t> taken(class_names.size(), 0);
+namespace {
+// The first `per_class` images of each class, in dataset order.
+torch::Tensor balanced_indices(const ImageDataset& d, int64_t per_class) {
+  std::vector<int64_t> taken(d.class_names.size(), 0);
   std::vector<int64_t> picked;
-  if (!labelled()) return subset(torch::arange(std::min(per_class, size()), torch::kLong));
-  if (labels.defined()) {
-    const torch::Tensor l = labels.to(torch::kCPU, torch::kLong).contiguous();
+  if (d.labels.defined()) {
+    const torch::Tensor l = d.labels.to(torch::kCPU, torch::kLong).contiguous();
     const int64_t* p = l.data_ptr<int64_t>();
-    picked.reserve(static_cast<size_t>(std::min<int64_t>(l.numel(), per_class * num_classes())));
+    picked.reserve(static_cast<size_t>(std::min<int64_t>(l.numel(), per_class * d.num_classes())));
     for (int64_t i = 0; i < l.numel(); ++i) {
       const int64_t c = p[i];
-      if (c < 0 || c >= num_classes()) continue;
+      if (c < 0 || c >= d.num_classes()) continue;
       if (taken[static_cast<size_t>(c)] < per_class) {
         ++taken[static_cast<size_t>(c)];
         picked.push_back(i);
       }
     }
   }
-  const torch::Tensor idx = torch::tensor(picked, torch::kLong);
-  return subset(idx);
+  return torch::tensor(picked, torch::kLong);
+}
+}  // namespace
+
+ImageDataset ImageDataset::limited_to(int64_t total) const {
+  if (total <= 0 || total >= size()) return *this;
+  const torch::Tensor idx =
+      labelled() ? balanced_indices(*this, std::max<int64_t>(1, total / std::max<int64_t>(1, num_classes())))
+                 : torch::linspace(0, double(size() - 1), total).round().to(torch::kLong);
+  if (!stream) return subset(idx);
+  // The same images, left streaming.
+  ImageDataset out;
+  out.class_names = class_names;
+  out.labels = labels.index_select(0, idx).contiguous();
+  const int64_t* p = idx.data_ptr<int64_t>();
+  if (!files.empty())
+    for (int64_t i = 0; i < idx.numel(); ++i) out.files.push_back(files[size_t(p[i])]);
+  out.stream = std::make_shared<SubsetStream>(stream, idx);
+  return out;
+}
+
+ImageDataset ImageDataset::balanced_subset(int64_t per_class) const {
+  if (per_class < 0) throw ConfigError("balanced subset: per_class must be >= 0, got " + std::to_string(per_class));
+  if (!labelled()) return subset(torch::arange(std::min(per_class, size()), torch::kLong));
+  return subset(balanced_indices(*this, per_class));
 }
 
 void ImageDataset::check(const std::string& what) const {
   auto fail = [&](const std::string& problem) { throw DataError(what + ": " + problem); };
+  if (stream) {
+    if (!labels.defined() || labels.scalar_type() != torch::kLong || labels.dim() != 1 || labels.size(0) != size())
+      fail("a streamed set needs int64 labels [" + std::to_string(size()) + "]");
+    if (!files.empty() && int64_t(files.size()) != size())
+      fail(std::to_string(size()) + " images but " + std::to_string(files.size()) + " file names");
+    return;
+  }
   if (!images.defined() || !labels.defined()) fail("images or labels missing");
   if (images.dim() != 4) fail("images must be [N, C, H, W], got " + std::to_string(images.dim()) + " dimensions");
   if (images.scalar_type() != torch::kByte) fail("images must be uint8");
@@ -107,7 +165,18 @@ void ImageDataset::check(const std::string& what) const {
 std::string dataset_fingerprint(const ImageDataset& ds) {
   Fnv1a f;
   f.add(ds.size());
-  if (ds.images.defined()) {
+  if (ds.streamed()) {
+    const int64_t n = ds.size(), samples = std::min<int64_t>(n, 64);
+    f.add(ds.channels());
+    f.add(ds.height());
+    f.add(ds.width());
+    if (samples > 0) {
+      const torch::Tensor picked = torch::linspace(0, double(n - 1), samples).floor().to(torch::kLong);
+      const torch::Tensor img = ds.gather(picked).contiguous();
+      f.add(picked.data_ptr<int64_t>(), size_t(samples) * sizeof(int64_t));
+      f.add(img.data_ptr<uint8_t>(), size_t(img.numel()));
+    }
+  } else if (ds.images.defined()) {
     for (int64_t d = 0; d < ds.images.dim(); ++d) f.add(ds.images.size(d));
     const torch::Tensor img = ds.images.to(torch::kCPU).contiguous();
     const int64_t n = ds.size();

@@ -5,14 +5,22 @@
 //
 // An unlabelled set (a folder of someone's photos) has no class names and every label is
 // kUnlabelled; whatever needs labels asks labelled() first and says why it cannot run.
+//
+// A set larger than memory streams: `images` is undefined and `stream` decodes images on
+// demand (image_stream.h). gather() reads a batch from either; subset() of a streamed set
+// decodes the images it picks, so the small sets derived from it (monitor, previews) are
+// ordinary in-memory sets.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <torch/types.h>
 
 namespace simclr {
+
+class ImageStream;
 
 constexpr int64_t kUnlabelled = -1;
 
@@ -21,8 +29,22 @@ struct ImageDataset {
   torch::Tensor labels;                  // int64 [N] in [0, class_names.size()), or all kUnlabelled
   std::vector<std::string> class_names;  // index = label; empty for an unlabelled set
   std::vector<std::string> files;        // image folders: each image's path under the root; else empty
+  std::shared_ptr<const ImageStream> stream;  // set when streamed: then `images` is undefined
 
   bool labelled() const { return !class_names.empty(); }
+  bool streamed() const { return stream != nullptr; }
+
+  // uint8 [K, C, H, W] of the images at `indices` (int64 [K], repeats allowed), in memory or
+  // decoded from the stream. Throws ConfigError when an index is out of range.
+  torch::Tensor gather(const torch::Tensor& indices) const;
+  // The images in rows [begin, end), the way a pass over the whole set reads them; a streamed
+  // set starts decoding rows [end, end + (end - begin)) for the next call.
+  torch::Tensor rows(int64_t begin, int64_t end) const;
+  // The set with its pixels in memory: itself, or a streamed set decoded whole. For what needs
+  // every pixel at once (raw-pixel probes, small monitor sets).
+  ImageDataset in_memory() const;
+  // The pixels as a stream, in memory or not, for joining sets (JoinedStream).
+  std::shared_ptr<const ImageStream> as_stream() const;
 
   int64_t size() const;
   int64_t channels() const;
@@ -45,7 +67,7 @@ struct ImageDataset {
 
   // A class-balanced subset of about `total` images (total / classes per class; for an
   // unlabelled set, `total` evenly spaced images); the whole split when total <= 0 or
-  // total >= size(). For project limits and monitor sets.
+  // total >= size(). For project limits and monitor sets. A streamed set stays streamed.
   ImageDataset limited_to(int64_t total) const;
 
   // Throws DataError(`what` + problem) when shapes, dtypes or labels are inconsistent.

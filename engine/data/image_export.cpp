@@ -42,9 +42,12 @@ ImageExportResult export_images(const ImageDataset& split, const fs::path& dir, 
   std::string csv = "path,label\n";
   const int64_t n = split.size();
   const torch::Tensor labels = split.labels.to(torch::kCPU, torch::kLong).contiguous();
+  constexpr int64_t kChunk = 256;  // a streamed set is decoded this many images at a time
+  torch::Tensor chunk;
   for (int64_t i = 0; i < n; ++i) {
     stop.throw_if_stopped("export");
-    torch::Tensor image = split.images[i];
+    if (i % kChunk == 0) chunk = split.rows(i, i + kChunk);
+    torch::Tensor image = chunk[i % kChunk];
     if (options.size > 0) image = resize_and_center_crop(image, options.size);
     const std::string name = file_name(i, options.format);
     const int64_t label = labels.numel() == n ? labels[i].item<int64_t>() : kUnlabelled;

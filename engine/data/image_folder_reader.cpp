@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <torch/serialize.h>
 
@@ -19,6 +21,7 @@
 #include "engine/data/binary_file.h"
 #include "engine/data/dataset_locator.h"
 #include "engine/data/image_file.h"
+#include "engine/data/streaming_image_folder.h"
 
 namespace simclr {
 
@@ -261,6 +264,19 @@ FolderLabels resolve_folder_labels(const fs::path& root, FolderLabels labels) {
   }
 }
 
+FolderStreaming parse_folder_streaming(const std::string& text) {
+  if (text == "auto") return FolderStreaming::Auto;
+  if (text == "always") return FolderStreaming::Always;
+  if (text == "never") return FolderStreaming::Never;
+  throw ConfigError("dataset.streaming: expected auto, always or never, not '" + text + "'");
+}
+
+int64_t memory_budget_bytes(int64_t megabytes) {
+  if (megabytes > 0) return megabytes * 1024 * 1024;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? int64_t(pages) * int64_t(page) / 4 : int64_t(2) << 30;
+}
+
 std::string channel_stats_name(const std::string& dataset, const fs::path& root, const ImageFolderOptions& options) {
   return dataset == "image-folder" ? dataset + "-" + image_folder_id(root, options) : dataset;
 }
@@ -447,6 +463,77 @@ ImageDataset decode_split(const std::vector<ImageFile>& files, const fs::path& r
   return out;
 }
 
+std::string megabytes(int64_t bytes) {
+  return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MB";
+}
+
+// One split as a streamed set: labels and names from the listing, pixels decoded when used.
+ImageDataset streamed_split(const std::vector<ImageFile>& files, const fs::path& root,
+                            const std::vector<std::string>& classes, int64_t size, const ImageFolderOptions& options,
+                            int64_t budget, const fs::path& decoded_cache, const std::string& key) {
+  ImageDataset out;
+  out.class_names = classes;
+  std::vector<fs::path> paths;
+  std::vector<int64_t> labels;
+  for (const auto& f : files) {
+    paths.push_back(f.path);
+    labels.push_back(f.label);
+    out.files.push_back(f.path.lexically_relative(root).generic_string());
+  }
+  out.labels = torch::tensor(labels, torch::kLong);
+  StreamingOptions so;
+  so.image_size = size;
+  so.budget_bytes = budget;
+  so.threads = options.threads;
+  so.fail_on_unreadable = options.on_unreadable == UnreadablePolicy::Fail;
+  so.decoded_cache = decoded_cache;
+  so.cache_key = key;
+  so.on_warning = options.on_warning;
+  out.stream = std::make_shared<StreamingImageFolder>(std::move(paths), so);
+  return out;
+}
+
+// Streams the training split; the held-out split too when it would take more than a quarter
+// of the budget, else it is decoded into memory (the monitor reads it every few steps).
+void stream_splits(const fs::path& root, const FolderListing& listing, const ImageFolderOptions& options,
+                   ImageFolderStats& st, const fs::path& cache_dir, DatasetSplits& splits,
+                   std::vector<std::string>& skipped) {
+  const int64_t size = resolved_size(options), per_image = 3 * size * size;
+  const int64_t test_bytes = int64_t(listing.test_files.size()) * per_image;
+  const bool stream_test = test_bytes > st.budget_bytes / 4;
+  const int64_t prefetch = stream_test ? st.budget_bytes / 2 : st.budget_bytes - test_bytes;
+  auto cache_file = [&](const char* split) {
+    if (!options.decoded_cache) return fs::path();
+    const fs::path file = cache_dir / ("image-folder-" + image_folder_id(root, options) + "-" + split + ".decoded");
+    return file;
+  };
+  splits.held_out = listing.held_out;
+  auto make = [&](const std::vector<ImageFile>& files, const char* split, int64_t budget) {
+    try {
+      return streamed_split(files, root, listing.classes, size, options, budget, cache_file(split), st.key);
+    } catch (const IoError& e) {  // no room for the cache file: stream without it
+      if (options.on_warning) options.on_warning(std::string(e.what()) + "; streaming without the cache");
+      ImageFolderOptions plain = options;
+      plain.decoded_cache = false;
+      return streamed_split(files, root, listing.classes, size, plain, budget, fs::path(), st.key);
+    }
+  };
+  splits.train = make(listing.train_files, "train", prefetch);
+  if (stream_test)
+    splits.test = make(listing.test_files, "test", st.budget_bytes / 2);
+  else
+    splits.test = decode_split(listing.test_files, root, listing.test_dir.empty() ? listing.train_dir : listing.test_dir,
+                               listing.classes, size, options, st, skipped);
+  if (options.on_warning)
+    options.on_warning("streaming " + std::to_string(listing.train_files.size()) + " training images from their files (" +
+                       (options.streaming == FolderStreaming::Always
+                            ? std::string("dataset.streaming is \"always\"")
+                            : "decoded they would take " + megabytes(st.decoded_bytes) + ", over dataset.memory_budget_mb " +
+                                  megabytes(st.budget_bytes)) +
+                       (options.decoded_cache ? "), decoded images cached in " + cache_file("train").string()
+                                              : ")"));
+}
+
 DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& options, ImageFolderStats* stats) {
   ImageFolderStats local;
   ImageFolderStats& st = stats ? *stats : local;
@@ -466,7 +553,14 @@ DatasetSplits load_checked(const fs::path& root, const ImageFolderOptions& optio
   splits.name = "image-folder";
   splits.root = root;
   std::vector<std::string> skipped;
-  if (options.use_cache && read_cache(st.cache_file, st.key, size, splits, skipped)) {
+  st.budget_bytes = memory_budget_bytes(options.memory_budget_mb);
+  st.decoded_bytes = st.files * 3 * size * size;
+  st.streamed = options.streaming == FolderStreaming::Always ||
+                (options.streaming == FolderStreaming::Auto && st.decoded_bytes > st.budget_bytes);
+  if (st.streamed) {
+    skipped = listing.skipped;
+    stream_splits(root, listing, options, st, cache_dir, splits, skipped);
+  } else if (options.use_cache && read_cache(st.cache_file, st.key, size, splits, skipped)) {
     st.from_cache = true;
   } else {
     skipped = listing.skipped;

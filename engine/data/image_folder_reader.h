@@ -53,6 +53,18 @@ FolderLabels resolve_folder_labels(const std::filesystem::path& root, FolderLabe
 
 constexpr double kDefaultHoldoutFraction = 0.1;
 
+// Whether the images are decoded into memory or streamed from the files as they are used
+// (streaming_image_folder.h): "auto" streams when the decoded images would not fit the
+// memory budget.
+enum class FolderStreaming { Auto, Always, Never };
+
+// "auto" | "always" | "never"; throws ConfigError naming the valid values otherwise.
+FolderStreaming parse_folder_streaming(const std::string& text);
+
+// The memory budget in bytes for a dataset.memory_budget_mb: 0 means a quarter of the
+// machine's memory.
+int64_t memory_budget_bytes(int64_t megabytes);
+
 struct ImageFolderOptions {
   int64_t image_size = 0;  // output images are image_size x image_size; 0 = kDefaultImageFolderSize
   UnreadablePolicy on_unreadable = UnreadablePolicy::Skip;
@@ -65,6 +77,11 @@ struct ImageFolderOptions {
   // from the cache, so the problem is not forgotten.
   std::function<void(const std::string&)> on_warning;
   int threads = 0;  // decoding threads; 0 = one per core (at most 16)
+  FolderStreaming streaming = FolderStreaming::Auto;
+  int64_t memory_budget_mb = 0;  // decoded images in memory at most; 0 = a quarter of the machine's
+  // Streaming: keep decoded images in one memory-mapped file in the cache folder, so each file
+  // is decoded once (decoded_image_cache.h).
+  bool decoded_cache = false;
 };
 
 // What a load did, for the caller's log and for tests.
@@ -76,13 +93,17 @@ struct ImageFolderStats {
   bool from_cache = false;
   std::filesystem::path cache_file;  // where the cache is (or would have been) written
   std::string key;                   // the cache key (16 hex digits)
+  bool streamed = false;             // the training split streams (and the test split when large)
+  int64_t decoded_bytes = 0;         // what decoding every image would take in memory
+  int64_t budget_bytes = 0;          // the memory budget it was compared with
 };
 
 // True when `dir` is a folder: what locate_dataset() accepts for "image-folder" (whether it
 // holds images is the loader's to say, naming what it found).
 bool looks_like_image_folder(const std::filesystem::path& dir);
 
-// Loads the folder as its labels mode says. Throws DataError naming the folder or file for a
+// Loads the folder as its labels mode says, streaming it as options.streaming says (the
+// log's warning line says which and why). Throws DataError naming the folder or file for a
 // labelled folder without train/ or class folders, a class with no images, a val class that
 // train does not have, a folder with no images or too few to hold some out, a split with no
 // readable image, and (policy Fail) an unreadable file; ConfigError for a bad image_size or

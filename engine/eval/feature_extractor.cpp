@@ -33,18 +33,19 @@ torch::Tensor prepare_images(const torch::Tensor& images, const EmbedOptions& op
   return x;
 }
 
-Embeddings embed_images(SimCLRModel& model, const torch::Tensor& images, const EmbedOptions& options,
-                        const JobCallbacks& callbacks, const StopToken& stop) {
+namespace {
+// `rows(begin, end)` gives uint8 [end - begin, C, H, W] on the CPU.
+template <typename Rows>
+Embeddings embed_rows(SimCLRModel& model, int64_t n, Rows&& rows, const EmbedOptions& options,
+                      const JobCallbacks& callbacks, const StopToken& stop) {
   torch::NoGradGuard no_grad;
   EvalModeGuard eval_mode(*model);
-  const int64_t n = images.size(0);
   const int64_t batches = (n + options.batch_size - 1) / options.batch_size;
   ProgressClock clock(options.stage, batches);
   std::vector<torch::Tensor> hs, zs;
   for (int64_t b = 0; b < batches; ++b) {
     stop.throw_if_stopped(options.stage);
-    const auto x =
-        prepare_images(images.slice(0, b * options.batch_size, std::min(n, (b + 1) * options.batch_size)), options);
+    const auto x = prepare_images(rows(b * options.batch_size, std::min(n, (b + 1) * options.batch_size)), options);
     auto out = model->forward(x);
     hs.push_back(out.h.to(torch::kFloat));
     zs.push_back(out.z.to(torch::kFloat));
@@ -52,6 +53,21 @@ Embeddings embed_images(SimCLRModel& model, const torch::Tensor& images, const E
   }
   if (hs.empty()) return {};
   return {torch::cat(hs), torch::cat(zs)};
+}
+}  // namespace
+
+Embeddings embed_images(SimCLRModel& model, const torch::Tensor& images, const EmbedOptions& options,
+                        const JobCallbacks& callbacks, const StopToken& stop) {
+  return embed_rows(
+      model, images.size(0), [&](int64_t begin, int64_t end) { return images.slice(0, begin, end); }, options,
+      callbacks, stop);
+}
+
+Embeddings embed_dataset(SimCLRModel& model, const ImageDataset& images, const EmbedOptions& options,
+                         const JobCallbacks& callbacks, const StopToken& stop) {
+  return embed_rows(
+      model, images.size(), [&](int64_t begin, int64_t end) { return images.rows(begin, end); }, options, callbacks,
+      stop);
 }
 
 }  // namespace simclr

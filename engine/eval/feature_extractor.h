@@ -6,6 +6,8 @@
 
 #include <torch/types.h>
 
+#include "engine/data/image_dataset.h"
+
 #include "engine/core/job.h"
 #include "engine/models/simclr_model.h"
 
@@ -28,6 +30,10 @@ struct Embeddings {
 // images: uint8 [N, C, H, W] on the CPU. Restores the model's training mode afterwards.
 Embeddings embed_images(SimCLRModel& model, const torch::Tensor& images, const EmbedOptions& options,
                         const JobCallbacks& callbacks = {}, const StopToken& stop = {});
+// The same for every image of a set, in memory or streamed (decoded batch by batch, the next
+// batch decoding while the model runs).
+Embeddings embed_dataset(SimCLRModel& model, const ImageDataset& images, const EmbedOptions& options,
+                         const JobCallbacks& callbacks = {}, const StopToken& stop = {});
 
 // uint8 [B, C, H, W] -> normalised float on `device`, resized to image_size when > 0.
 torch::Tensor prepare_images(const torch::Tensor& images, const EmbedOptions& options);

@@ -47,7 +47,7 @@ double run_one_step(const SweepPoint& point, const RunData& data, const torch::D
   const auto start = std::chrono::steady_clock::now();
   TrainingStepProbe probe(point.config, data.data.train.channels(), data.data.train.height(), device);
   probe.optimizer().set_learning_rate(point.learning_rate);
-  probe.step(data.stats, data.data.train.images.slice(0, 0, point.batch_size).to(device), 0);
+  probe.step(data.stats, data.data.train.rows(0, point.batch_size).to(device), 0);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 

@@ -24,6 +24,9 @@ struct DatasetConfig {
   std::string on_unreadable = "skip";  // image-folder: skip (and report) or fail on a bad file
   std::string labels = "auto";         // image-folder: folders (train/<class>/) | none | auto
   double holdout_fraction = 0.1;       // image-folder without val/ or test/: share held out
+  std::string streaming = "auto";      // image-folder: auto (when over the budget) | always | never
+  int64_t memory_budget_mb = 0;        // image-folder: decoded images in memory at most (0 = 1/4 of RAM)
+  bool decoded_cache = false;          // image-folder, streaming: decode each file once into a mapped file
 };
 
 struct ProjectionConfig {

@@ -42,6 +42,9 @@ void describe(V& v, DatasetConfig& c) {
   v.field("on_unreadable", c.on_unreadable, Choices{"skip", "fail"});
   v.field("labels", c.labels, Choices{"auto", "folders", "none"});
   v.field("holdout_fraction", c.holdout_fraction, between(0.01, 0.9));
+  v.field("streaming", c.streaming, Choices{"auto", "always", "never"});
+  v.field("memory_budget_mb", c.memory_budget_mb, between(0, 1 << 24));
+  v.field("decoded_cache", c.decoded_cache);
 }
 
 template <class V>

@@ -37,6 +37,18 @@ const std::map<std::string, SettingHelp>& help_table() {
        {"image-folder without val/ or test/: this share of the images (of each class) is held out for "
         "evaluation, the same draw every time.",
         "", ""}},
+      {"dataset.streaming",
+       {"image-folder: decode images from their files as training reads them (a pool of threads, a bounded "
+        "prefetch) instead of all at once; auto streams when the decoded images would exceed the memory budget.",
+        "", ""}},
+      {"dataset.memory_budget_mb",
+       {"image-folder: the most memory decoded images may take: the whole set when it fits, else the streaming "
+        "prefetch.",
+        "MB", "a quarter of this machine's memory"}},
+      {"dataset.decoded_cache",
+       {"image-folder, streaming: keep each decoded, resized image in one memory-mapped file in the cache folder, "
+        "so later epochs read pixels instead of decoding files (disk: 3 x size x size bytes per image).",
+        "", ""}},
 
       {"model.encoder",
        {"The backbone that gives the representation h: a ResNet (as the SimCLR paper) or a Vision Transformer.", "",

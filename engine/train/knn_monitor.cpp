@@ -14,12 +14,21 @@ namespace {
 // the values are comparable over a run (retrieval among 1024 views; chance is 1 in 1023).
 constexpr int64_t kPairCount = 512;
 
+// The monitor embeds its sets every few steps, so they are held in memory; from a streamed
+// split ("all" included) it takes at most this many images.
+constexpr int64_t kStreamedMonitorImages = 10000;
+
+ImageDataset monitor_set(const ImageDataset& split, int64_t limit) {
+  if (split.streamed() && (limit <= 0 || limit > kStreamedMonitorImages)) limit = kStreamedMonitorImages;
+  return split.limited_to(limit).in_memory();
+}
+
 }  // namespace
 
 KnnMonitor::KnnMonitor(const DatasetSplits& data, const EvaluationConfig& config, const AugmentPipeline& pipeline,
                        EmbedOptions embed, uint64_t seed, double temperature)
-    : bank_(data.train.labelled() ? data.train.limited_to(config.monitor_bank_size) : ImageDataset()),
-      queries_(data.test.limited_to(config.monitor_test_size)),
+    : bank_(data.train.labelled() ? monitor_set(data.train, config.monitor_bank_size) : ImageDataset()),
+      queries_(monitor_set(data.test, config.monitor_test_size)),
       config_(config),
       temperature_(temperature),
       embed_(std::move(embed)) {

@@ -78,6 +78,9 @@ RunData load_run_data(const ProjectConfig& project, const fs::path& base_dir, co
   folder.on_unreadable = parse_unreadable_policy(project.dataset.on_unreadable);
   folder.labels = parse_folder_labels(project.dataset.labels);
   folder.holdout_fraction = project.dataset.holdout_fraction;
+  folder.streaming = parse_folder_streaming(project.dataset.streaming);
+  folder.memory_budget_mb = project.dataset.memory_budget_mb;
+  folder.decoded_cache = project.dataset.decoded_cache;
   folder.on_warning = [&out](const std::string& message) { out.warnings.push_back(message); };
   out.data = load_dataset(name, out.data_dir, folder);
   out.data.train = out.data.train.limited_to(project.dataset.train_limit);

@@ -7,6 +7,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/seeding.h"
+#include "engine/data/image_stream.h"
 #include "engine/distributed/gathered_negatives.h"
 #include "engine/distributed/gradient_all_reduce.h"
 #include "engine/train/contrastive_step.h"
@@ -26,6 +27,14 @@ struct LocalBatch {
 // This rank's images of the step's global batch (the batch's slice of the epoch's seeded
 // permutation): rank r takes positions r, r + W, r + 2W, ..., so every image of an epoch
 // is used once over all ranks.
+// This rank's indices of step `step`'s batch in `permutation` (the step's epoch's).
+torch::Tensor batch_indices(const RunState& s, const torch::Tensor& permutation, int64_t step) {
+  const int64_t offset = (step % s.steps_per_epoch) * s.batch;
+  torch::Tensor indices = permutation.slice(0, offset, offset + s.batch);
+  if (s.group) indices = indices.slice(0, s.group->rank(), s.batch, s.group->world_size());
+  return indices;
+}
+
 LocalBatch next_batch(RunState& s) {
   const int64_t epoch = s.step / s.steps_per_epoch;
   if (epoch != s.permutation_epoch) {
@@ -33,15 +42,14 @@ LocalBatch next_batch(RunState& s) {
     s.permutation = torch::randperm(s.data().train.size(), gen, torch::kLong);
     s.permutation_epoch = epoch;
   }
-  const int64_t offset = (s.step % s.steps_per_epoch) * s.batch;
-  torch::Tensor indices = s.permutation.slice(0, offset, offset + s.batch);
   LocalBatch out;
-  if (s.group) {
-    const int64_t rank = s.group->rank(), world = s.group->world_size();
-    indices = indices.slice(0, rank, s.batch, world);
-    for (int64_t p = rank; p < s.batch; p += world) out.positions.push_back(p);
-  }
-  out.images = s.data().train.images.index_select(0, indices).to(s.device);
+  if (s.group)
+    for (int64_t p = s.group->rank(); p < s.batch; p += s.group->world_size()) out.positions.push_back(p);
+  const ImageDataset& train = s.data().train;
+  out.images = train.gather(batch_indices(s, s.permutation, s.step)).to(s.device);
+  // A streamed set decodes the next step's images while this one trains.
+  const int64_t next = s.step + 1;
+  if (train.streamed() && next / s.steps_per_epoch == epoch) train.stream->prefetch(batch_indices(s, s.permutation, next));
   return out;
 }
 

@@ -26,9 +26,9 @@ QImage imageFromPlanar(const uint8_t* pixels, int channels, int height, int widt
 }
 
 QImage imageFromDataset(const simclr::ImageDataset& dataset, int64_t index) {
-  if (!dataset.images.defined() || index < 0 || index >= dataset.size()) return {};
-  if (dataset.images.scalar_type() != torch::kByte) return {};
-  const torch::Tensor image = dataset.images[index].contiguous();  // [C, H, W]
+  if (index < 0 || index >= dataset.size()) return {};
+  if (!dataset.streamed() && (!dataset.images.defined() || dataset.images.scalar_type() != torch::kByte)) return {};
+  const torch::Tensor image = dataset.rows(index, index + 1)[0].contiguous();  // [C, H, W]
   return imageFromPlanar(image.data_ptr<uint8_t>(), int(image.size(0)), int(image.size(1)), int(image.size(2)));
 }
 

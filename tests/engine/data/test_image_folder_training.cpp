@@ -99,6 +99,42 @@ class TestImageFolderTraining : public QObject {
     QCOMPARE(int(skipped), 1);
   }
 
+  // Streaming changes where the pixels come from, not what training sees: the same seed
+  // gives the same losses step by step.
+  void streamedTrainingMatchesInMemory() {
+    write_noise_folder(tmp_ / "three", 12, 3);
+    fs::remove(tmp_ / "three" / "train" / "b" / "zz-broken.jpg");  // a stream cannot know it is broken
+    auto losses = [&](const std::string& streaming) {
+      ProjectConfig p = folder_project(tmp_ / "three");
+      p.training.max_steps = 4;  // more than one epoch of 24 images at batch 8
+      p.dataset.streaming = streaming;
+      TrainOptions options;
+      options.runs_root = tmp_ / ("runs-" + streaming);
+      std::vector<double> out;
+      std::vector<std::string> warnings;
+      TrainCallbacks callbacks;
+      callbacks.on_step = [&](const StepMetrics& m) { out.push_back(m.loss); };
+      callbacks.on_log = [&](LogLevel level, const std::string& message) {
+        if (level == LogLevel::Warning) warnings.push_back(message);
+      };
+      const TrainResult result = train(p, options, callbacks, StopToken());
+      const bool said = std::any_of(warnings.begin(), warnings.end(), [](const std::string& w) {
+        return w.find("streaming 24 training images") != std::string::npos;
+      });
+      return std::make_tuple(result.state, out, said);
+    };
+    const auto [memory_state, memory, memory_said] = losses("never");
+    const auto [stream_state, streamed, stream_said] = losses("always");
+    QCOMPARE(QString::fromStdString(stream_state), QStringLiteral("completed"));
+    QVERIFY(!memory_said);
+    QVERIFY(stream_said);
+    QCOMPARE(streamed.size(), size_t{4});
+    QCOMPARE(memory.size(), streamed.size());
+    for (size_t i = 0; i < memory.size(); ++i)
+      QVERIFY2(std::abs(memory[i] - streamed[i]) <= 1e-5 * std::abs(memory[i]),
+               qPrintable(QString("step %1: %2 in memory, %3 streamed").arg(i + 1).arg(memory[i]).arg(streamed[i])));
+  }
+
   void runDataUsesTheFolderSettings() {
     const ProjectConfig p = folder_project(tmp_ / "one");
     const RunData data = load_run_data(p, {}, tmp_ / "runs");
