@@ -58,28 +58,25 @@ torch::Tensor to_chw(const cv::Mat& m) {
   return hwc.permute({2, 0, 1}).clone(at::MemoryFormat::Contiguous);
 }
 
-#endif
-
-}  // namespace
-
-bool image_files_supported() {
-#ifdef SIMCLR_HAVE_OPENCV
-  return true;
-#else
-  return false;
-#endif
+// HWC Mat -> size x size: the shorter side scaled to `size` (area interpolation when
+// shrinking, bilinear when enlarging), the centre cropped. The Mat itself when it is that size.
+cv::Mat resized_centre(const cv::Mat& src, int64_t size) {
+  const int64_t h = src.rows, w = src.cols;
+  if (h == size && w == size) return src;
+  // Shorter side to `size`, the longer one in proportion (rounded, never below size).
+  const double scale = double(size) / double(std::min(h, w));
+  const int64_t nh = h <= w ? size : std::max<int64_t>(size, std::llround(double(h) * scale));
+  const int64_t nw = w <= h ? size : std::max<int64_t>(size, std::llround(double(w) * scale));
+  cv::Mat resized;
+  const int interpolation = scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR;
+  cv::resize(src, resized, cv::Size(static_cast<int>(nw), static_cast<int>(nh)), 0, 0, interpolation);
+  const cv::Rect centre(static_cast<int>((nw - size) / 2), static_cast<int>((nh - size) / 2), static_cast<int>(size),
+                        static_cast<int>(size));
+  return resized(centre).clone();
 }
 
-bool is_image_file_name(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  static const char* const known[] = {".png",  ".jpg", ".jpeg", ".bmp", ".tif", ".tiff",
-                                      ".webp", ".ppm", ".pgm",  ".pbm", ".pnm", ".jp2"};
-  return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
-}
-
-torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& path, ImageChannels channels) {
-#ifdef SIMCLR_HAVE_OPENCV
+// The decoded image as an 8-bit HWC Mat, RGB or grey as `channels` asks. Throws DataError.
+cv::Mat decoded_mat(const std::vector<uint8_t>& bytes, const fs::path& path, ImageChannels channels) {
   const std::string name = display_path(path);
   if (bytes.empty()) throw DataError(name + ": empty file (0 bytes), not an image");
   const std::string format = format_of(bytes);
@@ -129,14 +126,57 @@ torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& pa
       } else
         cv::cvtColor(decoded, out, in == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
     }
-    return to_chw(out);
+    return out;
   } catch (const cv::Exception& e) {
     throw DataError(name + ": cannot convert the image (" + e.msg + ")");
   }
+}
+
+#endif
+
+}  // namespace
+
+bool image_files_supported() {
+#ifdef SIMCLR_HAVE_OPENCV
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool is_image_file_name(const fs::path& path) {
+  std::string ext = path.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  static const char* const known[] = {".png",  ".jpg", ".jpeg", ".bmp", ".tif", ".tiff",
+                                      ".webp", ".ppm", ".pgm",  ".pbm", ".pnm", ".jp2"};
+  return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
+}
+
+torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& path, ImageChannels channels) {
+#ifdef SIMCLR_HAVE_OPENCV
+  return to_chw(decoded_mat(bytes, path, channels));
 #else
   (void)bytes;
   (void)path;
   (void)channels;
+  no_opencv();
+#endif
+}
+
+void read_resized_image_file(const fs::path& path, int64_t size, uint8_t* out) {
+  if (size < 1) throw ConfigError("read_resized_image_file: size must be >= 1, not " + std::to_string(size));
+#ifdef SIMCLR_HAVE_OPENCV
+  const cv::Mat rgb = resized_centre(decoded_mat(read_binary_file(path), path, ImageChannels::Rgb), size);
+  // HWC -> CHW straight into the caller's row.
+  const int64_t plane = size * size;
+  for (int64_t y = 0; y < size; ++y) {
+    const uint8_t* row = rgb.ptr<uint8_t>(int(y));
+    for (int64_t x = 0; x < size; ++x)
+      for (int64_t c = 0; c < 3; ++c) out[c * plane + y * size + x] = row[3 * x + c];
+  }
+#else
+  (void)path;
+  (void)out;
   no_opencv();
 #endif
 }
@@ -177,18 +217,9 @@ torch::Tensor resize_and_center_crop(const torch::Tensor& image, int64_t size) {
   if (h == size && w == size) return image.contiguous();
 #ifdef SIMCLR_HAVE_OPENCV
   if (c > 4) throw ConfigError("resize_and_center_crop: at most 4 channels, not " + std::to_string(c));
-  // Shorter side to `size`, the longer one in proportion (rounded, never below size).
-  const double scale = double(size) / double(std::min(h, w));
-  const int64_t nh = h <= w ? size : std::max<int64_t>(size, std::llround(double(h) * scale));
-  const int64_t nw = w <= h ? size : std::max<int64_t>(size, std::llround(double(w) * scale));
   const torch::Tensor hwc = image.permute({1, 2, 0}).contiguous();
   const cv::Mat src(static_cast<int>(h), static_cast<int>(w), CV_8UC(static_cast<int>(c)), hwc.data_ptr());
-  cv::Mat resized;
-  const int interpolation = scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR;
-  cv::resize(src, resized, cv::Size(static_cast<int>(nw), static_cast<int>(nh)), 0, 0, interpolation);
-  const cv::Rect centre(static_cast<int>((nw - size) / 2), static_cast<int>((nh - size) / 2), static_cast<int>(size),
-                        static_cast<int>(size));
-  return to_chw(resized(centre).clone());
+  return to_chw(resized_centre(src, size));
 #else
   (void)c;
   (void)w;

@@ -45,4 +45,8 @@ std::vector<uint8_t> encode_image(const torch::Tensor& image, const std::string&
 // size x size. Throws ConfigError for size < 1 or a tensor that is not uint8 [C, H, W].
 torch::Tensor resize_and_center_crop(const torch::Tensor& image, int64_t size);
 
+// resize_and_center_crop(read_image_file(path), size) written as uint8 [3, size, size] into
+// `out`, without tensors in between: what loaders call once per file. The same pixels.
+void read_resized_image_file(const std::filesystem::path& path, int64_t size, uint8_t* out);
+
 }  // namespace simclr

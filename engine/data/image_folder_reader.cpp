@@ -147,8 +147,7 @@ Decoded decode_all(const std::vector<ImageFile>& files, int64_t size, int thread
       const int64_t i = next++;
       if (i >= n) return;
       try {
-        const torch::Tensor image = resize_and_center_crop(read_image_file(files[size_t(i)].path), size);
-        std::memcpy(base + i * per_image, image.data_ptr<uint8_t>(), size_t(per_image));
+        read_resized_image_file(files[size_t(i)].path, size, base + i * per_image);
       } catch (const std::exception& e) {
         // DataError names the file already; anything else gets its name here.
         const std::string what = e.what();

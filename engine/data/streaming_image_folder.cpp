@@ -45,9 +45,7 @@ struct StreamingImageFolder::State {
     out.pixels.resize(size_t(image_bytes));
     if (cache && cache->read(i, out.pixels.data())) return out;
     try {
-      const torch::Tensor image =
-          resize_and_center_crop(read_image_file(files[size_t(i)]), options.image_size).contiguous();
-      std::memcpy(out.pixels.data(), image.data_ptr<uint8_t>(), size_t(image_bytes));
+      read_resized_image_file(files[size_t(i)], options.image_size, out.pixels.data());
       if (cache) cache->write(i, out.pixels.data());
     } catch (const std::exception& e) {
       std::fill(out.pixels.begin(), out.pixels.end(), uint8_t(0));
