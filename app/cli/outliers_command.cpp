@@ -1,4 +1,4 @@
-// simclr-cli outliers RUN: how unusual each image is, as the mean cosine distance of its
+// simclr-cli outliers RUN: how unusual each image is, as the mean (whitened) distance of its
 // embedding to its k nearest other images; the most unusual first. Saved as
 // <run>/explore/outliers-<split>-<features>.json (settings, every score, the ranking) and
 // .csv (rank, index, score, nearest, nearest_distance[, label]).
@@ -23,6 +23,7 @@ struct OutliersArgs {
   ExploreArgs explore;
   int64_t k = 10;
   int64_t top = 10;
+  bool cosine = false;
 };
 
 void run_outliers(OutliersArgs args, const GlobalOptions& global) {
@@ -44,6 +45,7 @@ void run_outliers(OutliersArgs args, const GlobalOptions& global) {
 
   OutlierOptions options;
   options.k = args.k;
+  options.whiten = !args.cosine;
   const OutlierScores scores = outlier_scores(x.to(run.device), options, bar.callbacks(), stop);
 
   const bool labelled = has_labels(features);
@@ -51,8 +53,12 @@ void run_outliers(OutliersArgs args, const GlobalOptions& global) {
   const int64_t* label = labels.data_ptr<int64_t>();
   nlohmann::json json = explore_header(run, args.explore, features);
   json["command"] = "outliers";
-  json["settings"] = {{"k", options.k}, {"top", args.top}, {"max_block_elements", options.max_block_elements}};
-  json["score"] = "mean cosine distance (1 - cosine similarity) to the k nearest other images of the split";
+  json["settings"] = {{"k", options.k},
+                      {"top", args.top},
+                      {"whiten", options.whiten},
+                      {"shrinkage", options.shrinkage},
+                      {"max_block_elements", options.max_block_elements}};
+  json["score"] = outlier_score_meaning(options) + " of the split";
   json["ranking"] = scores.ranking;
   json["scores"] = scores.score;
   json["nearest"] = scores.nearest_index;
@@ -80,10 +86,9 @@ void run_outliers(OutliersArgs args, const GlobalOptions& global) {
   double mean = 0;
   for (const double s : scores.score) mean += s / static_cast<double>(n);
   std::printf(
-      "outlier scores of %lld %s images (mean cosine distance to the %lld nearest, %s features): "
-      "mean %.4f, highest %.4f, %.2f s\n",
-      static_cast<long long>(n), split_name(args.explore.split).c_str(), static_cast<long long>(args.k),
-      args.explore.features.c_str(), mean, scores.score[static_cast<size_t>(scores.ranking.front())], scores.seconds);
+      "outlier scores of %lld %s images (%s; k = %lld, %s features): mean %.4f, highest %.4f, %.2f s\n",
+      static_cast<long long>(n), split_name(args.explore.split).c_str(), outlier_score_meaning(options).c_str(),
+      static_cast<long long>(args.k), args.explore.features.c_str(), mean, scores.score[static_cast<size_t>(scores.ranking.front())], scores.seconds);
   if (args.top > 0) std::printf("most unusual first:\n%s", shown.text().c_str());
   std::printf("scores:   %s\nsettings: %s\n", (dir / (stem + ".csv")).c_str(), (dir / (stem + ".json")).c_str());
 }
@@ -94,11 +99,14 @@ void register_outliers_command(CLI::App& root, const GlobalOptions& global) {
   static OutliersArgs args;
   auto* cmd = root.add_subcommand(
       "outliers",
-      "Outlier (uniqueness) score of every image: the mean cosine distance to its k nearest others, most unusual "
-      "first; saved as <run>/explore/outliers-<split>-<features>.json and .csv");
+      "Outlier (uniqueness) score of every image: the mean distance to its k nearest others with the features "
+      "whitened (or cosine, --cosine), most unusual first; saved as <run>/explore/outliers-<split>-<features>.json "
+      "and .csv");
   add_explore_args(cmd, args.explore);
   cmd->add_option("-k,--k", args.k, "Nearest neighbours per image")->capture_default_str();
   cmd->add_option("--top", args.top, "Rows of the ranking to print (the files hold all)")->capture_default_str();
+  cmd->add_flag("--cosine", args.cosine,
+                "Score by plain cosine distance instead of whitening first (unusual directions then count for less)");
   cmd->callback([&global] { run_outliers(args, global); });
 }
 

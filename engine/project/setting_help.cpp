@@ -44,7 +44,7 @@ const std::map<std::string, SettingHelp>& help_table() {
       {"dataset.memory_budget_mb",
        {"image-folder: the most memory decoded images may take: the whole set when it fits, else the streaming "
         "prefetch.",
-        "MB", "a quarter of this machine's memory"}},
+        "MB", "1/4 of memory"}},
       {"dataset.decoded_cache",
        {"image-folder, streaming: keep each decoded, resized image in one memory-mapped file in the cache folder, "
         "so later epochs read pixels instead of decoding files (disk: 3 x size x size bytes per image).",

@@ -121,7 +121,7 @@ void findOutliers(const ExploreRun& e, const torch::Tensor& x, ExploreResult& ou
   for (size_t r = 0; r < scores.ranking.size() && int(r) < out.request.count; ++r) {
     const int64_t row = scores.ranking[r];
     out.items.append(item(e, row, QObject::tr("#%1, %2").arg(r + 1).arg(scores.score[size_t(row)], 0, 'f', 3),
-                          QObject::tr("rank %1: mean cosine distance %2 to its %3 nearest")
+                          QObject::tr("rank %1: mean distance %2 to its %3 nearest (features whitened)")
                               .arg(r + 1)
                               .arg(scores.score[size_t(row)], 0, 'f', 4)
                               .arg(options.k)));

@@ -76,7 +76,8 @@ ExplorePanel::ExplorePanel(QWidget* parent)
                              .arg(DuplicateOptions{}.threshold));
   k_->setRange(1, 100);
   k_->setValue(10);
-  k_->setToolTip(tr("Each image's score is its mean cosine distance to this many nearest images"));
+  k_->setToolTip(tr("Each image's score is its mean distance to this many nearest images, the features whitened "
+                    "(in units of the collection's own spread)"));
   shown_->setRange(10, 2000);
   shown_->setValue(100);
   shown_->setToolTip(tr("How many of the most unusual images to show (the CSV ranks all of them)"));
@@ -149,6 +150,12 @@ void ExplorePanel::setRun(const QString& runDir) {
   grid_->setPlaceholderText(runDir.isEmpty() ? tr("Select a run in the Runs dock to look through its images with "
                                                   "its encoder")
                                              : tr("Computing…"));
+  stale_ = true;
+  if (isVisible()) requestSoon();
+}
+
+void ExplorePanel::refresh() {
+  if (job_->runDir().isEmpty()) return;
   stale_ = true;
   if (isVisible()) requestSoon();
 }

@@ -31,6 +31,9 @@ class ExplorePanel : public QWidget {
 
   // The run to explore; its results are computed when the dock is shown (or now, if it is).
   void setRun(const QString& runDir);
+  // Asks again for the current run (a run that had no checkpoint when it was selected has one
+  // once its training finishes).
+  void refresh();
   QString runDir() const { return job_->runDir(); }
 
   ExploreRequest currentRequest() const;

@@ -394,6 +394,7 @@ void MainWindow::connectTraining() {
   // New evaluations and finished runs change what the Results dock shows.
   connect(evaluation_, &EvaluationController::finished, results_, &ResultsPanel::refresh);
   connect(training_, &TrainingController::finished, results_, &ResultsPanel::refresh);
+  connect(training_, &TrainingController::finished, explore_, &ExplorePanel::refresh);
   connect(training_, &TrainingController::runStarted, this, [this](const QString& runDir) {
     followed_->stop();
     // simclr-cli's run is read from the start of its metrics by the controller's follower.

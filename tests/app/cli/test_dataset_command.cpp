@@ -101,6 +101,34 @@ class TestDatasetCommand : public QObject {
     QVERIFY2(fail.err.contains("broken.png"), qPrintable(fail.err));
   }
 
+  // A streamed folder is only listed when it loads; verify decodes every file of it, so the
+  // broken one is still named (read as black, or an error with "fail").
+  void aStreamedFolderIsVerifiedFileByFile() {
+    const QStringList red{"dataset", "image-folder", "--path", test::qpath(dir_ / "red"), "--streaming", "always"};
+    auto with = [&](const char* command, QStringList extra) {
+      QStringList args = red;
+      args.insert(1, QLatin1String(command));
+      return cli(args + extra);
+    };
+    const Outcome info = with("info", {});
+    QVERIFY2(info.code == 0, qPrintable(info.err));
+    QVERIFY2(info.out.contains("streamed  decoded as used"), qPrintable(info.out));
+    QVERIFY2(info.err.contains("streaming 5 training images") && info.err.contains("\"always\""), qPrintable(info.err));
+
+    const Outcome skip = with("verify", {});
+    QVERIFY2(skip.code == 0, qPrintable(skip.err));
+    QVERIFY2(skip.out.startsWith("OK"), qPrintable(skip.out));
+    QVERIFY2(skip.err.contains("unreadable while streaming") && skip.err.contains("broken.png"), qPrintable(skip.err));
+
+    const Outcome fail = with("verify", {"--on-unreadable", "fail"});
+    QCOMPARE(fail.code, 2);
+    QVERIFY2(fail.err.contains("broken.png") && fail.err.contains("\"fail\""), qPrintable(fail.err));
+
+    const Outcome memory = cli({"dataset", "info", "image-folder", "--path", test::qpath(dir_ / "red"),
+                                "--memory-budget", "1024"});
+    QVERIFY2(memory.code == 0 && !memory.out.contains("streamed"), qPrintable(memory.out));
+  }
+
   // An image folder's test split written out flat (labels kept beside it) reads back as an
   // unlabelled folder of the same pixels; a folder that is not empty is refused.
   void exportWritesAFlatFolderAndItsLabels() {
@@ -134,6 +162,9 @@ class TestDatasetCommand : public QObject {
         << "skip";
     QTest::newRow("not a folder") << QStringList{"dataset", "info", "cifar10", "--image-size", "32"}
                                   << "image-folder only";
+    QTest::newRow("streaming") << QStringList{"dataset", "info", "image-folder", "--path", test::qpath(dir_ / "dark"),
+                                              "--streaming", "sometimes"}
+                               << "auto, always or never";
   }
   void badOptionsExitWithTwo() {
     QFETCH(QStringList, args);

@@ -78,8 +78,14 @@ class TestUnlabelledWorkbench : public QObject {
     EmbeddingPanel* embeddings = window.embeddingPanel();
     QTRY_COMPARE(embeddings->runDir(), run);
     QSignalSpy shown(embeddings, &EmbeddingPanel::layoutShown);
+    QStringList said;
+    connect(embeddings, &EmbeddingPanel::logMessage, this, [&said](int, const QString& text) { said << text; });
+    LayoutSettings layout = embeddings->settings();
+    layout.split = QStringLiteral("train");  // the held-out tenth is 13 images: too few for t-SNE's perplexity
+    embeddings->setSettings(layout);
     QVERIFY(embeddings->compute());
-    QVERIFY(shown.wait(300000));
+    QTRY_VERIFY_WITH_TIMEOUT(shown.size() == 1 || !embeddings->isBusy(), 300000);
+    QVERIFY2(shown.size() == 1, qPrintable(said.join("\n")));
     QVERIFY(embeddings->layout().clustered);  // no labels: coloured by k-means clusters
     QVERIFY2(!embeddings->layout().classNames.isEmpty() &&
                  embeddings->layout().classNames.first().startsWith(QStringLiteral("cluster")),
@@ -97,8 +103,8 @@ class TestUnlabelledWorkbench : public QObject {
         out.insert(item.toolTip.section(QLatin1Char('\n'), 0, 0).toStdString());
       return out;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(explore->result().groups > 0 || !explore->result().error.isEmpty(), 300000);
-    QVERIFY2(explore->result().error.isEmpty(), qPrintable(explore->result().error));
+    // Selected when its training began, before any checkpoint: the dock asks again once it ends.
+    QTRY_VERIFY2_WITH_TIMEOUT(explore->result().groups > 0, qPrintable(explore->result().error), 120000);
     QCOMPARE(explore->result().split, QStringLiteral("all"));
     // Every planted copy is shown in a group with its original (the CLI test holds the
     // default threshold to no other group; this project is the quickstart's, shrunk).
