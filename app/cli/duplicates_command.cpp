@@ -43,7 +43,7 @@ std::string members_text(const std::vector<int64_t>& members, size_t most, const
 
 void run_duplicates(DuplicatesArgs args, const GlobalOptions& global) {
   check_explore_args(args.explore);
-  check_choice("--index", args.index, "auto|exact|flat|hnsw");
+  check_choice("--index", args.index, "auto|exact|flat|hnsw|ivf");
   if (args.neighbours < 1) throw ConfigError("--neighbours: must be >= 1, got " + std::to_string(args.neighbours));
   if (!(args.threshold >= -1.0 && args.threshold <= 1.0))
     throw ConfigError("--threshold: must be a cosine similarity in [-1, 1], got " + number_text(args.threshold));
@@ -134,11 +134,11 @@ void register_duplicates_command(CLI::App& root, const GlobalOptions& global) {
                   "encoder and check the groups")
       ->capture_default_str();
   cmd->add_option("--index", args.index,
-                  "How pairs are found: exact (every pair, brute force), flat (FAISS, exact k nearest), hnsw (FAISS, "
-                  "approximate k nearest), auto (exact up to " +
+                  "How pairs are found: exact (every pair, brute force), flat (FAISS, exact k nearest), hnsw and ivf (FAISS, "
+                  "approximate k nearest: a graph, or inverted lists), auto (exact up to " +
                       std::to_string(kExactDuplicateSearchAtMost) + " images, flat above)")
       ->capture_default_str();
-  cmd->add_option("--neighbours", args.neighbours, "flat/hnsw: nearest images searched per image")
+  cmd->add_option("--neighbours", args.neighbours, "flat/hnsw/ivf: nearest images searched per image")
       ->capture_default_str();
   cmd->callback([&global] { run_duplicates(args, global); });
 }

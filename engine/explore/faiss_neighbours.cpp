@@ -1,6 +1,8 @@
 #include "engine/explore/faiss_neighbours.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 
 #include <torch/torch.h>
@@ -8,6 +10,7 @@
 #ifdef SIMCLR_HAVE_FAISS
 #include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
+#include <faiss/IndexIVFFlat.h>
 #endif
 
 #include "engine/core/error.h"
@@ -24,8 +27,8 @@ bool faiss_supported() {
 
 FaissNeighbours faiss_knn(const torch::Tensor& x, const FaissOptions& options, const JobCallbacks& callbacks,
                           const StopToken& stop) {
-  if (options.index != "flat" && options.index != "hnsw")
-    throw ConfigError("FAISS index '" + options.index + "': use flat or hnsw");
+  if (options.index != "flat" && options.index != "hnsw" && options.index != "ivf")
+    throw ConfigError("FAISS index '" + options.index + "': use flat, hnsw or ivf");
   if (!x.defined() || x.dim() != 2 || x.scalar_type() != torch::kFloat || !x.device().is_cpu())
     throw ConfigError("FAISS search: expected float32 [N, D] rows on the CPU");
   const int64_t n = x.size(0), d = x.size(1);
@@ -39,8 +42,21 @@ FaissNeighbours faiss_knn(const torch::Tensor& x, const FaissOptions& options, c
   const float* data = rows.data_ptr<float>();
   const auto built = clock::now();
   std::unique_ptr<faiss::Index> index;
+  std::unique_ptr<faiss::IndexFlatIP> coarse;  // the IVF lists' centroids; outlives the index
   if (options.index == "flat") {
     index = std::make_unique<faiss::IndexFlatIP>(d);
+  } else if (options.index == "ivf") {
+    // About 4 sqrt(N) lists (at least 39 training rows each, as FAISS asks), trained by
+    // k-means on evenly spaced rows, 16 of them searched per query.
+    const int64_t lists = std::clamp<int64_t>(std::llround(4.0 * std::sqrt(double(n))), 1, std::max<int64_t>(1, n / 39));
+    coarse = std::make_unique<faiss::IndexFlatIP>(d);
+    auto ivf = std::make_unique<faiss::IndexIVFFlat>(coarse.get(), d, size_t(lists), faiss::METRIC_INNER_PRODUCT);
+    const int64_t sample = std::min<int64_t>(n, 64 * lists);
+    const torch::Tensor picked =
+        rows.index_select(0, torch::linspace(0, double(n - 1), sample).round().to(torch::kLong)).contiguous();
+    ivf->train(sample, picked.data_ptr<float>());
+    ivf->nprobe = size_t(std::min<int64_t>(16, lists));
+    index = std::move(ivf);
   } else {
     auto hnsw = std::make_unique<faiss::IndexHNSWFlat>(int(d), 32, faiss::METRIC_INNER_PRODUCT);
     hnsw->hnsw.efConstruction = 80;

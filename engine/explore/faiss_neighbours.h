@@ -1,6 +1,7 @@
 #pragma once
 // Nearest neighbours of every image through FAISS (Debian's libfaiss-dev): an exact flat
-// inner-product index for small collections, an HNSW graph (approximate) for large ones,
+// inner-product index for small collections, an inverted-file index or an HNSW graph
+// (approximate) for large ones,
 // where the brute-force search of near_duplicates.h would take hours. A build without
 // FAISS (a GPU box with PyTorch's LibTorch only) compiles this; faiss_knn() then throws.
 #include <cstdint>
@@ -15,7 +16,8 @@ namespace simclr {
 // True when this build has FAISS.
 bool faiss_supported();
 
-// "flat" (exact) | "hnsw" (approximate, M 32, efConstruction 80, efSearch 128).
+// "flat" (exact) | "hnsw" (approximate, M 32, efConstruction 80, efSearch 128) | "ivf"
+// (approximate: about 4 sqrt(N) inverted lists from k-means, 16 searched per query).
 struct FaissOptions {
   std::string index = "flat";
   int64_t k = 16;              // neighbours per image, itself not counted

@@ -159,8 +159,9 @@ DuplicateResult find_near_duplicates(const torch::Tensor& features, const Duplic
     throw ConfigError("duplicates: threshold must be a cosine similarity in [-1, 1], got " +
                       std::to_string(options.threshold));
   if (options.max_block_elements < 1) throw ConfigError("duplicates: max_block_elements must be >= 1");
-  if (options.index != "auto" && options.index != "exact" && options.index != "flat" && options.index != "hnsw")
-    throw ConfigError("duplicates: index '" + options.index + "' is not auto, exact, flat or hnsw");
+  if (options.index != "auto" && options.index != "exact" && options.index != "flat" && options.index != "hnsw" &&
+      options.index != "ivf")
+    throw ConfigError("duplicates: index '" + options.index + "' is not auto, exact, flat, hnsw or ivf");
   if (options.neighbours < 1) throw ConfigError("duplicates: neighbours must be >= 1");
   const auto start = std::chrono::steady_clock::now();
   const torch::Tensor x = normalised_rows(features, "duplicates");  // float [N, D], unit rows

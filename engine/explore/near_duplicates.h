@@ -32,7 +32,7 @@ struct DuplicateOptions {
   // the groups); a threshold low enough to link most of a split would otherwise fill memory.
   int64_t max_kept_pairs = 1'000'000;
   // How the pairs are found: "exact" (brute force, every pair), FAISS "flat" (exact k nearest)
-  // or "hnsw" (approximate k nearest), or "auto": exact up to kExactDuplicateSearchAtMost
+  // or "hnsw"/"ivf" (approximate k nearest), or "auto": exact up to kExactDuplicateSearchAtMost
   // images, FAISS flat above (exact when the build has no FAISS).
   std::string index = "auto";
   int64_t neighbours = 16;  // FAISS: nearest images searched per image
@@ -61,7 +61,7 @@ struct DuplicateGroup {
 };
 
 struct DuplicateResult {
-  std::string index;  // the search used: exact, flat or hnsw
+  std::string index;  // the search used: exact, flat, hnsw or ivf
   // Largest group first; among equal sizes, the one with the smallest first member first.
   std::vector<DuplicateGroup> groups;
   int64_t linking_pairs = 0;     // pairs at or above the threshold, all of them counted

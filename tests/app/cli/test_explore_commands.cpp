@@ -167,7 +167,9 @@ class TestExploreCommands : public QObject {
   }
 
   void outliersRankByMeanDistance() {
-    const Outcome o = cli({"outliers", run_, "-k", "5", "--top", "3"});
+    // --cosine: the plain cosine score, checked against a reference here; the whitened default
+    // is checked against its own reference in test_outlier_scores.
+    const Outcome o = cli({"outliers", run_, "-k", "5", "--top", "3", "--cosine"});
     QVERIFY2(o.code == 0, qPrintable(o.err));
     QVERIFY2(o.out.contains("most unusual first:"), qPrintable(o.out));
     const torch::Tensor distance = (1.0 - cosine(test_.h)).fill_diagonal_(std::numeric_limits<double>::infinity());
@@ -185,7 +187,16 @@ class TestExploreCommands : public QObject {
     }
     const nlohmann::json json = read_json(explore_ / "outliers-test-h.json");
     QCOMPARE(json["settings"]["k"].get<int64_t>(), int64_t(5));
+    QCOMPARE(json["settings"]["whiten"].get<bool>(), false);
     QCOMPARE(json["ranking"].size(), size_t(40));
+    // By default the features are whitened first, and the file says so.
+    const Outcome whitened = cli({"outliers", run_, "-k", "5"});
+    QVERIFY2(whitened.code == 0, qPrintable(whitened.err));
+    const nlohmann::json w = read_json(explore_ / "outliers-test-h.json");
+    QCOMPARE(w["settings"]["whiten"].get<bool>(), true);
+    QVERIFY2(w["score"].get<std::string>().find("whitened") != std::string::npos, w["score"].dump().c_str());
+    const Csv ranked = read_csv(explore_ / "outliers-test-h.csv");
+    for (size_t r = 2; r < ranked.size(); ++r) QVERIFY(std::stod(ranked[r][2]) <= std::stod(ranked[r - 1][2]));
     // The train split too (80 images).
     const Outcome train = cli({"outliers", run_, "--split", "train", "--features", "z"});
     QVERIFY2(train.code == 0, qPrintable(train.err));

@@ -103,17 +103,17 @@ class TestEmbeddingTimeline : public QObject {
   void framesAreAlignedAndDeterministic() {
     TimelineOptions o = small_options();
     o.reuse = false;
-    o.steps = {30, 40, 50};  // past the first steps, where batch-norm statistics still settle
+    o.steps = {30, 35, 40, 45, 50};  // consecutive default snapshots past the first steps (batch norm settles)
     std::vector<Progress> progress;
     JobCallbacks cb;
     cb.on_progress = [&](const Progress& p) { progress.push_back(p); };
     const EmbeddingTimeline t = compute_timeline(run_dir_, o, cb);
-    QCOMPARE(t.frames.size(), size_t{3});
+    QCOMPARE(t.frames.size(), size_t{5});
     QCOMPARE(t.indices.size(0), int64_t{160});
     QCOMPARE(t.split_size, int64_t{160});
     QVERIFY(t.has_labels());
-    QCOMPARE(progress.back().step, 9LL);
-    QCOMPARE(progress.back().total, 9LL);
+    QCOMPARE(progress.back().step, 15LL);
+    QCOMPARE(progress.back().total, 15LL);
 
     // Consecutive frames move far less than two independently started layouts of one
     // checkpoint differ, even after those are aligned as well as a rotation can.

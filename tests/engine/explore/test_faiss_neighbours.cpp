@@ -70,10 +70,29 @@ class TestFaissNeighbours : public QObject {
     QVERIFY2(recall >= 0.95, qPrintable(QString::number(recall)));
   }
 
+  // The inverted lists keep a near copy in its original's list (or a neighbouring one
+  // searched): every planted pair is found, the use the duplicates search makes of it.
+  void ivfFindsThePlantedCopies() {
+    torch::Tensor x = unit_rows(20000, 32, 7);
+    auto gen = make_generator(8);
+    for (int64_t i = 0; i < 200; ++i) {
+      const torch::Tensor copy = x[i] + 0.02 * torch::randn({32}, gen, torch::kFloat);
+      x[19999 - i] = copy / copy.norm();
+    }
+    FaissOptions options;
+    options.index = "ivf";
+    options.k = 4;
+    const FaissNeighbours near = faiss_knn(x, options);
+    const auto a = near.index.accessor<int64_t, 2>();
+    int64_t found = 0;
+    for (int64_t i = 0; i < 200; ++i) found += a[i][0] == 19999 - i;
+    QCOMPARE(found, int64_t(200));
+  }
+
   void badSettingsAreRefused() {
     const torch::Tensor x = unit_rows(20, 4, 1);
     FaissOptions options;
-    options.index = "ivf";
+    options.index = "annoy";
     QVERIFY_THROWS_EXCEPTION(ConfigError, faiss_knn(x, options));
     options.index = "flat";
     options.k = 20;  // at most N - 1

@@ -193,7 +193,7 @@ class TestNearDuplicates : public QObject {
     torch::Tensor bad = x.clone();
     bad[2][1] = std::numeric_limits<float>::quiet_NaN();
     QVERIFY_THROWS_EXCEPTION(DataError, find_near_duplicates(bad, options));
-    options.index = "ivf";
+    options.index = "annoy";
     QVERIFY_THROWS_EXCEPTION(ConfigError, find_near_duplicates(x, options));
     options.index = "exact";
     options.neighbours = 0;
