@@ -136,7 +136,7 @@ void register_duplicates_command(CLI::App& root, const GlobalOptions& global) {
   cmd->add_option("--index", args.index,
                   "How pairs are found: exact (every pair, brute force), flat (FAISS, exact k nearest), hnsw and ivf (FAISS, "
                   "approximate k nearest: a graph, or inverted lists), auto (exact up to " +
-                      std::to_string(kExactDuplicateSearchAtMost) + " images, flat above)")
+                      std::to_string(kExactDuplicateSearchAtMost) + " images, ivf above)")
       ->capture_default_str();
   cmd->add_option("--neighbours", args.neighbours, "flat/hnsw/ivf: nearest images searched per image")
       ->capture_default_str();

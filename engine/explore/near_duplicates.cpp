@@ -150,7 +150,7 @@ void faiss_pairs(const torch::Tensor& x, const DuplicateOptions& options, const 
 
 std::string duplicate_search_for(const std::string& index, int64_t n) {
   if (index != "auto") return index;
-  return n > kExactDuplicateSearchAtMost && faiss_supported() ? "flat" : "exact";
+  return n > kExactDuplicateSearchAtMost && faiss_supported() ? "ivf" : "exact";
 }
 
 DuplicateResult find_near_duplicates(const torch::Tensor& features, const DuplicateOptions& options,

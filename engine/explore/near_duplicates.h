@@ -33,18 +33,19 @@ struct DuplicateOptions {
   int64_t max_kept_pairs = 1'000'000;
   // How the pairs are found: "exact" (brute force, every pair), FAISS "flat" (exact k nearest)
   // or "hnsw"/"ivf" (approximate k nearest), or "auto": exact up to kExactDuplicateSearchAtMost
-  // images, FAISS flat above (exact when the build has no FAISS).
+  // images, FAISS IVF above (exact when the build has no FAISS).
   std::string index = "auto";
   int64_t neighbours = 16;  // FAISS: nearest images searched per image
 };
 
-// Where "auto" leaves the exact search for FAISS's flat index. On 200 000 x 128 embeddings
-// (tests/bench/RESULTS.md) flat took 84 s, the exact search 181 s and HNSW 454 s, all three
-// with every planted pair found; below this size the exact search takes seconds and keeps
-// every pair above the threshold, not only each image's nearest.
+// Where "auto" leaves the exact search for FAISS's inverted lists. On 200 000 x 128
+// embeddings (tests/bench/RESULTS.md) IVF took 28 s, flat 158 s (the exact search about twice
+// flat, HNSW about five times), 1 000 000 took IVF 4 min, all with every planted pair found;
+// below this size the exact search takes seconds and keeps every pair above the threshold,
+// not only each image's nearest.
 constexpr int64_t kExactDuplicateSearchAtMost = 20'000;
 
-// What "auto" means for n images in this build: "exact" or "flat"; others are returned as they are.
+// What "auto" means for n images in this build: "exact" or "ivf"; others are returned as they are.
 std::string duplicate_search_for(const std::string& index, int64_t n);
 
 struct DuplicatePair {

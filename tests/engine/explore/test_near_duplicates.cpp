@@ -62,10 +62,11 @@ class TestNearDuplicates : public QObject {
     QTest::newRow("auto (exact at this size)") << "auto";
     QTest::newRow("FAISS flat") << "flat";
     QTest::newRow("FAISS HNSW") << "hnsw";
+    QTest::newRow("FAISS IVF") << "ivf";
   }
   void plantedPairsAreFoundAndNothingElse() {
     QFETCH(QString, index);
-    if (index == "flat" || index == "hnsw") {
+    if (index == "flat" || index == "hnsw" || index == "ivf") {
       if (!faiss_supported()) QSKIP("this build has no FAISS");
     }
     // 300 random directions in 32-d: two of them have a cosine similarity below ~0.8.
@@ -164,7 +165,7 @@ class TestNearDuplicates : public QObject {
     QCOMPARE(QString::fromStdString(duplicate_search_for("auto", kExactDuplicateSearchAtMost)),
              QStringLiteral("exact"));
     QCOMPARE(QString::fromStdString(duplicate_search_for("auto", kExactDuplicateSearchAtMost + 1)),
-             faiss_supported() ? QStringLiteral("flat") : QStringLiteral("exact"));
+             faiss_supported() ? QStringLiteral("ivf") : QStringLiteral("exact"));
   }
 
   void keptPairsAreCapped() {
