@@ -35,11 +35,16 @@ torch::Tensor batch_indices(const RunState& s, const torch::Tensor& permutation,
   return indices;
 }
 
+// The seeded order of the training images in `epoch`.
+torch::Tensor epoch_permutation(const RunState& s, int64_t epoch) {
+  auto gen = make_generator(derive_seed(s.training().seed, {kShuffle, static_cast<uint64_t>(epoch)}));
+  return torch::randperm(s.data().train.size(), gen, torch::kLong);
+}
+
 LocalBatch next_batch(RunState& s) {
   const int64_t epoch = s.step / s.steps_per_epoch;
   if (epoch != s.permutation_epoch) {
-    auto gen = make_generator(derive_seed(s.training().seed, {kShuffle, static_cast<uint64_t>(epoch)}));
-    s.permutation = torch::randperm(s.data().train.size(), gen, torch::kLong);
+    s.permutation = epoch_permutation(s, epoch);
     s.permutation_epoch = epoch;
   }
   LocalBatch out;
@@ -47,9 +52,12 @@ LocalBatch next_batch(RunState& s) {
     for (int64_t p = s.group->rank(); p < s.batch; p += s.group->world_size()) out.positions.push_back(p);
   const ImageDataset& train = s.data().train;
   out.images = train.gather(batch_indices(s, s.permutation, s.step)).to(s.device);
-  // A streamed set decodes the next step's images while this one trains.
-  const int64_t next = s.step + 1;
-  if (train.streamed() && next / s.steps_per_epoch == epoch) train.stream->prefetch(batch_indices(s, s.permutation, next));
+  // A streamed set decodes the next step's images while this one trains, across an epoch's end too.
+  if (train.streamed()) {
+    const int64_t next = s.step + 1, next_epoch = next / s.steps_per_epoch;
+    const torch::Tensor order = next_epoch == epoch ? s.permutation : epoch_permutation(s, next_epoch);
+    train.stream->prefetch(batch_indices(s, order, next));
+  }
   return out;
 }
 
