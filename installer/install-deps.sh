@@ -8,6 +8,7 @@ packages=(
   libtorch-dev libgloo-dev libopenblas0-pthread  # libgloo-dev: the c10d Gloo headers (distributed training)
   qt6-base-dev qt6-svg-dev libqcustomplot-dev
   libopencv-dev nlohmann-json3-dev libcli11-dev libfaiss-dev  # libfaiss-dev: neighbour search in large collections
+  libjpeg62-turbo-dev  # JPEGs decoded at a reduced DCT scale (else OpenCV decodes them whole)
   libcurl4-openssl-dev libssl-dev libarchive-dev zlib1g-dev
   dataset-fashion-mnist
   xvfb xauth

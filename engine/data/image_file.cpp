@@ -10,6 +10,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #endif
+#ifdef SIMCLR_HAVE_LIBJPEG
+#include <csetjmp>
+#include <cstdio>
+#include <jpeglib.h>
+#endif
 
 #include "engine/core/error.h"
 #include "engine/data/binary_file.h"
@@ -74,6 +79,73 @@ cv::Mat resized_centre(const cv::Mat& src, int64_t size) {
                         static_cast<int>(size));
   return resized(centre).clone();
 }
+
+#ifdef SIMCLR_HAVE_LIBJPEG
+// A JPEG's EXIF orientation tag (1 = as stored; 0 = none found), from its saved APP1 markers.
+int exif_orientation(j_decompress_ptr info) {
+  for (jpeg_saved_marker_ptr m = info->marker_list; m; m = m->next) {
+    if (m->marker != JPEG_APP0 + 1 || m->data_length < 14 || std::memcmp(m->data, "Exif\0\0", 6) != 0) continue;
+    const uint8_t* t = m->data + 6;  // the TIFF header
+    const size_t n = m->data_length - 6;
+    const bool little = t[0] == 'I';
+    auto u16 = [&](size_t at) { return at + 2 > n ? 0u : little ? unsigned(t[at] | t[at + 1] << 8) : unsigned(t[at] << 8 | t[at + 1]); };
+    auto u32 = [&](size_t at) { return at + 4 > n ? 0u : little ? unsigned(u16(at) | u16(at + 2) << 16) : unsigned(u16(at) << 16 | u16(at + 2)); };
+    const size_t ifd = u32(4);
+    const unsigned entries = u16(ifd);
+    for (unsigned e = 0; e < entries; ++e)
+      if (u16(ifd + 2 + 12 * e) == 0x0112) return int(u16(ifd + 2 + 12 * e + 8));
+    return 0;
+  }
+  return 0;
+}
+
+struct JpegError {
+  jpeg_error_mgr manager;
+  std::jmp_buf jump;
+};
+
+// An RGB JPEG decoded by libjpeg-turbo at the smallest DCT scale (n/8) whose shorter side is
+// still at least `size`: decoding fewer pixels is most of a small JPEG's time, and OpenCV's
+// decoder offers only 1/2, 1/4 and 1/8. An empty Mat when it does not apply (not a JPEG, CMYK,
+// an EXIF rotation, any error): then OpenCV decodes the file and names any problem.
+cv::Mat scaled_jpeg(const std::vector<uint8_t>& bytes, int64_t size) {
+  if (bytes.size() < 4 || bytes[0] != 0xFF || bytes[1] != 0xD8) return {};
+  jpeg_decompress_struct info{};
+  JpegError error{};
+  info.err = jpeg_std_error(&error.manager);
+  error.manager.error_exit = [](j_common_ptr c) { std::longjmp(reinterpret_cast<JpegError*>(c->err)->jump, 1); };
+  error.manager.output_message = [](j_common_ptr) {};
+  cv::Mat out;
+  if (setjmp(error.jump)) {
+    jpeg_destroy_decompress(&info);
+    return {};
+  }
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, bytes.data(), static_cast<unsigned long>(bytes.size()));
+  jpeg_save_markers(&info, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(&info, TRUE);
+  const int orientation = exif_orientation(&info);
+  if ((orientation > 1) || info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK) {
+    jpeg_destroy_decompress(&info);
+    return {};
+  }
+  const int64_t shorter = std::min<int64_t>(info.image_width, info.image_height);
+  unsigned num = 8;
+  while (num > 1 && (shorter * (num - 1) + 7) / 8 >= size) --num;
+  info.scale_num = num;
+  info.scale_denom = 8;
+  info.out_color_space = JCS_RGB;
+  jpeg_start_decompress(&info);
+  out.create(int(info.output_height), int(info.output_width), CV_8UC3);
+  while (info.output_scanline < info.output_height) {
+    JSAMPROW row = out.ptr<uint8_t>(int(info.output_scanline));
+    jpeg_read_scanlines(&info, &row, 1);
+  }
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  return out;
+}
+#endif
 
 // The decoded image as an 8-bit HWC Mat, RGB or grey as `channels` asks. Throws DataError.
 cv::Mat decoded_mat(const std::vector<uint8_t>& bytes, const fs::path& path, ImageChannels channels) {
@@ -166,7 +238,13 @@ torch::Tensor decode_image(const std::vector<uint8_t>& bytes, const fs::path& pa
 void read_resized_image_file(const fs::path& path, int64_t size, uint8_t* out) {
   if (size < 1) throw ConfigError("read_resized_image_file: size must be >= 1, not " + std::to_string(size));
 #ifdef SIMCLR_HAVE_OPENCV
-  const cv::Mat rgb = resized_centre(decoded_mat(read_binary_file(path), path, ImageChannels::Rgb), size);
+  const std::vector<uint8_t> bytes = read_binary_file(path);
+  cv::Mat decoded;
+#ifdef SIMCLR_HAVE_LIBJPEG
+  decoded = scaled_jpeg(bytes, size);
+#endif
+  if (decoded.empty()) decoded = decoded_mat(bytes, path, ImageChannels::Rgb);
+  const cv::Mat rgb = resized_centre(decoded, size);
   // HWC -> CHW straight into the caller's row.
   const int64_t plane = size * size;
   for (int64_t y = 0; y < size; ++y) {

@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kCacheFormat = 2;
+constexpr int kCacheFormat = 3;  // 3: JPEGs decoded at a reduced DCT scale
 
 struct ImageFile {
   fs::path path;
