@@ -102,6 +102,7 @@ int exif_orientation(j_decompress_ptr info) {
 struct JpegError {
   jpeg_error_mgr manager;
   std::jmp_buf jump;
+  bool warned = false;  // corrupt data libjpeg would paper over (a truncated scan turns grey)
 };
 
 // An RGB JPEG decoded by libjpeg-turbo at the smallest DCT scale (n/8) whose shorter side is
@@ -115,6 +116,9 @@ cv::Mat scaled_jpeg(const std::vector<uint8_t>& bytes, int64_t size) {
   info.err = jpeg_std_error(&error.manager);
   error.manager.error_exit = [](j_common_ptr c) { std::longjmp(reinterpret_cast<JpegError*>(c->err)->jump, 1); };
   error.manager.output_message = [](j_common_ptr) {};
+  error.manager.emit_message = [](j_common_ptr c, int level) {
+    if (level < 0) reinterpret_cast<JpegError*>(c->err)->warned = true;
+  };
   cv::Mat out;
   if (setjmp(error.jump)) {
     jpeg_destroy_decompress(&info);
@@ -143,6 +147,7 @@ cv::Mat scaled_jpeg(const std::vector<uint8_t>& bytes, int64_t size) {
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
+  if (error.warned) return {};  // OpenCV's decoder decides what damaged data gives
   return out;
 }
 #endif

@@ -234,6 +234,73 @@ class TestImageFile : public QObject {
     QVERIFY(torch::equal(resize_and_center_crop(board, 2), board));
   }
 
+  // read_resized_image_file, the loaders' path: a JPEG decoded at a reduced DCT scale comes
+  // out like the full decode resized (a few levels apart, the same orientation); one with an
+  // EXIF rotation, a PNG and a damaged file take OpenCV's path, pixel for pixel, or its error.
+  void resizedReadsMatchDecodeThenResize() {
+    const cv::Mat bgr = gradient_bgr(48, 80);
+    std::vector<uint8_t> jpeg;
+    QVERIFY(cv::imencode(".jpg", bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, 95}));
+    auto read_resized = [](const fs::path& file, int64_t size) {
+      torch::Tensor out = torch::empty({3, size, size}, torch::kByte);
+      read_resized_image_file(file, size, out.data_ptr<uint8_t>());
+      return out;
+    };
+    const fs::path plain = tmp_ / "plain.jpg";
+    test::write_bytes(plain, std::string(jpeg.begin(), jpeg.end()));
+    const torch::Tensor scaled = read_resized(plain, 32);  // 48 px decoded at 6/8 = 36, then 32
+    const torch::Tensor whole = resize_and_center_crop(read_image_file(plain), 32);
+    const torch::Tensor diff = (scaled.to(torch::kInt) - whole.to(torch::kInt)).abs();
+    QVERIFY2(diff.to(torch::kDouble).mean().item<double>() < 2.0 && diff.max().item<int>() <= 12,
+             qPrintable(QString("mean %1, max %2").arg(diff.to(torch::kDouble).mean().item<double>()).arg(diff.max().item<int>())));
+
+    // EXIF orientation 6 (turn 90 degrees clockwise to view): an APP1 segment after the start.
+    const std::vector<uint8_t> tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+    std::vector<uint8_t> app1 = {'E', 'x', 'i', 'f', 0, 0};
+    app1.insert(app1.end(), tiff.begin(), tiff.end());
+    const size_t length = app1.size() + 2;
+    std::vector<uint8_t> rotated(jpeg.begin(), jpeg.begin() + 2);
+    rotated.insert(rotated.end(), {0xFF, 0xE1, uint8_t(length >> 8), uint8_t(length & 0xFF)});
+    rotated.insert(rotated.end(), app1.begin(), app1.end());
+    rotated.insert(rotated.end(), jpeg.begin() + 2, jpeg.end());
+    const fs::path turned = tmp_ / "turned.jpg";
+    test::write_bytes(turned, std::string(rotated.begin(), rotated.end()));
+    const torch::Tensor upright = read_image_file(turned);
+    QCOMPARE(upright.sizes().vec(), (std::vector<int64_t>{3, 80, 48}));  // OpenCV applied the rotation
+    QVERIFY(torch::equal(read_resized(turned, 32), resize_and_center_crop(upright, 32)));
+
+    const fs::path png = tmp_ / "pattern-resized.png";
+    QVERIFY(cv::imwrite(png.string(), pattern_bgr(9, 13)));
+    QVERIFY(torch::equal(read_resized(png, 6), resize_and_center_crop(read_image_file(png), 6)));
+
+    // Cut inside the scan: whatever OpenCV makes of it (an error or a partial image), the same.
+    const fs::path half = tmp_ / "half.jpg";
+    test::write_bytes(half, std::string(jpeg.begin(), jpeg.begin() + long(jpeg.size() * 2 / 3)));
+    bool opencv_failed = false;
+    torch::Tensor expected;
+    try {
+      expected = resize_and_center_crop(read_image_file(half), 32);
+    } catch (const DataError&) {
+      opencv_failed = true;
+    }
+    try {
+      const torch::Tensor got = read_resized(half, 32);
+      QVERIFY(!opencv_failed);
+      QVERIFY(torch::equal(got, expected));
+    } catch (const DataError&) {
+      QVERIFY(opencv_failed);
+    }
+
+    const fs::path cut = tmp_ / "cut.jpg";
+    test::write_bytes(cut, std::string(jpeg.begin(), jpeg.begin() + 40));
+    try {
+      read_resized(cut, 16);
+      QFAIL("no DataError for a truncated JPEG");
+    } catch (const DataError& e) {
+      QVERIFY2(QString(e.what()).contains("cut.jpg"), e.what());
+    }
+  }
+
   void resizeRejectsBadInput() {
     QVERIFY_THROWS_EXCEPTION(ConfigError, resize_and_center_crop(torch::zeros({3, 4, 4}, torch::kByte), 0));
     QVERIFY_THROWS_EXCEPTION(ConfigError, resize_and_center_crop(torch::zeros({3, 4, 4}, torch::kFloat), 2));
