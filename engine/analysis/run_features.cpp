@@ -1,7 +1,5 @@
 #include "engine/analysis/run_features.h"
 
-#include "engine/data/image_stream.h"
-
 #include <chrono>
 #include <cstdio>
 
@@ -9,6 +7,7 @@
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
+#include "engine/data/image_stream.h"
 #include "engine/eval/feature_extractor.h"
 #include "engine/train/checkpoint.h"
 

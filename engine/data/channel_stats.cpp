@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "engine/core/atomic_file.h"
 #include "engine/core/error.h"
@@ -14,15 +13,13 @@ namespace simclr {
 
 namespace fs = std::filesystem;
 
-// Streamed sets are measured on this many evenly spaced images: decoding every file of a
-// folder larger than memory just for two numbers per channel is not worth an epoch's time.
+// Streamed sets are measured on this many of their images (limited_to: class-balanced, or
+// evenly spaced): decoding every file of a folder larger than memory just for two numbers per
+// channel is not worth an epoch's time.
 constexpr int64_t kStreamedStatsImages = 5000;
 
 ChannelStats compute_channel_stats(const ImageDataset& all) {
-  const ImageDataset train =
-      all.streamed() && all.size() > kStreamedStatsImages
-          ? all.subset(torch::linspace(0, double(all.size() - 1), kStreamedStatsImages).round().to(torch::kLong))
-          : all.streamed() ? all.subset(torch::arange(all.size(), torch::kLong)) : all;
+  const ImageDataset train = all.streamed() ? all.limited_to(kStreamedStatsImages).in_memory() : all;
   ChannelStats stats;
   const int64_t n = train.size();
   const int64_t c = train.channels();

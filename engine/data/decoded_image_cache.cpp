@@ -49,7 +49,7 @@ Header header_for(const std::string& key, int64_t count, int64_t image_bytes) {
 }  // namespace
 
 DecodedImageCache::DecodedImageCache(const fs::path& file, const std::string& key, int64_t count, int64_t image_bytes)
-    : file_(file), count_(count), image_bytes_(image_bytes) {
+    : count_(count), image_bytes_(image_bytes) {
   const size_t flags_end = rounded_to_page(kHeaderBytes + size_t(count));
   map_bytes_ = flags_end + size_t(count) * size_t(image_bytes);
   const Header wanted = header_for(key, count, image_bytes);
@@ -110,12 +110,6 @@ void DecodedImageCache::write(int64_t i, const uint8_t* pixels) {
   if (i < 0 || i >= count_) return;
   std::memcpy(rows_ + i * image_bytes_, pixels, size_t(image_bytes_));
   __atomic_store_n(&done_[i], uint8_t(1), __ATOMIC_RELEASE);  // after the row
-}
-
-int64_t DecodedImageCache::cached() const {
-  int64_t n = 0;
-  for (int64_t i = 0; i < count_; ++i) n += done_[i] == 1;
-  return n;
 }
 
 }  // namespace simclr

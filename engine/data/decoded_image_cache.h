@@ -27,11 +27,8 @@ class DecodedImageCache {
   // Stores image `i` (image_bytes bytes). Different images may be written from several
   // threads at once; one image from one thread at a time.
   void write(int64_t i, const uint8_t* pixels);
-  int64_t cached() const;  // images stored so far
-  const std::filesystem::path& file() const { return file_; }
 
  private:
-  std::filesystem::path file_;
   int64_t count_ = 0, image_bytes_ = 0;
   uint8_t* map_ = nullptr;
   size_t map_bytes_ = 0;

@@ -64,11 +64,17 @@ std::shared_ptr<const ImageStream> ImageDataset::as_stream() const {
 }
 
 ImageDataset ImageDataset::subset(const torch::Tensor& indices) const {
-  const torch::Tensor idx = checked_indices(indices, size(), "subset");
+  return picked(checked_indices(indices, size(), "subset"), /*decode=*/true);
+}
+
+ImageDataset ImageDataset::picked(const torch::Tensor& idx, bool decode) const {
   ImageDataset out;
   out.class_names = class_names;
   if (!images.defined() && !stream) return out;
-  out.images = gather(idx).contiguous();
+  if (stream && !decode)
+    out.stream = std::make_shared<SubsetStream>(stream, idx);
+  else
+    out.images = gather(idx).contiguous();
   out.labels = labels.index_select(0, idx.to(labels.device())).contiguous();
   if (!files.empty()) {
     const int64_t* p = idx.data_ptr<int64_t>();
@@ -116,16 +122,7 @@ ImageDataset ImageDataset::limited_to(int64_t total) const {
   const torch::Tensor idx =
       labelled() ? balanced_indices(*this, std::max<int64_t>(1, total / std::max<int64_t>(1, num_classes())))
                  : torch::linspace(0, double(size() - 1), total).round().to(torch::kLong);
-  if (!stream) return subset(idx);
-  // The same images, left streaming.
-  ImageDataset out;
-  out.class_names = class_names;
-  out.labels = labels.index_select(0, idx).contiguous();
-  const int64_t* p = idx.data_ptr<int64_t>();
-  if (!files.empty())
-    for (int64_t i = 0; i < idx.numel(); ++i) out.files.push_back(files[size_t(p[i])]);
-  out.stream = std::make_shared<SubsetStream>(stream, idx);
-  return out;
+  return picked(idx, /*decode=*/false);  // a streamed set: the same images, left streaming
 }
 
 ImageDataset ImageDataset::balanced_subset(int64_t per_class) const {
@@ -165,28 +162,18 @@ void ImageDataset::check(const std::string& what) const {
 std::string dataset_fingerprint(const ImageDataset& ds) {
   Fnv1a f;
   f.add(ds.size());
-  if (ds.streamed()) {
-    const int64_t n = ds.size(), samples = std::min<int64_t>(n, 64);
-    f.add(ds.channels());
-    f.add(ds.height());
-    f.add(ds.width());
-    if (samples > 0) {
-      const torch::Tensor picked = torch::linspace(0, double(n - 1), samples).floor().to(torch::kLong);
-      const torch::Tensor img = ds.gather(picked).contiguous();
-      f.add(picked.data_ptr<int64_t>(), size_t(samples) * sizeof(int64_t));
-      f.add(img.data_ptr<uint8_t>(), size_t(img.numel()));
-    }
-  } else if (ds.images.defined()) {
-    for (int64_t d = 0; d < ds.images.dim(); ++d) f.add(ds.images.size(d));
-    const torch::Tensor img = ds.images.to(torch::kCPU).contiguous();
+  if (ds.streamed() || ds.images.defined()) {
+    for (const int64_t d : {ds.size(), ds.channels(), ds.height(), ds.width()}) f.add(d);
     const int64_t n = ds.size();
-    const int64_t per_image = n > 0 ? img.numel() / n : 0;
-    const auto* base = static_cast<const unsigned char*>(img.data_ptr());
     const int64_t samples = std::min<int64_t>(n, 64);
+    std::vector<int64_t> rows;
+    for (int64_t s = 0; s < samples; ++s) rows.push_back(samples > 1 ? s * (n - 1) / (samples - 1) : 0);
+    const torch::Tensor img = ds.gather(torch::tensor(rows, torch::kLong)).to(torch::kCPU).contiguous();
+    const int64_t per_image = samples > 0 ? img.numel() / samples : 0;
+    const auto* base = static_cast<const unsigned char*>(img.data_ptr());
     for (int64_t s = 0; s < samples; ++s) {
-      const int64_t i = samples > 1 ? s * (n - 1) / (samples - 1) : 0;
-      f.add(i);
-      f.add(base + i * per_image, static_cast<size_t>(per_image));
+      f.add(rows[size_t(s)]);
+      f.add(base + s * per_image, static_cast<size_t>(per_image));
     }
   }
   if (ds.labels.defined() && ds.labels.numel() > 0) {

@@ -72,6 +72,11 @@ struct ImageDataset {
 
   // Throws DataError(`what` + problem) when shapes, dtypes or labels are inconsistent.
   void check(const std::string& what) const;
+
+ private:
+  // The rows at idx (int64 [K], CPU, in range) with their labels and files; a streamed set's
+  // pixels decoded (`decode`) or left streaming.
+  ImageDataset picked(const torch::Tensor& idx, bool decode) const;
 };
 
 // A dataset on disk after loading: both splits and where they came from.

@@ -502,9 +502,9 @@ void stream_splits(const fs::path& root, const FolderListing& listing, const Ima
   const bool stream_test = test_bytes > st.budget_bytes / 4;
   const int64_t prefetch = stream_test ? st.budget_bytes / 2 : st.budget_bytes - test_bytes;
   auto cache_file = [&](const char* split) {
-    if (!options.decoded_cache) return fs::path();
-    const fs::path file = cache_dir / ("image-folder-" + image_folder_id(root, options) + "-" + split + ".decoded");
-    return file;
+    return options.decoded_cache
+               ? cache_dir / ("image-folder-" + image_folder_id(root, options) + "-" + split + ".decoded")
+               : fs::path();
   };
   splits.held_out = listing.held_out;
   auto make = [&](const std::vector<ImageFile>& files, const char* split, int64_t budget) {

@@ -1,6 +1,7 @@
 #include "engine/data/streaming_image_folder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -36,7 +37,8 @@ struct StreamingImageFolder::State {
   std::unordered_set<int64_t> pending;            // queued or being decoded
   std::unordered_map<int64_t, Decoded> ready;     // decoded, not fetched yet
   std::unordered_set<int64_t> reported;           // unreadable files already reported
-  int64_t held = 0, peak = 0, decoded_files = 0;  // bytes held for pending + ready images
+  int64_t held = 0, peak = 0;  // bytes held for pending + ready images
+  std::atomic<int64_t> decoded_files{0};
   bool stopping = false;
   std::vector<std::thread> pool;
 
@@ -52,7 +54,6 @@ struct StreamingImageFolder::State {
       const std::string what = e.what(), name = files[size_t(i)].string();
       out.error = what.rfind(name, 0) == 0 ? what : name + ": " + what;
     }
-    std::lock_guard<std::mutex> lock(mutex);
     ++decoded_files;
     return out;
   }
@@ -187,8 +188,7 @@ int64_t StreamingImageFolder::peak_held_bytes() const {
 }
 
 int64_t StreamingImageFolder::decoded_files() const {
-  std::lock_guard<std::mutex> lock(state_->mutex);
-  return state_->decoded_files;
+  return state_->decoded_files.load();
 }
 
 }  // namespace simclr

@@ -20,7 +20,8 @@ namespace {
 // x (float [N, D]) centred and whitened: rows of float [N, D] whose covariance is about the
 // identity (exactly, without shrinkage and with a full-rank covariance).
 torch::Tensor whitened(const torch::Tensor& x, double shrinkage) {
-  const torch::Tensor centred = x.to(torch::kDouble) - x.to(torch::kDouble).mean(0, /*keepdim=*/true);
+  const torch::Tensor values = x.to(torch::kDouble);
+  const torch::Tensor centred = values - values.mean(0, /*keepdim=*/true);
   const int64_t n = x.size(0), dims = x.size(1);
   torch::Tensor cov = centred.t().mm(centred).div_(double(std::max<int64_t>(1, n - 1)));
   const double mean_variance = cov.trace().item<double>() / double(dims);
